@@ -1,0 +1,49 @@
+package com.smuscicd.deploy;
+
+import java.util.Optional;
+
+/**
+ * The SageMaker Unified Studio (Amazon DataZone) operations the phases need.
+ *
+ * <p>Adapters translate throttling and 5xx into {@link com.smuscicd.errors.RetryablePhaseException}
+ * and access denied / validation errors into {@link com.smuscicd.errors.PhaseFailure}.
+ */
+public interface DataZoneGateway {
+
+    /** The domain with this exact name in {@code region}, if any. */
+    Optional<DomainRef> findDomainByName(String name, String region);
+
+    /** The project with this exact name in the domain, if any. */
+    Optional<ProjectRef> findProjectByName(DomainRef domain, String name);
+
+    /** Creates a project; the caller has checked that none of that name exists. */
+    ProjectRef createProject(DomainRef domain, String name);
+
+    /** Where the project keeps its files (its tooling environment's S3 location), e.g. {@code s3://bucket/dzd/prj/shared/}. */
+    S3Location projectS3Location(DomainRef domain, ProjectRef project);
+
+    /** The published catalog listing for an asset name, if any. */
+    Optional<ListingRef> findListing(DomainRef domain, String assetName);
+
+    /**
+     * Requests a subscription of the project to the listing. An existing subscription, grant or
+     * pending request for the same listing and project is recognised and reported, not duplicated.
+     */
+    SubscriptionOutcome subscribe(DomainRef domain, ProjectRef project, ListingRef listing, String permission,
+                                  String reason);
+
+    /** A DataZone domain. */
+    record DomainRef(String id, String name, String region) {
+    }
+
+    /** A project in a domain; {@code created} is true when this deployment created it. */
+    record ProjectRef(String id, String name, boolean created) {
+    }
+
+    /** A catalog listing. */
+    record ListingRef(String id, String name, String revision) {
+    }
+
+    /** What {@link #subscribe} found or did. */
+    enum SubscriptionOutcome { REQUESTED, ALREADY_REQUESTED, ALREADY_SUBSCRIBED }
+}

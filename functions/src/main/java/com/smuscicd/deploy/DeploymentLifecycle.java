@@ -1,0 +1,145 @@
+package com.smuscicd.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.errors.PhaseFailedException;
+import com.smuscicd.errors.RetryablePhaseException;
+import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.EventEmitter;
+import com.smuscicd.events.Stage;
+import com.smuscicd.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The deployment-level task: {@code action} {@code start} emits Deploy-Started, {@code complete}
+ * emits Deploy-Completed, {@code fail} (the one failure path every Catch routes to) emits the
+ * failed phase's Failed event when the phase could not, then exactly one Deploy-Failed.
+ */
+public final class DeploymentLifecycle implements TaskFunction {
+
+    private static final String PHASE_FAILED = PhaseFailedException.class.getName();
+    private static final String RETRYABLE = RetryablePhaseException.class.getName();
+
+    private final EmitterFactory emitters;
+
+    public DeploymentLifecycle(EmitterFactory emitters) {
+        this.emitters = emitters;
+    }
+
+    @Override
+    public JsonNode invoke(JsonNode input) {
+        TaskInput task = TaskInput.from(input);
+        String action = task.action() == null ? "" : task.action();
+        return switch (action) {
+            case "start" -> start(task);
+            case "complete" -> complete(task);
+            case "fail" -> fail(task);
+            default -> throw new IllegalArgumentException("unknown lifecycle action: '" + action + "'");
+        };
+    }
+
+    private JsonNode start(TaskInput task) {
+        Instant now = emitters.clock().instant();
+        emitters.forTask(task).started(Stage.DEPLOY);
+        ObjectNode phases = Json.mapper().createObjectNode();
+        phases.putObject("deploy").put("startedAt", now.toString());
+        return phases;
+    }
+
+    private JsonNode complete(TaskInput task) {
+        EventEmitter emitter = emitters.forTask(task);
+        Map<String, Object> phaseDurations = new LinkedHashMap<>();
+        for (Stage phase : Stage.phases()) {
+            JsonNode duration = task.phaseOutput(phase).path("durationMs");
+            if (duration.canConvertToLong()) {
+                phaseDurations.put(phase.outputKey(), duration.asLong());
+            }
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("phaseDurationsMs", phaseDurations);
+        if (task.executionArn() != null) {
+            details.put("executionArn", task.executionArn());
+        }
+        long durationMs = sinceDeployStart(task);
+        emitter.completed(Stage.DEPLOY, durationMs, details);
+        ObjectNode result = Json.mapper().createObjectNode();
+        result.put("deploymentId", task.deployment().deploymentId());
+        result.put("status", "SUCCEEDED");
+        result.put("durationMs", durationMs);
+        return result;
+    }
+
+    private JsonNode fail(TaskInput task) {
+        EventEmitter emitter = emitters.forTask(task);
+        JsonNode failure = task.failure();
+        String errorName = failure.path("Error").asText("States.Unknown");
+        EventDetail.ErrorInfo error = errorOf(errorName, failure.path("Cause").asText(""));
+        Optional<Stage> failedPhase = task.currentPhase();
+        long phaseDurationMs = task.currentEnteredTime().map(this::since).orElse(0L);
+        Map<String, Object> details = new LinkedHashMap<>();
+        failedPhase.ifPresent(p -> details.put("failedPhase", p.phaseName()));
+        details.put("errorName", errorName);
+        long deployDurationMs = sinceDeployStart(task);
+        boolean phaseReportedItself = PHASE_FAILED.equals(errorName);
+        emitter.deployFailed(failedPhase.orElse(null), !phaseReportedItself, phaseDurationMs, deployDurationMs, error,
+                details);
+        ObjectNode result = Json.mapper().createObjectNode();
+        result.put("deploymentId", task.deployment().deploymentId());
+        result.put("status", "FAILED");
+        failedPhase.ifPresent(p -> result.put("failedPhase", p.phaseName()));
+        result.putObject("error").put("code", error.code()).put("message", error.message());
+        return result;
+    }
+
+    /**
+     * The code and message of a caught error. Our own exceptions carry {@code CODE: message} in the
+     * Lambda error cause ({@code {"errorMessage": ...}}); other errors get a code from their name.
+     */
+    static EventDetail.ErrorInfo errorOf(String errorName, String cause) {
+        String message = cause;
+        JsonNode causeJson = parseQuietly(cause);
+        if (causeJson.path("errorMessage").isTextual()) {
+            message = causeJson.path("errorMessage").asText();
+        }
+        if ((PHASE_FAILED.equals(errorName) || RETRYABLE.equals(errorName)) && message.matches("^[A-Z][A-Z0-9_]*: .*")) {
+            int colon = message.indexOf(": ");
+            return new EventDetail.ErrorInfo(message.substring(0, colon), message.substring(colon + 2));
+        }
+        if ("States.Timeout".equals(errorName)) {
+            return new EventDetail.ErrorInfo("PHASE_TIMEOUT", message.isBlank() ? "the phase timed out" : message);
+        }
+        String code = errorName.replaceAll("^.*\\.(?=[A-Z][A-Za-z]*Exception$)", "")
+                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]+", "_")
+                .toUpperCase(Locale.ROOT)
+                .replaceAll("^_+|_+$", "");
+        if (code.isEmpty() || !Character.isLetter(code.charAt(0))) {
+            code = "UNKNOWN_ERROR";
+        }
+        return new EventDetail.ErrorInfo(code, message.isBlank() ? errorName : message);
+    }
+
+    private static JsonNode parseQuietly(String text) {
+        if (text == null || !text.trim().startsWith("{")) {
+            return Json.mapper().missingNode();
+        }
+        try {
+            return Json.mapper().readTree(text);
+        } catch (Exception e) {
+            return Json.mapper().missingNode();
+        }
+    }
+
+    private long sinceDeployStart(TaskInput task) {
+        return task.deployStartedAt().map(this::since).orElse(0L);
+    }
+
+    private long since(Instant start) {
+        return Math.max(0, Duration.between(start, emitters.clock().instant()).toMillis());
+    }
+}

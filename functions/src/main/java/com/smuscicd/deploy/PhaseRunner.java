@@ -1,0 +1,73 @@
+package com.smuscicd.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.errors.PhaseFailedException;
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.errors.RetryablePhaseException;
+import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.EventEmitter;
+import com.smuscicd.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs a {@link Phase} as a state machine task and emits its events.
+ *
+ * <ul>
+ *   <li>Started only on the first attempt ({@code retryCount == 0}), so retries add no events;</li>
+ *   <li>Completed with {@code durationMs} measured from when the state was entered (retries included);</li>
+ *   <li>a {@link PhaseFailure} or an unexpected exception emits Failed and throws
+ *       {@link PhaseFailedException}, which the state machine does not retry;</li>
+ *   <li>a {@link RetryablePhaseException} passes through without an event: the state machine
+ *       retries, and if the retries are spent the failure path emits Failed.</li>
+ * </ul>
+ */
+public final class PhaseRunner implements TaskFunction {
+
+    private final Phase phase;
+    private final EmitterFactory emitters;
+
+    public PhaseRunner(Phase phase, EmitterFactory emitters) {
+        this.phase = phase;
+        this.emitters = emitters;
+    }
+
+    @Override
+    public JsonNode invoke(JsonNode input) {
+        TaskInput task = TaskInput.from(input);
+        EventEmitter emitter = emitters.forTask(task);
+        Instant now = emitters.clock().instant();
+        Instant entered = task.currentEnteredTime().filter(t -> !t.isAfter(now)).orElse(now);
+        if (task.retryCount() == 0) {
+            emitter.started(phase.stage());
+        }
+        Map<String, Object> details;
+        try {
+            details = phase.run(task);
+        } catch (RetryablePhaseException e) {
+            throw e;
+        } catch (PhaseFailure e) {
+            throw failed(emitter, entered, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            throw failed(emitter, entered, "INTERNAL_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        long durationMs = elapsed(entered);
+        emitter.completed(phase.stage(), durationMs, details);
+        Map<String, Object> output = new LinkedHashMap<>(details);
+        output.put("durationMs", durationMs);
+        ObjectNode node = Json.mapper().valueToTree(output);
+        return node;
+    }
+
+    private PhaseFailedException failed(EventEmitter emitter, Instant entered, String code, String message) {
+        emitter.phaseFailed(phase.stage(), elapsed(entered), new EventDetail.ErrorInfo(code, message), null);
+        return new PhaseFailedException(code, message);
+    }
+
+    private long elapsed(Instant since) {
+        return Math.max(0, Duration.between(since, emitters.clock().instant()).toMillis());
+    }
+}

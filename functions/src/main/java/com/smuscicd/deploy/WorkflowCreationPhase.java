@@ -1,0 +1,78 @@
+package com.smuscicd.deploy;
+
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.events.Stage;
+import com.smuscicd.manifest.PipelineManifest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Places each workflow (Airflow DAG) file in the project's workflow location and creates or
+ * updates the workflow.
+ */
+public final class WorkflowCreationPhase implements Phase {
+
+    /** Where DAG files go below the project's S3 location. */
+    public static final String DAGS_PREFIX = "workflows/dags/";
+
+    private final BundleStore store;
+    private final WorkflowGateway workflows;
+    private final long maxBundleBytes;
+
+    public WorkflowCreationPhase(BundleStore store, WorkflowGateway workflows, long maxBundleBytes) {
+        this.store = store;
+        this.workflows = workflows;
+        this.maxBundleBytes = maxBundleBytes;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.WORKFLOW_CREATION;
+    }
+
+    @Override
+    public Map<String, Object> run(TaskInput task) {
+        DeploymentInput deployment = task.deployment();
+        List<String> names = new ArrayList<>();
+        int created = 0;
+        int updated = 0;
+        if (!deployment.workflows().isEmpty()) {
+            ProjectContext project = ProjectContext.of(task);
+            if (deployment.bundle() == null) {
+                throw new PhaseFailure("WORKFLOW_FILE_MISSING", "workflows are configured but the deployment has no bundle");
+            }
+            Map<String, BundleArchive.Entry> entries = BundleUploadPhase.readBundle(store, deployment.bundle(),
+                    maxBundleBytes).stream().collect(Collectors.toMap(BundleArchive.Entry::name, Function.identity()));
+            for (PipelineManifest.WorkflowItem workflow : deployment.workflows()) {
+                BundleArchive.Entry entry = entries.get(workflow.file());
+                if (entry == null) {
+                    throw new PhaseFailure("WORKFLOW_FILE_MISSING",
+                            "workflow '" + workflow.name() + "': bundle has no entry '" + workflow.file() + "'");
+                }
+                String fileName = workflow.file().substring(workflow.file().lastIndexOf('/') + 1);
+                S3Location location = project.s3Location().resolve(DAGS_PREFIX + fileName);
+                String sha = entry.sha256Hex();
+                store.put(location, entry.content(), sha);
+                WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(new WorkflowGateway.WorkflowSpec(
+                        workflow.name(), project.domain().id(), project.project().id(), location, sha));
+                names.add(workflow.name());
+                if (outcome == WorkflowGateway.WorkflowOutcome.CREATED) {
+                    created++;
+                } else if (outcome == WorkflowGateway.WorkflowOutcome.UPDATED) {
+                    updated++;
+                }
+            }
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("workflows", names);
+        details.put("count", names.size());
+        details.put("created", created);
+        details.put("updated", updated);
+        details.put("unchanged", names.size() - created - updated);
+        return details;
+    }
+}

@@ -1,0 +1,31 @@
+package com.smuscicd.deploy;
+
+/**
+ * Creates or updates Airflow workflows of a project (Amazon MWAA Serverless in the cloud,
+ * recorded in the local account offline).
+ */
+public interface WorkflowGateway {
+
+    /**
+     * Creates the workflow, or updates it when its definition changed.
+     *
+     * @return CREATED, UPDATED, or UNCHANGED when the same definition is already deployed
+     */
+    WorkflowOutcome createOrUpdate(WorkflowSpec spec);
+
+    /**
+     * A workflow to deploy.
+     *
+     * @param name               workflow name (from the manifest)
+     * @param domainId           the project's domain
+     * @param projectId          the project
+     * @param definitionLocation where its definition file was placed
+     * @param definitionSha256   content digest of the definition, to detect "unchanged"
+     */
+    record WorkflowSpec(String name, String domainId, String projectId, S3Location definitionLocation,
+                        String definitionSha256) {
+    }
+
+    /** What {@link #createOrUpdate} did. */
+    enum WorkflowOutcome { CREATED, UPDATED, UNCHANGED }
+}
