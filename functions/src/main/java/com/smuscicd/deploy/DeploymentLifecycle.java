@@ -57,7 +57,7 @@ public final class DeploymentLifecycle implements TaskFunction {
         for (Stage phase : Stage.phases()) {
             JsonNode duration = task.phaseOutput(phase).path("durationMs");
             if (duration.canConvertToLong()) {
-                phaseDurations.put(phase.outputKey(), duration.asLong());
+                phaseDurations.put(phase.value(), duration.asLong());
             }
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ public final class DeploymentLifecycle implements TaskFunction {
         Optional<Stage> failedPhase = task.currentPhase();
         long phaseDurationMs = task.currentEnteredTime().map(this::since).orElse(0L);
         Map<String, Object> details = new LinkedHashMap<>();
-        failedPhase.ifPresent(p -> details.put("failedPhase", p.phaseName()));
+        failedPhase.ifPresent(p -> details.put("failedPhase", p.value()));
         details.put("errorName", errorName);
         long deployDurationMs = sinceDeployStart(task);
         boolean phaseReportedItself = PHASE_FAILED.equals(errorName);
@@ -100,7 +100,7 @@ public final class DeploymentLifecycle implements TaskFunction {
      * The code and message of a caught error. Our own exceptions carry {@code CODE: message} in the
      * Lambda error cause ({@code {"errorMessage": ...}}); other errors get a code from their name.
      */
-    static EventDetail.ErrorInfo errorOf(String errorName, String cause) {
+    public static EventDetail.ErrorInfo errorOf(String errorName, String cause) {
         String message = cause;
         JsonNode causeJson = parseQuietly(cause);
         if (causeJson.path("errorMessage").isTextual()) {

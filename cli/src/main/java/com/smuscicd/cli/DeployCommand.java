@@ -1,0 +1,212 @@
+package com.smuscicd.cli;
+
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.DeploymentInputs;
+import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.errors.InvalidManifestException;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventBridgePublisher;
+import com.smuscicd.events.Metadata;
+import com.smuscicd.json.Json;
+import com.smuscicd.local.LocalRun;
+import com.smuscicd.local.LocalRuntime;
+import com.smuscicd.local.bus.InvalidRuleException;
+import com.smuscicd.local.asl.AslException;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.metadata.MetadataCollector;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code smus-cli deploy}: validates the manifest, packages the bundle and runs the deployment
+ * state machine, in AWS or ({@code --local}) in-process. Exit 0 on success, 1 when a deployment
+ * failed, 2 on bad input.
+ */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = "Deploy a pipeline's targets (to AWS, or offline with --local).")
+public final class DeployCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    enum Output { text, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--targets", required = true, split = ",", paramLabel = "TARGET",
+            description = "Target(s) to deploy, comma-separated, deployed in order; stops at the first failure.")
+    List<String> targets;
+
+    @Option(names = "--pipeline", paramLabel = "FILE", defaultValue = "pipeline.yaml",
+            description = "Pipeline manifest (default: ${DEFAULT-VALUE}).")
+    Path pipeline;
+
+    @Option(names = "--emit-events", description = "Emit deployment events even if the manifest does not enable them.")
+    boolean emitEvents;
+
+    @Option(names = "--no-events", description = "Emit no deployment events.")
+    boolean noEvents;
+
+    @Option(names = "--event-bus-name", paramLabel = "NAME|ARN", description = "Event bus name or ARN to emit to.")
+    String eventBusName;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (progress and summary) or json (one JSON document; progress goes to stderr).")
+    Output output;
+
+    @Option(names = "--local", description = "Run offline: the same state machine in-process, local backends and event bus.")
+    boolean local;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".smus/local",
+            description = "Local run: where state, objects and events are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--account", paramLabel = "FILE",
+            description = "Local run: local account seed (default: local-account.json beside the manifest).")
+    Path accountSeed;
+
+    @Option(names = "--rules", paramLabel = "FILE|DIR",
+            description = "Local run: EventBridge rule file(s) for the local bus (default: rules/ beside the manifest, if present).")
+    Path rules;
+
+    @Option(names = "--events-to-aws",
+            description = "Local run: send the events to the real EventBridge API (SDK endpoint and region settings apply) instead of the local bus.")
+    boolean eventsToAws;
+
+    @Option(names = "--retry-delay-scale", paramLabel = "FACTOR", defaultValue = "0.01",
+            description = "Local run: multiplies the state machine's retry delays (default: ${DEFAULT-VALUE}).")
+    double retryDelayScale;
+
+    @Mixin
+    CloudOptions cloud;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter progressOut = output == Output.json ? err : out;
+        EventOverrides overrides;
+        PipelineManifest manifest;
+        List<PipelineManifest.Target> resolved = new ArrayList<>();
+        try {
+            overrides = new EventOverrides(emitEvents, noEvents, eventBusName);
+            if (eventBusName != null) {
+                ManifestLoader.validateEventBusName(eventBusName);
+            }
+            if (retryDelayScale < 0) {
+                throw new IllegalArgumentException("--retry-delay-scale must be 0 or more");
+            }
+            if (!local && eventsToAws) {
+                throw new IllegalArgumentException("--events-to-aws only applies with --local");
+            }
+            manifest = ManifestLoader.create().load(pipeline);
+            for (String name : targets) {
+                resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
+            }
+        } catch (InvalidManifestException e) {
+            e.problems().forEach(err::println);
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
+        }
+
+        BundlePackager.PackedBundle bundle;
+        LocalRuntime runtime = null;
+        try {
+            bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
+            if (local) {
+                runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
+            }
+        } catch (InvalidManifestException e) {
+            e.problems().forEach(err::println);
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
+        } catch (InvalidRuleException | AslException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
+        }
+
+        Metadata metadata = needsMetadata(overrides, manifest)
+                ? MetadataCollector.fromEnvironment(manifest.source().toAbsolutePath().getParent()).collect()
+                : null;
+        ProgressPrinter progress = new ProgressPrinter(progressOut);
+        List<DeployOutcome> outcomes = new ArrayList<>();
+        for (PipelineManifest.Target target : resolved) {
+            DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata,
+                    UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+            DeployOutcome outcome = local ? deployLocal(runtime, input, bundle, progress)
+                    : new CloudDeploy(cloud).deploy(input, bundle, progress);
+            outcomes.add(outcome);
+            if (!outcome.ok()) {
+                break;
+            }
+        }
+        if (output == Output.json) {
+            out.println(Json.write(outcomes.size() == 1 ? outcomes.get(0) : outcomes));
+            out.flush();
+        }
+        return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
+    }
+
+    private static boolean needsMetadata(EventOverrides overrides, PipelineManifest manifest) {
+        PipelineManifest.Monitoring monitoring = overrides.apply(manifest.monitoring());
+        return monitoring.enabled() && monitoring.includeMetadata();
+    }
+
+    private LocalRuntime.Settings localSettings(PipelineManifest manifest) {
+        Path base = manifest.source().toAbsolutePath().getParent();
+        Path seed = accountSeed != null ? accountSeed : base.resolve("local-account.json");
+        Path rulesPath = rules;
+        if (rulesPath == null && Files.isDirectory(base.resolve("rules"))) {
+            rulesPath = base.resolve("rules");
+        }
+        if (rulesPath != null && !Files.exists(rulesPath)) {
+            throw new IllegalArgumentException("--rules: " + rulesPath + " does not exist");
+        }
+        return new LocalRuntime.Settings(stateDir, seed, rulesPath, retryDelayScale,
+                eventsToAws ? EventBridgePublisher::create : null);
+    }
+
+    private DeployOutcome deployLocal(LocalRuntime runtime, DeploymentInput input, BundlePackager.PackedBundle bundle,
+                                      ProgressPrinter progress) {
+        progress.header(input.pipelineName(), input.target().name(), input.target().stage(), input.deploymentId(),
+                "locally");
+        LocalProgress listener = new LocalProgress(progress);
+        LocalRun run = runtime.deploy(input, bundle, listener);
+        var execution = run.execution();
+        Map<String, String> error = execution.succeeded() ? null : listener.failure()
+                .map(f -> Map.of("code", f.code(), "message", f.message()))
+                .orElse(Map.of("code", String.valueOf(execution.error()), "message", String.valueOf(execution.cause())));
+        long durationMs = java.time.Duration.between(execution.startTime(), execution.stopTime()).toMillis();
+        List<String> detailTypes = run.events().stream().map(DeploymentEvent::detailType).toList();
+        String where = run.archiveDir() != null ? run.archiveDir().toString()
+                : "EventBridge bus '" + input.monitoring().eventBusName() + "'";
+        progress.line(String.format("%s %s in %s: %d events %s%s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
+                input.deploymentId(), ProgressPrinter.duration(durationMs), run.events().size(),
+                input.monitoring().enabled() ? "written to " + where : "(events disabled)",
+                run.undelivered() > 0 ? " (" + run.undelivered() + " undelivered, logged to stderr)" : ""));
+        return new DeployOutcome(input.deploymentId(), input.pipelineName(), input.target().name(),
+                execution.status(), durationMs, execution.executionArn(), null,
+                listener.failedPhase().map(p -> p.value()).orElse(null), error, new LinkedHashMap<>(listener.phases()), run.events().size(), detailTypes,
+                run.archiveDir() == null ? null : run.archiveDir().toString());
+    }
+}

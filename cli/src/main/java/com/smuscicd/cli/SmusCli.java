@@ -1,0 +1,50 @@
+package com.smuscicd.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code smus-cli}: deploys SageMaker Unified Studio pipelines (to AWS, or offline with
+ * {@code --local}) and works with the deployment events they emit.
+ */
+@Command(name = "smus-cli",
+        mixinStandardHelpOptions = true,
+        versionProvider = SmusCli.Version.class,
+        description = "Deploy SageMaker Unified Studio pipelines and work with their deployment events.",
+        subcommands = {DeployCommand.class, ValidateCommand.class, EventsCommand.class, MetricsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class SmusCli {
+
+    /** Exit code of a deployment that ran and failed. */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code of bad input: manifest, flags, rules, patterns. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (used by main and by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SmusCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    /** Reads the version Maven stamped into {@code smus-cli.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = SmusCli.class.getClassLoader().getResourceAsStream("smus-cli.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"smus-cli " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

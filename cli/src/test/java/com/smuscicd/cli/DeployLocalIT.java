@@ -1,0 +1,101 @@
+package com.smuscicd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.events.schema.EventContract;
+import com.smuscicd.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's main command, run as a user runs it: the packaged jar in a fresh JVM, from the
+ * repository root, on the bundled example.
+ */
+class DeployLocalIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path JAR = Path.of("target", "smus-cli.jar").toAbsolutePath();
+
+    @TempDir
+    Path stateDir;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("smus-out", ".txt");
+        Path err = Files.createTempFile("smus-err", ".txt");
+        Process process = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void deployLocal_onTheExample_succeedsAndLeavesEventsInTheArchiveLayout() throws Exception {
+        Result result = cli("deploy", "--local", "--targets", "dev", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString());
+
+        assertThat(result.exit()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("ProjectInitialization", "BundleUpload", "WorkflowCreation",
+                "CatalogAssets", "SUCCEEDED", "10 events");
+        List<JsonNode> archived = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(stateDir.resolve("archive"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(stateDir.resolve("archive").relativize(file).toString())
+                        .matches("smus-events/\\d{4}/\\d{2}/\\d{2}/[0-9a-f-]{36}\\.json");
+                archived.add(Json.read(Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        }
+        assertThat(archived).hasSize(10);
+        assertThat(archived).allSatisfy(e -> assertThat(EventContract.validateEnvelope(e)).isEmpty());
+        Path logGroup = stateDir.resolve("logs").resolve("aws_events_smus-deploy.jsonl");
+        assertThat(Files.readAllLines(logGroup)).hasSize(10);
+    }
+
+    @Test
+    void deployLocal_onTheBrokenTarget_exitsOneWithFailureEvents() throws Exception {
+        Result result = cli("deploy", "--local", "--targets", "broken", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString(), "--output", "json");
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(1);
+        JsonNode outcome = Json.read(result.out());
+        assertThat(outcome.path("status").asText()).isEqualTo("FAILED");
+        assertThat(outcome.path("failedPhase").asText()).isEqualTo("project-init");
+        assertThat(outcome.path("error").path("code").asText()).isEqualTo("PROJECT_NOT_FOUND");
+        assertThat(outcome.path("events")).extracting(JsonNode::asText).containsExactly(
+                "SMUS-CICD-Deploy-Started", "SMUS-CICD-Deploy-ProjectInitialization-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Failed", "SMUS-CICD-Deploy-Failed");
+        Path failures = stateDir.resolve("targets").resolve("sns.jsonl");
+        assertThat(Files.readAllLines(failures)).as("any-failure rule delivered both failures").hasSize(2);
+    }
+
+    @Test
+    void deployLocal_withAnUnknownTarget_exitsTwoAndListsTheKnownOnes() throws Exception {
+        Result result = cli("deploy", "--local", "--targets", "prdo", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString());
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("prdo").contains("dev").contains("prod");
+        assertThat(stateDir.resolve("archive")).doesNotExist();
+    }
+
+    @Test
+    void version_printsTheProjectVersion() throws Exception {
+        Result result = cli("--version");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).startsWith("smus-cli 0.1.0");
+    }
+}

@@ -1,0 +1,24 @@
+package com.smuscicd.local;
+
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.local.asl.ExecutionResult;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outcome of one local deployment.
+ *
+ * @param input       the execution input, bundle location filled in
+ * @param execution   how the state machine run ended
+ * @param events      every event emitted, in emission order
+ * @param undelivered events the bus could not deliver (logged whole)
+ * @param archiveDir  where the archive copy of the events was written (null when sent to AWS)
+ */
+public record LocalRun(DeploymentInput input, ExecutionResult execution, List<DeploymentEvent> events,
+                       int undelivered, Path archiveDir) {
+
+    public LocalRun {
+        events = List.copyOf(events);
+    }
+}

@@ -1,0 +1,133 @@
+package com.smuscicd.local;
+
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.deploy.DeployFunctions;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.S3Location;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.json.Json;
+import com.smuscicd.local.asl.ExecutionListener;
+import com.smuscicd.local.asl.ExecutionResult;
+import com.smuscicd.local.asl.LocalStateMachineRunner;
+import com.smuscicd.local.asl.StateMachineDefinition;
+import com.smuscicd.local.backend.LocalAccount;
+import com.smuscicd.local.backend.LocalDataZone;
+import com.smuscicd.local.backend.LocalObjectStore;
+import com.smuscicd.local.backend.LocalWorkflows;
+import com.smuscicd.local.bus.LocalEventBus;
+import com.smuscicd.local.bus.LocalRules;
+import com.smuscicd.statemachine.DeployStateMachine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The embedded runtime behind {@code smus-cli deploy --local}: the deployment state machine file
+ * run in-process over local backends (a directory for S3, a JSON account file for DataZone and
+ * workflows) and the local event bus, all under one state directory:
+ *
+ * <pre>
+ * &lt;stateDir&gt;/account.json            the local account (created from the seed)
+ * &lt;stateDir&gt;/s3/&lt;bucket&gt;/&lt;key&gt;          objects (bundles, project files)
+ * &lt;stateDir&gt;/archive/smus-events/...   every event, as the monitoring stack writes them to S3
+ * &lt;stateDir&gt;/logs/*.jsonl, targets/    what the local rules delivered
+ * </pre>
+ */
+public final class LocalRuntime {
+
+    /** The bucket local bundles are stored in. */
+    public static final String BUNDLE_BUCKET = "smus-local-bundles";
+
+    private final Settings settings;
+    private final Clock clock;
+    private final StateMachineDefinition definition;
+    private final LocalRules rules;
+    private final LocalAccount account;
+    private final LocalObjectStore store;
+    private final UnaryOperator<DeployFunctions> customizer;
+
+    /**
+     * Where and how a local deployment runs.
+     *
+     * @param stateDir        holds everything the local runtime writes
+     * @param accountSeed     the local account file to start from (copied once into the state directory)
+     * @param rules           a rules file or directory, or null for none
+     * @param delayScale      multiplies retry delays (the state machine's backoff, shortened locally)
+     * @param publisherForBus when not null, events go to this publisher (e.g. the real EventBridge)
+     *                        instead of the local bus
+     */
+    public record Settings(Path stateDir, Path accountSeed, Path rules, double delayScale,
+                           Function<String, EventPublisher> publisherForBus) {
+    }
+
+    private LocalRuntime(Settings settings, Clock clock, UnaryOperator<DeployFunctions> customizer) {
+        this.settings = settings;
+        this.clock = clock;
+        this.customizer = customizer;
+        this.definition = StateMachineDefinition.parse(DeployStateMachine.definition());
+        this.rules = settings.rules() == null ? LocalRules.none() : LocalRules.load(settings.rules());
+        this.account = LocalAccount.open(settings.stateDir().resolve("account.json"), settings.accountSeed());
+        this.store = new LocalObjectStore(settings.stateDir().resolve("s3"));
+    }
+
+    /**
+     * Opens the runtime: parses the state machine, loads the rules (an invalid pattern fails here,
+     * before anything runs) and opens the local account.
+     */
+    public static LocalRuntime create(Settings settings, Clock clock) {
+        return new LocalRuntime(settings, clock, UnaryOperator.identity());
+    }
+
+    /** For tests: the same runtime with its task functions' ports replaced (fault injection). */
+    static LocalRuntime create(Settings settings, Clock clock, UnaryOperator<DeployFunctions> customizer) {
+        return new LocalRuntime(settings, clock, customizer);
+    }
+
+    /** The local object store (bundles and project files). */
+    public LocalObjectStore store() {
+        return store;
+    }
+
+    /**
+     * Stores the bundle and runs one deployment to its end.
+     *
+     * @param input  the execution input; its bundle field is set here
+     * @param bundle the packed bundle
+     */
+    public LocalRun deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ExecutionListener listener) {
+        S3Location bundleLocation = new S3Location(BUNDLE_BUCKET, input.pipelineName() + "/" + input.target().name()
+                + "/" + bundle.digest().substring("sha256:".length()) + ".zip");
+        store.put(bundleLocation, bundle.zip(), BundleArchive.sha256Hex(bundle.zip()));
+        DeploymentInput withBundle = new DeploymentInput(input.deploymentId(), input.pipelineName(), input.target(),
+                input.monitoring(), input.metadata(),
+                new DeploymentInput.BundleRef(bundleLocation.toString(), bundle.digest(), bundle.bytes()),
+                bundle.workflows(), input.assets(), input.requestedAt());
+
+        LocalEventBus bus = null;
+        CountingPublisher publisher;
+        if (settings.publisherForBus() != null) {
+            publisher = new CountingPublisher(settings.publisherForBus().apply(withBundle.monitoring().eventBusName()));
+        } else {
+            bus = LocalEventBus.builder()
+                    .stateDir(settings.stateDir())
+                    .account(account.accountId())
+                    .region(withBundle.target().domain().region())
+                    .clock(clock)
+                    .rules(rules)
+                    .build();
+            publisher = new CountingPublisher(bus);
+        }
+        DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> publisher,
+                new LocalDataZone(account), store, new LocalWorkflows(account), clock,
+                BundleArchive.DEFAULT_MAX_BYTES));
+        LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
+                new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, "smus-cicd-deploy"));
+        Map<String, Object> executionInput = Map.of("deployment", withBundle);
+        ExecutionResult result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
+        return new LocalRun(withBundle, result, publisher.events(), publisher.undelivered(),
+                bus == null ? null : bus.archiveDir());
+    }
+}

@@ -1,0 +1,45 @@
+package com.smuscicd.local.bus;
+
+import java.nio.file.Path;
+
+/**
+ * A rule file the local bus cannot use: malformed JSON, an event pattern EventBridge (event-ruler)
+ * rejects, a missing {@code EventPattern} or {@code Targets}, a target it cannot deliver to, or a
+ * rule name used twice. The message names the file and the rule.
+ */
+public class InvalidRuleException extends RuntimeException {
+
+    private final transient Path file;
+    private final String ruleName;
+
+    public InvalidRuleException(Path file, String ruleName, String problem) {
+        this(file, ruleName, problem, null);
+    }
+
+    public InvalidRuleException(Path file, String ruleName, String problem, Throwable cause) {
+        super(describe(file, ruleName, problem), cause);
+        this.file = file;
+        this.ruleName = ruleName;
+    }
+
+    /** The rule file, or null when the rule was not read from a file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The rule's name, or null when the problem is not about one rule (e.g. unreadable file). */
+    public String ruleName() {
+        return ruleName;
+    }
+
+    private static String describe(Path file, String ruleName, String problem) {
+        StringBuilder message = new StringBuilder();
+        if (file != null) {
+            message.append(file).append(": ");
+        }
+        if (ruleName != null) {
+            message.append("rule '").append(ruleName).append("': ");
+        }
+        return message.append(problem).toString();
+    }
+}

@@ -1,0 +1,452 @@
+package com.smuscicd.local.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * An {@link EventPublisher} with EventBridge semantics that needs no AWS account.
+ *
+ * <p>Each published event becomes the full EventBridge envelope ({@link Envelopes#toJson}) and is
+ * <ol>
+ *   <li>always archived as the monitoring stack archives it in S3:
+ *       {@code <stateDir>/archive/<prefix>YYYY/MM/DD/<event id>.json}, one JSON line, written
+ *       atomically;</li>
+ *   <li>matched against every enabled rule with event-ruler, EventBridge's own matcher, and
+ *       delivered to each matching rule's targets:
+ *       <ul>
+ *         <li>a CloudWatch Logs log group {@code arn:aws:logs:...:log-group:/a/b} is the JSON-lines
+ *             file {@code <stateDir>/logs/a_b.jsonl}, one envelope per line;</li>
+ *         <li>any other AWS target (SNS, Lambda, Step Functions, SQS...) is a user's cloud
+ *             resource that cannot run offline, so the delivery is only recorded as "would invoke"
+ *             in {@code <stateDir>/targets/<service>.jsonl} as
+ *             {@code {"rule":..,"targetId":..,"targetArn":..,"event":{...}}};</li>
+ *         <li>an {@code HttpEndpoint} receives the envelope as a JSON POST, retried twice on 5xx,
+ *             429 or I/O errors.</li>
+ *       </ul></li>
+ * </ol>
+ * A delivery that finally fails is appended whole (rule, target, error, envelope) to
+ * {@code <stateDir>/dead-letter.jsonl}, like an EventBridge dead-letter queue: no event is lost
+ * and {@link #publish} never throws. An event whose archive file cannot be written is reported
+ * in {@link PublishResult#undelivered()} (and dead-lettered); its rules still get it.
+ *
+ * <p>Like EventBridge, the bus fills in an id and a time (from its clock) for events that have
+ * none.
+ */
+public final class LocalEventBus implements EventPublisher {
+
+    /** The monitoring stack's default {@code EventPrefix}. */
+    public static final String DEFAULT_ARCHIVE_PREFIX = "smus-events/";
+    /** The account id shown in local envelopes unless one is given. */
+    public static final String DEFAULT_ACCOUNT = "123456789012";
+    /** The region used unless the deployment target's region is given. */
+    public static final String DEFAULT_REGION = "us-east-1";
+
+    private static final System.Logger LOG = System.getLogger(LocalEventBus.class.getName());
+    /** Event ids become file names: no separators, no leading dot. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9_=-][A-Za-z0-9._=-]*/)*");
+    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+
+    private final Path stateDir;
+    private final Path archiveDir;
+    private final String archivePrefix;
+    private final String account;
+    private final String region;
+    private final Clock clock;
+    private final LocalRules rules;
+    private final Machine machine;
+    private final WebhookSender webhooks;
+
+    private long eventsPublished;
+    private long archivedFiles;
+    private long failedDeliveries;
+    private final Map<String, Long> deliveriesByRule = new LinkedHashMap<>();
+
+    private LocalEventBus(Builder builder, WebhookSender webhooks) {
+        this.stateDir = builder.stateDir;
+        this.archiveDir = builder.stateDir.resolve("archive");
+        this.archivePrefix = builder.archivePrefix;
+        this.account = builder.account;
+        this.region = builder.region;
+        this.clock = builder.clock;
+        this.rules = builder.rules;
+        this.webhooks = webhooks;
+        this.machine = new Machine();
+        for (LocalRule rule : rules.all()) {
+            deliveriesByRule.put(rule.name(), 0L);
+        }
+        for (LocalRule rule : rules.enabled()) {
+            try {
+                machine.addRule(rule.name(), rule.eventPattern());
+            } catch (IOException e) {
+                // LocalRules checked every pattern already; reaching this is a bug, not bad input.
+                throw new IllegalStateException("event-ruler rejected a checked pattern of rule " + rule.name(), e);
+            }
+        }
+    }
+
+    /** A bus with the defaults (prefix {@value #DEFAULT_ARCHIVE_PREFIX}, no rules) over {@code stateDir}. */
+    public static LocalEventBus create(Path stateDir) {
+        return builder().stateDir(stateDir).build();
+    }
+
+    /** A builder; {@link Builder#stateDir} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Archives the events and delivers them to the matching rules' targets, in order.
+     *
+     * @return {@code delivered}: events archived; {@code undelivered}: events that could not be
+     *     archived (they are in the dead-letter file). Target failures do not make an event
+     *     undelivered, as with EventBridge, where {@code PutEvents} succeeds regardless of targets.
+     */
+    @Override
+    public synchronized PublishResult publish(List<DeploymentEvent> events) {
+        if (events == null || events.isEmpty()) {
+            return PublishResult.allDelivered(0);
+        }
+        int delivered = 0;
+        List<DeploymentEvent> undelivered = new ArrayList<>();
+        for (DeploymentEvent event : events) {
+            if (event == null) {
+                continue;
+            }
+            eventsPublished++;
+            boolean archived;
+            try {
+                archived = publishOne(event);
+            } catch (RuntimeException e) {
+                // A malformed event (no detail-type, say) must not fail the deployment either.
+                failedDeliveries++;
+                deadLetter(null, "bus", 0, e.toString(), rawEvent(event));
+                archived = false;
+            }
+            if (archived) {
+                delivered++;
+            } else {
+                undelivered.add(event);
+            }
+        }
+        return new PublishResult(delivered, undelivered);
+    }
+
+    /** Counts of what the bus has done, for the CLI's summary. */
+    public synchronized BusStats stats() {
+        return new BusStats(eventsPublished, archivedFiles, deliveriesByRule, failedDeliveries);
+    }
+
+    /** Where the bus keeps everything. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /**
+     * The local stand-in for the archive bucket: events are under
+     * {@code <archiveDir>/<archivePrefix>YYYY/MM/DD/<id>.json}.
+     */
+    public Path archiveDir() {
+        return archiveDir;
+    }
+
+    /** The key prefix of archived events, e.g. {@value #DEFAULT_ARCHIVE_PREFIX}. */
+    public String archivePrefix() {
+        return archivePrefix;
+    }
+
+    /** The directory of the log-group files. */
+    public Path logsDir() {
+        return stateDir.resolve("logs");
+    }
+
+    /** The directory of the "would invoke" records of AWS targets. */
+    public Path targetsDir() {
+        return stateDir.resolve("targets");
+    }
+
+    /** Deliveries that finally failed, one JSON object per line. */
+    public Path deadLetterFile() {
+        return stateDir.resolve("dead-letter.jsonl");
+    }
+
+    /** The rules this bus runs. */
+    public LocalRules rules() {
+        return rules;
+    }
+
+    /** The account id written into envelopes. */
+    public String account() {
+        return account;
+    }
+
+    /** The region written into envelopes. */
+    public String region() {
+        return region;
+    }
+
+    private boolean publishOne(DeploymentEvent given) {
+        DeploymentEvent event = stamped(given);
+        ObjectNode envelope = Envelopes.toJson(event, account, region);
+        String line = Json.write(envelope);
+        boolean archived = archive(event, envelope, line);
+        deliver(envelope, line);
+        return archived;
+    }
+
+    private DeploymentEvent stamped(DeploymentEvent event) {
+        if (event.id() != null && event.time() != null) {
+            return event;
+        }
+        return new DeploymentEvent(
+                event.id() == null ? UUID.randomUUID().toString() : event.id(),
+                event.detailType(),
+                event.source(),
+                event.time() == null ? clock.instant() : event.time(),
+                event.resources(),
+                event.detail());
+    }
+
+    private boolean archive(DeploymentEvent event, ObjectNode envelope, String line) {
+        if (!SAFE_ID.matcher(event.id()).matches()) {
+            failedDeliveries++;
+            deadLetter(null, "archive", 0, "event id cannot be used as a file name: " + event.id(), envelope);
+            return false;
+        }
+        try {
+            JsonLines.writeAtomically(archiveDir.resolve(Envelopes.archiveKey(archivePrefix, event.time(), event.id())), line);
+            archivedFiles++;
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            failedDeliveries++;
+            deadLetter(null, "archive", 1, e.toString(), envelope);
+            return false;
+        }
+    }
+
+    private void deliver(ObjectNode envelope, String line) {
+        if (rules.enabled().isEmpty()) {
+            return;
+        }
+        Set<String> matched = new HashSet<>(machine.rulesForJSONEvent(envelope));
+        // Rules in load order, not event-ruler's, so files and stats are reproducible.
+        for (LocalRule rule : rules.enabled()) {
+            if (!matched.contains(rule.name())) {
+                continue;
+            }
+            for (RuleTarget target : rule.targets()) {
+                deliver(rule, target, envelope, line);
+            }
+        }
+    }
+
+    private void deliver(LocalRule rule, RuleTarget target, ObjectNode envelope, String line) {
+        int attempts = 1;
+        String error;
+        try {
+            if (target instanceof RuleTarget.LogGroup logGroup) {
+                JsonLines.append(logsDir().resolve(logGroup.fileName()), line);
+                error = null;
+            } else if (target instanceof RuleTarget.AwsService service) {
+                ObjectNode record = Json.mapper().createObjectNode();
+                record.put("rule", rule.name());
+                record.put("targetId", service.id());
+                record.put("targetArn", service.arn());
+                record.set("event", envelope);
+                JsonLines.append(targetsDir().resolve(service.service() + ".jsonl"), Json.write(record));
+                error = null;
+            } else {
+                RuleTarget.Webhook webhook = (RuleTarget.Webhook) target;
+                WebhookSender.Outcome outcome = webhooks.post(webhook.endpoint(), line);
+                attempts = outcome.attempts();
+                error = outcome.error();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            error = e.toString();
+        }
+        if (error == null) {
+            deliveriesByRule.merge(rule.name(), 1L, Long::sum);
+        } else {
+            failedDeliveries++;
+            deadLetter(rule.name(), target, attempts, error, envelope);
+        }
+    }
+
+    /** The event as far as it can be shown when it cannot become an envelope. */
+    private static ObjectNode rawEvent(DeploymentEvent event) {
+        ObjectNode raw = Json.mapper().createObjectNode();
+        raw.put("id", event.id());
+        raw.put("detail-type", event.detailType());
+        raw.put("source", event.source());
+        raw.put("time", event.time() == null ? null : event.time().toString());
+        ArrayNode resources = raw.putArray("resources");
+        event.resources().forEach(resources::add);
+        try {
+            raw.set("detail", Json.tree(event.detail()));
+        } catch (RuntimeException e) {
+            raw.put("detail", String.valueOf(event.detail()));
+        }
+        return raw;
+    }
+
+    private void deadLetter(String rule, RuleTarget target, int attempts, String error, JsonNode event) {
+        ObjectNode entry = deadLetterEntry(rule, target.display(), attempts, error, event);
+        entry.put("targetId", target.id());
+        appendDeadLetter(entry);
+    }
+
+    private void deadLetter(String rule, String target, int attempts, String error, JsonNode event) {
+        appendDeadLetter(deadLetterEntry(rule, target, attempts, error, event));
+    }
+
+    private ObjectNode deadLetterEntry(String rule, String target, int attempts, String error, JsonNode event) {
+        ObjectNode entry = Json.mapper().createObjectNode();
+        entry.put("failedAt", clock.instant().toString());
+        if (rule != null) {
+            entry.put("rule", rule);
+        }
+        entry.put("target", target);
+        entry.put("attempts", attempts);
+        entry.put("error", error);
+        entry.set("event", event);
+        return entry;
+    }
+
+    private void appendDeadLetter(ObjectNode entry) {
+        String line = Json.write(entry);
+        try {
+            JsonLines.append(deadLetterFile(), line);
+        } catch (IOException | UncheckedIOException e) {
+            // Last resort, so the event is still somewhere: the log, whole.
+            LOG.log(System.Logger.Level.ERROR, "cannot write the dead-letter file " + deadLetterFile() + " (" + e
+                    + "); undelivered: " + line);
+        }
+    }
+
+    /** Builds a {@link LocalEventBus}; {@code null} for a setting means its default. */
+    public static final class Builder {
+
+        private Path stateDir;
+        private String archivePrefix = DEFAULT_ARCHIVE_PREFIX;
+        private String account = DEFAULT_ACCOUNT;
+        private String region = DEFAULT_REGION;
+        private Clock clock = Clock.systemUTC();
+        private LocalRules rules = LocalRules.none();
+        private HttpClient httpClient;
+        private Duration webhookTimeout = Duration.ofSeconds(5);
+        private Sleeper sleeper = Sleeper.THREAD;
+
+        private Builder() {
+        }
+
+        /** Where the bus keeps its archive, log-group files, target records and dead letters; required. */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        /** The archive key prefix: empty, or path segments each ending in {@code /}; default {@value #DEFAULT_ARCHIVE_PREFIX}. */
+        public Builder archivePrefix(String archivePrefix) {
+            this.archivePrefix = archivePrefix == null ? DEFAULT_ARCHIVE_PREFIX : archivePrefix;
+            return this;
+        }
+
+        /** The 12-digit account id of the envelopes; default {@value #DEFAULT_ACCOUNT}. */
+        public Builder account(String account) {
+            this.account = account == null ? DEFAULT_ACCOUNT : account;
+            return this;
+        }
+
+        /** The region of the envelopes, normally the deployment target's; default {@value #DEFAULT_REGION}. */
+        public Builder region(String region) {
+            this.region = region == null ? DEFAULT_REGION : region;
+            return this;
+        }
+
+        /** Stamps events without a time, and dead-letter entries; default the UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = clock == null ? Clock.systemUTC() : clock;
+            return this;
+        }
+
+        /** The rules to run; default none (events are only archived). */
+        public Builder rules(LocalRules rules) {
+            this.rules = rules == null ? LocalRules.none() : rules;
+            return this;
+        }
+
+        /** The client for webhook targets; default one with a 2-second connect timeout, created only when needed. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** How long one webhook request may take; default 5 seconds. */
+        public Builder webhookTimeout(Duration webhookTimeout) {
+            this.webhookTimeout = webhookTimeout == null ? Duration.ofSeconds(5) : webhookTimeout;
+            return this;
+        }
+
+        Builder sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        /**
+         * The bus; creates {@code stateDir} if needed.
+         *
+         * @throws NullPointerException without a state directory
+         * @throws IllegalArgumentException for a malformed prefix, account or region
+         * @throws UncheckedIOException when {@code stateDir} cannot be created
+         */
+        public LocalEventBus build() {
+            Objects.requireNonNull(stateDir, "stateDir is required");
+            if (!PREFIX.matcher(archivePrefix).matches()) {
+                throw new IllegalArgumentException("archive prefix must be empty or path segments ending in '/'"
+                        + " (e.g. smus-events/), not '" + archivePrefix + "'");
+            }
+            if (!ACCOUNT.matcher(account).matches()) {
+                throw new IllegalArgumentException("account must be 12 digits, not '" + account + "'");
+            }
+            if (!REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("not an AWS region: '" + region + "'");
+            }
+            try {
+                Files.createDirectories(stateDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the local bus state directory " + stateDir, e);
+            }
+            WebhookSender webhooks = null;
+            if (rules.hasWebhooks()) {
+                HttpClient client = httpClient != null ? httpClient : HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
+                webhooks = new WebhookSender(client, webhookTimeout, sleeper);
+            }
+            return new LocalEventBus(this, webhooks);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package com.smuscicd.local.bus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * The rules of a local event bus, loaded from files in the shape of the spec's "Integration
+ * Examples": one rule object or an array of them per file,
+ * <pre>{@code
+ * {"Name": "prod-failures",                       // optional, defaults to the file name
+ *  "EventPattern": {"source": ["com.amazon.smus.cicd"], ...},   // object or JSON string
+ *  "Targets": [{"Id": "1", "Arn": "arn:aws:sns:us-east-1:123456789012:prod-alerts"},
+ *              {"Id": "hook", "HttpEndpoint": "https://hooks.slack.com/services/..."}],
+ *  "State": "ENABLED"}                              // or DISABLED; default ENABLED
+ * }</pre>
+ * Every pattern is checked with event-ruler, the matcher EventBridge itself uses, when loaded.
+ */
+public final class LocalRules {
+
+    /** EventBridge's rule-name constraint. */
+    private static final Pattern RULE_NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
+
+    /** Target fields that change what is delivered; the local bus does not implement them. */
+    private static final List<String> UNSUPPORTED_TARGET_FIELDS = List.of("Input", "InputPath", "InputTransformer");
+
+    private final List<LocalRule> rules;
+
+    private LocalRules(List<LocalRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** No rules: events are only archived. */
+    public static LocalRules none() {
+        return new LocalRules(List.of());
+    }
+
+    /**
+     * Rules built in code; patterns are checked as for files.
+     *
+     * @throws InvalidRuleException for an invalid pattern, no targets or a duplicate name
+     */
+    public static LocalRules of(List<LocalRule> rules) {
+        Map<String, LocalRule> byName = new HashMap<>();
+        for (LocalRule rule : rules) {
+            checkName(rule.source(), rule.name());
+            checkPattern(rule.source(), rule.name(), rule.eventPattern());
+            if (rule.targets().isEmpty()) {
+                throw new InvalidRuleException(rule.source(), rule.name(), "a rule needs at least one target");
+            }
+            LocalRule previous = byName.putIfAbsent(rule.name(), rule);
+            if (previous != null) {
+                throw duplicate(rule.source(), rule.name(), previous);
+            }
+        }
+        return new LocalRules(rules);
+    }
+
+    /**
+     * Loads every {@code *.json} file of a directory (not recursing, in file-name order), or one
+     * file.
+     *
+     * @throws InvalidRuleException naming the file and rule, for the first problem found
+     */
+    public static LocalRules load(Path dirOrFile) {
+        List<Path> files;
+        if (Files.isDirectory(dirOrFile)) {
+            try (Stream<Path> listing = Files.list(dirOrFile)) {
+                files = listing
+                        .filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                        .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                        .toList();
+            } catch (IOException e) {
+                throw new InvalidRuleException(dirOrFile, null, "cannot list the rules directory: " + e, e);
+            }
+        } else if (Files.isRegularFile(dirOrFile)) {
+            files = List.of(dirOrFile);
+        } else {
+            throw new InvalidRuleException(dirOrFile, null, "no such rules file or directory");
+        }
+        List<LocalRule> rules = new ArrayList<>();
+        Map<String, LocalRule> byName = new HashMap<>();
+        for (Path file : files) {
+            for (LocalRule rule : readFile(file)) {
+                LocalRule previous = byName.putIfAbsent(rule.name(), rule);
+                if (previous != null) {
+                    throw duplicate(file, rule.name(), previous);
+                }
+                rules.add(rule);
+            }
+        }
+        return new LocalRules(rules);
+    }
+
+    /** Every rule, in load order. */
+    public List<LocalRule> all() {
+        return rules;
+    }
+
+    /** The rules with {@code State} ENABLED, in load order. */
+    public List<LocalRule> enabled() {
+        return rules.stream().filter(LocalRule::enabled).toList();
+    }
+
+    /** The rule of that name. */
+    public Optional<LocalRule> find(String name) {
+        return rules.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** Whether any rule has a webhook target. */
+    boolean hasWebhooks() {
+        return rules.stream().flatMap(r -> r.targets().stream()).anyMatch(t -> t instanceof RuleTarget.Webhook);
+    }
+
+    private static List<LocalRule> readFile(Path file) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new InvalidRuleException(file, null, "not valid JSON: " + describe(e), e);
+        } catch (IOException e) {
+            throw new InvalidRuleException(file, null, "cannot read: " + e, e);
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
+        if (root == null || root.isMissingNode()) {
+            throw new InvalidRuleException(file, null, "empty file: expected a rule object or an array of rules");
+        }
+        if (root.isObject()) {
+            return List.of(readRule(file, root, stem, "the rule"));
+        }
+        if (!root.isArray()) {
+            throw new InvalidRuleException(file, null, "expected a rule object or an array of rules");
+        }
+        List<LocalRule> rules = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode node = root.get(i);
+            String position = "rule #" + (i + 1);
+            if (!node.isObject()) {
+                throw new InvalidRuleException(file, null, position + ": expected an object");
+            }
+            rules.add(readRule(file, node, stem + "-" + (i + 1), position));
+        }
+        return rules;
+    }
+
+    private static LocalRule readRule(Path file, JsonNode node, String defaultName, String position) {
+        JsonNode nameNode = node.get("Name");
+        if (nameNode != null && !nameNode.isTextual()) {
+            throw new InvalidRuleException(file, null, position + ": Name must be a string");
+        }
+        String name = nameNode == null ? defaultName : nameNode.asText();
+        checkName(file, name);
+
+        JsonNode patternNode = node.get("EventPattern");
+        if (patternNode == null || patternNode.isNull()) {
+            throw new InvalidRuleException(file, name, "EventPattern is missing");
+        }
+        String pattern = patternText(file, name, patternNode);
+        checkPattern(file, name, pattern);
+
+        boolean enabled = readState(file, name, node.get("State"));
+        List<RuleTarget> targets = readTargets(file, name, node.get("Targets"));
+        return new LocalRule(name, pattern, targets, enabled, file);
+    }
+
+    private static String patternText(Path file, String name, JsonNode patternNode) {
+        if (patternNode.isObject()) {
+            return patternNode.toString();
+        }
+        if (patternNode.isTextual()) {
+            // put-rule takes the pattern as a JSON string; accept files copied from such calls.
+            try {
+                JsonNode parsed = Json.mapper().readTree(patternNode.asText());
+                if (parsed != null && parsed.isObject()) {
+                    return parsed.toString();
+                }
+            } catch (JsonProcessingException e) {
+                throw new InvalidRuleException(file, name, "invalid EventPattern: not valid JSON: " + describe(e), e);
+            }
+        }
+        throw new InvalidRuleException(file, name, "invalid EventPattern: must be a JSON object (or a string holding one)");
+    }
+
+    private static void checkPattern(Path file, String name, String pattern) {
+        try {
+            new Machine().addRule(name, pattern);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRuleException(file, name, "invalid EventPattern: " + e.getOriginalMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRuleException(file, name, "invalid EventPattern: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkName(Path file, String name) {
+        if (!RULE_NAME.matcher(name).matches()) {
+            throw new InvalidRuleException(file, name,
+                    "invalid rule name: 1 to 64 letters, digits, '.', '-' or '_'"
+                            + (file == null ? "" : " (set \"Name\" when the file name does not fit)"));
+        }
+    }
+
+    private static boolean readState(Path file, String name, JsonNode state) {
+        if (state == null || state.isNull()) {
+            return true;
+        }
+        return switch (state.asText()) {
+            case "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" -> true;
+            case "DISABLED" -> false;
+            default -> throw new InvalidRuleException(file, name,
+                    "State must be ENABLED or DISABLED, not " + state);
+        };
+    }
+
+    private static List<RuleTarget> readTargets(Path file, String name, JsonNode targets) {
+        if (targets == null || targets.isNull()) {
+            throw new InvalidRuleException(file, name, "Targets is missing");
+        }
+        if (!targets.isArray() || targets.isEmpty()) {
+            throw new InvalidRuleException(file, name, "Targets must be a non-empty array");
+        }
+        List<RuleTarget> result = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            RuleTarget target = readTarget(file, name, targets.get(i), i + 1);
+            if (!ids.add(target.id())) {
+                throw new InvalidRuleException(file, name, "target #" + (i + 1) + ": duplicate Id '" + target.id() + "'");
+            }
+            result.add(target);
+        }
+        return result;
+    }
+
+    private static RuleTarget readTarget(Path file, String name, JsonNode node, int number) {
+        String position = "target #" + number;
+        if (!node.isObject()) {
+            throw new InvalidRuleException(file, name, position + ": expected an object");
+        }
+        for (String field : UNSUPPORTED_TARGET_FIELDS) {
+            if (node.has(field)) {
+                throw new InvalidRuleException(file, name, position + ": " + field
+                        + " is not supported by the local bus (targets receive the whole event)");
+            }
+        }
+        JsonNode idNode = node.get("Id");
+        // put-targets requires an Id; a file may leave it out and get its position.
+        String id = idNode == null || idNode.isNull() ? String.valueOf(number) : idNode.asText();
+        JsonNode arn = node.get("Arn");
+        JsonNode endpoint = node.get("HttpEndpoint");
+        if ((arn == null) == (endpoint == null)) {
+            throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): needs exactly one of Arn or HttpEndpoint");
+        }
+        try {
+            if (arn != null) {
+                return RuleTarget.ofArn(id, arn.asText());
+            }
+            return new RuleTarget.Webhook(id, new URI(endpoint.asText()));
+        } catch (URISyntaxException e) {
+            // The URL itself is left out: webhook URLs are secrets.
+            throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): HttpEndpoint is not a valid URL: "
+                    + e.getReason(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): " + e.getMessage(), e);
+        }
+    }
+
+    private static InvalidRuleException duplicate(Path file, String name, LocalRule previous) {
+        return new InvalidRuleException(file, name, "duplicate rule name, already defined"
+                + (previous.source() == null ? "" : " in " + previous.source()));
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where = location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        return e.getOriginalMessage() + where;
+    }
+}

@@ -1,0 +1,48 @@
+package com.smuscicd.local;
+
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.deploy.DeployFunctions;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.DeploymentInputs;
+import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.events.Metadata;
+import com.smuscicd.local.asl.ExecutionListener;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** Runs the bundled example through the local runtime, with optional port decorators for fault injection. */
+final class DeploymentScenario {
+
+    static final Path EXAMPLE = Path.of("..", "examples", "basic_pipeline", "pipeline.yaml");
+    static final Metadata METADATA = new Metadata("ci-bot", "0123456789abcdef0123456789abcdef01234567", "main",
+            "https://github.com/example/sales-analytics", "github-actions", "42",
+            "https://github.com/example/sales-analytics/actions/runs/42", "2026-11-27T03:00:00Z");
+
+    private final Path stateDir;
+    private final PipelineManifest manifest;
+
+    DeploymentScenario(Path stateDir) {
+        this.stateDir = stateDir;
+        this.manifest = ManifestLoader.create().load(EXAMPLE);
+    }
+
+    LocalRun deploy(String target) {
+        return deploy(target, UnaryOperator.identity());
+    }
+
+    LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports) {
+        LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
+                EXAMPLE.resolveSibling("local-account.json"), EXAMPLE.resolveSibling("rules"), 0.0, null),
+                Clock.systemUTC(), ports);
+        BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
+        DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),
+                EventOverrides.NONE, METADATA, UUID.randomUUID().toString(), Clock.systemUTC().instant(), null,
+                bundle.workflows());
+        return runtime.deploy(input, bundle, ExecutionListener.NONE);
+    }
+}

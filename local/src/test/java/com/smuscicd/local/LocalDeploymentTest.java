@@ -1,0 +1,272 @@
+package com.smuscicd.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smuscicd.deploy.BundleStore;
+import com.smuscicd.deploy.DataZoneGateway;
+import com.smuscicd.deploy.DeployFunctions;
+import com.smuscicd.deploy.S3Location;
+import com.smuscicd.deploy.WorkflowGateway;
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.errors.RetryablePhaseException;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.Stage;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LocalDeploymentTest {
+
+    @TempDir
+    Path stateDir;
+
+    private static List<String> types(LocalRun run) {
+        return run.events().stream().map(DeploymentEvent::detailType).toList();
+    }
+
+    @Test
+    void deploy_whenEverythingWorks_emitsTheTenEventsInOrder() {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev");
+
+        assertThat(run.execution().status()).isEqualTo("SUCCEEDED");
+        assertThat(types(run)).containsExactly(
+                "SMUS-CICD-Deploy-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Completed",
+                "SMUS-CICD-Deploy-BundleUpload-Started",
+                "SMUS-CICD-Deploy-BundleUpload-Completed",
+                "SMUS-CICD-Deploy-WorkflowCreation-Started",
+                "SMUS-CICD-Deploy-WorkflowCreation-Completed",
+                "SMUS-CICD-Deploy-CatalogAssets-Started",
+                "SMUS-CICD-Deploy-CatalogAssets-Completed",
+                "SMUS-CICD-Deploy-Completed");
+        assertThat(run.events()).extracting(e -> e.detail().sequence())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenEverythingWorks_reportsWhatEachPhaseDid() {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev");
+
+        var details = run.events().stream().filter(e -> e.detailType().endsWith("-Completed"))
+                .collect(java.util.stream.Collectors.toMap(DeploymentEvent::detailType, e -> e.detail().details()));
+        assertThat(details.get("SMUS-CICD-Deploy-ProjectInitialization-Completed"))
+                .containsEntry("projectCreated", true).containsKey("projectId");
+        assertThat(details.get("SMUS-CICD-Deploy-BundleUpload-Completed"))
+                .containsEntry("files", 3).containsEntry("uploaded", 3).containsEntry("unchanged", 0);
+        assertThat(details.get("SMUS-CICD-Deploy-WorkflowCreation-Completed"))
+                .containsEntry("count", 2).containsEntry("created", 2);
+        assertThat(details.get("SMUS-CICD-Deploy-CatalogAssets-Completed"))
+                .containsEntry("count", 2).containsEntry("requested", 2);
+        DeploymentEvent completed = run.events().get(9);
+        assertThat(completed.detail().durationMs()).isNotNull();
+        assertThat(completed.detail().target().project().id()).isNotNull();
+        assertThat(completed.detail().metadata()).isEqualTo(DeploymentScenario.METADATA);
+    }
+
+    @Test
+    void deploy_whenRunTwice_convergesAndEmitsAFreshCompleteSequence() {
+        DeploymentScenario scenario = new DeploymentScenario(stateDir);
+        LocalRun first = scenario.deploy("dev");
+        LocalRun second = scenario.deploy("dev");
+
+        assertThat(second.execution().succeeded()).isTrue();
+        assertThat(types(second)).isEqualTo(types(first));
+        assertThat(second.events().get(0).detail().deploymentId())
+                .isNotEqualTo(first.events().get(0).detail().deploymentId());
+        var details = second.events().stream().filter(e -> e.detailType().endsWith("-Completed"))
+                .collect(java.util.stream.Collectors.toMap(DeploymentEvent::detailType, e -> e.detail().details()));
+        assertThat(details.get("SMUS-CICD-Deploy-ProjectInitialization-Completed")).containsEntry("projectCreated", false);
+        assertThat(details.get("SMUS-CICD-Deploy-BundleUpload-Completed")).containsEntry("uploaded", 0)
+                .containsEntry("unchanged", 3);
+        assertThat(details.get("SMUS-CICD-Deploy-WorkflowCreation-Completed")).containsEntry("unchanged", 2);
+        assertThat(details.get("SMUS-CICD-Deploy-CatalogAssets-Completed")).containsEntry("requested", 0)
+                .containsEntry("alreadySubscribed", 2);
+        EventInvariants.check(second.events());
+    }
+
+    @Test
+    void deploy_whenProjectMissingAndCreateFalse_failsInProjectInitialization() {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("broken");
+
+        assertThat(run.execution().status()).isEqualTo("FAILED");
+        assertThat(types(run)).containsExactly(
+                "SMUS-CICD-Deploy-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Failed",
+                "SMUS-CICD-Deploy-Failed");
+        DeploymentEvent failed = run.events().get(3);
+        assertThat(failed.detail().error().code()).isEqualTo("PROJECT_NOT_FOUND");
+        assertThat(failed.detail().sequence()).isEqualTo(4);
+        assertThat(failed.detail().details()).containsEntry("failedPhase", "project-init");
+        EventInvariants.check(run.events());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Stage.class, names = "DEPLOY", mode = EnumSource.Mode.EXCLUDE)
+    void deploy_whenAPhaseFailsPermanently_emitsItsFailedThenOneDeployFailedAndNothingAfter(Stage phase) {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
+                Faults.in(phase, () -> new PhaseFailure("INJECTED_FAULT", "injected into " + phase), Integer.MAX_VALUE));
+
+        assertThat(run.execution().status()).isEqualTo("FAILED");
+        List<String> types = types(run);
+        assertThat(types).endsWith(phase.detailType(com.smuscicd.events.Status.FAILED), "SMUS-CICD-Deploy-Failed");
+        assertThat(types).hasSize(2 * phase.position() + 2);
+        Stage.phases().stream().filter(p -> p.position() > phase.position())
+                .forEach(later -> assertThat(types).noneMatch(t -> t.contains(later.phaseName())));
+        DeploymentEvent deployFailed = run.events().get(run.events().size() - 1);
+        assertThat(deployFailed.detail().error().code()).isEqualTo("INJECTED_FAULT");
+        assertThat(deployFailed.detail().details()).containsEntry("failedPhase", phase.value());
+        EventInvariants.check(run.events());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Stage.class, names = "DEPLOY", mode = EnumSource.Mode.EXCLUDE)
+    void deploy_whenAPhaseFailsTransientlyOnce_retriesAndSucceeds(Stage phase) {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
+                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "slow down"), 1));
+
+        assertThat(run.execution().status()).isEqualTo("SUCCEEDED");
+        assertThat(run.events()).hasSize(10);
+        EventInvariants.check(run.events());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Stage.class, names = "DEPLOY", mode = EnumSource.Mode.EXCLUDE)
+    void deploy_whenRetriesAreSpent_theFailurePathEmitsThePhaseFailedEvent(Stage phase) {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
+                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "still throttled"), Integer.MAX_VALUE));
+
+        assertThat(run.execution().status()).isEqualTo("FAILED");
+        assertThat(types(run)).endsWith(phase.detailType(com.smuscicd.events.Status.FAILED), "SMUS-CICD-Deploy-Failed");
+        DeploymentEvent phaseFailed = run.events().get(run.events().size() - 2);
+        assertThat(phaseFailed.detail().error().code()).isEqualTo("THROTTLED");
+        assertThat(phaseFailed.detail().durationMs()).isNotNull();
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenAPhaseThrowsAnUnexpectedException_reportsInternalError() {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
+                Faults.in(Stage.WORKFLOW_CREATION, () -> new IllegalStateException("boom"), Integer.MAX_VALUE));
+
+        assertThat(run.execution().status()).isEqualTo("FAILED");
+        DeploymentEvent last = run.events().get(run.events().size() - 1);
+        assertThat(last.detail().error().code()).isEqualTo("INTERNAL_ERROR");
+        assertThat(last.detail().error().message()).contains("boom");
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenSuccessful_archivesEveryEventAndDeliversToMatchingRules() throws Exception {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev");
+
+        try (Stream<Path> files = Files.walk(run.archiveDir())) {
+            List<Path> archived = files.filter(Files::isRegularFile).toList();
+            assertThat(archived).hasSize(10);
+            assertThat(archived).allSatisfy(p -> assertThat(run.archiveDir().relativize(p).toString())
+                    .matches("smus-events/\\d{4}/\\d{2}/\\d{2}/[0-9a-f-]{36}\\.json"));
+        }
+        Path allEvents = stateDir.resolve("logs").resolve("aws_events_smus-deploy.jsonl");
+        assertThat(Files.readAllLines(allEvents)).hasSize(10);
+        Path success = stateDir.resolve("logs").resolve("aws_events_smus-deploy-success.jsonl");
+        assertThat(Files.readAllLines(success)).hasSize(1).allMatch(l -> l.contains("SMUS-CICD-Deploy-Completed"));
+    }
+
+    /** Port decorators that fail one phase's first calls. */
+    static final class Faults {
+
+        static UnaryOperator<DeployFunctions> in(Stage phase, java.util.function.Supplier<RuntimeException> fault,
+                                                 int times) {
+            AtomicInteger left = new AtomicInteger(times);
+            Runnable maybeFail = () -> {
+                if (left.getAndDecrement() > 0) {
+                    throw fault.get();
+                }
+            };
+            return f -> new DeployFunctions(f.publisherForBus(),
+                    dataZone(f.dataZone(), phase, maybeFail),
+                    store(f.bundles(), phase, maybeFail),
+                    workflows(f.workflows(), phase, maybeFail),
+                    f.clock(), f.maxBundleBytes());
+        }
+
+        private static DataZoneGateway dataZone(DataZoneGateway real, Stage phase, Runnable fail) {
+            return new DataZoneGateway() {
+                @Override
+                public Optional<DomainRef> findDomainByName(String name, String region) {
+                    if (phase == Stage.PROJECT_INITIALIZATION) {
+                        fail.run();
+                    }
+                    return real.findDomainByName(name, region);
+                }
+
+                @Override
+                public Optional<ProjectRef> findProjectByName(DomainRef domain, String name) {
+                    return real.findProjectByName(domain, name);
+                }
+
+                @Override
+                public ProjectRef createProject(DomainRef domain, String name) {
+                    return real.createProject(domain, name);
+                }
+
+                @Override
+                public S3Location projectS3Location(DomainRef domain, ProjectRef project) {
+                    return real.projectS3Location(domain, project);
+                }
+
+                @Override
+                public Optional<ListingRef> findListing(DomainRef domain, String assetName) {
+                    if (phase == Stage.CATALOG_ASSETS) {
+                        fail.run();
+                    }
+                    return real.findListing(domain, assetName);
+                }
+
+                @Override
+                public SubscriptionOutcome subscribe(DomainRef domain, ProjectRef project, ListingRef listing,
+                                                     String permission, String reason) {
+                    return real.subscribe(domain, project, listing, permission, reason);
+                }
+            };
+        }
+
+        private static BundleStore store(BundleStore real, Stage phase, Runnable fail) {
+            return new BundleStore() {
+                @Override
+                public InputStream open(S3Location location) {
+                    return real.open(location);
+                }
+
+                @Override
+                public PutOutcome put(S3Location location, byte[] content, String sha256Hex) {
+                    if (phase == Stage.BUNDLE_UPLOAD && !location.key().contains("workflows/dags/")) {
+                        fail.run();
+                    }
+                    return real.put(location, content, sha256Hex);
+                }
+            };
+        }
+
+        private static WorkflowGateway workflows(WorkflowGateway real, Stage phase, Runnable fail) {
+            return spec -> {
+                if (phase == Stage.WORKFLOW_CREATION) {
+                    fail.run();
+                }
+                return real.createOrUpdate(spec);
+            };
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package com.smuscicd.local.bus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.schema.EventContract;
+import com.smuscicd.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Test inputs: the contract's example events as {@link DeploymentEvent}s, and the rule fixtures. */
+final class BusFixtures {
+
+    private BusFixtures() {
+    }
+
+    /** The example event of a detail-type, as the emitter would hand it to a publisher. */
+    static DeploymentEvent example(String detailType) {
+        JsonNode envelope = EventContract.example(detailType);
+        List<String> resources = new ArrayList<>();
+        envelope.get("resources").forEach(r -> resources.add(r.asText()));
+        return new DeploymentEvent(envelope.get("id").asText(), envelope.get("detail-type").asText(),
+                envelope.get("source").asText(), Instant.parse(envelope.get("time").asText()), resources,
+                Json.convert(envelope.get("detail"), EventDetail.class));
+    }
+
+    /** One example per detail-type, in the spec's table order. */
+    static List<DeploymentEvent> allExamples() {
+        return EventContract.DETAIL_TYPES.stream().map(BusFixtures::example).toList();
+    }
+
+    /** Detail-types the spec's patterns match among the examples, by pattern name. */
+    static JsonNode patternExpectations() {
+        try (var in = BusFixtures.class.getClassLoader().getResourceAsStream("smus-events/patterns/expectations.json")) {
+            return Json.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file or directory under {@code src/test/resources/bus/}. */
+    static Path resource(String relative) {
+        URL url = BusFixtures.class.getResource("/bus/" + relative);
+        if (url == null) {
+            throw new IllegalArgumentException("no test resource bus/" + relative);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The lines of a JSON-lines file, parsed. */
+    static List<JsonNode> jsonLines(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(Json::read).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The detail-types of the envelopes in a JSON-lines file. */
+    static List<String> detailTypes(Path file) {
+        return jsonLines(file).stream().map(e -> e.get("detail-type").asText()).toList();
+    }
+
+    /** Every regular file under a directory, relative to it, with '/' separators. */
+    static List<String> filesUnder(Path dir) {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package com.smuscicd.local.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LocalRulesTest {
+
+    @Test
+    void load_whenSpecDirectory_loadsEveryFileInNameOrderNamedAfterIt() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/spec"));
+
+        assertThat(rules.all()).extracting(LocalRule::name).containsExactly(
+                "cloudwatch-logs-all-events",
+                "common-1-any-failure",
+                "common-2-specific-pipeline",
+                "common-3-production-only",
+                "common-4-workflow-failures",
+                "integration-lambda-post-deploy-validation",
+                "integration-sns-prod-failures",
+                "integration-step-functions-smoke-tests");
+        assertThat(rules.all()).allSatisfy(rule -> {
+            assertThat(rule.enabled()).isTrue();
+            assertThat(rule.source().getFileName()).hasToString(rule.name() + ".json");
+        });
+    }
+
+    @Test
+    void load_whenLogsArn_makesLogGroupTargetWithFlattenedFileName() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/spec"));
+
+        assertThat(rules.find("cloudwatch-logs-all-events").orElseThrow().targets())
+                .singleElement(type(RuleTarget.LogGroup.class))
+                .satisfies(target -> {
+                    assertThat(target.logGroupName()).isEqualTo("/aws/events/smus-deploy");
+                    assertThat(target.fileName()).isEqualTo("aws_events_smus-deploy.jsonl");
+                });
+        assertThat(rules.find("common-4-workflow-failures").orElseThrow().targets())
+                .singleElement(type(RuleTarget.LogGroup.class))
+                .extracting(RuleTarget.LogGroup::logGroupName)
+                .isEqualTo("/smus/common-4-workflow-failures");
+    }
+
+    @Test
+    void load_whenOtherArns_makesServiceTargetsAndToleratesRoleArn() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/spec"));
+
+        assertThat(rules.find("integration-step-functions-smoke-tests").orElseThrow().targets())
+                .first(type(RuleTarget.AwsService.class))
+                .satisfies(target -> {
+                    assertThat(target.id()).isEqualTo("1");
+                    assertThat(target.service()).isEqualTo("states");
+                    assertThat(target.arn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:smoke-tests");
+                });
+        assertThat(rules.find("integration-sns-prod-failures").orElseThrow().targets())
+                .extracting(RuleTarget::id).containsExactly("1", "log");
+    }
+
+    @Test
+    void load_whenPatternGivenAsString_keepsItAsCompactJson() {
+        LocalRule rule = LocalRules.load(BusFixtures.resource("rules/spec/cloudwatch-logs-all-events.json"))
+                .all().get(0);
+
+        assertThat(rule.eventPattern()).isEqualTo("{\"source\":[\"com.amazon.smus.cicd\"]}");
+    }
+
+    @Test
+    void load_whenFileHoldsArray_loadsEachRuleAndNamesUnnamedOnesByPosition() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/array"));
+
+        assertThat(rules.all()).extracting(LocalRule::name)
+                .containsExactly("my-pipeline-failures", "pipeline-alerts-2");
+        LocalRule second = rules.all().get(1);
+        assertThat(second.eventPattern())
+                .isEqualTo("{\"source\":[\"com.amazon.smus.cicd\"],\"detail-type\":[\"SMUS-CICD-Deploy-Completed\"]}");
+        assertThat(second.targets()).extracting(RuleTarget::id).containsExactly("topic", "hook");
+        assertThat(second.targets().get(1)).isEqualTo(
+                new RuleTarget.Webhook("hook", URI.create("https://hooks.slack.com/services/T000/B000/not-a-real-secret")));
+        assertThat(rules.all().get(0).targets()).extracting(RuleTarget::id).containsExactly("1");
+    }
+
+    @Test
+    void webhookTarget_whenPrinted_hidesTheSecretPath() {
+        RuleTarget.Webhook hook = new RuleTarget.Webhook("hook",
+                URI.create("https://hooks.slack.com/services/T000/B000/not-a-real-secret"));
+
+        assertThat(hook.display()).isEqualTo("https://hooks.slack.com/…");
+        assertThat(hook.toString()).doesNotContain("not-a-real-secret");
+    }
+
+    @Test
+    void load_whenStateDisabled_keepsTheRuleButNotAmongEnabled() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/disabled"));
+
+        assertThat(rules.all()).extracting(LocalRule::name).containsExactly("any-failure-disabled");
+        assertThat(rules.all().get(0).enabled()).isFalse();
+        assertThat(rules.enabled()).isEmpty();
+    }
+
+    @Test
+    void load_whenPatternInvalid_throwsNamingFileRuleAndEventRulerMessage() {
+        Path file = BusFixtures.resource("rules/invalid/bad-pattern.json");
+
+        assertThatThrownBy(() -> LocalRules.load(file))
+                .isInstanceOfSatisfying(InvalidRuleException.class, e -> {
+                    assertThat(e.file()).isEqualTo(file);
+                    assertThat(e.ruleName()).isEqualTo("any-failure-typo");
+                })
+                .hasMessage(file + ": rule 'any-failure-typo': invalid EventPattern: Unrecognized match type suffx");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            pattern-value-not-array.json    | rule 'prod-only': invalid EventPattern: "source" must be an object or an array
+            pattern-string-malformed.json   | rule 'quoted-pattern': invalid EventPattern: not valid JSON: Unexpected end-of-input
+            malformed.json                  | not valid JSON: Unexpected close marker '}'
+            missing-pattern.json            | rule 'no-pattern': EventPattern is missing
+            missing-targets.json            | rule 'no-targets': Targets is missing
+            target-without-arn.json         | rule 'nowhere': target #1 (Id '1'): needs exactly one of Arn or HttpEndpoint
+            target-bad-arn.json             | rule 'bad-arn': target #1 (Id '1'): not an ARN
+            input-transformer.json          | rule 'slack-text': target #1: InputTransformer is not supported by the local bus
+            bad-state.json                  | rule 'half-on': State must be ENABLED or DISABLED, not "enabled"
+            bad-name.json                   | rule 'prod failures!': invalid rule name
+            """)
+    void load_whenRuleFileInvalid_throwsNamingFileAndProblem(String fileName, String problem) {
+        Path file = BusFixtures.resource("rules/invalid/" + fileName);
+
+        assertThatThrownBy(() -> LocalRules.load(file))
+                .isInstanceOf(InvalidRuleException.class)
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void load_whenDirectoryHasAnInvalidFile_failsOnIt() {
+        assertThatThrownBy(() -> LocalRules.load(BusFixtures.resource("rules/invalid")))
+                .isInstanceOf(InvalidRuleException.class)
+                .hasMessageContaining("invalid" + java.io.File.separator);
+    }
+
+    @Test
+    void load_whenTwoFilesUseOneName_throwsNamingBothFiles() {
+        Path dir = BusFixtures.resource("rules/duplicate");
+
+        assertThatThrownBy(() -> LocalRules.load(dir))
+                .isInstanceOf(InvalidRuleException.class)
+                .hasMessage(dir.resolve("b-second.json") + ": rule 'prod-failures': duplicate rule name, already defined in "
+                        + dir.resolve("a-first.json"));
+    }
+
+    @Test
+    void load_whenPathMissing_throwsNamingIt() {
+        Path missing = Path.of("no", "such", "rules");
+
+        assertThatThrownBy(() -> LocalRules.load(missing))
+                .isInstanceOf(InvalidRuleException.class)
+                .hasMessage(missing + ": no such rules file or directory");
+    }
+
+    @Test
+    void of_whenPatternInvalid_throwsNamingTheRule() {
+        LocalRule rule = new LocalRule("typo", "{\"source\":[{\"prefx\":\"com.\"}]}",
+                List.of(RuleTarget.ofArn("1", "arn:aws:sns:us-east-1:123456789012:t")), true, null);
+
+        assertThatThrownBy(() -> LocalRules.of(List.of(rule)))
+                .isInstanceOf(InvalidRuleException.class)
+                .hasMessage("rule 'typo': invalid EventPattern: Unrecognized match type prefx");
+    }
+
+    @Test
+    void ofArn_whenLogsArnIsNotALogGroup_throws() {
+        assertThatThrownBy(() -> RuleTarget.ofArn("1", "arn:aws:logs:us-east-1:123456789012:destination:d"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("log group");
+    }
+}

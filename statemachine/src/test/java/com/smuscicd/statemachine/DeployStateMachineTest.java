@@ -1,0 +1,103 @@
+package com.smuscicd.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.smuscicd.deploy.DeployFunctions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DeployStateMachineTest {
+
+    private static JsonNode asl;
+
+    @BeforeAll
+    static void parse() throws Exception {
+        asl = new ObjectMapper().readTree(DeployStateMachine.definition());
+    }
+
+    private static List<JsonNode> states(String type) {
+        List<JsonNode> found = new ArrayList<>();
+        asl.path("States").forEach(s -> {
+            if (type.equals(s.path("Type").asText())) {
+                found.add(s);
+            }
+        });
+        return found;
+    }
+
+    @Test
+    void definition_whenParsed_runsTheFourPhasesInOrderBetweenStartAndCompletion() {
+        List<String> order = new ArrayList<>();
+        String current = asl.path("StartAt").asText();
+        while (!current.isEmpty()) {
+            order.add(current);
+            current = asl.path("States").path(current).path("Next").asText("");
+        }
+        assertThat(order).containsExactly("DeployStarted", "EnterProjectInitialization", "ProjectInitialization",
+                "EnterBundleUpload", "BundleUpload", "EnterWorkflowCreation", "WorkflowCreation",
+                "EnterCatalogAssets", "CatalogAssets", "DeployCompleted");
+        assertThat(asl.path("States").path("DeployCompleted").path("End").asBoolean()).isTrue();
+    }
+
+    @Test
+    void definition_everyPlaceholder_isAFunctionTheDeploymentWires() {
+        Set<String> placeholders = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}").matcher(DeployStateMachine.definition());
+        while (m.find()) {
+            placeholders.add(m.group(1));
+        }
+        assertThat(placeholders).containsExactlyInAnyOrder(DeployFunctions.LIFECYCLE,
+                DeployFunctions.PROJECT_INITIALIZATION, DeployFunctions.BUNDLE_UPLOAD,
+                DeployFunctions.WORKFLOW_CREATION, DeployFunctions.CATALOG_ASSETS);
+    }
+
+    @Test
+    void definition_everyOwnErrorName_resolvesToAnExceptionClass() {
+        Set<String> names = new LinkedHashSet<>();
+        asl.path("States").forEach(s -> {
+            s.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> names.add(e.asText())));
+            s.path("Catch").forEach(c -> c.path("ErrorEquals").forEach(e -> names.add(e.asText())));
+        });
+        List<String> own = names.stream().filter(n -> !n.startsWith("States.") && !n.startsWith("Lambda.")).toList();
+        assertThat(own).isNotEmpty();
+        for (String name : own) {
+            assertThat(name).as("error name").satisfies(n -> {
+                Class<?> type = Class.forName(n);
+                assertThat(RuntimeException.class).isAssignableFrom(type);
+            });
+        }
+    }
+
+    @Test
+    void definition_everyPhaseTask_retriesLambdaErrorsAndRetryableFailuresAndCatchesAll() {
+        List<JsonNode> tasks = states("Task");
+        assertThat(tasks).hasSize(7);
+        for (String phase : List.of("ProjectInitialization", "BundleUpload", "WorkflowCreation", "CatalogAssets")) {
+            JsonNode state = asl.path("States").path(phase);
+            List<String> retried = new ArrayList<>();
+            state.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> retried.add(e.asText())));
+            assertThat(retried).as(phase).contains("Lambda.ServiceException", "Lambda.AWSLambdaException",
+                    "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+                    "com.smuscicd.errors.RetryablePhaseException");
+            assertThat(state.path("Retry").findValues("BackoffRate")).allMatch(b -> b.asDouble() > 1.0);
+            assertThat(state.path("Catch").get(0).path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
+            assertThat(state.path("Catch").get(0).path("Next").asText()).as(phase).isEqualTo("RecordFailure");
+        }
+    }
+
+    @Test
+    void definition_theFailurePath_endsInOneFailState() {
+        assertThat(states("Fail")).hasSize(1);
+        assertThat(asl.path("States").path("RecordFailure").path("Next").asText()).isEqualTo("DeploymentFailed");
+        assertThat(asl.path("States").path("RecordFailure").path("Parameters").path("action").asText())
+                .isEqualTo("fail");
+    }
+}
