@@ -20,7 +20,11 @@ public record PipelineManifest(
         Catalog catalog,
         Map<String, Target> targets) {
 
-    /** {@code monitoring.eventbridge}. */
+    /**
+     * {@code monitoring.eventbridge}. When the block is present: {@code enabled} and
+     * {@code includeMetadata} default to true, {@code eventBusName} (a bus name or event-bus ARN)
+     * to {@code "default"}.
+     */
     public record Monitoring(boolean enabled, String eventBusName, boolean includeMetadata) {
         public static final Monitoring DISABLED = new Monitoring(false, "default", false);
     }
@@ -30,11 +34,19 @@ public record PipelineManifest(
         public static final Bundle EMPTY = new Bundle(List.of(), List.of());
     }
 
-    /** {@code bundle.storage[]}: a directory (relative to the manifest) uploaded under {@code name/}. */
+    /**
+     * {@code bundle.storage[]}: a directory (relative to the manifest) uploaded under {@code name/}.
+     * {@code path} is normalised ({@code ./src/} becomes {@code src}, "/" between folders, {@code "."}
+     * for the manifest's own directory); {@code include} defaults to {@code ["**"]}, {@code exclude}
+     * to none.
+     */
     public record StorageItem(String name, String path, List<String> include, List<String> exclude) {
     }
 
-    /** {@code bundle.workflows[]}: an Airflow DAG / workflow definition file. */
+    /**
+     * {@code bundle.workflows[]}: an Airflow DAG / workflow definition file; {@code file} is
+     * normalised like {@link StorageItem#path()}, and file names are distinct across workflows.
+     */
     public record WorkflowItem(String name, String file) {
     }
 
@@ -43,7 +55,10 @@ public record PipelineManifest(
         public static final Catalog EMPTY = new Catalog(List.of());
     }
 
-    /** {@code catalog.assets[]}. */
+    /**
+     * {@code catalog.assets[]}; {@code permission} defaults to {@code READ}, {@code reason} to
+     * "Requested by smus-cicd deployment of &lt;pipelineName&gt;".
+     */
     public record AssetItem(String name, String permission, String reason) {
     }
 
@@ -55,7 +70,7 @@ public record PipelineManifest(
     public record Domain(String name, String region) {
     }
 
-    /** {@code targets.<name>.project}. */
+    /** {@code targets.<name>.project}; {@code create} defaults to false. */
     public record Project(String name, boolean create) {
     }
 }

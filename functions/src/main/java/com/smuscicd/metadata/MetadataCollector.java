@@ -1,0 +1,100 @@
+package com.smuscicd.metadata;
+
+import com.smuscicd.events.Metadata;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Collects the {@code metadata} of deployment events: the user, git commit/branch/repository and
+ * the CI platform's run. It is an allow-list: only these fields are read, never a dump of the
+ * environment, and every URL is stripped of credentials. A field whose inputs are missing is left
+ * out; no git binary or no repository means no git fields, not an error.
+ */
+public final class MetadataCollector {
+
+    private final Map<String, String> env;
+    private final GitRunner git;
+    private final String systemUser;
+
+    MetadataCollector(Map<String, String> env, GitRunner git, String systemUser) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        this.git = Objects.requireNonNull(git, "git");
+        this.systemUser = systemUser;
+    }
+
+    /** A collector over this process's environment and the git repository containing {@code workingDir}. */
+    public static MetadataCollector fromEnvironment(Path workingDir) {
+        return create(System.getenv(), GitRunner.create(workingDir));
+    }
+
+    /** A collector over the given environment variables and git runner. */
+    public static MetadataCollector create(Map<String, String> env, GitRunner git) {
+        return new MetadataCollector(env, git, System.getProperty("user.name"));
+    }
+
+    /** Collects the metadata; never throws. */
+    public Metadata collect() {
+        Optional<CiRun> ci = CiRun.detect(env);
+        String commit = gitValue("rev-parse", "HEAD").orElse(ci.map(CiRun::commit).orElse(null));
+        // CI checkouts are usually detached (git says "HEAD"): the platform knows the branch.
+        String branch = ci.map(CiRun::branch)
+                .or(() -> gitValue("rev-parse", "--abbrev-ref", "HEAD").filter(b -> !"HEAD".equals(b)))
+                .orElse(null);
+        String repository = RemoteUrls.stripCredentials(gitValue("config", "--get", "remote.origin.url")
+                .orElse(ci.map(CiRun::repository).orElse(null)));
+        String commitTimestamp = gitValue("show", "-s", "--format=%cI", "HEAD")
+                .flatMap(MetadataCollector::utc)
+                .orElse(null);
+        return new Metadata(
+                user(),
+                commit,
+                branch,
+                repository,
+                ci.map(CiRun::platform).orElse(null),
+                ci.map(CiRun::runId).orElse(null),
+                ci.map(run -> RemoteUrls.stripCredentials(run.runUrl())).orElse(null),
+                commitTimestamp);
+    }
+
+    private String user() {
+        for (String name : new String[] {"USER", "USERNAME"}) {
+            String value = env.get(name);
+            if (present(value)) {
+                return value.trim();
+            }
+        }
+        return present(systemUser) ? systemUser.trim() : null;
+    }
+
+    private Optional<String> gitValue(String... args) {
+        try {
+            return git.run(args).filter(MetadataCollector::present).map(String::trim);
+        } catch (RuntimeException e) {
+            // A runner is not supposed to throw; metadata must never fail a deployment if one does.
+            return Optional.empty();
+        }
+    }
+
+    /** The committer date as an ISO-8601 UTC instant, e.g. {@code 2025-11-04T11:30:00Z}. */
+    private static Optional<String> utc(String isoWithOffset) {
+        try {
+            return Optional.of(OffsetDateTime.parse(isoWithOffset).toInstant().toString());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a value is usable: not null, not blank, and not a stringified null. */
+    static boolean present(String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        String trimmed = value.trim().toLowerCase(Locale.ROOT);
+        return !trimmed.equals("none") && !trimmed.equals("null") && !trimmed.equals("undefined");
+    }
+}

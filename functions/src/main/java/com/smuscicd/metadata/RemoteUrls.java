@@ -1,0 +1,86 @@
+package com.smuscicd.metadata;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from URLs before they leave the machine. Parsed by hand rather than with
+ * {@link java.net.URI}: tokens often hold characters that make {@code URI} reject the whole URL,
+ * and a URL we cannot parse must still lose its secret.
+ */
+final class RemoteUrls {
+
+    // With these schemes the user name is an identity, not a secret (ssh://git@host/...): keep it.
+    private static final Set<String> KEEP_USER_SCHEMES = Set.of("ssh", "git+ssh", "ssh+git");
+
+    // scp-like syntax: [user[:password]@]host:path, with no scheme and no slash before the colon.
+    private static final Pattern PORT = Pattern.compile("\\d*");
+
+    private static final Pattern SCP_LIKE = Pattern.compile("^([^@/]+)@([^:/]+):(.*)$");
+
+    private RemoteUrls() {
+    }
+
+    /**
+     * The URL without credentials: {@code https://user:token@host/repo} becomes
+     * {@code https://host/repo}; {@code ssh://git:secret@host/repo} and {@code git:secret@host:repo}
+     * keep the user and lose the password. Blank, "None" and "null" give null.
+     */
+    static String stripCredentials(String url) {
+        if (!MetadataCollector.present(url)) {
+            return null;
+        }
+        String value = url.trim();
+        int schemeEnd = value.indexOf("://");
+        if (schemeEnd > 0) {
+            String scheme = value.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+            int authorityStart = schemeEnd + 3;
+            int authorityEnd = authorityEnd(value, authorityStart);
+            String authority = value.substring(authorityStart, authorityEnd);
+            int userInfoEnd;
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                userInfoEnd = authorityStart + at;
+            } else if (passwordWithSlash(authority)) {
+                // "user:pa/ss@host": the '/' inside the password ended the authority too early.
+                userInfoEnd = value.indexOf('@', authorityEnd);
+                if (userInfoEnd < 0) {
+                    return value;
+                }
+            } else {
+                return value;
+            }
+            String userInfo = value.substring(authorityStart, userInfoEnd);
+            String kept = KEEP_USER_SCHEMES.contains(scheme) ? userOnly(userInfo) + "@" : "";
+            return value.substring(0, authorityStart) + kept + value.substring(userInfoEnd + 1);
+        }
+        Matcher scp = SCP_LIKE.matcher(value);
+        if (scp.matches()) {
+            return userOnly(scp.group(1)) + "@" + scp.group(2) + ":" + scp.group(3);
+        }
+        return value;
+    }
+
+    private static int authorityEnd(String value, int from) {
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return value.length();
+    }
+
+    /** An authority like {@code user:pa} that is no {@code host:port} and no IPv6 literal. */
+    private static boolean passwordWithSlash(String authority) {
+        int colon = authority.indexOf(':');
+        return colon >= 0 && !authority.startsWith("[") && !PORT.matcher(authority.substring(colon + 1)).matches();
+    }
+
+    private static String userOnly(String userInfo) {
+        int colon = userInfo.indexOf(':');
+        return colon < 0 ? userInfo : userInfo.substring(0, colon);
+    }
+}

@@ -1,0 +1,134 @@
+package com.smuscicd.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.smuscicd.events.Metadata;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Metadata from a real git repository, made for each test with the git binary. */
+class MetadataGitTest {
+
+    private static final Map<String, String> NO_CI = Map.of("USER", "tester");
+
+    @Test
+    void collect_inRepositoryWithTokenInRemote_reportsRemoteWithoutCredentials(@TempDir Path dir)
+            throws Exception {
+        gitRepository(dir, "https://deploy-user:ghp_T0kenValue123@github.com/example-org/ml-pipelines.git");
+
+        Metadata metadata = MetadataCollector.create(NO_CI, GitRunner.create(dir)).collect();
+
+        assertThat(metadata.gitRepository()).isEqualTo("https://github.com/example-org/ml-pipelines.git");
+        assertThat(metadata.toString()).doesNotContain("ghp_T0kenValue123").doesNotContain("deploy-user");
+        assertThat(metadata.gitCommit()).matches("[0-9a-f]{40}").isEqualTo(git(dir, "rev-parse", "HEAD"));
+        assertThat(metadata.gitBranch()).isEqualTo("trunk");
+        assertThat(metadata.commitTimestamp()).isEqualTo("2025-11-04T11:30:00Z");
+        assertThat(metadata.user()).isEqualTo("tester");
+    }
+
+    @Test
+    void collect_inSubdirectoryOfRepository_findsTheRepository(@TempDir Path dir) throws Exception {
+        gitRepository(dir, "git@github.com:example-org/ml-pipelines.git");
+        Path nested = Files.createDirectories(dir.resolve("workflows/daily"));
+
+        Metadata metadata = MetadataCollector.create(NO_CI, GitRunner.create(nested)).collect();
+
+        assertThat(metadata.gitRepository()).isEqualTo("git@github.com:example-org/ml-pipelines.git");
+        assertThat(metadata.gitCommit()).isNotNull();
+    }
+
+    @Test
+    void collect_outsideAnyRepository_hasNoGitFields(@TempDir Path dir) throws Exception {
+        assumeGit();
+        // a ceiling would be cleaner, but the temp directory is not under a repository here; check it is not
+        assumeTrue(git(dir, "rev-parse", "--is-inside-work-tree") == null, "temp dir is inside a git work tree");
+
+        Metadata metadata = MetadataCollector.create(NO_CI, GitRunner.create(dir)).collect();
+
+        assertThat(metadata).isEqualTo(new Metadata("tester", null, null, null, null, null, null, null));
+    }
+
+    @Test
+    void collect_whenGitBinaryMissing_hasNoGitFields(@TempDir Path dir) {
+        GitRunner missing = GitRunner.create(dir.resolve("no-such-git").toString(), dir, Duration.ofSeconds(3));
+
+        Metadata metadata = MetadataCollector.create(NO_CI, missing).collect();
+
+        assertThat(metadata).isEqualTo(new Metadata("tester", null, null, null, null, null, null, null));
+    }
+
+    @Test
+    void run_whenGitHangs_givesUpAtTheTimeout(@TempDir Path dir) throws IOException {
+        Path slowGit = Files.writeString(dir.resolve("slow-git"), "#!/bin/sh\nsleep 20\necho never\n",
+                StandardCharsets.UTF_8);
+        assumeTrue(slowGit.toFile().setExecutable(true));
+        GitRunner runner = GitRunner.create(slowGit.toString(), dir, Duration.ofMillis(300));
+
+        long started = System.nanoTime();
+        var output = runner.run("rev-parse", "HEAD");
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertThat(output).isEmpty();
+        assertThat(elapsedMillis).isLessThan(5_000);
+    }
+
+    @Test
+    void run_whenGitFails_givesEmpty(@TempDir Path dir) throws Exception {
+        assumeGit();
+
+        assertThat(GitRunner.create(dir).run("no-such-subcommand")).isEmpty();
+        assertThat(GitRunner.create(dir).run("--version")).hasValueSatisfying(v -> assertThat(v).startsWith("git version"));
+    }
+
+    /** A repository on branch "trunk" with one commit dated 2025-11-04T12:30:00+01:00 and the given origin. */
+    private static void gitRepository(Path dir, String origin) throws Exception {
+        assumeGit();
+        run(dir, "git", "init", "-q", "-b", "trunk");
+        run(dir, "git", "remote", "add", "origin", origin);
+        Files.writeString(dir.resolve("pipeline.yaml"), "pipelineName: MyPipeline\n", StandardCharsets.UTF_8);
+        run(dir, "git", "add", "pipeline.yaml");
+        run(dir, "git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false",
+                "commit", "-q", "-m", "initial");
+    }
+
+    private static void assumeGit() throws InterruptedException {
+        boolean available;
+        try {
+            available = new ProcessBuilder("git", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            available = false;
+        }
+        assumeTrue(available, "git is not installed");
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return process.waitFor() == 0 ? out : null;
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("GIT_COMMITTER_DATE", "2025-11-04T12:30:00+01:00");
+        builder.environment().put("GIT_AUTHOR_DATE", "2025-11-04T12:30:00+01:00");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+}

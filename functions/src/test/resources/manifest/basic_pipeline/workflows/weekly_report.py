@@ -1,0 +1,1 @@
+"""Fixture workflow: the weekly report."""
