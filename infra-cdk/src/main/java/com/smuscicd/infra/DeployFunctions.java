@@ -1,0 +1,135 @@
+package com.smuscicd.infra;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.constructs.Construct;
+
+/**
+ * The functions the state machine calls: the deploy lifecycle (Deploy-Started/Completed/Failed)
+ * and one per phase, each with exactly the permissions of {@link Permissions} it needs.
+ */
+public final class DeployFunctions extends Construct {
+
+    /** Placeholder in the ASL file of each function, in the order the state machine runs them. */
+    public static final String LIFECYCLE_PLACEHOLDER = "DeployLifecycleFunctionArn";
+    public static final String PROJECT_INITIALIZATION_PLACEHOLDER = "ProjectInitializationFunctionArn";
+    public static final String BUNDLE_UPLOAD_PLACEHOLDER = "BundleUploadFunctionArn";
+    public static final String WORKFLOW_CREATION_PLACEHOLDER = "WorkflowCreationFunctionArn";
+    public static final String CATALOG_ASSETS_PLACEHOLDER = "CatalogAssetsFunctionArn";
+
+    /** Why reading any key of the bundle bucket is fine. */
+    static final String BUNDLE_KEYS_REASON =
+            "Bundle keys are chosen by whoever uploads them; reading is limited to the one bundle bucket.";
+
+    private final Map<String, PhaseFunction> byPlaceholder = new LinkedHashMap<>();
+
+    public DeployFunctions(Construct scope, String id, DeployFunctionsProps props) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        String account = stack.getAccount();
+        String projectBuckets = "arn:" + stack.getPartition() + ":s3:::" + props.projectBucketPattern();
+        String projectObjects = projectBuckets + "/*";
+        String bundleObjects = props.bundleBucket().arnForObjects("*");
+        String projectBucketReason = "SageMaker Unified Studio creates one bucket per project, named "
+                + "amazon-sagemaker-<account>-<region>-<id>, and the target project is known only at run time; "
+                + "an aws:ResourceAccount condition keeps same-named buckets of other accounts out.";
+
+        PhaseFunction lifecycle = function("DeployLifecycle", props, 512, Duration.minutes(1));
+
+        PhaseFunction projectInitialization = function("ProjectInitialization", props, 1024, Duration.minutes(5));
+        if (!props.projectProfileId().isEmpty()) {
+            projectInitialization.function().addEnvironment("PROJECT_PROFILE_ID", props.projectProfileId());
+        }
+        String domains = stack.formatArn(ArnComponents.builder()
+                .service("datazone").resource("domain").resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+        projectInitialization.allow(Permissions.readDomain(domains));
+        projectInitialization.allow(Permissions.initializeProject());
+        Acknowledgments.wildcardResource(projectInitialization.role(), "*",
+                "DataZone defines no resource type for ListDomains, ListProjects, CreateProject, GetProject, "
+                        + "ListEnvironments or GetEnvironment: IAM accepts only Resource \"*\" for them.");
+        Acknowledgments.wildcardResource(projectInitialization.role(), domains,
+                "The target domain comes from the pipeline manifest at run time; GetDomain is limited to "
+                        + "domains of this account and region.");
+
+        PhaseFunction bundleUpload = function("BundleUpload", props, 1536, Duration.minutes(15));
+        bundleUpload.allow(Permissions.readBundles(bundleObjects));
+        bundleUpload.allow(Permissions.writeProjectObjects(projectObjects, account));
+        bundleUpload.allow(Permissions.listProjectBuckets(projectBuckets, account));
+        Acknowledgments.wildcardResource(bundleUpload.role(), bundleObjects, BUNDLE_KEYS_REASON);
+        Acknowledgments.wildcardResource(bundleUpload.role(), projectObjects, projectBucketReason);
+        Acknowledgments.wildcardResource(bundleUpload.role(), projectBuckets, projectBucketReason);
+
+        PhaseFunction workflowCreation = function("WorkflowCreation", props, 1024, Duration.minutes(10));
+        String workflows = stack.formatArn(ArnComponents.builder()
+                .service(Permissions.MWAA_SERVERLESS).resource("workflow").resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+        boolean fixedRole = !props.workflowRoleArn().isEmpty();
+        String workflowRoles = fixedRole ? props.workflowRoleArn() : stack.formatArn(ArnComponents.builder()
+                .service("iam").region("").resource("role").resourceName(props.workflowExecutionRolePattern())
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+        // The workflow files come out of the bundle.
+        workflowCreation.allow(Permissions.readBundles(bundleObjects));
+        workflowCreation.allow(Permissions.putWorkflowDefinitions(projectObjects, account));
+        workflowCreation.allow(Permissions.createWorkflows());
+        workflowCreation.allow(Permissions.updateWorkflows(workflows));
+        if (fixedRole) {
+            workflowCreation.function().addEnvironment("WORKFLOW_ROLE_ARN", props.workflowRoleArn());
+        } else {
+            workflowCreation.allow(Permissions.readProjectEnvironments());
+        }
+        workflowCreation.allow(Permissions.passWorkflowRole(workflowRoles));
+        Acknowledgments.wildcardResource(workflowCreation.role(), bundleObjects, BUNDLE_KEYS_REASON);
+        Acknowledgments.wildcardResource(workflowCreation.role(), projectObjects, projectBucketReason);
+        Acknowledgments.wildcardResource(workflowCreation.role(), "*",
+                "MWAA Serverless defines no resource type for CreateWorkflow and ListWorkflows, nor DataZone for "
+                        + "ListEnvironments and GetEnvironment: IAM accepts only Resource \"*\" for them.");
+        Acknowledgments.wildcardResource(workflowCreation.role(), workflows,
+                "Workflow names come from the bundle at run time; limited to this account and region.");
+        if (!fixedRole) {
+            Acknowledgments.wildcardResource(workflowCreation.role(), workflowRoles,
+                    "Each SageMaker Unified Studio project has its own user role that its workflows run as; PassRole "
+                            + "is limited to that naming pattern and to iam:PassedToService airflow-serverless.amazonaws.com.");
+        }
+
+        PhaseFunction catalogAssets = function("CatalogAssets", props, 1024, Duration.minutes(5));
+        catalogAssets.allow(Permissions.subscribeToAssets());
+        Acknowledgments.wildcardResource(catalogAssets.role(), "*",
+                "DataZone defines no resource type for Search, SearchListings, GetListing, CreateSubscriptionRequest, "
+                        + "ListSubscriptionRequests, ListSubscriptions or ListSubscriptionGrants: "
+                        + "IAM accepts only Resource \"*\" for them.");
+
+        byPlaceholder.put(LIFECYCLE_PLACEHOLDER, lifecycle);
+        byPlaceholder.put(PROJECT_INITIALIZATION_PLACEHOLDER, projectInitialization);
+        byPlaceholder.put(BUNDLE_UPLOAD_PLACEHOLDER, bundleUpload);
+        byPlaceholder.put(WORKFLOW_CREATION_PLACEHOLDER, workflowCreation);
+        byPlaceholder.put(CATALOG_ASSETS_PLACEHOLDER, catalogAssets);
+    }
+
+    /** Each function keyed by the ASL placeholder that names it. */
+    public Map<String, PhaseFunction> byPlaceholder() {
+        return Ordered.copy(byPlaceholder);
+    }
+
+    /**
+     * Timeouts equal the TimeoutSeconds of the ASL task states that call each function (a test
+     * keeps them in step), so neither side gives up while the other still works.
+     */
+    private PhaseFunction function(String name, DeployFunctionsProps props, int memoryMb, Duration timeout) {
+        PhaseFunction function = new PhaseFunction(this, name, PhaseFunctionProps.builder()
+                .handlerClass(name + "Handler")
+                .code(props.code())
+                .memoryMb(memoryMb)
+                .timeout(timeout)
+                .environment("EVENT_BUS_NAME", props.eventBus().nameOrArn())
+                .logRetention(props.logRetention())
+                .snapStart(props.snapStart())
+                .build());
+        function.allow(Permissions.putEvents(props.eventBus().arn()));
+        return function;
+    }
+}

@@ -1,0 +1,85 @@
+package com.smuscicd.infra;
+
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.lambda.Code;
+import software.constructs.Construct;
+
+/**
+ * The deploy orchestrator: bundle bucket, phase functions, state machine and upload trigger.
+ * Its outputs are what {@code smus-cli deploy} reads to start a deployment.
+ */
+public final class OrchestratorStack extends Stack {
+
+    /** Output: ARN of the deploy state machine. */
+    public static final String STATE_MACHINE_ARN_OUTPUT = "StateMachineArn";
+    /** Output: name of the bucket bundles are uploaded to. */
+    public static final String BUNDLE_BUCKET_OUTPUT = "BundleBucketName";
+
+    private final DeployFunctions functions;
+    private final DeployStateMachine stateMachine;
+    private final BundleBucket bundleBucket;
+    private final BundleTrigger trigger;
+
+    public OrchestratorStack(Construct scope, String id, StackProps props, AppSettings settings) {
+        super(scope, id, props);
+        Code code = FunctionsJar.code(settings.functionsJar());
+        StateMachineDefinition definition = StateMachineDefinition.load(settings.aslFile());
+        EventBusRef eventBus = EventBusRef.of(this, settings.eventBusName());
+
+        this.bundleBucket = new BundleBucket(this, "Bundles", BundleBucketProps.builder().build());
+
+        this.functions = new DeployFunctions(this, "Functions", DeployFunctionsProps.builder()
+                .code(code)
+                .eventBus(eventBus)
+                .bundleBucket(bundleBucket.bucket())
+                .projectBucketPattern(settings.projectBucketPattern())
+                .workflowExecutionRolePattern(settings.workflowExecutionRolePattern())
+                .workflowRoleArn(settings.workflowRoleArn())
+                .projectProfileId(settings.projectProfileId())
+                .logRetention(settings.logRetention())
+                .snapStart(settings.snapStart())
+                .build());
+
+        DeployStateMachineProps.Builder machine = DeployStateMachineProps.builder()
+                .definition(definition)
+                .logRetention(settings.logRetention());
+        functions.byPlaceholder().forEach((placeholder, function) -> machine.function(placeholder, function.invocationTarget()));
+        this.stateMachine = new DeployStateMachine(this, "Deploy", machine.build());
+
+        this.trigger = new BundleTrigger(this, "Trigger", BundleTriggerProps.builder()
+                .code(code)
+                .bundleBucket(bundleBucket.bucket())
+                .stateMachine(stateMachine.stateMachine())
+                .eventBus(eventBus)
+                .logRetention(settings.logRetention())
+                .snapStart(settings.snapStart())
+                .build());
+
+        CfnOutput.Builder.create(this, STATE_MACHINE_ARN_OUTPUT)
+                .description("Deploy state machine; smus-cli deploy starts executions of it")
+                .value(stateMachine.stateMachine().getStateMachineArn())
+                .build();
+        CfnOutput.Builder.create(this, BUNDLE_BUCKET_OUTPUT)
+                .description("Bucket for bundles; uploading <name>.zip starts a deployment")
+                .value(bundleBucket.bucket().getBucketName())
+                .build();
+    }
+
+    public DeployFunctions functions() {
+        return functions;
+    }
+
+    public DeployStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public BundleBucket bundleBucket() {
+        return bundleBucket;
+    }
+
+    public BundleTrigger trigger() {
+        return trigger;
+    }
+}

@@ -1,0 +1,54 @@
+package com.smuscicd.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+class AppSettingsTest {
+
+    @Test
+    void fromContext_whenNothingIsSet_usesTheRepositoryLayoutDefaults() {
+        AppSettings settings = AppSettings.fromContext(new App().getNode());
+
+        assertThat(settings.functionsJar()).isEqualTo(Path.of("../functions/target/functions-0.1.0-SNAPSHOT-lambda.jar"));
+        assertThat(settings.aslFile()).isEqualTo(Path.of("../statemachine/src/main/resources/statemachine/deploy.asl.json"));
+        assertThat(settings.eventSchemaFile()).isEqualTo(Path.of("../events-schema/src/main/resources/smus-events/envelope.schema.json"));
+        assertThat(settings.eventBusName()).isEqualTo("default");
+        assertThat(settings.projectBucketPattern()).isEqualTo("amazon-sagemaker-*");
+        assertThat(settings.workflowExecutionRolePattern()).isEqualTo("datazone_usr_role_*");
+        assertThat(settings.workflowRoleArn()).isEmpty();
+        assertThat(settings.projectProfileId()).isEmpty();
+        assertThat(settings.logRetention()).isEqualTo(RetentionDays.ONE_MONTH);
+        assertThat(settings.snapStart()).isFalse();
+    }
+
+    @Test
+    void fromContext_whenKeysAreSet_readsThem() {
+        App app = new App(AppProps.builder().context(Map.of(
+                "eventBusName", "arn:aws:events:eu-west-1:111122223333:event-bus/ci",
+                "logRetentionDays", 90,
+                "snapStart", true,
+                "aslFile", "/tmp/other.asl.json")).build());
+
+        AppSettings settings = AppSettings.fromContext(app.getNode());
+
+        assertThat(settings.eventBusName()).isEqualTo("arn:aws:events:eu-west-1:111122223333:event-bus/ci");
+        assertThat(settings.logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
+        assertThat(settings.snapStart()).isTrue();
+        assertThat(settings.aslFile()).isEqualTo(Path.of("/tmp/other.asl.json"));
+    }
+
+    @Test
+    void retention_whenNotACloudWatchValue_failsListingTheAllowedOnes() {
+        assertThatThrownBy(() -> AppSettings.retention("45"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("logRetentionDays=45")
+                .hasMessageContaining("[1, 3, 5, 7, 14, 30, 60, 90");
+    }
+}

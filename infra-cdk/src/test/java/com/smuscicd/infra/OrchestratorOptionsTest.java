@@ -1,0 +1,107 @@
+package com.smuscicd.infra;
+
+import static com.smuscicd.infra.OrchestratorStackTest.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The orchestrator with every optional context key set (one synthesis for all of them). */
+class OrchestratorOptionsTest {
+
+    private static final String BUS = "arn:aws:events:eu-west-1:111122223333:event-bus/ci-events";
+    private static final String WORKFLOW_ROLE = "arn:aws:iam::111122223333:role/smus-workflows";
+
+    private static Template template;
+
+    @BeforeAll
+    static void synthesize() {
+        template = TestApps.orchestratorTemplate(Map.of(
+                AppSettings.SNAP_START, "true",
+                AppSettings.EVENT_BUS_NAME, BUS,
+                AppSettings.WORKFLOW_ROLE_ARN, WORKFLOW_ROLE,
+                AppSettings.PROJECT_PROFILE_ID, "profile-1234",
+                AppSettings.LOG_RETENTION_DAYS, "90"));
+    }
+
+    @Test
+    void functions_whenSnapStartIsOn_snapshotPublishedVersions() {
+        Map<String, Map<String, Object>> functions = template.findResources("AWS::Lambda::Function");
+        assertThat(functions).hasSize(TestApps.HANDLERS.size());
+        for (Map<String, Object> function : functions.values()) {
+            assertThat(properties(function)).containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        }
+        template.resourceCountIs("AWS::Lambda::Alias", TestApps.HANDLERS.size());
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+    }
+
+    @Test
+    void stateMachine_whenSnapStartIsOn_invokesTheLiveAliasesNotLatest() {
+        Map<String, Map<String, Object>> aliases = template.findResources("AWS::Lambda::Alias");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> substitutions = (Map<String, Object>) properties(
+                template.findResources("AWS::StepFunctions::StateMachine").values().iterator().next())
+                .get("DefinitionSubstitutions");
+        assertThat(substitutions).hasSize(5);
+        for (Object arn : substitutions.values()) {
+            assertThat(aliases).containsKey(((Map<?, ?>) arn).get("Ref").toString());
+        }
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Sid", "InvokePhaseFunctions",
+                        "Resource", List.copyOf(substitutions.values()))))))));
+    }
+
+    @Test
+    void triggerRule_whenSnapStartIsOn_targetsTheTriggerAlias() {
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        assertThat(rules).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> target = ((List<Map<String, Object>>) properties(rules.values().iterator().next()).get("Targets")).get(0);
+        assertThat(template.findResources("AWS::Lambda::Alias")).containsKey(((Map<?, ?>) target.get("Arn")).get("Ref").toString());
+    }
+
+    @Test
+    void functions_whenAnEventBusArnIsGiven_getItAsEventBusNameAndMayPutEventsOnlyThere() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.smuscicd.lambda.CatalogAssetsHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("EVENT_BUS_NAME", BUS)))));
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(
+                        List.of(Match.objectLike(Map.of("Sid", "PutDeploymentEvents", "Resource", BUS)))))))))));
+        assertThat(policies).hasSize(TestApps.HANDLERS.size());
+    }
+
+    @Test
+    void workflowCreation_whenARoleIsConfigured_passesOnlyThatRoleAndSkipsTheProjectRoleLookup() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.smuscicd.lambda.WorkflowCreationHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("WORKFLOW_ROLE_ARN", WORKFLOW_ROLE)))));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Map.of("Sid", "PassWorkflowExecutionRole", "Effect", "Allow",
+                        "Action", "iam:PassRole", "Resource", WORKFLOW_ROLE,
+                        "Condition", Map.of("StringEquals",
+                                Map.of("iam:PassedToService", "airflow-serverless.amazonaws.com")))))))));
+        assertThat(template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Sid", "FindProjectUserRole"))))))))))))
+                .isEmpty();
+    }
+
+    @Test
+    void projectInitialization_whenAProfileIsConfigured_getsItAsProjectProfileId() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.smuscicd.lambda.ProjectInitializationHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("PROJECT_PROFILE_ID", "profile-1234")))));
+    }
+
+    @Test
+    void logGroups_whenRetentionIsConfigured_keepLogsThatLong() {
+        for (Map<String, Object> group : template.findResources("AWS::Logs::LogGroup").values()) {
+            assertThat(properties(group)).containsEntry("RetentionInDays", 90);
+        }
+    }
+}

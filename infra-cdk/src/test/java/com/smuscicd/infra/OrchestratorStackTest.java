@@ -1,0 +1,355 @@
+package com.smuscicd.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class OrchestratorStackTest {
+
+    private static final Path ASL = TestApps.repositoryFile("statemachine/src/main/resources/statemachine/deploy.asl.json");
+    private static final Map<String, Object> ACCOUNT = Map.of("Ref", "AWS::AccountId");
+    private static final Map<String, Object> BUS_ARN = join(
+            "arn:", ref("AWS::Partition"), ":events:", ref("AWS::Region"), ":", ref("AWS::AccountId"), ":event-bus/default");
+    private static final Map<String, Object> PROJECT_BUCKETS = join("arn:", ref("AWS::Partition"), ":s3:::amazon-sagemaker-*");
+    private static final Map<String, Object> PROJECT_OBJECTS = join("arn:", ref("AWS::Partition"), ":s3:::amazon-sagemaker-*/*");
+
+    private static Template template;
+
+    @BeforeAll
+    static void synthesize() {
+        template = TestApps.orchestratorTemplate(Map.of());
+    }
+
+    @Test
+    void functions_whenSynthesized_oneJava25Arm64FunctionPerHandlerWithJsonLogs() {
+        template.resourceCountIs("AWS::Lambda::Function", TestApps.HANDLERS.size());
+        for (String handler : TestApps.HANDLERS) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", "com.smuscicd.lambda." + handler + "::handleRequest",
+                    "Runtime", "java25",
+                    "Architectures", List.of("arm64"),
+                    "LoggingConfig", Map.of("LogFormat", "JSON", "LogGroup", Match.objectLike(Map.of("Ref", Match.anyValue()))),
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                            "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
+                            "EVENT_BUS_NAME", "default")))));
+        }
+    }
+
+    @Test
+    void functions_whenSnapStartIsOff_haveNoSnapStartAndNoAliases() {
+        for (Map<String, Object> function : template.findResources("AWS::Lambda::Function").values()) {
+            assertThat(properties(function)).doesNotContainKey("SnapStart");
+        }
+        template.resourceCountIs("AWS::Lambda::Alias", 0);
+    }
+
+    @Test
+    void logGroups_eachFunctionAndTheStateMachine_keepLogsThirtyDays() {
+        template.resourceCountIs("AWS::Logs::LogGroup", TestApps.HANDLERS.size() + 1);
+        Map<String, Map<String, Object>> groups = template.findResources("AWS::Logs::LogGroup");
+        for (Map<String, Object> group : groups.values()) {
+            assertThat(properties(group)).containsEntry("RetentionInDays", 30);
+        }
+    }
+
+    @Test
+    void functionTimeouts_whenComparedWithTheTaskStates_neverExceedTheTaskTimeout() throws Exception {
+        JsonNode asl = new ObjectMapper().readTree(ASL.toFile());
+        Map<String, Object> substitutions = stateMachineSubstitutions();
+        List<String> checked = new ArrayList<>();
+        asl.get("States").fields().forEachRemaining(state -> {
+            JsonNode task = state.getValue();
+            if (!"Task".equals(task.path("Type").asText()) || !task.has("TimeoutSeconds")) {
+                return;
+            }
+            String placeholder = task.get("Resource").asText().replace("${", "").replace("}", "");
+            String functionId = getAttTarget(substitutions.get(placeholder));
+            int lambdaTimeout = (Integer) properties(template.findResources("AWS::Lambda::Function").get(functionId)).get("Timeout");
+            assertThat(lambdaTimeout).as("timeout of %s called by state %s", functionId, state.getKey())
+                    .isLessThanOrEqualTo(task.get("TimeoutSeconds").asInt());
+            checked.add(state.getKey());
+        });
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void stateMachine_definition_isTheAslFileVerbatimWithEachPlaceholderSubstituted() throws Exception {
+        Map<String, Object> substitutions = new LinkedHashMap<>();
+        substitutions.put("DeployLifecycleFunctionArn", getAtt(functionId("DeployLifecycleHandler"), "Arn"));
+        substitutions.put("ProjectInitializationFunctionArn", getAtt(functionId("ProjectInitializationHandler"), "Arn"));
+        substitutions.put("BundleUploadFunctionArn", getAtt(functionId("BundleUploadHandler"), "Arn"));
+        substitutions.put("WorkflowCreationFunctionArn", getAtt(functionId("WorkflowCreationHandler"), "Arn"));
+        substitutions.put("CatalogAssetsFunctionArn", getAtt(functionId("CatalogAssetsHandler"), "Arn"));
+
+        template.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "DefinitionString", Files.readString(ASL),
+                "DefinitionSubstitutions", Match.exact(substitutions)));
+    }
+
+    @Test
+    void stateMachine_whenRunning_logsAllExecutionDataAndTraces() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineType", "STANDARD",
+                "LoggingConfiguration", Map.of("Level", "ALL", "IncludeExecutionData", true,
+                        "Destinations", List.of(Map.of("CloudWatchLogsLogGroup",
+                                Map.of("LogGroupArn", Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue())))))),
+                "TracingConfiguration", Map.of("Enabled", true)));
+        template.hasResourceProperties("AWS::Logs::LogGroup", Map.of(
+                "LogGroupName", "/aws/vendedlogs/states/smus-cicd-orchestrator-deploy"));
+    }
+
+    @Test
+    void stateMachineRole_invokesExactlyTheFiveFunctionsOfTheDefinition() {
+        String role = getAttTarget(properties(single("AWS::StepFunctions::StateMachine")).get("RoleArn"));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(ref(role)),
+                "PolicyDocument", Map.of("Statement", List.of(
+                        Map.of("Sid", "InvokePhaseFunctions", "Effect", "Allow", "Action", "lambda:InvokeFunction",
+                                "Resource", List.of(
+                                        getAtt(functionId("DeployLifecycleHandler"), "Arn"),
+                                        getAtt(functionId("ProjectInitializationHandler"), "Arn"),
+                                        getAtt(functionId("BundleUploadHandler"), "Arn"),
+                                        getAtt(functionId("WorkflowCreationHandler"), "Arn"),
+                                        getAtt(functionId("CatalogAssetsHandler"), "Arn"))),
+                        Map.of("Effect", "Allow", "Resource", "*", "Action", List.of(
+                                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                                "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                                "logs:DescribeResourcePolicies", "logs:DescribeLogGroups")),
+                        Map.of("Effect", "Allow", "Resource", "*", "Action", List.of(
+                                "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                "xray:GetSamplingRules", "xray:GetSamplingTargets"))))));
+    }
+
+    @Test
+    void deployLifecycle_permissions_areItsLogsAndPutEventsOnly() {
+        assertPolicy("DeployLifecycleHandler", List.of(logs("DeployLifecycleHandler"), putEvents()));
+    }
+
+    @Test
+    void projectInitialization_permissions_areDomainReadAndProjectGetOrCreate() {
+        assertPolicy("ProjectInitializationHandler", List.of(
+                logs("ProjectInitializationHandler"),
+                putEvents(),
+                Map.of("Sid", "ReadDomain", "Effect", "Allow", "Action", "datazone:GetDomain",
+                        "Resource", join("arn:", ref("AWS::Partition"), ":datazone:", ref("AWS::Region"), ":",
+                                ref("AWS::AccountId"), ":domain/*")),
+                Map.of("Sid", "GetOrCreateProject", "Effect", "Allow", "Resource", "*", "Action", List.of(
+                        "datazone:ListDomains", "datazone:ListProjects", "datazone:CreateProject",
+                        "datazone:GetProject", "datazone:ListEnvironments", "datazone:GetEnvironment"))));
+    }
+
+    @Test
+    void bundleUpload_permissions_readBundlesAndWriteOnlyProjectBucketsOfThisAccount() {
+        assertPolicy("BundleUploadHandler", List.of(
+                logs("BundleUploadHandler"),
+                putEvents(),
+                readBundles(),
+                Map.of("Sid", "WriteProjectObjects", "Effect", "Allow", "Action", List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"),
+                        "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
+                Map.of("Sid", "ListProjectBuckets", "Effect", "Allow", "Action", "s3:ListBucket",
+                        "Resource", PROJECT_BUCKETS, "Condition", inThisAccount())));
+    }
+
+    @Test
+    void workflowCreation_permissions_areBundleReadDefinitionsWorkflowsAndPassRoleToMwaaServerlessOnly() {
+        assertPolicy("WorkflowCreationHandler", List.of(
+                logs("WorkflowCreationHandler"),
+                putEvents(),
+                readBundles(),
+                Map.of("Sid", "PutWorkflowDefinitions", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
+                Map.of("Sid", "CreateWorkflows", "Effect", "Allow", "Resource", "*",
+                        "Action", List.of("airflow-serverless:CreateWorkflow", "airflow-serverless:ListWorkflows")),
+                Map.of("Sid", "UpdateWorkflows", "Effect", "Allow",
+                        "Action", List.of("airflow-serverless:GetWorkflow", "airflow-serverless:UpdateWorkflow",
+                                "airflow-serverless:TagResource"),
+                        "Resource", join("arn:", ref("AWS::Partition"), ":airflow-serverless:", ref("AWS::Region"), ":",
+                                ref("AWS::AccountId"), ":workflow/*")),
+                Map.of("Sid", "FindProjectUserRole", "Effect", "Allow", "Resource", "*",
+                        "Action", List.of("datazone:ListEnvironments", "datazone:GetEnvironment")),
+                Map.of("Sid", "PassWorkflowExecutionRole", "Effect", "Allow", "Action", "iam:PassRole",
+                        "Resource", join("arn:", ref("AWS::Partition"), ":iam::", ref("AWS::AccountId"),
+                                ":role/datazone_usr_role_*"),
+                        "Condition", Map.of("StringEquals",
+                                Map.of("iam:PassedToService", "airflow-serverless.amazonaws.com")))));
+    }
+
+    @Test
+    void catalogAssets_permissions_areCatalogSearchAndSubscriptions() {
+        assertPolicy("CatalogAssetsHandler", List.of(
+                logs("CatalogAssetsHandler"),
+                putEvents(),
+                Map.of("Sid", "SubscribeToCatalogAssets", "Effect", "Allow", "Resource", "*", "Action", List.of(
+                        "datazone:Search", "datazone:SearchListings", "datazone:GetListing",
+                        "datazone:CreateSubscriptionRequest", "datazone:ListSubscriptionRequests",
+                        "datazone:ListSubscriptions", "datazone:ListSubscriptionGrants"))));
+    }
+
+    @Test
+    void bundleTrigger_permissions_readBundlesStartTheStateMachineAndPutEvents() {
+        assertPolicy("BundleTriggerHandler", List.of(
+                logs("BundleTriggerHandler"),
+                readBundles(),
+                Map.of("Sid", "StartDeployment", "Effect", "Allow", "Action", "states:StartExecution",
+                        "Resource", ref(stateMachineId())),
+                putEvents()));
+    }
+
+    @Test
+    void roles_whenSynthesized_haveNoManagedPolicies() {
+        Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role");
+        assertThat(roles).hasSize(TestApps.HANDLERS.size() + 1);
+        for (Map<String, Object> role : roles.values()) {
+            assertThat(properties(role)).doesNotContainKey("ManagedPolicyArns");
+        }
+    }
+
+    @Test
+    void bundleTrigger_environment_namesTheStateMachine() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.smuscicd.lambda.BundleTriggerHandler::handleRequest",
+                "Environment", Map.of("Variables", Map.of(
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
+                        "EVENT_BUS_NAME", "default",
+                        "STATE_MACHINE_ARN", ref(stateMachineId())))));
+    }
+
+    @Test
+    void bundleBucket_whenSynthesized_isPrivateEncryptedVersionedAndSendsEventsToEventBridge() {
+        template.resourceCountIs("AWS::S3::Bucket", 1);
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(
+                        Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "NotificationConfiguration", Map.of("EventBridgeConfiguration", Map.of("EventBridgeEnabled", true))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
+                "Bucket", ref(bucketId()),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny", "Action", "s3:*", "Principal", Map.of("AWS", "*"),
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        // Set natively, not through CDK's notifications custom resource (a Lambda with a wildcard policy).
+        template.resourceCountIs("Custom::S3BucketNotifications", 0);
+    }
+
+    @Test
+    void triggerRule_pattern_matchesZipUploadsToTheBundleBucketOnly() {
+        template.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of(
+                        "source", List.of("aws.s3"),
+                        "detail-type", List.of("Object Created"),
+                        "detail", Map.of(
+                                "bucket", Map.of("name", List.of(ref(bucketId()))),
+                                "object", Map.of("key", List.of(Map.of("suffix", ".zip"))))),
+                "Targets", List.of(Map.of(
+                        "Arn", getAtt(functionId("BundleTriggerHandler"), "Arn"),
+                        "DeadLetterConfig", Map.of("Arn", getAtt(queueId(), "Arn")),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 4, "MaximumEventAgeInSeconds", 7200)))));
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1_209_600));
+    }
+
+    @Test
+    void outputs_whenSynthesized_giveTheCliTheStateMachineArnAndBundleBucket() {
+        template.hasOutput("StateMachineArn", Map.of("Value", ref(stateMachineId())));
+        template.hasOutput("BundleBucketName", Map.of("Value", ref(bucketId())));
+    }
+
+    private static void assertPolicy(String handler, List<Map<String, Object>> statements) {
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(ref(roleId(handler))),
+                "PolicyDocument", Map.of("Statement", statements)));
+    }
+
+    private static Map<String, Object> logs(String handler) {
+        Map<String, Object> function = properties(template.findResources("AWS::Lambda::Function").get(functionId(handler)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) function.get("LoggingConfig")).get("LogGroup");
+        return Map.of("Effect", "Allow", "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                "Resource", getAtt((String) logGroup.get("Ref"), "Arn"));
+    }
+
+    private static Map<String, Object> putEvents() {
+        return Map.of("Sid", "PutDeploymentEvents", "Effect", "Allow", "Action", "events:PutEvents",
+                "Resource", BUS_ARN,
+                "Condition", Map.of("StringEquals", Map.of("events:source", "com.amazon.smus.cicd")));
+    }
+
+    private static Map<String, Object> readBundles() {
+        return Map.of("Sid", "ReadBundles", "Effect", "Allow", "Action", "s3:GetObject",
+                "Resource", Map.of("Fn::Join", List.of("", List.of(getAtt(bucketId(), "Arn"), "/*"))));
+    }
+
+    private static Map<String, Object> inThisAccount() {
+        return Map.of("StringEquals", Map.of("aws:ResourceAccount", ACCOUNT));
+    }
+
+    private static String functionId(String handler) {
+        Map<String, Map<String, Object>> found = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Handler", "com.smuscicd.lambda." + handler + "::handleRequest")))));
+        assertThat(found).as("function of %s", handler).hasSize(1);
+        return found.keySet().iterator().next();
+    }
+
+    private static String roleId(String handler) {
+        return getAttTarget(properties(template.findResources("AWS::Lambda::Function").get(functionId(handler))).get("Role"));
+    }
+
+    private static String stateMachineId() {
+        return template.findResources("AWS::StepFunctions::StateMachine").keySet().iterator().next();
+    }
+
+    private static String bucketId() {
+        return template.findResources("AWS::S3::Bucket").keySet().iterator().next();
+    }
+
+    private static String queueId() {
+        return template.findResources("AWS::SQS::Queue").keySet().iterator().next();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stateMachineSubstitutions() {
+        return (Map<String, Object>) properties(single("AWS::StepFunctions::StateMachine")).get("DefinitionSubstitutions");
+    }
+
+    private static Map<String, Object> single(String type) {
+        Map<String, Map<String, Object>> found = template.findResources(type);
+        assertThat(found).hasSize(1);
+        return found.values().iterator().next();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    @SuppressWarnings("unchecked")
+    static String getAttTarget(Object getAtt) {
+        return (String) ((List<Object>) ((Map<String, Object>) getAtt).get("Fn::GetAtt")).get(0);
+    }
+
+    static Map<String, Object> ref(String logicalId) {
+        return Map.of("Ref", logicalId);
+    }
+
+    static Map<String, Object> getAtt(String logicalId, String attribute) {
+        return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
+    }
+
+    static Map<String, Object> join(Object... parts) {
+        return Map.of("Fn::Join", List.of("", List.of(parts)));
+    }
+}

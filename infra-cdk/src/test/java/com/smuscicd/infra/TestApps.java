@@ -1,0 +1,84 @@
+package com.smuscicd.infra;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Apps for the template tests. They use a small stand-in for the functions jar (what matters to
+ * CloudFormation is that an asset exists, not what is in it), so these tests need no prior build
+ * of the functions module; the ASL and schema files are the real ones.
+ */
+final class TestApps {
+
+    /** The contract's handlers, one function each. */
+    static final List<String> HANDLERS = List.of(
+            "DeployLifecycleHandler",
+            "ProjectInitializationHandler",
+            "BundleUploadHandler",
+            "WorkflowCreationHandler",
+            "CatalogAssetsHandler",
+            "BundleTriggerHandler");
+
+    private static Path fixtureJar;
+
+    private TestApps() {
+    }
+
+    static synchronized Path fixtureJar() {
+        if (fixtureJar == null) {
+            try {
+                Path dir = Files.createDirectories(Path.of("target", "test-fixtures"));
+                Path jar = dir.resolve("functions-fixture-lambda.jar");
+                try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    ZipEntry entry = new ZipEntry("com/smuscicd/lambda/FIXTURE");
+                    entry.setTime(0L);
+                    zip.putNextEntry(entry);
+                    zip.write("stands in for the functions jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    zip.closeEntry();
+                }
+                fixtureJar = jar.toAbsolutePath();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return fixtureJar;
+    }
+
+    /** An app with the default context, but the stand-in jar, plus {@code extra}. */
+    static App app(Map<String, Object> extra) {
+        Map<String, Object> context = new HashMap<>();
+        context.put(AppSettings.FUNCTIONS_JAR, fixtureJar().toString());
+        context.putAll(extra);
+        return new App(AppProps.builder().context(context).build());
+    }
+
+    static OrchestratorStack orchestrator(App app) {
+        return new OrchestratorStack(app, SmusCicdApp.ORCHESTRATOR_STACK,
+                software.amazon.awscdk.StackProps.builder().stackName(SmusCicdApp.ORCHESTRATOR_STACK).build(),
+                AppSettings.fromContext(app.getNode()));
+    }
+
+    static Template orchestratorTemplate(Map<String, Object> extraContext) {
+        return Template.fromStack(orchestrator(app(extraContext)));
+    }
+
+    static MonitoringStack monitoring(App app) {
+        return new MonitoringStack(app, SmusCicdApp.MONITORING_STACK, SmusCicdApp.MONITORING_STACK,
+                AppSettings.fromContext(app.getNode()).eventSchemaFile());
+    }
+
+    static Path repositoryFile(String relativeToRoot) {
+        return Path.of("..").resolve(relativeToRoot).toAbsolutePath().normalize();
+    }
+}
