@@ -204,6 +204,12 @@ public final class DeployCommand implements Callable<Integer> {
                 input.deploymentId(), ProgressPrinter.duration(durationMs), run.events().size(),
                 input.monitoring().enabled() ? "written to " + where : "(events disabled)",
                 run.undelivered() > 0 ? " (" + run.undelivered() + " undelivered, logged to stderr)" : ""));
+        String delivered = run.deliveries().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (!delivered.isEmpty()) {
+            progress.line("  rules matched: " + delivered);
+        }
         return new DeployOutcome(input.deploymentId(), input.pipelineName(), input.target().name(),
                 execution.status(), durationMs, execution.executionArn(), null,
                 listener.failedPhase().map(p -> p.value()).orElse(null), error, new LinkedHashMap<>(listener.phases()), run.events().size(), detailTypes,

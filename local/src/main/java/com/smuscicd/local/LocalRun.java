@@ -5,6 +5,7 @@ import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.local.asl.ExecutionResult;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of one local deployment.
@@ -14,11 +15,13 @@ import java.util.List;
  * @param events      every event emitted, in emission order
  * @param undelivered events the bus could not deliver (logged whole)
  * @param archiveDir  where the archive copy of the events was written (null when sent to AWS)
+ * @param deliveries  deliveries per local rule name during this run (empty when sent to AWS)
  */
 public record LocalRun(DeploymentInput input, ExecutionResult execution, List<DeploymentEvent> events,
-                       int undelivered, Path archiveDir) {
+                       int undelivered, Path archiveDir, Map<String, Long> deliveries) {
 
     public LocalRun {
         events = List.copyOf(events);
+        deliveries = Map.copyOf(deliveries);
     }
 }

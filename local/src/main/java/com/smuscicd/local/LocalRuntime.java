@@ -128,6 +128,7 @@ public final class LocalRuntime {
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
         ExecutionResult result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
         return new LocalRun(withBundle, result, publisher.events(), publisher.undelivered(),
-                bus == null ? null : bus.archiveDir());
+                bus == null ? null : bus.archiveDir(),
+                bus == null ? Map.of() : bus.stats().deliveriesByRule());
     }
 }
