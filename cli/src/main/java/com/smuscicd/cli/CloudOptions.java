@@ -1,9 +1,22 @@
 package com.smuscicd.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Options of a cloud deployment (without {@code --local}). */
+/**
+ * Options of a cloud deployment (without {@code --local}). The state machine ARN and the bundle
+ * bucket come from the flag, else the environment variable, else the outputs
+ * ({@code StateMachineArn}, {@code BundleBucketName}) of the orchestrator stack.
+ */
 public final class CloudOptions {
+
+    /** The orchestrator stack's name as the CDK app deploys it. */
+    static final String DEFAULT_STACK_NAME = "smus-cicd-orchestrator";
+
+    /** The command this mixin belongs to, so option problems can be reported as usage errors (exit 2). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--state-machine-arn", paramLabel = "ARN",
             description = "Deployment state machine ARN (default: $SMUS_STATE_MACHINE_ARN, else the stack output).")
@@ -13,14 +26,23 @@ public final class CloudOptions {
             description = "Bundle bucket (default: $SMUS_BUNDLE_BUCKET, else the stack output).")
     String bundleBucket;
 
-    @Option(names = "--stack-name", paramLabel = "NAME", defaultValue = "SmusCicdOrchestrator",
+    @Option(names = "--stack-name", paramLabel = "NAME", defaultValue = DEFAULT_STACK_NAME,
             description = "Orchestrator stack to read outputs from (default: ${DEFAULT-VALUE}).")
     String stackName;
 
     @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region of the orchestrator (default: the SDK's region settings).")
+            description = "AWS region of the orchestrator (default: the state machine ARN's region, else the SDK's region settings).")
     String region;
 
     @Option(names = "--wait", description = "Follow the execution, print per-phase progress, exit 0/1 by outcome.")
     boolean waitForCompletion;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "3900",
+            description = "With --wait: give up following after this long and exit 1 (default: ${DEFAULT-VALUE}).")
+    long waitTimeoutSeconds;
+
+    @Option(names = "--execution-name", paramLabel = "NAME",
+            description = "Execution name to use instead of the one derived from pipeline, target, bundle digest "
+                    + "and CI run (e.g. to deploy unchanged content again).")
+    String executionName;
 }

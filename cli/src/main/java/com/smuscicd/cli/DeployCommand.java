@@ -153,8 +153,15 @@ public final class DeployCommand implements Callable<Integer> {
         for (PipelineManifest.Target target : resolved) {
             DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata,
                     UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
-            DeployOutcome outcome = local ? deployLocal(runtime, input, bundle, progress)
-                    : new CloudDeploy(cloud).deploy(input, bundle, progress);
+            DeployOutcome outcome;
+            try {
+                outcome = local ? deployLocal(runtime, input, bundle, progress)
+                        : new CloudDeploy(cloud).deploy(input, bundle, progress);
+            } catch (CloudSetupException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
             outcomes.add(outcome);
             if (!outcome.ok()) {
                 break;

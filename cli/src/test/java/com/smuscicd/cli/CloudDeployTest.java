@@ -1,0 +1,387 @@
+package com.smuscicd.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.smuscicd.aws.AwsClients;
+import com.smuscicd.aws.SfnExecutions;
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.DeploymentInputs;
+import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.json.Json;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.MotoServerExtension;
+import com.smuscicd.trigger.BundleTrigger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+
+/**
+ * The cloud path of {@code smus-cli deploy} up to a started execution, against moto (S3, Step
+ * Functions with the real state machine definition, CloudFormation); {@code --wait} against a
+ * wire-level Step Functions stub that plays back recorded execution histories.
+ */
+class CloudDeployTest {
+
+    @RegisterExtension
+    static final MotoServerExtension MOTO = MotoServerExtension.create().resetBeforeEach();
+
+    @RegisterExtension
+    static final WireMockExtension SFN_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
+
+    static final Path MANIFEST = Path.of("..", "examples", "basic_pipeline", "pipeline.yaml").toAbsolutePath()
+            .normalize();
+    static final Path ASL_FILE = Path.of("..", "statemachine", "src", "main", "resources", "statemachine",
+            "deploy.asl.json");
+    static final String BUCKET = "smus-cicd-bundles-123456789012";
+
+    private final StringWriter printed = new StringWriter();
+    private final ProgressPrinter progress = new ProgressPrinter(new PrintWriter(printed, true));
+    private final List<Duration> sleeps = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private S3Client s3;
+    private SfnClient sfn;
+    private String stateMachineArn;
+
+    @BeforeEach
+    void orchestrator() {
+        s3 = motoClients().s3(Region.US_EAST_1);
+        sfn = motoClients().sfn(Region.US_EAST_1);
+        s3.createBucket(b -> b.bucket(BUCKET));
+        stateMachineArn = createStateMachine(sfn);
+    }
+
+    @Test
+    void deploy_withFlags_uploadsTheBundleAndStartsOneExecution() {
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeploymentInput input = input("prod");
+        BundlePackager.PackedBundle bundle = bundle();
+
+        DeployOutcome outcome = cloudDeploy(options, motoClients()).deploy(input, bundle, progress);
+
+        assertThat(outcome.status()).isEqualTo("RUNNING");
+        assertThat(outcome.ok()).isTrue();
+        String key = "MyPipeline/prod/" + bundle.digest().substring("sha256:".length()) + ".zip";
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).extracting(S3Object::key).containsExactly(key);
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key)).metadata())
+                .containsEntry(BundleTrigger.ORIGIN_METADATA, BundleTrigger.ORIGIN_CLI);
+        assertThat(executions()).singleElement().satisfies(e -> assertThat(e.executionArn())
+                .isEqualTo(outcome.executionArn()));
+        JsonNode deployment = Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input())
+                .path("deployment");
+        assertThat(deployment.path("deploymentId").asText()).isEqualTo(input.deploymentId());
+        assertThat(deployment.path("bundle").path("location").asText()).isEqualTo("s3://" + BUCKET + "/" + key);
+        assertThat(deployment.path("bundle").path("digest").asText()).isEqualTo(bundle.digest());
+        assertThat(deployment.path("workflows")).hasSize(2);
+        assertThat(outcome.consoleUrl()).isEqualTo(SfnExecutions.consoleUrl(outcome.executionArn()));
+        assertThat(printed.toString()).contains(outcome.executionArn(), outcome.consoleUrl());
+    }
+
+    @Test
+    void deploy_whenTheSameCiRunIsRetried_reportsAlreadyStartedAndStartsNothingNew() {
+        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001", "GITHUB_REPOSITORY", "org/repo",
+                "GITHUB_SERVER_URL", "https://github.com"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        // A retried job: new process, new deployment id, same run id and content.
+        DeployOutcome retried = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(retried.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(retried.ok()).isTrue();
+        assertThat(retried.executionArn()).isEqualTo(first.executionArn());
+        assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+        assertThat(printed.toString()).contains("was already started");
+    }
+
+    @Test
+    void deploy_whenANewCiRunDeploysTheSameContent_startsANewExecution() {
+        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001"));
+        cloudDeploy(options(stateMachineArn, BUCKET), motoClients()).deploy(input("prod"), bundle(), progress);
+        env.put("GITHUB_RUN_ID", "9002");
+
+        DeployOutcome next = cloudDeploy(options(stateMachineArn, BUCKET), motoClients())
+                .deploy(input("prod"), bundle(), progress);
+
+        assertThat(next.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(2);
+    }
+
+    @Test
+    void deploy_withoutFlags_readsTheEnvironment() {
+        env.put("SMUS_STATE_MACHINE_ARN", stateMachineArn);
+        env.put("SMUS_BUNDLE_BUCKET", BUCKET);
+
+        DeployOutcome outcome = cloudDeploy(options(null, null), motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_withoutFlagsOrEnvironment_readsTheOrchestratorStackOutputs() {
+        try (CloudFormationClient cloudFormation = motoClients().cloudFormation(Region.US_EAST_1)) {
+            cloudFormation.createStack(b -> b.stackName(CloudOptions.DEFAULT_STACK_NAME).templateBody("""
+                    {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                     "Outputs": {"StateMachineArn": {"Value": "%s"}, "BundleBucketName": {"Value": "%s"}}}
+                    """.formatted(stateMachineArn, BUCKET)));
+        }
+        CloudOptions options = options(null, null);
+        options.region = "us-east-1";
+
+        DeployOutcome outcome = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenNothingSaysWhereToDeploy_failsBeforeUploadingAnything() {
+        CloudOptions options = options(null, null);
+        options.region = "us-east-1";
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("--state-machine-arn")
+                .hasMessageContaining("SMUS_BUNDLE_BUCKET")
+                .hasMessageContaining("stack '" + CloudOptions.DEFAULT_STACK_NAME + "' was not found");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheArnFlagIsNotAStateMachineArn_failsBeforeUploadingAnything() {
+        CloudOptions options = options("arn:aws:lambda:us-east-1:123456789012:function:deploy", BUCKET);
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("is not a state machine ARN");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheBucketDoesNotExist_failsWithoutStartingAnything() {
+        CloudOptions options = options(stateMachineArn, "no-such-bundle-bucket");
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("BUCKET_NOT_FOUND")
+                .hasMessageContaining("--bundle-bucket");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheStateMachineDoesNotExist_failsWithoutStartingAnything() {
+        CloudOptions options = options(stateMachineArn.replace("smus-cicd-deploy", "gone"), BUCKET);
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("STATE_MACHINE_NOT_FOUND");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_withWait_printsEachPhaseOnceAndSucceeds() {
+        stubSfn("start-execution.json", "history-succeeded-partial.json", "history-succeeded.json",
+                "describe-succeeded.json");
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        String text = printed.toString();
+        assertThat(text).containsOnlyOnce("ok   ProjectInitialization").containsOnlyOnce("ok   BundleUpload")
+                .containsOnlyOnce("ok   WorkflowCreation").containsOnlyOnce("ok   CatalogAssets")
+                .contains("attempt 1 failed (THROTTLED)")
+                .contains("project prj_1 in domain dzd_prod")
+                .contains("12 files, 47.1 KiB, 3 uploaded, 9 unchanged")
+                .contains("SUCCEEDED");
+        assertThat(text.indexOf("ProjectInitialization")).isLessThan(text.indexOf("CatalogAssets"));
+        assertThat(sleeps).hasSize(1);
+    }
+
+    @Test
+    void deploy_withWaitWhenAPhaseFails_reportsThePhaseAndItsErrorCode() {
+        stubSfn("start-execution.json", "history-failed.json", "history-failed.json", "describe-failed.json");
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("FAILED");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.failedPhase()).isEqualTo("bundle-upload");
+        assertThat(outcome.error()).containsEntry("code", "BUCKET_NOT_FOUND");
+        assertThat(printed.toString()).contains("ok   ProjectInitialization").contains("FAIL BundleUpload")
+                .contains("BUCKET_NOT_FOUND").doesNotContain("ok   BundleUpload");
+    }
+
+    @Test
+    void deploy_withWaitWhenTheExecutionOutlastsTheTimeout_stopsFollowingAndFails() {
+        stubSfn("start-execution.json", "history-succeeded-partial.json", "history-succeeded-partial.json",
+                "describe-running.json");
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 5;
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(printed.toString()).contains("still running after 5 s");
+    }
+
+    // --- helpers ---
+
+    private CloudDeploy cloudDeploy(CloudOptions options, CloudDeploy.ClientFactory clients) {
+        long[] now = {0};
+        return new CloudDeploy(options, env, clients, d -> {
+            sleeps.add(d);
+            now[0] += d.toNanos();
+        }, Duration.ofSeconds(2), () -> now[0]);
+    }
+
+    static CloudOptions options(String arn, String bucket) {
+        CloudOptions options = new CloudOptions();
+        options.stateMachineArn = arn;
+        options.bundleBucket = bucket;
+        options.stackName = CloudOptions.DEFAULT_STACK_NAME;
+        options.waitTimeoutSeconds = 3900;
+        return options;
+    }
+
+    static DeploymentInput input(String targetName) {
+        PipelineManifest manifest = ManifestLoader.create().load(MANIFEST);
+        return DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, targetName), EventOverrides.NONE,
+                null, UUID.randomUUID().toString(), Instant.parse("2025-11-04T12:29:58Z"), null, bundle().workflows());
+    }
+
+    static BundlePackager.PackedBundle bundle() {
+        return BundlePackager.pack(ManifestLoader.create().load(MANIFEST), BundleArchive.DEFAULT_MAX_BYTES);
+    }
+
+    static String createStateMachine(SfnClient sfn) {
+        String definition;
+        try {
+            definition = Files.readString(ASL_FILE).replaceAll("\\$\\{([A-Za-z]+)}",
+                    "arn:aws:lambda:us-east-1:123456789012:function:$1");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String asl = definition;
+        return sfn.createStateMachine(b -> b.name("smus-cicd-deploy").definition(asl)
+                .roleArn("arn:aws:iam::123456789012:role/smus-cicd-deploy")).stateMachineArn();
+    }
+
+    private List<ExecutionListItem> executions() {
+        return sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions();
+    }
+
+    private static CloudDeploy.ClientFactory motoClients() {
+        return clients(MOTO);
+    }
+
+    /** Clients configured as the CLI configures them, pointed at a moto server. */
+    static CloudDeploy.ClientFactory clients(MotoServerExtension moto) {
+        return endpoints(moto.endpoint(), moto.endpoint());
+    }
+
+    private CloudDeploy.ClientFactory withStubbedSfn() {
+        return endpoints(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()));
+    }
+
+    private static CloudDeploy.ClientFactory endpoints(URI awsEndpoint, URI sfnEndpoint) {
+        return new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return AwsClients.configure(S3Client.builder(), region, awsEndpoint, AwsTestCredentials.provider())
+                        .build();
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                return AwsClients.configure(SfnClient.builder(), region, sfnEndpoint, AwsTestCredentials.provider())
+                        .build();
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return AwsClients.configure(CloudFormationClient.builder(), region, awsEndpoint,
+                        AwsTestCredentials.provider()).build();
+            }
+        };
+    }
+
+    /** StartExecution, then two rounds of GetExecutionHistory + DescribeExecution (the first always still running). */
+    private void stubSfn(String start, String firstHistory, String laterHistory, String finalDescribe) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture(start))));
+        SFN_STUB.stubFor(operation("GetExecutionHistory").inScenario("run").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(fixture(firstHistory))));
+        SFN_STUB.stubFor(operation("DescribeExecution").inScenario("run").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(fixture("describe-running.json"))).willSetStateTo("later"));
+        SFN_STUB.stubFor(operation("GetExecutionHistory").inScenario("run").whenScenarioStateIs("later")
+                .willReturn(json(fixture(laterHistory))));
+        SFN_STUB.stubFor(operation("DescribeExecution").inScenario("run").whenScenarioStateIs("later")
+                .willReturn(json(fixture(finalDescribe))));
+    }
+
+    private static MappingBuilder operation(String name) {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + name));
+    }
+
+    private static ResponseDefinitionBuilder json(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody(body);
+    }
+
+    static String fixture(String name) {
+        try (InputStream in = CloudDeployTest.class.getResourceAsStream("cloud/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

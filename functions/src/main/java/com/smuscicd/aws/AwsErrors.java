@@ -1,0 +1,154 @@
+package com.smuscicd.aws;
+
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.errors.RetryablePhaseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one place where AWS SDK exceptions become the errors the state machine understands:
+ * transient ones (throttling, 5xx, I/O, timeouts) become {@link RetryablePhaseException} so the
+ * state machine retries them; permanent ones become {@link PhaseFailure} with a stable code.
+ *
+ * <p>Adapters first handle the service errors that mean something specific to them (no such key,
+ * a conflict that means "already exists") and hand everything else to {@link #translate}.
+ */
+public final class AwsErrors {
+
+    /** Error codes AWS services use for throttling, beyond what {@code isThrottlingException} knows. */
+    static final Set<String> THROTTLING_CODES = Set.of(
+            "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+            "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+            "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+            "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException");
+
+    /** Error codes of transient server-side trouble that some services send with a 4xx status. */
+    static final Set<String> TRANSIENT_CODES = Set.of(
+            "InternalServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
+            "ServiceUnavailableException", "OperationTimeoutException", "RequestTimeout", "RequestTimeoutException",
+            "ServiceException");
+
+    static final Set<String> ACCESS_DENIED_CODES = Set.of(
+            "AccessDenied", "AccessDeniedException", "AllAccessDisabled", "UnauthorizedOperation",
+            "AuthorizationError", "NotAuthorized");
+
+    static final Set<String> AUTHENTICATION_CODES = Set.of(
+            "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
+            "InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidToken",
+            "MissingAuthenticationToken");
+
+    private static final int HTTP_FORBIDDEN = 403;
+    private static final int HTTP_TOO_MANY_REQUESTS = 429;
+    private static final int HTTP_SERVER_ERROR = 500;
+
+    private AwsErrors() {
+    }
+
+    /**
+     * The error for an SDK exception of {@code operation} (e.g. {@code "s3:PutObject s3://b/k"}),
+     * to be thrown by the caller.
+     */
+    public static RuntimeException translate(SdkException e, String operation) {
+        if (e instanceof AwsServiceException service) {
+            return translateService(service, operation);
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+            return new RetryablePhaseException("TIMEOUT", operation + " timed out: " + e.getMessage(), e);
+        }
+        if (e instanceof AbortedException) {
+            return new RetryablePhaseException("INTERRUPTED", operation + " was interrupted", e);
+        }
+        if (e instanceof SdkClientException && isIo(e)) {
+            // Connection refused or reset, DNS, socket timeout: the request may not have reached AWS.
+            return new RetryablePhaseException("NETWORK_ERROR", operation + " failed: " + rootMessage(e), e);
+        }
+        // Missing region or credentials and the like: retrying cannot help.
+        return new PhaseFailure("AWS_CLIENT_ERROR", operation + " failed: " + e.getMessage(), e);
+    }
+
+    /** Whether this exception is one the state machine should retry. */
+    public static boolean isTransient(SdkException e) {
+        return translate(e, "") instanceof RetryablePhaseException;
+    }
+
+    /** The service's error code, e.g. {@code NoSuchBucket}; null when there is none. */
+    public static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /** The service's error message without the SDK's request-id suffix. */
+    public static String errorMessage(AwsServiceException e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
+            return e.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
+    }
+
+    private static RuntimeException translateService(AwsServiceException e, String operation) {
+        String code = errorCode(e);
+        int status = e.statusCode();
+        String message = operation + ": " + (code == null ? "HTTP " + status : code) + ": " + errorMessage(e);
+        if (e.isThrottlingException() || status == HTTP_TOO_MANY_REQUESTS || in(THROTTLING_CODES, code)) {
+            return new RetryablePhaseException("THROTTLED", message, e);
+        }
+        if (status >= HTTP_SERVER_ERROR || in(TRANSIENT_CODES, code)) {
+            return new RetryablePhaseException("SERVICE_UNAVAILABLE", message, e);
+        }
+        if (in(AUTHENTICATION_CODES, code)) {
+            return new PhaseFailure("AUTHENTICATION_FAILED", message, e);
+        }
+        if (in(ACCESS_DENIED_CODES, code) || status == HTTP_FORBIDDEN) {
+            return new PhaseFailure("ACCESS_DENIED", message, e);
+        }
+        if ("NoSuchBucket".equals(code)) {
+            return new PhaseFailure("BUCKET_NOT_FOUND", message, e);
+        }
+        if ("ValidationException".equals(code) || "InvalidParameterValue".equals(code)
+                || "InvalidRequest".equals(code)) {
+            return new PhaseFailure("INVALID_REQUEST", message, e);
+        }
+        return new PhaseFailure(code == null ? "AWS_ERROR_" + status : upperSnake(code), message, e);
+    }
+
+    private static boolean in(Set<String> codes, String code) {
+        // Set.of(...).contains(null) throws.
+        return code != null && codes.contains(code);
+    }
+
+    /** {@code ResourceNotFoundException} to {@code RESOURCE_NOT_FOUND}. */
+    static String upperSnake(String code) {
+        String snake = code.replaceAll("Exception$", "")
+                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]+", "_")
+                .toUpperCase(Locale.ROOT)
+                .replaceAll("^_+|_+$", "");
+        return snake.isEmpty() || !Character.isLetter(snake.charAt(0)) ? "AWS_ERROR" : snake;
+    }
+
+    private static boolean isIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException) {
+                return true;
+            }
+        }
+        // The SDK wraps I/O failures it could not attribute as "Unable to execute HTTP request".
+        return String.valueOf(e.getMessage()).startsWith("Unable to execute HTTP request");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+}

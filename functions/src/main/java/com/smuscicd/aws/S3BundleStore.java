@@ -1,0 +1,278 @@
+package com.smuscicd.aws;
+
+import com.smuscicd.deploy.BundleStore;
+import com.smuscicd.deploy.S3Location;
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.errors.RetryablePhaseException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * {@link BundleStore} on Amazon S3.
+ *
+ * <ul>
+ *   <li>Every upload carries its SHA-256 twice: as the S3 checksum ({@code x-amz-checksum-sha256},
+ *       verified by S3 on receipt) and as the user metadata {@value #SHA256_METADATA}, which is what
+ *       "unchanged" is decided on (a multipart object's S3 checksum is a checksum of part checksums,
+ *       not comparable to the content's digest);</li>
+ *   <li>an object whose {@value #SHA256_METADATA} already matches is not uploaded again;</li>
+ *   <li>content above {@link #MULTIPART_THRESHOLD} is uploaded in parts of {@link #PART_SIZE},
+ *       and an upload that fails part-way is aborted so no orphaned parts are billed;</li>
+ *   <li>errors: no such bucket {@code BUCKET_NOT_FOUND}, access denied {@code ACCESS_DENIED},
+ *       missing object on read {@code BUNDLE_NOT_FOUND}; throttling, 5xx and I/O (also while a
+ *       download is being read) {@link RetryablePhaseException}.</li>
+ * </ul>
+ */
+public final class S3BundleStore implements BundleStore {
+
+    /** User metadata key holding the lower-case hex SHA-256 of the object's content. */
+    public static final String SHA256_METADATA = "sha256";
+    /** Objects larger than this are uploaded in parts. */
+    public static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+    /** Size of each part but the last (S3 requires at least 5 MiB). */
+    public static final int PART_SIZE = 8 * 1024 * 1024;
+
+    private static final int HTTP_FORBIDDEN = 403;
+    private static final int HTTP_NOT_FOUND = 404;
+
+    private final Supplier<S3Client> client;
+    private final int multipartThreshold;
+    private final int partSize;
+
+    S3BundleStore(Supplier<S3Client> client, int multipartThreshold, int partSize) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
+    }
+
+    /** A store over the given client. */
+    public static S3BundleStore create(S3Client client) {
+        Objects.requireNonNull(client, "client");
+        return new S3BundleStore(() -> client, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    /** A store whose client is built on first use (Lambda cold starts that never touch S3 skip it). */
+    static S3BundleStore lazy(Supplier<S3Client> client) {
+        return new S3BundleStore(client, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    @Override
+    public InputStream open(S3Location location) {
+        try {
+            return new TranslatingInputStream(client.get().getObject(b -> b.bucket(location.bucket())
+                    .key(location.key())), location);
+        } catch (NoSuchKeyException e) {
+            throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "s3:GetObject " + location);
+        }
+    }
+
+    @Override
+    public PutOutcome put(S3Location location, byte[] content, String sha256Hex) {
+        return put(location, content, sha256Hex, Map.of());
+    }
+
+    /**
+     * Stores {@code content} with extra user metadata unless an object with the same SHA-256 is
+     * already there (its metadata is then left as it is).
+     *
+     * @param userMetadata user metadata ({@code x-amz-meta-*}) besides {@value #SHA256_METADATA}
+     */
+    public PutOutcome put(S3Location location, byte[] content, String sha256Hex, Map<String, String> userMetadata) {
+        Objects.requireNonNull(content, "content");
+        String sha = sha256Hex.toLowerCase(Locale.ROOT);
+        if (alreadyStored(location, sha)) {
+            return PutOutcome.UNCHANGED;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(userMetadata);
+        metadata.put(SHA256_METADATA, sha);
+        if (content.length > multipartThreshold) {
+            putMultipart(location, content, metadata);
+        } else {
+            try {
+                client.get().putObject(b -> b.bucket(location.bucket())
+                                .key(location.key())
+                                .metadata(metadata)
+                                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                .checksumSHA256(base64(HexFormat.of().parseHex(sha))),
+                        RequestBody.fromBytes(content));
+            } catch (SdkException e) {
+                throw AwsErrors.translate(e, "s3:PutObject " + location);
+            }
+        }
+        return PutOutcome.UPLOADED;
+    }
+
+    /**
+     * The user metadata of an object (keys in lower case, without {@code x-amz-meta-}).
+     *
+     * @throws PhaseFailure {@code BUNDLE_NOT_FOUND} when the object does not exist
+     */
+    public Map<String, String> userMetadata(S3Location location) {
+        try {
+            HeadObjectResponse head = client.get().headObject(b -> b.bucket(location.bucket()).key(location.key()));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            head.metadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
+            return metadata;
+        } catch (NoSuchKeyException e) {
+            throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == HTTP_NOT_FOUND) {
+                // HEAD has no body: a missing bucket looks like a missing key.
+                throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
+            }
+            throw AwsErrors.translate(e, "s3:HeadObject " + location);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "s3:HeadObject " + location);
+        }
+    }
+
+    /** Whether the object exists with this content digest. */
+    private boolean alreadyStored(S3Location location, String sha) {
+        HeadObjectResponse head;
+        try {
+            head = client.get().headObject(b -> b.bucket(location.bucket()).key(location.key())
+                    .checksumMode(ChecksumMode.ENABLED));
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == HTTP_NOT_FOUND || e.statusCode() == HTTP_FORBIDDEN) {
+                // 404: nothing there (or no bucket: the PUT will say which). 403: a writer without
+                // read access cannot tell, so it uploads and lets the PUT succeed or fail.
+                return false;
+            }
+            throw AwsErrors.translate(e, "s3:HeadObject " + location);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "s3:HeadObject " + location);
+        }
+        String stored = head.metadata().get(SHA256_METADATA);
+        if (stored != null) {
+            return stored.equalsIgnoreCase(sha);
+        }
+        // Uploaded by someone else in one part with a SHA-256 checksum: that checksum is the content's digest.
+        String checksum = head.checksumSHA256();
+        return checksum != null && !checksum.contains("-")
+                && checksum.equals(base64(HexFormat.of().parseHex(sha)));
+    }
+
+    private void putMultipart(S3Location location, byte[] content, Map<String, String> metadata) {
+        S3Client s3 = client.get();
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(location.bucket()).key(location.key())
+                    .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, "s3:CreateMultipartUpload " + location);
+        }
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int partNumber = 1;
+            for (int offset = 0; offset < content.length; offset += partSize, partNumber++) {
+                int length = Math.min(partSize, content.length - offset);
+                byte[] part = new byte[length];
+                System.arraycopy(content, offset, part, 0, length);
+                String partChecksum = base64(sha256(part));
+                int number = partNumber;
+                UploadPartResponse uploaded = s3.uploadPart(b -> b.bucket(location.bucket()).key(location.key())
+                                .uploadId(uploadId).partNumber(number)
+                                .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(partChecksum),
+                        RequestBody.fromBytes(part));
+                parts.add(CompletedPart.builder().partNumber(number).eTag(uploaded.eTag())
+                        .checksumSHA256(uploaded.checksumSHA256() != null ? uploaded.checksumSHA256() : partChecksum)
+                        .build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(location.bucket()).key(location.key()).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+        } catch (RuntimeException e) {
+            abortQuietly(s3, location, uploadId, e);
+            if (e instanceof SdkException sdk) {
+                throw AwsErrors.translate(sdk, "s3 multipart upload " + location);
+            }
+            throw e;
+        }
+    }
+
+    private static void abortQuietly(S3Client s3, S3Location location, String uploadId, RuntimeException failure) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(location.bucket()).key(location.key()).uploadId(uploadId));
+        } catch (RuntimeException abort) {
+            // The upload failed already; a lifecycle rule on the bucket reaps what cannot be aborted here.
+            failure.addSuppressed(abort);
+        }
+    }
+
+    static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static String base64(byte[] digest) {
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    /**
+     * A download whose read failures are transient errors the state machine retries, instead of
+     * I/O exceptions the bundle reader would report as a bad bundle.
+     */
+    private static final class TranslatingInputStream extends FilterInputStream {
+
+        private final S3Location location;
+
+        TranslatingInputStream(InputStream in, S3Location location) {
+            super(in);
+            this.location = location;
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw failed(e);
+            } catch (SdkException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw failed(e);
+            } catch (SdkException e) {
+                throw failed(e);
+            }
+        }
+
+        private RetryablePhaseException failed(Exception e) {
+            return new RetryablePhaseException("NETWORK_ERROR", "reading " + location + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package com.smuscicd.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.aws.SfnExecutions;
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundleStore;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.DeploymentInputs;
+import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.S3Location;
+import com.smuscicd.errors.InvalidManifestException;
+import com.smuscicd.errors.PhaseFailure;
+import com.smuscicd.events.DeploymentContext;
+import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.EventEmitter;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.Metadata;
+import com.smuscicd.json.Json;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Upload-to-deploy: turns an S3 "Object Created" event (delivered by EventBridge) for a bundle zip
+ * into one execution of the deployment state machine.
+ *
+ * <h2>Which target</h2>
+ * The object's user metadata {@value #TARGET_METADATA} ({@code x-amz-meta-smus-target}) names the
+ * target; without it, the key does: {@code <pipeline>/<target>/<file>.zip}, the folder that holds
+ * the file. The pipeline folder is for people browsing the bucket; the pipeline itself is the
+ * bundle's {@code pipeline.yaml}.
+ *
+ * <h2>Exactly once</h2>
+ * The execution name is derived from bucket, key and version id (the ETag on unversioned buckets),
+ * and the input from the object and the event alone (the event's time is {@code requestedAt}), so
+ * the same event delivered twice starts one execution. Objects that {@code smus-cli deploy} uploaded
+ * ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts those itself.
+ *
+ * <h2>Bad bundles</h2>
+ * Not a zip or an entry escaping the root ({@code BUNDLE_INVALID}), too large
+ * ({@code BUNDLE_TOO_LARGE}), no {@code pipeline.yaml} ({@code MANIFEST_MISSING}), an invalid one
+ * ({@code MANIFEST_INVALID}), an unknown target ({@code TARGET_UNKNOWN}): nothing is started, one
+ * {@code SMUS-CICD-Deploy-Failed} is emitted (to the manifest's bus, else {@code EVENT_BUS_NAME};
+ * none when a readable manifest turns events off) and the call returns normally, so the Lambda
+ * service does not retry a bundle that cannot get better. Transient failures (S3, Step Functions)
+ * propagate, so the Lambda service retries them.
+ */
+public final class BundleTrigger {
+
+    /** User metadata naming the target to deploy. */
+    public static final String TARGET_METADATA = "smus-target";
+    /** User metadata naming who uploaded the bundle; {@value #ORIGIN_CLI} means the CLI, which starts the deployment itself. */
+    public static final String ORIGIN_METADATA = "smus-origin";
+    public static final String ORIGIN_CLI = "smus-cli";
+
+    /** The event metadata fields an uploader may set as user metadata ({@code x-amz-meta-smus-git-commit} ...). */
+    static final List<String> METADATA_FIELDS = List.of("user", "git-commit", "git-branch", "git-repository",
+            "cicd-platform", "run-id", "run-url", "commit-timestamp");
+
+    private static final int MAX_MESSAGE_LENGTH = 2000;
+    private static final String UNKNOWN = "unknown";
+
+    /** Reads an object's user metadata (keys in lower case). */
+    @FunctionalInterface
+    public interface MetadataSource {
+        Map<String, String> userMetadata(S3Location location);
+    }
+
+    /** Starts an execution of the deployment state machine. */
+    @FunctionalInterface
+    public interface ExecutionStarter {
+        /** @return the execution's ARN and whether it had been started before */
+        StartedExecution start(String executionName, String inputJson);
+    }
+
+    /** What {@link ExecutionStarter#start} did. */
+    public record StartedExecution(String executionArn, boolean alreadyStarted) {
+    }
+
+    /**
+     * What the trigger did with one event.
+     *
+     * @param status STARTED, ALREADY_STARTED, REJECTED (bad bundle, Deploy-Failed emitted) or IGNORED
+     */
+    public record Outcome(String status, String bundle, String executionName, String executionArn,
+                          String deploymentId, String errorCode, String message) {
+    }
+
+    private final BundleStore store;
+    private final MetadataSource metadata;
+    private final ExecutionStarter starter;
+    private final Function<String, EventPublisher> publisherForBus;
+    private final String defaultBus;
+    private final Clock clock;
+    private final long maxBundleBytes;
+    private final Consumer<String> log;
+
+    BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
+                  Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
+                  long maxBundleBytes, Consumer<String> log) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.starter = Objects.requireNonNull(starter, "starter");
+        this.publisherForBus = Objects.requireNonNull(publisherForBus, "publisherForBus");
+        this.defaultBus = defaultBus;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxBundleBytes = maxBundleBytes;
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * A trigger.
+     *
+     * @param publisherForBus the publisher of a bus name or ARN (null: the default bus)
+     * @param defaultBus      the bus for bundles whose manifest cannot say ({@code EVENT_BUS_NAME}); null: default bus
+     */
+    public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
+                                       Function<String, EventPublisher> publisherForBus, String defaultBus,
+                                       Clock clock, long maxBundleBytes) {
+        return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes,
+                System.out::println);
+    }
+
+    /** Handles one EventBridge event of source {@code aws.s3}, detail-type {@code Object Created}. */
+    public Outcome handle(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        String bucket = detail.path("bucket").path("name").asText("");
+        String key = detail.path("object").path("key").asText("");
+        if (bucket.isEmpty() || key.isEmpty()) {
+            return logged(new Outcome("IGNORED", null, null, null, null, null,
+                    "not an S3 Object Created event (no detail.bucket.name / detail.object.key)"));
+        }
+        S3Location location = new S3Location(bucket, key);
+        if (!key.toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            return logged(new Outcome("IGNORED", location.toString(), null, null, null, null, "not a .zip key"));
+        }
+        Map<String, String> userMetadata;
+        try {
+            userMetadata = metadata.userMetadata(location);
+        } catch (PhaseFailure e) {
+            if ("BUNDLE_NOT_FOUND".equals(e.code())) {
+                return logged(new Outcome("IGNORED", location.toString(), null, null, null, e.code(),
+                        "deleted before it could be read"));
+            }
+            throw e;
+        }
+        if (ORIGIN_CLI.equals(userMetadata.get(ORIGIN_METADATA))) {
+            return logged(new Outcome("IGNORED", location.toString(), null, null, null, null,
+                    "uploaded by smus-cli, which starts its deployment itself"));
+        }
+        String version = identityOf(detail.path("object"), event);
+        String targetName = targetName(key, userMetadata);
+        String executionName = executionName(location, targetName, version);
+        String deploymentId = UUID.nameUUIDFromBytes(executionName.getBytes(StandardCharsets.UTF_8)).toString();
+        Request request = new Request(location, targetName, executionName, deploymentId,
+                requestedAt(event), metadataOf(userMetadata), region(event));
+
+        long size = detail.path("object").path("size").asLong(-1);
+        if (size > maxBundleBytes) {
+            return reject(request, null, "BUNDLE_TOO_LARGE", location + " is " + size
+                    + " bytes, more than the limit of " + maxBundleBytes);
+        }
+        Bundle bundle;
+        try {
+            bundle = read(location);
+        } catch (PhaseFailure e) {
+            if ("BUNDLE_NOT_FOUND".equals(e.code())) {
+                return logged(new Outcome("IGNORED", location.toString(), null, null, null, e.code(),
+                        "deleted before it could be read"));
+            }
+            if ("BUNDLE_INVALID".equals(e.code()) || "BUNDLE_TOO_LARGE".equals(e.code())) {
+                return reject(request, null, e.code(), location + ": " + e.getMessage());
+            }
+            throw e;
+        }
+        byte[] manifestBytes = bundle.entries().get(BundleArchive.MANIFEST_ENTRY);
+        if (manifestBytes == null) {
+            return reject(request, null, "MANIFEST_MISSING", location + " has no " + BundleArchive.MANIFEST_ENTRY
+                    + " at its root");
+        }
+        Path manifestName = Path.of(key, BundleArchive.MANIFEST_ENTRY);
+        PipelineManifest manifest;
+        try {
+            manifest = ManifestLoader.create().parse(utf8(manifestBytes, manifestName), manifestName);
+        } catch (InvalidManifestException e) {
+            return reject(request, null, "MANIFEST_INVALID", String.join("; ", e.problems()));
+        }
+        if (targetName == null) {
+            return reject(request, manifest, "TARGET_UNKNOWN", location + ": no target named: set the object's "
+                    + "metadata " + TARGET_METADATA + " or upload to <pipeline>/<target>/<file>.zip; known targets: "
+                    + String.join(", ", manifest.targets().keySet()));
+        }
+        PipelineManifest.Target target;
+        try {
+            target = ManifestLoader.requireTarget(manifest, targetName);
+        } catch (InvalidManifestException e) {
+            return reject(request, manifest, "TARGET_UNKNOWN", String.join("; ", e.problems()));
+        }
+        List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
+        for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
+            String file = workflow.file().replace('\\', '/');
+            String entry = BundleArchive.WORKFLOWS_PREFIX + file.substring(file.lastIndexOf('/') + 1);
+            if (!bundle.entries().containsKey(entry)) {
+                return reject(request, manifest, "BUNDLE_INVALID", location + ": workflow '" + workflow.name()
+                        + "' needs the entry " + entry + ", which the bundle does not have");
+            }
+            workflows.add(new PipelineManifest.WorkflowItem(workflow.name(), entry));
+        }
+
+        DeploymentInput input = DeploymentInputs.of(manifest, target, EventOverrides.NONE, request.metadata(),
+                deploymentId, request.requestedAt(),
+                new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes()), workflows);
+        Map<String, Object> executionInput = new LinkedHashMap<>();
+        executionInput.put("deployment", input);
+        StartedExecution started = starter.start(executionName, Json.write(executionInput));
+        return logged(new Outcome(started.alreadyStarted() ? "ALREADY_STARTED" : "STARTED", location.toString(),
+                executionName, started.executionArn(), deploymentId, null, null));
+    }
+
+    /** The target named by metadata, else by the folder holding the file; null when neither names one. */
+    static String targetName(String key, Map<String, String> userMetadata) {
+        String fromMetadata = userMetadata.get(TARGET_METADATA);
+        if (fromMetadata != null && !fromMetadata.isBlank()) {
+            return fromMetadata.trim();
+        }
+        String[] parts = key.split("/");
+        return parts.length >= 2 && !parts[parts.length - 2].isBlank() ? parts[parts.length - 2] : null;
+    }
+
+    /** The execution name: readable pipeline/target prefix from the key, hash of bucket, key and version. */
+    static String executionName(S3Location location, String targetName, String version) {
+        String key = location.key();
+        String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : "";
+        String readable = "s3-" + (folder.isEmpty() ? String.valueOf(targetName) : folder);
+        return SfnExecutions.executionName(readable, location.bucket(), key, version);
+    }
+
+    private Outcome reject(Request request, PipelineManifest manifest, String code, String message) {
+        String text = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH - 3) + "..."
+                : message;
+        boolean emitted = emitFailed(request, manifest, code, text);
+        return logged(new Outcome("REJECTED", request.location().toString(), request.executionName(), null,
+                request.deploymentId(), code, text + (emitted ? "" : " (events disabled by the manifest)")));
+    }
+
+    /** Emits the one Deploy-Failed of a rejected bundle; false when the manifest turns events off. */
+    private boolean emitFailed(Request request, PipelineManifest manifest, String code, String message) {
+        String bus = defaultBus;
+        Metadata metadata = request.metadata();
+        if (manifest != null) {
+            PipelineManifest.Monitoring monitoring = manifest.monitoring();
+            if (!monitoring.enabled()) {
+                return false;
+            }
+            bus = monitoring.eventBusName();
+            metadata = monitoring.includeMetadata() ? metadata : null;
+        }
+        PipelineManifest.Target target = manifest == null || request.targetName() == null ? null
+                : manifest.targets().get(request.targetName());
+        String targetName = request.targetName() == null ? UNKNOWN : request.targetName();
+        EventDetail.TargetInfo targetInfo = target != null
+                ? new EventDetail.TargetInfo(target.name(), target.stage(),
+                        new EventDetail.DomainInfo(target.domain().name(), target.domain().region(), null),
+                        new EventDetail.ProjectInfo(target.project().name(), null))
+                : new EventDetail.TargetInfo(targetName, UNKNOWN.toUpperCase(Locale.ROOT),
+                        new EventDetail.DomainInfo(UNKNOWN, request.region(), null),
+                        new EventDetail.ProjectInfo(UNKNOWN, null));
+        String pipelineName = manifest != null ? manifest.pipelineName() : pipelineFromKey(request.location().key());
+        S3Location location = request.location();
+        DeploymentContext context = new DeploymentContext(request.deploymentId(), pipelineName, targetInfo, metadata,
+                List.of("arn:aws:s3:::" + location.bucket() + "/" + location.key()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("bundleLocation", location.toString());
+        details.put("executionName", request.executionName());
+        EventEmitter.create(publisherForBus.apply(bus), context, clock)
+                .deployFailed(null, false, 0, 0, new EventDetail.ErrorInfo(code, message), details);
+        return true;
+    }
+
+    private static String pipelineFromKey(String key) {
+        String[] parts = key.split("/");
+        return parts.length >= 3 && !parts[parts.length - 3].isBlank() ? parts[parts.length - 3] : UNKNOWN;
+    }
+
+    private Bundle read(S3Location location) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+        try (InputStream raw = store.open(location);
+             CountingInputStream counted = new CountingInputStream(new DigestInputStream(raw, digest))) {
+            // The zip reader closes its stream and stops before the central directory; the digest
+            // must cover the whole object, so it gets a stream it cannot close and the rest is drained here.
+            List<BundleArchive.Entry> entries = BundleArchive.read(new FilterInputStream(counted) {
+                @Override
+                public void close() {
+                }
+            }, maxBundleBytes);
+            counted.transferTo(OutputStream.nullOutputStream());
+            Map<String, byte[]> byName = new LinkedHashMap<>();
+            entries.forEach(e -> byName.put(e.name(), e.content()));
+            return new Bundle(byName, "sha256:" + HexFormat.of().formatHex(digest.digest()), counted.count());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + location + " failed", e);
+        }
+    }
+
+    private static String utf8(byte[] bytes, Path name) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidManifestException(List.of(name + ": is not UTF-8 text"));
+        }
+    }
+
+    /** What identifies this version of the object: version id, else ETag, else the event id. */
+    private static String identityOf(JsonNode object, JsonNode event) {
+        String versionId = object.path("version-id").asText("");
+        if (!versionId.isEmpty()) {
+            return "version:" + versionId;
+        }
+        String etag = object.path("etag").asText("");
+        if (!etag.isEmpty()) {
+            return "etag:" + etag + ":" + object.path("sequencer").asText("");
+        }
+        return "event:" + event.path("id").asText("");
+    }
+
+    private Instant requestedAt(JsonNode event) {
+        try {
+            return Instant.parse(event.path("time").asText(""));
+        } catch (DateTimeParseException e) {
+            return clock.instant();
+        }
+    }
+
+    private static String region(JsonNode event) {
+        String region = event.path("region").asText("");
+        return region.isEmpty() ? UNKNOWN : region;
+    }
+
+    /** Event metadata from the object's user metadata ({@code smus-git-commit} ...); null when none is set. */
+    static Metadata metadataOf(Map<String, String> userMetadata) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String field : METADATA_FIELDS) {
+            String value = userMetadata.get("smus-" + field);
+            if (value != null && !value.isBlank()) {
+                values.put(field, value.trim());
+            }
+        }
+        if (values.isEmpty()) {
+            return null;
+        }
+        return new Metadata(values.get("user"), values.get("git-commit"), values.get("git-branch"),
+                withoutCredentials(values.get("git-repository")), values.get("cicd-platform"), values.get("run-id"),
+                withoutCredentials(values.get("run-url")), values.get("commit-timestamp"));
+    }
+
+    /** {@code https://user:token@host/x} to {@code https://host/x}: credentials never reach an event. */
+    static String withoutCredentials(String url) {
+        return url == null ? null : url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
+    }
+
+    private Outcome logged(Outcome outcome) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("message", "bundle trigger");
+        line.put("outcome", outcome);
+        log.accept(Json.write(line));
+        return outcome;
+    }
+
+    private record Request(S3Location location, String targetName, String executionName, String deploymentId,
+                           Instant requestedAt, Metadata metadata, String region) {
+    }
+
+    private record Bundle(Map<String, byte[]> entries, String digest, long bytes) {
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

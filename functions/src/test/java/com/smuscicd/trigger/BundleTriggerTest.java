@@ -1,0 +1,274 @@
+package com.smuscicd.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.aws.AwsClientsForTests;
+import com.smuscicd.aws.DeployStateMachineFixture;
+import com.smuscicd.aws.S3BundleStore;
+import com.smuscicd.aws.SfnExecutions;
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.schema.EventContract;
+import com.smuscicd.json.Json;
+import com.smuscicd.testsupport.MotoServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+
+/**
+ * {@link BundleTrigger} against moto (the bundle bucket in S3, the real state machine definition in
+ * Step Functions) with an in-memory event bus.
+ */
+class BundleTriggerTest {
+
+    @RegisterExtension
+    static final MotoServerExtension MOTO = MotoServerExtension.create().resetBeforeEach();
+
+    private static final String BUCKET = "smus-bundles";
+    private static final String DEFAULT_BUS = "trigger-default-bus";
+    private static final long MAX_BYTES = 1024 * 1024;
+
+    private final RecordingPublishers publishers = new RecordingPublishers();
+    private final List<String> log = new ArrayList<>();
+    private S3Client s3;
+    private SfnClient sfn;
+    private String stateMachineArn;
+    private BundleTrigger trigger;
+
+    @BeforeEach
+    void setUp() {
+        s3 = AwsClientsForTests.moto(MOTO).s3();
+        sfn = AwsClientsForTests.moto(MOTO).sfn();
+        s3.createBucket(b -> b.bucket(BUCKET));
+        stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
+        S3BundleStore store = S3BundleStore.create(s3);
+        SfnExecutions executions = SfnExecutions.create(sfn);
+        trigger = new BundleTrigger(store, store::userMetadata, (name, input) -> {
+            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
+            return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
+        }, publishers, DEFAULT_BUS, Clock.fixed(Instant.parse("2025-11-04T12:30:05Z"), ZoneOffset.UTC), MAX_BYTES,
+                log::add);
+    }
+
+    @Test
+    void handle_whenTheSameEventIsDeliveredTwice_startsOneExecution() {
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+
+        BundleTrigger.Outcome first = trigger.handle(event);
+        BundleTrigger.Outcome second = trigger.handle(event);
+
+        assertThat(first.status()).isEqualTo("STARTED");
+        assertThat(second.executionArn()).isEqualTo(first.executionArn());
+        assertThat(second.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @Test
+    void handle_whenTheSameKeyIsUploadedAgainWithNewContent_startsASecondExecution() {
+        BundleTrigger.Outcome first = trigger.handle(upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of()));
+        ObjectNode again = upload("MyPipeline/prod/bundle.zip", TestBundles.withManifest(
+                (new String(TestBundles.resource("pipeline.yaml"), StandardCharsets.UTF_8) + "\n# v2\n")
+                        .getBytes(StandardCharsets.UTF_8)), Map.of());
+
+        BundleTrigger.Outcome second = trigger.handle(again);
+
+        assertThat(second.status()).isEqualTo("STARTED");
+        assertThat(second.executionName()).isNotEqualTo(first.executionName());
+        assertThat(executions()).hasSize(2);
+    }
+
+    @Test
+    void handle_whenBundleIsValid_startsTheExecutionWithTheDeploymentInput() {
+        byte[] zip = TestBundles.valid();
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", zip,
+                Map.of("smus-git-commit", "a3f1c9e", "smus-git-repository", "https://user:token@github.com/org/repo"));
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        JsonNode input = Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input());
+        JsonNode deployment = input.path("deployment");
+        assertThat(deployment.path("deploymentId").asText()).isEqualTo(outcome.deploymentId());
+        assertThat(deployment.path("pipelineName").asText()).isEqualTo("MyPipeline");
+        assertThat(deployment.path("target").path("name").asText()).isEqualTo("prod");
+        assertThat(deployment.path("monitoring").path("eventBusName").asText()).isEqualTo("smus-deployments");
+        assertThat(deployment.path("bundle").path("location").asText()).isEqualTo("s3://smus-bundles/MyPipeline/prod/bundle.zip");
+        assertThat(deployment.path("bundle").path("digest").asText()).isEqualTo("sha256:" + BundleArchive.sha256Hex(zip));
+        assertThat(deployment.path("bundle").path("bytes").asLong()).isEqualTo(zip.length);
+        assertThat(deployment.path("workflows").get(0).path("file").asText()).isEqualTo("workflows/daily_sales_etl.py");
+        assertThat(deployment.path("requestedAt").asText()).isEqualTo("2025-11-04T12:30:00Z");
+        assertThat(deployment.path("metadata").path("gitCommit").asText()).isEqualTo("a3f1c9e");
+        assertThat(deployment.path("metadata").path("gitRepository").asText()).isEqualTo("https://github.com/org/repo");
+        assertThat(outcome.executionName()).startsWith("s3-MyPipeline-prod-").hasSizeLessThanOrEqualTo(80);
+    }
+
+    @Test
+    void handle_whenObjectMetadataNamesTheTarget_deploysThatTarget() {
+        BundleTrigger.Outcome outcome = trigger.handle(upload("drop/bundle.zip", TestBundles.valid(),
+                Map.of(BundleTrigger.TARGET_METADATA, "prod")));
+
+        assertThat(outcome.status()).isEqualTo("STARTED");
+        JsonNode input = Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input());
+        assertThat(input.path("deployment").path("target").path("name").asText()).isEqualTo("prod");
+    }
+
+    @Test
+    void handle_whenUploadedBySmusCli_startsNothing() {
+        BundleTrigger.Outcome outcome = trigger.handle(upload("MyPipeline/prod/0a1b.zip", TestBundles.valid(),
+                Map.of(BundleTrigger.ORIGIN_METADATA, BundleTrigger.ORIGIN_CLI)));
+
+        assertThat(outcome.status()).isEqualTo("IGNORED");
+        assertThat(executions()).isEmpty();
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @Test
+    void handle_whenKeyIsNotAZip_startsNothing() {
+        BundleTrigger.Outcome outcome = trigger.handle(upload("MyPipeline/prod/notes.txt",
+                "hello".getBytes(StandardCharsets.UTF_8), Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("IGNORED");
+        assertThat(executions()).isEmpty();
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @Test
+    void handle_whenObjectWasDeletedBeforeReading_startsNothing() {
+        ObjectNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+        s3.deleteObject(b -> b.bucket(BUCKET).key("MyPipeline/prod/bundle.zip"));
+
+        assertThat(trigger.handle(event).status()).isEqualTo("IGNORED");
+        assertThat(executions()).isEmpty();
+    }
+
+    static Stream<Arguments> badBundles() {
+        byte[] bomb = new byte[(int) MAX_BYTES + 1];
+        return Stream.of(
+                Arguments.of("not a zip", "MyPipeline/prod/bundle.zip",
+                        "PK this is not a zip".getBytes(StandardCharsets.UTF_8), "BUNDLE_INVALID", DEFAULT_BUS),
+                Arguments.of("entry escaping the root", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"),
+                                "../../etc/cron.d/evil", "* * * * * root sh")), "BUNDLE_INVALID", DEFAULT_BUS),
+                Arguments.of("absolute entry", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("/etc/passwd", "root:x:0:0")), "BUNDLE_INVALID", DEFAULT_BUS),
+                Arguments.of("too large uncompressed", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"),
+                                "storage/code/zeros.bin", bomb)), "BUNDLE_TOO_LARGE", DEFAULT_BUS),
+                Arguments.of("no manifest", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("storage/code/a.py", "x = 1")), "MANIFEST_MISSING",
+                        DEFAULT_BUS),
+                Arguments.of("invalid manifest", "MyPipeline/prod/bundle.zip",
+                        TestBundles.withManifest(TestBundles.resource("pipeline-invalid.yaml")), "MANIFEST_INVALID",
+                        DEFAULT_BUS),
+                Arguments.of("manifest not UTF-8", "MyPipeline/prod/bundle.zip",
+                        TestBundles.withManifest("pipelineName: Caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)),
+                        "MANIFEST_INVALID", DEFAULT_BUS),
+                Arguments.of("unknown target", "MyPipeline/staging/bundle.zip", TestBundles.valid(), "TARGET_UNKNOWN",
+                        "smus-deployments"),
+                Arguments.of("no target named", "bundle.zip", TestBundles.valid(), "TARGET_UNKNOWN", "smus-deployments"),
+                Arguments.of("workflow file missing", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"))),
+                        "BUNDLE_INVALID", "smus-deployments"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBundles")
+    void handle_whenBundleIsBad_startsNothingAndEmitsOneDeployFailed(String description, String key, byte[] zip,
+                                                                    String code, String bus) {
+        BundleTrigger.Outcome outcome = trigger.handle(upload(key, zip, Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.errorCode()).isEqualTo(code);
+        assertThat(outcome.message()).isNotBlank();
+        assertThat(executions()).isEmpty();
+        assertThat(publishers.published()).singleElement().satisfies(published -> {
+            assertThat(published.bus()).isEqualTo(bus);
+            DeploymentEvent event = published.event();
+            assertThat(event.detailType()).isEqualTo("SMUS-CICD-Deploy-Failed");
+            assertThat(event.detail().error().code()).isEqualTo(code);
+            assertThat(event.detail().deploymentId()).isEqualTo(outcome.deploymentId());
+            assertThat(event.resources()).containsExactly("arn:aws:s3:::" + BUCKET + "/" + key);
+            assertThat(EventContract.validateDetail(Json.tree(event.detail()))).isEmpty();
+        });
+    }
+
+    @Test
+    void handle_whenObjectIsLargerThanTheLimit_rejectsWithoutDownloading() {
+        ObjectNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+        ((ObjectNode) event.path("detail").path("object")).put("size", MAX_BYTES + 1);
+        s3.deleteObject(b -> b.bucket(BUCKET).key("MyPipeline/prod/bundle.zip"));
+        s3.putObject(b -> b.bucket(BUCKET).key("MyPipeline/prod/bundle.zip"), RequestBody.fromString("still there"));
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.errorCode()).isEqualTo("BUNDLE_TOO_LARGE");
+        assertThat(publishers.published()).hasSize(1);
+    }
+
+    @Test
+    void handle_whenManifestTurnsEventsOff_rejectsWithoutAnEvent() {
+        BundleTrigger.Outcome outcome = trigger.handle(upload("QuietPipeline/staging/bundle.zip",
+                TestBundles.withManifest(TestBundles.resource("pipeline-events-off.yaml")), Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.errorCode()).isEqualTo("TARGET_UNKNOWN");
+        assertThat(outcome.message()).contains("known targets: prod");
+        assertThat(executions()).isEmpty();
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @Test
+    void handle_whenTheSameBadEventIsDeliveredTwice_bothEventsCarryTheSameDeploymentIdAndSequence() {
+        ObjectNode event = upload("MyPipeline/prod/bundle.zip", "nope".getBytes(StandardCharsets.UTF_8), Map.of());
+
+        trigger.handle(event);
+        trigger.handle(event);
+
+        List<RecordingPublishers.Published> published = publishers.published();
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1).event().detail().deploymentId())
+                .isEqualTo(published.get(0).event().detail().deploymentId());
+        assertThat(published.get(1).event().detail().sequence()).isEqualTo(published.get(0).event().detail().sequence());
+    }
+
+    @Test
+    void handle_logsOneJsonLinePerEvent() {
+        trigger.handle(upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of()));
+
+        assertThat(log).singleElement().satisfies(line ->
+                assertThat(Json.read(line).path("outcome").path("status").asText()).isEqualTo("STARTED"));
+    }
+
+    /** Puts the object and returns its Object Created event, with the object's real ETag and size. */
+    private ObjectNode upload(String key, byte[] content, Map<String, String> metadata) {
+        String etag = s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(metadata), RequestBody.fromBytes(content))
+                .eTag().replace("\"", "");
+        ObjectNode event = (ObjectNode) Json.read(new String(TestBundles.resource("object-created.json"),
+                StandardCharsets.UTF_8));
+        ObjectNode object = (ObjectNode) event.path("detail").path("object");
+        object.put("key", key).put("size", content.length).put("etag", etag);
+        ((ObjectNode) event.path("detail").path("bucket")).put("name", BUCKET);
+        return event;
+    }
+
+    private List<ExecutionListItem> executions() {
+        return sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions();
+    }
+}
