@@ -1,0 +1,310 @@
+package com.smuscicd.cli;
+
+import com.smuscicd.metrics.ArchiveException;
+import com.smuscicd.metrics.ArchiveNotFoundException;
+import com.smuscicd.metrics.ArchiveOptions;
+import com.smuscicd.metrics.ArchiveProblem;
+import com.smuscicd.metrics.EventArchive;
+import com.smuscicd.metrics.InvalidPatternException;
+import com.smuscicd.metrics.InvalidQueryException;
+import com.smuscicd.metrics.PatternTester;
+import com.smuscicd.metrics.ResultFormat;
+import com.smuscicd.metrics.SyntheticArchive;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code smus-cli events}: work offline with captured deployment events, in the archive layout the
+ * monitoring stack writes to S3 and the local bus writes under {@code --state-dir}.
+ * <ul>
+ *   <li>{@code query "SQL"}: SQL over the table {@code smus_events} (DuckDB; the same columns as the
+ *       monitoring stack's Athena table), printed as a table, CSV or JSON;</li>
+ *   <li>{@code test-pattern}: which events an EventBridge pattern matches (event-ruler);</li>
+ *   <li>{@code generate} (hidden): a synthetic archive for benchmarks and demos.</li>
+ * </ul>
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input (SQL, pattern, flags, missing directory).
+ */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Query captured deployment events with SQL and test event patterns against them.",
+        subcommands = {EventsCommand.QueryCommand.class, EventsCommand.TestPatternCommand.class,
+                EventsCommand.GenerateCommand.class})
+public final class EventsCommand implements Callable<Integer> {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_RUNTIME = 1;
+    static final int EXIT_BAD_INPUT = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_BAD_INPUT;
+    }
+
+    /** Where the archive is and how it is cached; shared by {@code events query} and {@code metrics}. */
+    public static final class ArchiveSource {
+
+        @Option(names = {"--archive", "-a"}, paramLabel = "DIR",
+                defaultValue = "${env:SMUS_EVENTS_ARCHIVE:-.smus/local/archive}",
+                description = "Archive directory: the local bus's (<state-dir>/archive) or a copy of the monitoring"
+                        + " bucket (aws s3 sync s3://BUCKET/smus-events/ DIR). Default: ${DEFAULT-VALUE}.")
+        Path archive;
+
+        @Option(names = "--no-cache", description = "Parse the whole archive in memory; keep nothing on disk.")
+        boolean noCache;
+
+        @Option(names = "--cache-dir", paramLabel = "DIR",
+                description = "Where parsed events are kept between runs (default: $XDG_CACHE_HOME/smus-cli or"
+                        + " ~/.cache/smus-cli).")
+        Path cacheDir;
+
+        ArchiveOptions options() {
+            if (noCache) {
+                return ArchiveOptions.noCache();
+            }
+            return ArchiveOptions.cacheIn(cacheDir != null ? cacheDir : ArchiveOptions.defaultCacheDir(System.getenv()));
+        }
+
+        /** Opens the archive and reports its skipped lines and notes on {@code err}. */
+        EventArchive open(PrintWriter err) {
+            EventArchive archive = EventArchive.open(this.archive, options());
+            report(archive.problems(), err);
+            for (String note : archive.notes()) {
+                err.println("note: " + note);
+            }
+            err.flush();
+            return archive;
+        }
+
+        static void report(List<ArchiveProblem> problems, PrintWriter err) {
+            for (ArchiveProblem p : problems) {
+                err.println("warning: " + p.describe());
+            }
+        }
+
+        static String notFound(ArchiveNotFoundException e) {
+            return "error: " + e.getMessage() + " (run 'smus-cli deploy --local' first, or copy the monitoring"
+                    + " bucket: aws s3 sync s3://BUCKET/smus-events/ DIR, then pass --archive DIR)";
+        }
+    }
+
+    /** {@code smus-cli events query "SQL"}. */
+    @Command(name = "query", mixinStandardHelpOptions = true,
+            description = {"Run SQL over the captured events: table smus_events (one row per event, duplicates"
+                    + " delivered by EventBridge removed) and smus_events_raw (every line read, with its file).",
+                    "Example: smus-cli events query \"SELECT * FROM smus_events WHERE pipelineName = 'MyPipeline'"
+                            + " AND status = 'failed' ORDER BY timestamp DESC LIMIT 10\""})
+    public static final class QueryCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ArchiveSource source;
+
+        @Option(names = {"--output", "-o"}, paramLabel = "FORMAT", defaultValue = "table",
+                description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+        String output;
+
+        @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
+                description = "Rows shown by the table output (csv and json print all; default: ${DEFAULT-VALUE}).")
+        int maxRows;
+
+        @Parameters(index = "0", paramLabel = "SQL", description = "One SQL statement (DuckDB dialect).")
+        String sql;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ResultFormat format;
+            try {
+                format = ResultFormat.of(output);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            try (EventArchive archive = source.open(err)) {
+                archive.query(sql, format.sink(out, Math.max(1, maxRows)));
+                return EXIT_OK;
+            } catch (ArchiveNotFoundException e) {
+                err.println(ArchiveSource.notFound(e));
+                return EXIT_BAD_INPUT;
+            } catch (InvalidQueryException e) {
+                err.println("error: invalid query: " + e.getMessage());
+                err.println("hint: the tables are smus_events and smus_events_raw; list their columns with"
+                        + " DESCRIBE smus_events");
+                return EXIT_BAD_INPUT;
+            } catch (ArchiveException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_RUNTIME;
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+    }
+
+    /** {@code smus-cli events test-pattern --pattern FILE (--event FILE | --archive DIR)}. */
+    @Command(name = "test-pattern", mixinStandardHelpOptions = true,
+            description = "Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
+                    + " (like 'aws events test-event-pattern', over one event or a whole archive).")
+    public static final class TestPatternCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"--pattern", "-p"}, required = true, paramLabel = "FILE|JSON",
+                description = "The event pattern: a file, or the JSON itself.")
+        String pattern;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Input input;
+
+        static final class Input {
+            @Option(names = "--event", paramLabel = "FILE", description = "One event (a full EventBridge envelope).")
+            Path event;
+
+            @Option(names = {"--archive", "-a"}, paramLabel = "DIR", description = "Every event of an archive directory.")
+            Path archive;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                String patternJson;
+                try {
+                    patternJson = pattern.trim().startsWith("{") ? pattern
+                            : Files.readString(Path.of(pattern), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    err.println("error: cannot read pattern file " + pattern + ": " + e.getMessage());
+                    return EXIT_BAD_INPUT;
+                }
+                PatternTester tester;
+                try {
+                    tester = PatternTester.create(patternJson);
+                } catch (InvalidPatternException e) {
+                    err.println("error: invalid event pattern: " + e.getMessage());
+                    return EXIT_BAD_INPUT;
+                }
+                return input.event != null ? testEvent(tester, out, err) : testArchive(tester, out, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+
+        private int testEvent(PatternTester tester, PrintWriter out, PrintWriter err) {
+            String json;
+            try {
+                json = Files.readString(input.event, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("error: cannot read event file " + input.event + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            PatternTester.Match match;
+            try {
+                match = tester.testEvent(json, input.event);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (match != null) {
+                out.println(line(match));
+            }
+            out.println((match == null ? 0 : 1) + " of 1 event matched");
+            return EXIT_OK;
+        }
+
+        private int testArchive(PatternTester tester, PrintWriter out, PrintWriter err) {
+            try {
+                PatternTester.Outcome outcome = tester.testArchive(input.archive, m -> out.println(line(m)));
+                ArchiveSource.report(outcome.problems(), err);
+                out.println(outcome.matches().size() + " of " + outcome.events() + " events matched"
+                        + (outcome.duplicates() > 0 ? " (" + outcome.duplicates() + " duplicate deliveries skipped)" : ""));
+                return EXIT_OK;
+            } catch (ArchiveNotFoundException e) {
+                err.println(ArchiveSource.notFound(e));
+                return EXIT_BAD_INPUT;
+            } catch (ArchiveException | java.io.UncheckedIOException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_RUNTIME;
+            }
+        }
+
+        private static String line(PatternTester.Match m) {
+            return String.join("  ", nonNull(m.id()), nonNull(m.detailType()), nonNull(m.pipelineName()),
+                    m.deploymentId() == null ? "-" : m.deploymentId() + "#" + (m.sequence() == null ? "?" : m.sequence()));
+        }
+
+        private static String nonNull(String s) {
+            return s == null ? "-" : s;
+        }
+    }
+
+    /** {@code smus-cli events generate --out DIR --events N}: a synthetic archive (hidden: for benchmarks). */
+    @Command(name = "generate", hidden = true, mixinStandardHelpOptions = true,
+            description = "Write a realistic synthetic event archive (for benchmarks and demos).")
+    public static final class GenerateCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into.")
+        Path out;
+
+        @Option(names = "--events", defaultValue = "100000", paramLabel = "N", description = "Event lines to write.")
+        long events;
+
+        @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Random seed.")
+        long seed;
+
+        @Option(names = "--end", paramLabel = "YYYY-MM-DD", description = "Day the archive ends (default: today, UTC).")
+        LocalDate end;
+
+        @Option(names = "--pipelines", defaultValue = "40", paramLabel = "N", description = "Number of pipelines.")
+        int pipelines;
+
+        @Option(names = "--days", defaultValue = "90", paramLabel = "N", description = "Days covered.")
+        int days;
+
+        @Override
+        public Integer call() {
+            PrintWriter o = spec.commandLine().getOut();
+            if (events <= 0 || pipelines <= 0 || days <= 0) {
+                spec.commandLine().getErr().println("error: --events, --pipelines and --days must be positive");
+                spec.commandLine().getErr().flush();
+                return EXIT_BAD_INPUT;
+            }
+            SyntheticArchive.Options options = SyntheticArchive.Options.defaults(out, events).withSeed(seed)
+                    .withShape(pipelines, days);
+            if (end != null) {
+                options = options.withEnd(end);
+            }
+            SyntheticArchive.Summary s = SyntheticArchive.generate(options);
+            o.printf(Locale.ROOT, "wrote %d events (%d deployments, %d duplicates) in %d files under %s%n",
+                    s.events(), s.deployments(), s.duplicates(), s.files(), out);
+            o.flush();
+            return EXIT_OK;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package com.smuscicd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EventsCommandTest {
+
+    /** The archives the metrics module's tests are built on (module directories are siblings). */
+    static Path fixture(String name) {
+        Path dir = Path.of("..", "metrics", "src", "test", "resources", name).toAbsolutePath().normalize();
+        assertThat(dir).as("fixture archive").isDirectory();
+        return dir;
+    }
+
+    private static final String SPEC_QUERY = "SELECT * FROM smus_events WHERE pipelineName = 'MyPipeline'"
+            + " AND status = 'failed' ORDER BY timestamp DESC LIMIT 10;";
+
+    @TempDir
+    Path temp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = new CommandLine(new EventsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void query_whenSpecQuery_printsTheTenNewestFailuresOfThePipeline() {
+        int code = run("query", "--archive", fixture("archive-spec").toString(), "--no-cache", "-o", "csv", SPEC_QUERY);
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines().skip(1).map(l -> l.substring(0, l.indexOf(','))))
+                .containsExactly("a0000005-e006", "a0000005-e005", "a0000004-e004", "a0000004-e003", "a0000003-e010",
+                        "a0000003-e009", "a0000002-e008", "a0000002-e007", "a0000001-e006", "a0000001-e005");
+        assertThat(out.toString().lines().findFirst().orElseThrow())
+                .startsWith("id,detail_type,source,account,time,region,resources,version,timestamp,pipelinename");
+    }
+
+    @Test
+    void query_whenJsonOutput_printsObjectsWithNestedStructs() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", "--output", "json",
+                "SELECT id, target, sequence FROM smus_events WHERE id = 'a0000005-e006'");
+
+        assertThat(code).isZero();
+        JsonNode rows = Json.read(out.toString());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("target").get("name").asText()).isEqualTo("prod");
+        assertThat(rows.get(0).get("sequence").asLong()).isEqualTo(6);
+    }
+
+    @Test
+    void query_whenTableOutput_printsAlignedRowsAndACount() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
+                "SELECT count(*) AS events FROM smus_events");
+
+        assertThat(code).isZero();
+        assertThat(out.toString().lines()).containsExactly("events", "------", "60", "(1 row)");
+    }
+
+    @Test
+    void query_whenUnknownColumn_exits2WithTheEnginesMessage() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
+                "SELECT pipeline_name FROM smus_events");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: invalid query:").contains("pipeline_name").contains("not found");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void query_whenArchiveMissing_exits2NamingTheDirectory() {
+        Path missing = temp.resolve("no-such-archive");
+
+        int code = run("query", "-a", missing.toString(), "SELECT 1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("archive directory not found: " + missing);
+    }
+
+    @Test
+    void query_whenUnknownOutputFormat_exits2() {
+        assertThat(run("query", "-a", temp.toString(), "-o", "xml", "SELECT 1")).isEqualTo(2);
+        assertThat(err.toString()).contains("table, csv or json");
+    }
+
+    @Test
+    void query_whenArchiveEmpty_printsNoRows() {
+        int code = run("query", "-a", temp.toString(), "--no-cache", "SELECT * FROM smus_events");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("(0 rows)");
+    }
+
+    @Test
+    void query_whenCorruptFile_warnsWithItsPathAndCountsTheRest() {
+        Path archive = fixture("archive-corrupt");
+
+        int code = run("query", "-a", archive.toString(), "--no-cache", "-o", "csv",
+                "SELECT count(*) AS n FROM smus_events");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).isEqualTo("n\r\n9\r\n");
+        assertThat(err.toString()).contains("warning: " + archive.resolve("smus-events/2025/11/03/truncated.json")
+                + ":2: not valid JSON");
+    }
+
+    @Test
+    void query_whenCacheDir_secondRunGivesTheSameAnswer() {
+        String[] args = {"query", "-a", fixture("archive-metrics").toString(), "--cache-dir",
+            temp.resolve("cache").toString(), "-o", "csv", "SELECT count(*) AS n FROM smus_events"};
+
+        assertThat(run(args)).isZero();
+        assertThat(run(args)).isZero();
+
+        assertThat(out.toString()).isEqualTo("n\r\n85\r\nn\r\n85\r\n");
+        assertThat(temp.resolve("cache")).isDirectoryContaining("glob:**/events-*.duckdb");
+    }
+
+    @Test
+    void testPattern_whenArchive_printsEachMatchAndTheCount() {
+        int code = run("test-pattern", "--pattern",
+                "{\"source\":[\"com.amazon.smus.cicd\"],\"detail-type\":[\"SMUS-CICD-Deploy-Failed\"],"
+                        + "\"detail\":{\"pipelineName\":[\"MyPipeline\"]}}",
+                "--archive", fixture("archive-spec").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines().filter(l -> l.contains("SMUS-CICD-Deploy-Failed"))).hasSize(6);
+        assertThat(out.toString()).contains("6 of 60 events matched");
+    }
+
+    @Test
+    void testPattern_whenEventFile_reportsTheMatch() throws IOException {
+        Path event = temp.resolve("event.json");
+        Path pattern = temp.resolve("pattern.json");
+        Files.writeString(event, resource("smus-events/examples/SMUS-CICD-Deploy-Failed.json"));
+        Files.writeString(pattern, resource("smus-events/patterns/quick-start-prod-failures.json"));
+
+        int code = run("test-pattern", "-p", pattern.toString(), "--event", event.toString());
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("SMUS-CICD-Deploy-Failed").contains("1 of 1 event matched");
+    }
+
+    @Test
+    void testPattern_whenPatternInvalid_exits2WithEventRulersMessage() {
+        int code = run("test-pattern", "-p", "{\"source\": [{\"prefixx\": \"com\"}]}",
+                "--archive", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: invalid event pattern:").contains("prefixx");
+    }
+
+    @Test
+    void testPattern_whenBothEventAndArchive_exits2() {
+        int code = run("test-pattern", "-p", "{}", "--event", "a.json", "--archive", "dir");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void generate_whenSmallArchive_writesEventsThatQueryCounts() {
+        Path out1 = temp.resolve("synthetic");
+
+        int code = run("generate", "--out", out1.toString(), "--events", "500", "--pipelines", "3", "--days", "2",
+                "--end", "2025-11-30");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("wrote 500 events");
+        assertThat(run("query", "-a", out1.toString(), "--no-cache", "-o", "csv",
+                "SELECT count(*) AS n FROM smus_events_raw")).isZero();
+        assertThat(out.toString()).endsWith("n\r\n500\r\n");
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = EventsCommandTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+}

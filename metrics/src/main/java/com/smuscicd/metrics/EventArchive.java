@@ -1,0 +1,567 @@
+package com.smuscicd.metrics;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A directory of archived events ({@code <dir>/**}{@code /YYYY/MM/DD/*.json}, newline-delimited
+ * EventBridge envelopes, as the monitoring stack's S3 delivery and the local bus write them)
+ * opened for SQL with embedded DuckDB.
+ *
+ * <p>Two views are defined, with the columns of the Athena table of the monitoring stack, so the
+ * same SQL runs in both places:
+ * <ul>
+ *   <li>{@code smus_events}: one row per event. Delivery is at-least-once, so an event found more
+ *       than once (same {@code deploymentid} and {@code sequence}, or same {@code id} for events
+ *       without them) appears once.</li>
+ *   <li>{@code smus_events_raw}: one row per line read, duplicates included, with the extra column
+ *       {@code file}.</li>
+ *   <li>{@code smus_deployments}: one row per deployment (outcome, start and end, failed phase,
+ *       error code, commit time), derived from {@code smus_events} by sequence, as the metrics use it.</li>
+ * </ul>
+ *
+ * <p>Parsing JSON dominates the cost, so the parsed events can be kept in a cache database
+ * ({@link ArchiveOptions#cacheIn}): a later open parses only the files that are new or changed
+ * (by size and modification time) and forgets the ones that are gone. Lines that are not events
+ * are skipped and reported per file ({@link #problems()}); the rest of the file still counts.
+ */
+public final class EventArchive implements AutoCloseable {
+
+    /** Bumped whenever the cache's tables change shape; an old cache is then rebuilt. */
+    static final String SCHEMA_VERSION = "2";
+    private static final int FILES_PER_BATCH = 4_000;
+
+    static final String TARGET_TYPE = "STRUCT(name VARCHAR, stage VARCHAR, domain STRUCT(name VARCHAR, region VARCHAR,"
+            + " id VARCHAR), project STRUCT(name VARCHAR, id VARCHAR))";
+    static final String METADATA_TYPE = "STRUCT(\"user\" VARCHAR, gitcommit VARCHAR, gitbranch VARCHAR,"
+            + " gitrepository VARCHAR, cicdplatform VARCHAR, runid VARCHAR, runurl VARCHAR, committimestamp VARCHAR)";
+    static final String ERROR_TYPE = "STRUCT(code VARCHAR, message VARCHAR)";
+
+    /** The JSON reader's view of a line; key names are the JSON's own (the reader is case-sensitive). */
+    private static final String READ_COLUMNS = "{\"version\": 'VARCHAR', \"id\": 'VARCHAR', \"detail-type\": 'VARCHAR',"
+            + " \"source\": 'VARCHAR', \"account\": 'VARCHAR', \"time\": 'VARCHAR', \"region\": 'VARCHAR',"
+            + " \"resources\": 'VARCHAR[]', \"detail\": 'STRUCT(\"version\" VARCHAR, \"timestamp\" VARCHAR,"
+            + " pipelineName VARCHAR, stage VARCHAR, status VARCHAR,"
+            + " target STRUCT(name VARCHAR, stage VARCHAR, domain STRUCT(name VARCHAR, region VARCHAR, id VARCHAR),"
+            + " project STRUCT(name VARCHAR, id VARCHAR)),"
+            + " metadata STRUCT(\"user\" VARCHAR, gitCommit VARCHAR, gitBranch VARCHAR, gitRepository VARCHAR,"
+            + " cicdPlatform VARCHAR, runId VARCHAR, runUrl VARCHAR, commitTimestamp VARCHAR),"
+            + " deploymentId VARCHAR, sequence BIGINT, durationMs BIGINT, error STRUCT(code VARCHAR, message VARCHAR),"
+            + " details JSON)'}";
+
+    /** Flattens a line into the table's columns; struct fields become lower case on insert, like Glue's. */
+    private static final String SELECT_COLUMNS = "id, \"detail-type\", source, account,"
+            + " TRY_CAST(\"time\" AS TIMESTAMPTZ), region, resources, detail.\"version\","
+            + " TRY_CAST(detail.\"timestamp\" AS TIMESTAMPTZ), detail.pipelineName, detail.stage, detail.status,"
+            + " detail.target, detail.metadata, detail.deploymentId, detail.sequence, detail.durationMs, detail.error,"
+            + " CAST(detail.details AS VARCHAR), filename";
+
+    private static final String EVENT_COLUMNS_DDL = "id VARCHAR, detail_type VARCHAR, source VARCHAR, account VARCHAR,"
+            + " \"time\" TIMESTAMPTZ, region VARCHAR, resources VARCHAR[], \"version\" VARCHAR, \"timestamp\" TIMESTAMPTZ,"
+            + " pipelinename VARCHAR, stage VARCHAR, status VARCHAR, target " + TARGET_TYPE + ", metadata "
+            + METADATA_TYPE + ", deploymentid VARCHAR, sequence BIGINT, durationms BIGINT, error " + ERROR_TYPE
+            + ", details VARCHAR";
+
+    private final Connection connection;
+    private final Path spill;
+    private final List<ArchiveProblem> problems;
+    private final ArchiveStats stats;
+    private final List<String> notes;
+
+    private EventArchive(Connection connection, Path spill, List<ArchiveProblem> problems, ArchiveStats stats,
+                         List<String> notes) {
+        this.connection = connection;
+        this.spill = spill;
+        this.problems = problems;
+        this.stats = stats;
+        this.notes = notes;
+    }
+
+    /** Opens {@code dir} without a cache. */
+    public static EventArchive open(Path dir) {
+        return open(dir, ArchiveOptions.noCache());
+    }
+
+    /**
+     * Opens {@code dir}: indexes new and changed files, then defines the views.
+     *
+     * @throws ArchiveNotFoundException when {@code dir} is not a directory
+     * @throws ArchiveException         when the archive or the cache cannot be read
+     */
+    public static EventArchive open(Path dir, ArchiveOptions options) {
+        if (!Files.isDirectory(dir)) {
+            throw new ArchiveNotFoundException(dir);
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        List<String> notes = new ArrayList<>();
+        Connection connection = null;
+        Path spill = null;
+        try {
+            connection = DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET TimeZone = 'UTC'");
+                s.execute("SET memory_limit = '" + options.memoryLimit().replace("'", "") + "'");
+                // spill beyond the limit into a directory of our own, removed on close
+                spill = Files.createTempDirectory("smus-cli-duckdb");
+                s.execute("SET temp_directory = " + literal(spill.toString()));
+                // keeping insertion order costs several times the memory and time when indexing
+                s.execute("SET preserve_insertion_order = false");
+            }
+            Path cacheFile = attachStore(connection, root, options, notes);
+            Indexer indexer = new Indexer(connection, root);
+            indexer.sync();
+            for (String path : indexer.skipped()) {
+                notes.add("skipped " + path + ": names with * ? or [ cannot be read; rename the file");
+            }
+            if (cacheFile != null) {
+                // the user's SQL must not be able to change the cache
+                try (Statement s = connection.createStatement()) {
+                    s.execute("DETACH store");
+                    s.execute("ATTACH " + literal(cacheFile.toString()) + " AS store (READ_ONLY)");
+                }
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET preserve_insertion_order = true");
+                s.execute("CREATE TEMP VIEW smus_events AS SELECT * FROM store.events");
+                s.execute("CREATE TEMP VIEW smus_events_raw AS SELECT * FROM store.raw_events");
+                s.execute("CREATE TEMP VIEW smus_deployments AS SELECT * FROM store.deployments");
+            }
+            ArchiveStats stats = new ArchiveStats(indexer.files(), indexer.filesRead(), count(connection,
+                    "SELECT count(*) FROM store.raw_events"), count(connection, "SELECT count(*) FROM store.events"),
+                    cacheFile != null);
+            return new EventArchive(connection, spill, loadProblems(connection), stats, List.copyOf(notes));
+        } catch (SQLException | IOException e) {
+            closeQuietly(connection);
+            deleteQuietly(spill);
+            throw new ArchiveException("cannot read archive " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            deleteQuietly(spill);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one SQL statement and streams its result to {@code sink}.
+     *
+     * @throws InvalidQueryException when the engine rejects the statement
+     */
+    public void query(String sql, ResultSink sink) {
+        try (Statement s = connection.createStatement()) {
+            boolean hasResult = s.execute(sql);
+            if (!hasResult) {
+                sink.columns(List.of("rows"));
+                sink.row(List.of((long) s.getUpdateCount()));
+                sink.end();
+                return;
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                ResultSetMetaData meta = rs.getMetaData();
+                int n = meta.getColumnCount();
+                List<String> names = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    names.add(meta.getColumnLabel(i));
+                }
+                sink.columns(names);
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        row.add(plain(rs.getObject(i)));
+                    }
+                    sink.row(row);
+                }
+                sink.end();
+            }
+        } catch (SQLException e) {
+            throw new InvalidQueryException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs a query and keeps its whole result: for small results only. */
+    public QueryResult query(String sql) {
+        QueryResult.Collector collector = new QueryResult.Collector();
+        query(sql, collector);
+        return collector.result();
+    }
+
+    /** Files with lines that were skipped, in path order; empty when every line was an event. */
+    public List<ArchiveProblem> problems() {
+        return problems;
+    }
+
+    /** Counts of files and events. */
+    public ArchiveStats stats() {
+        return stats;
+    }
+
+    /** Things the user should know that are not errors, e.g. that the cache was busy and not used. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** The engine connection, for the metrics queries of this package. */
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(connection);
+        deleteQuietly(spill);
+    }
+
+    /** Attaches the store database as {@code store}; returns its file, or null when it is in memory. */
+    private static Path attachStore(Connection connection, Path root, ArchiveOptions options, List<String> notes)
+            throws SQLException {
+        if (options.cacheDir() != null) {
+            Path file = options.cacheDir().resolve("events-" + digest(root.toString()) + ".duckdb");
+            try {
+                Files.createDirectories(options.cacheDir());
+                try (Statement s = connection.createStatement()) {
+                    s.execute("ATTACH " + literal(file.toString()) + " AS store");
+                }
+                return file;
+            } catch (IOException | SQLException e) {
+                // another smus-cli holding the cache must not stop this one: read without it
+                notes.add("cache " + file + " not used (" + firstLine(e.getMessage()) + "); reading the archive in memory");
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("ATTACH ':memory:' AS store");
+        }
+        return null;
+    }
+
+    private static List<ArchiveProblem> loadProblems(Connection connection) throws SQLException {
+        List<ArchiveProblem> problems = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT path, unreadable, first_line, message FROM store.files"
+                     + " WHERE unreadable > 0 ORDER BY path")) {
+            while (rs.next()) {
+                problems.add(new ArchiveProblem(Path.of(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        return Collections.unmodifiableList(problems);
+    }
+
+    static long count(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Converts an engine value into plain Java (see {@link ResultSink}). */
+    static Object plain(Object value) throws SQLException {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant().toString();
+        }
+        if (value instanceof java.sql.Struct struct) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            if (struct instanceof org.duckdb.DuckDBStruct duck) {
+                for (Map.Entry<String, Object> e : duck.getMap().entrySet()) {
+                    map.put(e.getKey(), plain(e.getValue()));
+                }
+            }
+            return map;
+        }
+        if (value instanceof java.sql.Array array) {
+            Object[] items = (Object[]) array.getArray();
+            List<Object> list = new ArrayList<>(items.length);
+            for (Object item : items) {
+                list.add(plain(item));
+            }
+            return list;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                map.put(String.valueOf(e.getKey()), plain(e.getValue()));
+            }
+            return map;
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant().toString();
+        }
+        return value.toString();
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+
+    /** Brings the store in line with the files on disk. */
+    private static final class Indexer {
+        private final Connection connection;
+        private final Path root;
+        private final List<String> skipped = new ArrayList<>();
+        private long files;
+        private long filesRead;
+
+        Indexer(Connection connection, Path root) {
+            this.connection = connection;
+            this.root = root;
+        }
+
+        long files() {
+            return files;
+        }
+
+        long filesRead() {
+            return filesRead;
+        }
+
+        List<String> skipped() {
+            return skipped;
+        }
+
+        void sync() throws SQLException {
+            boolean fresh = prepareTables();
+            Map<String, FileState> found = walk();
+            files = found.size();
+            Map<String, FileState> known = fresh ? Map.of() : loadKnown();
+            List<String> stale = new ArrayList<>();
+            for (Map.Entry<String, FileState> e : known.entrySet()) {
+                if (!e.getValue().equals(found.get(e.getKey()))) {
+                    stale.add(e.getKey());
+                }
+            }
+            List<FileState> toRead = new ArrayList<>();
+            for (FileState f : found.values()) {
+                if (!f.equals(known.get(f.path()))) {
+                    toRead.add(f);
+                }
+            }
+            if (!fresh && stale.isEmpty() && toRead.isEmpty()) {
+                return;
+            }
+            toRead.sort((a, b) -> a.path().compareTo(b.path()));
+            filesRead = toRead.size();
+            try (Statement s = connection.createStatement()) {
+                // all or nothing: an interrupted sync must not leave rows of files the index does not know
+                s.execute("BEGIN TRANSACTION");
+                try {
+                    apply(s, stale, toRead);
+                    s.execute("COMMIT");
+                } catch (SQLException | RuntimeException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
+            }
+        }
+
+        private void apply(Statement s, List<String> stale, List<FileState> toRead) throws SQLException {
+            {
+                if (!stale.isEmpty()) {
+                    fill("scratch_stale", stale.stream().map(p -> new FileState(p, 0, 0)).toList());
+                    s.execute("DELETE FROM store.raw_events WHERE file IN (SELECT path FROM store.main.scratch_stale)");
+                    s.execute("DELETE FROM store.files WHERE path IN (SELECT path FROM store.main.scratch_stale)");
+                }
+                for (int i = 0; i < toRead.size(); i += FILES_PER_BATCH) {
+                    List<FileState> batch = toRead.subList(i, Math.min(toRead.size(), i + FILES_PER_BATCH));
+                    ingest(s, batch);
+                }
+                // keep one copy per event: the earliest delivery; grouping only keys and row ids
+                // takes a fraction of the memory of a window over whole rows
+                s.execute("CREATE OR REPLACE TABLE store.events AS SELECT * EXCLUDE (file) FROM store.raw_events"
+                        + " WHERE rowid IN (SELECT arg_min(rowid, (\"time\", file, id)) FROM store.raw_events"
+                        + " GROUP BY CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
+                        + " THEN deploymentid || '#' || sequence ELSE 'id:' || id END)");
+                s.execute("CREATE OR REPLACE TABLE store.deployments AS "
+                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, "store.events"));
+                s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");
+                s.execute("DROP TABLE IF EXISTS store.main.scratch_batch");
+            }
+        }
+
+        private void ingest(Statement s, List<FileState> batch) throws SQLException {
+            StringBuilder list = new StringBuilder(batch.size() * 100).append('[');
+            for (int i = 0; i < batch.size(); i++) {
+                list.append(i == 0 ? "" : ",").append(literal(batch.get(i).path()));
+            }
+            list.append(']');
+            s.execute("INSERT INTO store.raw_events SELECT " + SELECT_COLUMNS + " FROM read_ndjson(" + list
+                    + ", columns = " + READ_COLUMNS + ", format = 'newline_delimited', filename = true,"
+                    + " ignore_errors = true, hive_partitioning = false)");
+            fill("scratch_batch", batch);
+            // a line that is not JSON (or not an envelope) comes out as a row without an id
+            Map<String, long[]> counts = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT file, count(*), count(*) FILTER (WHERE id IS NULL)"
+                    + " FROM store.raw_events WHERE file IN (SELECT path FROM store.main.scratch_batch) GROUP BY file")) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+            s.execute("DELETE FROM store.raw_events WHERE id IS NULL AND file IN (SELECT path FROM store.main.scratch_batch)");
+            try (DuckDBAppender files = ((DuckDBConnection) connection).createAppender("store", "main", "files")) {
+                for (FileState f : batch) {
+                    long[] c = counts.getOrDefault(f.path(), new long[2]);
+                    files.beginRow().append(f.path()).append(f.size()).append(f.mtimeNanos()).append(c[0] - c[1])
+                            .append(c[1]);
+                    if (c[1] > 0) {
+                        LineValidator.Finding finding = LineValidator.firstProblem(Path.of(f.path()));
+                        files.append(finding.line()).append(finding.message());
+                    } else {
+                        files.append(0L).append((String) null);
+                    }
+                    files.endRow();
+                }
+            }
+        }
+
+        /** (Re)creates the scratch table {@code name} with the given files. */
+        private void fill(String name, List<FileState> states) throws SQLException {
+            // in the store: one transaction may write to one database only
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE OR REPLACE TABLE store.main." + name + " (path VARCHAR)");
+            }
+            try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender("store", "main", name)) {
+                for (FileState f : states) {
+                    appender.beginRow().append(f.path()).endRow();
+                }
+            }
+        }
+
+        /** Creates missing tables; drops them first when they are from another schema version. */
+        private boolean prepareTables() throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS store.meta (key VARCHAR, value VARCHAR)");
+                String version = null;
+                try (ResultSet rs = s.executeQuery("SELECT value FROM store.meta WHERE key = 'schema'")) {
+                    if (rs.next()) {
+                        version = rs.getString(1);
+                    }
+                }
+                if (SCHEMA_VERSION.equals(version)) {
+                    return false;
+                }
+                s.execute("DROP TABLE IF EXISTS store.raw_events");
+                s.execute("DROP TABLE IF EXISTS store.events");
+                s.execute("DROP TABLE IF EXISTS store.deployments");
+                s.execute("DROP TABLE IF EXISTS store.files");
+                s.execute("DELETE FROM store.meta");
+                s.execute("CREATE TABLE store.raw_events (" + EVENT_COLUMNS_DDL + ", file VARCHAR)");
+                s.execute("CREATE TABLE store.files (path VARCHAR, size BIGINT, mtime BIGINT, deliveries BIGINT,"
+                        + " unreadable BIGINT, first_line BIGINT, message VARCHAR)");
+                s.execute("INSERT INTO store.meta VALUES ('schema', " + literal(SCHEMA_VERSION) + "), ('archive', "
+                        + literal(root.toString()) + ")");
+                return true;
+            }
+        }
+
+        private Map<String, FileState> loadKnown() throws SQLException {
+            Map<String, FileState> known = new HashMap<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT path, size, mtime FROM store.files")) {
+                while (rs.next()) {
+                    known.put(rs.getString(1), new FileState(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return known;
+        }
+
+        /** Every {@code *.json} / {@code *.json.gz} file under the root, hidden directories skipped. */
+        private Map<String, FileState> walk() {
+            Map<String, FileState> found = new HashMap<>();
+            try {
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        Path name = dir.getFileName();
+                        boolean hidden = !dir.equals(root) && name != null && name.toString().startsWith(".");
+                        return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                        if (attrs.isRegularFile() && (name.endsWith(".json") || name.endsWith(".json.gz"))
+                                && !name.startsWith(".")) {
+                            String path = file.toString();
+                            if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {
+                                // the engine would take the name for a glob pattern
+                                skipped.add(path);
+                                return FileVisitResult.CONTINUE;
+                            }
+                            found.put(path, new FileState(path, attrs.size(),
+                                    attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                throw new ArchiveException("cannot list archive " + root + ": " + e.getMessage(), e);
+            }
+            return found;
+        }
+    }
+
+    private record FileState(String path, long size, long mtimeNanos) {
+    }
+}

@@ -1,0 +1,171 @@
+package com.smuscicd.metrics;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.json.Json;
+import com.smuscicd.metrics.MetricsReport.FailureCount;
+import com.smuscicd.metrics.MetricsReport.PhaseDurations;
+import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints a {@link MetricsReport} as aligned text tables or as JSON. */
+public final class MetricsText {
+
+    private MetricsText() {
+    }
+
+    /** Three tables: DORA keys and outcomes per series, phase durations, failures. */
+    public static void table(MetricsReport report, PrintWriter out) {
+        MetricsReport.Window w = report.window();
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s days)%n%n", w.start(), w.end(), number(w.days(), 1));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
+            "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
+        List<SeriesMetrics> all = new ArrayList<>(report.series());
+        if (report.series().size() > 1) {
+            all.add(report.overall());
+        }
+        for (SeriesMetrics s : all) {
+            rows.add(new String[] {s.pipeline() == null ? "(all)" : s.pipeline(), s.target() == null ? "" : s.target(),
+                String.valueOf(s.deployments()), String.valueOf(s.succeeded()), String.valueOf(s.failed()),
+                String.valueOf(s.inProgress()), percent(s.successRate()), number(s.deploymentsPerDay(), 2),
+                duration(s.leadTimeMedianMs()), percent(s.changeFailureRate()), duration(s.timeToRestoreMedianMs()),
+                duration(s.timeToRestoreMeanMs()), s.failingSince() == null ? "" : s.failingSince().toString()});
+        }
+        print(rows, out);
+
+        out.println();
+        out.println("Phase durations (completed phases; deploy = whole deployment)");
+        rows = new ArrayList<>();
+        rows.add(new String[] {"PIPELINE", "TARGET", "PHASE", "N", "p50", "p95", "max"});
+        for (SeriesMetrics s : report.series()) {
+            for (PhaseDurations p : s.phases()) {
+                rows.add(new String[] {s.pipeline(), s.target(), p.phase(), String.valueOf(p.count()),
+                    duration(p.p50Ms()), duration(p.p95Ms()), duration((double) p.maxMs())});
+            }
+        }
+        print(rows, out);
+
+        out.println();
+        out.println("Failures by phase and error code");
+        rows = new ArrayList<>();
+        rows.add(new String[] {"PIPELINE", "TARGET", "PHASE", "ERROR CODE", "COUNT"});
+        for (SeriesMetrics s : report.series()) {
+            for (FailureCount f : s.failures()) {
+                rows.add(new String[] {s.pipeline(), s.target(), f.phase(), f.errorCode() == null ? "" : f.errorCode(),
+                    String.valueOf(f.count())});
+            }
+        }
+        if (rows.size() == 1) {
+            out.println("(none)");
+        } else {
+            print(rows, out);
+        }
+        out.flush();
+    }
+
+    /** The report as a JSON document (without the per-deployment timeline, which can be large). */
+    public static void json(MetricsReport report, PrintWriter out) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ObjectNode window = root.putObject("window");
+        window.put("start", report.window().start().toString());
+        window.put("end", report.window().end().toString());
+        window.put("days", report.window().days());
+        root.set("overall", series(report.overall()));
+        ArrayNode list = root.putArray("series");
+        for (SeriesMetrics s : report.series()) {
+            list.add(series(s));
+        }
+        out.println(Json.write(root));
+        out.flush();
+    }
+
+    private static ObjectNode series(SeriesMetrics s) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        if (s.pipeline() != null) {
+            node.put("pipeline", s.pipeline());
+            node.put("target", s.target());
+        }
+        node.put("deployments", s.deployments());
+        node.put("succeeded", s.succeeded());
+        node.put("failed", s.failed());
+        node.put("inProgress", s.inProgress());
+        node.put("successRate", s.successRate());
+        ObjectNode dora = node.putObject("dora");
+        dora.put("deploymentFrequencyPerDay", s.deploymentsPerDay());
+        dora.put("leadTimeForChangesMedianMs", s.leadTimeMedianMs());
+        dora.put("leadTimeSamples", s.leadTimeSamples());
+        dora.put("changeFailureRate", s.changeFailureRate());
+        dora.put("timeToRestoreMedianMs", s.timeToRestoreMedianMs());
+        dora.put("timeToRestoreMeanMs", s.timeToRestoreMeanMs());
+        dora.put("restores", s.restores());
+        dora.put("failingSince", s.failingSince() == null ? null : s.failingSince().toString());
+        ArrayNode phases = node.putArray("phaseDurations");
+        for (PhaseDurations p : s.phases()) {
+            ObjectNode pn = phases.addObject();
+            pn.put("phase", p.phase());
+            pn.put("count", p.count());
+            pn.put("p50Ms", p.p50Ms());
+            pn.put("p95Ms", p.p95Ms());
+            pn.put("maxMs", p.maxMs());
+        }
+        ArrayNode failures = node.putArray("failures");
+        for (FailureCount f : s.failures()) {
+            ObjectNode fn = failures.addObject();
+            fn.put("phase", f.phase());
+            fn.put("errorCode", f.errorCode());
+            fn.put("count", f.count());
+        }
+        return node;
+    }
+
+    /** {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 13m}, {@code 3d 04h}; empty for null. */
+    public static String duration(Double ms) {
+        if (ms == null) {
+            return "";
+        }
+        double v = ms;
+        if (v < 1_000) {
+            return Math.round(v) + "ms";
+        }
+        if (v < 60_000) {
+            return number(v / 1_000, 1) + "s";
+        }
+        long s = Math.round(v / 1_000);
+        if (s < 3_600) {
+            return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        if (s < 86_400) {
+            return String.format(Locale.ROOT, "%dh %02dm", s / 3_600, (s % 3_600) / 60);
+        }
+        return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, (s % 86_400) / 3_600);
+    }
+
+    /** {@code 83.3%}; empty for null. */
+    public static String percent(Double fraction) {
+        return fraction == null ? "" : number(fraction * 100, 1) + "%";
+    }
+
+    static String number(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private static void print(List<String[]> rows, PrintWriter out) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == 0 ? "" : "  ").append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

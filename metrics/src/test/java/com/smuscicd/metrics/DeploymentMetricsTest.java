@@ -1,0 +1,164 @@
+package com.smuscicd.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.smuscicd.metrics.MetricsReport.Deployment;
+import com.smuscicd.metrics.MetricsReport.FailureCount;
+import com.smuscicd.metrics.MetricsReport.PhaseDurations;
+import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fixture archive-metrics holds, for MyPipeline/prod (all times 2025-11, UTC):
+ * D1 01 10:00 ok (commit 09:00, completed 10:00:10); D2 02 10:00 fails in workflow-creation at
+ * 10:00:04; D3 02 12:00 ok (commit 09:00, completed 12:00:10); D4 05 08:00 fails in project-init
+ * at 08:00:02; D5 05 09:00 fails in workflow-creation at 09:00:04; D6 05 11:00 ok (commit 10:00,
+ * completed 11:00:10); D7 08 10:00 still running. MyPipeline/test: T1 03 ok (commit 30 min
+ * before, completed 10:00:10), T2 04 fails before any phase at 10:00:01. OtherPipeline/prod:
+ * 2025-10-20 ok, 2025-11-09 ok without metadata. Files are Firehose-like (shuffled) and one-event
+ * files; 13 events are delivered twice, one of them under a new envelope id.
+ */
+class DeploymentMetricsTest {
+
+    private static final Instant NOW = Instant.parse("2025-11-10T00:00:00Z");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void compute_whenDuplicatesAndOutOfOrderEvents_matchesHandComputedValues() {
+        MetricsReport report = compute(new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
+
+        assertThat(report.window()).isEqualTo(new MetricsReport.Window(Instant.parse("2025-10-31T00:00:00Z"), NOW, 10.0));
+        assertThat(report.series()).hasSize(1);
+        SeriesMetrics s = report.series().get(0);
+        assertThat(s.deployments()).isEqualTo(7);
+        assertThat(s.succeeded()).isEqualTo(3);
+        assertThat(s.failed()).isEqualTo(3);
+        assertThat(s.inProgress()).isEqualTo(1);
+        assertThat(s.successRate()).isEqualTo(0.5);
+        assertThat(s.deploymentsPerDay()).isEqualTo(0.3);
+        // lead times 1h0m10s, 3h0m10s, 1h0m10s
+        assertThat(s.leadTimeMedianMs()).isEqualTo(3_610_000.0);
+        assertThat(s.leadTimeSamples()).isEqualTo(3);
+        assertThat(s.changeFailureRate()).isEqualTo(0.5);
+        // D2 failed 02 10:00:04 -> D3 ok 12:00:10 = 2h0m6s; D4 failed 05 08:00:02 (D5 too) -> D6 11:00:10 = 3h0m8s
+        assertThat(s.restores()).isEqualTo(2);
+        assertThat(s.timeToRestoreMedianMs()).isEqualTo(9_007_000.0);
+        assertThat(s.timeToRestoreMeanMs()).isEqualTo(9_007_000.0);
+        assertThat(s.failingSince()).isNull();
+        assertThat(s.phases()).containsExactly(
+                new PhaseDurations("project-init", 6, 1250, 1475, 1500),
+                new PhaseDurations("bundle-upload", 5, 2200, 2560, 2600),
+                new PhaseDurations("workflow-creation", 3, 4400, 4760, 4800),
+                new PhaseDurations("catalog-assets", 3, 3300, 3570, 3600),
+                new PhaseDurations("deploy", 3, 10_000, 10_000, 10_000));
+        assertThat(s.failures()).containsExactly(
+                new FailureCount("workflow-creation", "WORKFLOW_DEFINITION_INVALID", 2),
+                new FailureCount("project-init", "DOMAIN_NOT_FOUND", 1));
+    }
+
+    @Test
+    void compute_whenLastDeploymentFailed_reportsTheOpenFailureAndNoRestore() {
+        MetricsReport report = compute(new MetricsQuery("MyPipeline", "test", null, NOW));
+
+        SeriesMetrics s = report.series().get(0);
+        assertThat(s.deployments()).isEqualTo(2);
+        assertThat(s.restores()).isZero();
+        assertThat(s.timeToRestoreMedianMs()).isNull();
+        assertThat(s.failingSince()).isEqualTo(Instant.parse("2025-11-04T10:00:01Z"));
+        assertThat(s.leadTimeMedianMs()).isEqualTo(1_810_000.0);
+        // failed before any phase: Deploy-Failed has sequence 2
+        assertThat(s.failures()).containsExactly(new FailureCount("deploy", "INVALID_MANIFEST", 1));
+    }
+
+    @Test
+    void compute_whenSinceWindow_leavesOutOlderDeployments() {
+        MetricsReport all = compute(new MetricsQuery("OtherPipeline", null, null, NOW));
+        MetricsReport recent = compute(new MetricsQuery("OtherPipeline", null, Duration.ofDays(10), NOW));
+
+        assertThat(all.series().get(0).deployments()).isEqualTo(2);
+        assertThat(recent.series().get(0).deployments()).isEqualTo(1);
+        // no metadata, so no commit time: no lead time rather than a made-up one
+        assertThat(recent.series().get(0).leadTimeMedianMs()).isNull();
+        assertThat(recent.series().get(0).deploymentsPerDay()).isEqualTo(0.1);
+    }
+
+    @Test
+    void compute_whenNoFilter_groupsByPipelineAndTargetAndPoolsTheOverall() {
+        MetricsReport report = compute(new MetricsQuery(null, null, Duration.ofDays(10), NOW));
+
+        assertThat(report.series()).extracting(SeriesMetrics::pipeline, SeriesMetrics::target)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("MyPipeline", "prod"),
+                        org.assertj.core.groups.Tuple.tuple("MyPipeline", "test"),
+                        org.assertj.core.groups.Tuple.tuple("OtherPipeline", "prod"));
+        SeriesMetrics overall = report.overall();
+        assertThat(overall.deployments()).isEqualTo(10);
+        assertThat(overall.succeeded()).isEqualTo(5);
+        assertThat(overall.failed()).isEqualTo(4);
+        assertThat(overall.deploymentsPerDay()).isEqualTo(0.5);
+        // restores are per series, pooled: prod's two; test is still failing
+        assertThat(overall.timeToRestoreMedianMs()).isEqualTo(9_007_000.0);
+        assertThat(overall.failingSince()).isEqualTo(Instant.parse("2025-11-04T10:00:01Z"));
+        assertThat(report.deployments()).hasSize(10);
+        assertThat(report.deployments()).extracting(Deployment::startedAt).isSorted();
+    }
+
+    @Test
+    void compute_whenArchiveEmpty_reportsNothingAndNoRates() {
+        try (EventArchive archive = EventArchive.open(temp)) {
+            MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+
+            assertThat(report.series()).isEmpty();
+            assertThat(report.overall().deployments()).isZero();
+            assertThat(report.overall().successRate()).isNull();
+            assertThat(report.overall().changeFailureRate()).isNull();
+            assertThat(report.window().days()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void percentile_whenEvenCount_interpolatesLikeQuantileCont() {
+        assertThat(DeploymentMetrics.percentile(List.of(4L, 1L, 3L, 2L), 0.5)).isEqualTo(2.5);
+        assertThat(DeploymentMetrics.percentile(List.of(10L, 20L), 0.95)).isEqualTo(19.5);
+        assertThat(DeploymentMetrics.percentile(List.of(), 0.5)).isNull();
+    }
+
+    @Test
+    void smusDeployments_whenFailures_namesThePhaseFromTheSequenceOfDeployFailed() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            QueryResult result = archive.query("SELECT deploymentid, outcome, failed_phase, error_code, events"
+                    + " FROM smus_deployments WHERE deploymentid IN ('dddddddd-0000-4000-8000-000000000004',"
+                    + " 'tttttttt-0000-4000-8000-000000000002', 'dddddddd-0000-4000-8000-000000000007')"
+                    + " ORDER BY deploymentid");
+
+            // D4: project-init failed (Deploy-Failed sequence 4); T2: before any phase (sequence 2); D7 running
+            assertThat(result.rows()).containsExactly(
+                    List.of("dddddddd-0000-4000-8000-000000000004", "failed", "project-init", "DOMAIN_NOT_FOUND", 4L),
+                    java.util.Arrays.asList("dddddddd-0000-4000-8000-000000000007", "in_progress", null, null, 3L),
+                    List.of("tttttttt-0000-4000-8000-000000000002", "failed", "deploy", "INVALID_MANIFEST", 2L));
+        }
+    }
+
+    @Test
+    void parseSince_whenHoursDaysWeeks_givesDurationsAndRejectsTheRest() {
+        assertThat(MetricsQuery.parseSince("12h")).isEqualTo(Duration.ofHours(12));
+        assertThat(MetricsQuery.parseSince("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(MetricsQuery.parseSince("2w")).isEqualTo(Duration.ofDays(14));
+        assertThatThrownBy(() -> MetricsQuery.parseSince("30 days")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("30 days");
+        assertThatThrownBy(() -> MetricsQuery.parseSince("0d")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static MetricsReport compute(MetricsQuery query) {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            return DeploymentMetrics.compute(archive, query);
+        }
+    }
+}

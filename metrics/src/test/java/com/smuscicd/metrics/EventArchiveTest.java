@@ -1,0 +1,194 @@
+package com.smuscicd.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventArchiveTest {
+
+    private static final String SPEC_QUERY = "SELECT * FROM smus_events WHERE pipelineName = 'MyPipeline'"
+            + " AND status = 'failed' ORDER BY timestamp DESC LIMIT 10;";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void query_whenSpecQueryOnKnownArchive_returnsTheTenNewestFailuresOfThatPipelineOnceEach() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            QueryResult result = archive.query(SPEC_QUERY);
+
+            // 12 failed MyPipeline events exist (some delivered twice, across files, out of order);
+            // "mypipeline" and "MyPipelineTwo" are other pipelines. Newest first, with mixed
+            // precision timestamps (…:12Z after …:01.705Z) ordered as instants, not as text.
+            assertThat(result.column("id")).containsExactly(
+                    "a0000005-e006", "a0000005-e005", "a0000004-e004", "a0000004-e003", "a0000003-e010",
+                    "a0000003-e009", "a0000002-e008", "a0000002-e007", "a0000001-e006", "a0000001-e005");
+            assertThat(result.column("pipelinename")).containsOnly("MyPipeline");
+            assertThat(result.column("status")).containsOnly("failed");
+            assertThat(result.column("timestamp").get(0)).isEqualTo("2025-11-06T14:00:12Z");
+            assertThat(result.column("timestamp").get(1)).isEqualTo("2025-11-06T14:00:01.705Z");
+        }
+    }
+
+    @Test
+    void query_whenSelectStar_hasTheColumnsOfTheAthenaTableInOrder() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            QueryResult result = archive.query("SELECT * FROM smus_events LIMIT 1");
+
+            assertThat(result.columns()).containsExactly("id", "detail_type", "source", "account", "time", "region",
+                    "resources", "version", "timestamp", "pipelinename", "stage", "status", "target", "metadata",
+                    "deploymentid", "sequence", "durationms", "error", "details");
+        }
+    }
+
+    @Test
+    void query_whenNestedFields_exposesStructsArraysAndDetailsAsJsonText() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            QueryResult result = archive.query("SELECT target.name AS t, target.domain.region AS r, resources[1] AS arn,"
+                    + " error.code AS code, json_extract_string(details, '$.failedPhase') AS phase,"
+                    + " metadata.gitCommit AS commit, typeof(sequence) AS seqtype, typeof(details) AS dtype"
+                    + " FROM smus_events WHERE deploymentid = 'dddddddd-0000-4000-8000-000000000002'"
+                    + " AND detail_type = 'SMUS-CICD-Deploy-Failed'");
+
+            assertThat(result.rows()).hasSize(1);
+            assertThat(result.rows().get(0)).containsExactly("prod", "us-east-1",
+                    "arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:dddddddd-0000-4000-8000-000000000002",
+                    "WORKFLOW_DEFINITION_INVALID", "workflow-creation", "dddddddd".repeat(5), "BIGINT", "VARCHAR");
+        }
+    }
+
+    @Test
+    void open_whenEventsDeliveredTwice_smusEventsCountsEachOnceAndRawKeepsEveryLine() throws IOException {
+        Path dir = Fixtures.archive("archive-metrics");
+        long lines = countLines(dir);
+
+        try (EventArchive archive = EventArchive.open(dir)) {
+            // 85 distinct events; 13 more lines are redeliveries, one of them with a new envelope id
+            assertThat(archive.stats().events()).isEqualTo(85);
+            assertThat(archive.stats().deliveries()).isEqualTo(lines).isEqualTo(98);
+            assertThat(archive.query("SELECT count(DISTINCT (deploymentid, sequence)) AS n FROM smus_events")
+                    .column("n")).containsExactly(85L);
+            assertThat(archive.query("SELECT count(*) AS n FROM smus_events_raw"
+                    + " WHERE id = 'retried-publish-of-d2-deploy-failed'").column("n")).containsExactly(1L);
+            assertThat(archive.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void open_whenArchiveEmpty_queriesReturnNoRows() {
+        try (EventArchive archive = EventArchive.open(temp)) {
+            assertThat(archive.query("SELECT * FROM smus_events").rows()).isEmpty();
+            assertThat(archive.stats()).isEqualTo(new ArchiveStats(0, 0, 0, 0, false));
+        }
+    }
+
+    @Test
+    void open_whenFileCorrupt_reportsItsPathAndLineAndStillCountsTheOtherLines() {
+        Path dir = Fixtures.archive("archive-corrupt");
+
+        try (EventArchive archive = EventArchive.open(dir)) {
+            // 10 events in three files; line 2 of truncated.json was cut short
+            assertThat(archive.query("SELECT count(*) AS n FROM smus_events").column("n")).containsExactly(9L);
+            assertThat(archive.query("SELECT sequence FROM smus_events ORDER BY sequence").column("sequence"))
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 7L, 8L, 9L, 10L);
+            assertThat(archive.problems()).hasSize(1);
+            ArchiveProblem problem = archive.problems().get(0);
+            assertThat(problem.file()).isEqualTo(dir.resolve("smus-events/2025/11/03/truncated.json"));
+            assertThat(problem.firstLine()).isEqualTo(2);
+            assertThat(problem.unreadableLines()).isEqualTo(1);
+            assertThat(problem.describe()).startsWith(problem.file() + ":2: not valid JSON");
+        }
+    }
+
+    @Test
+    void query_whenUnknownColumn_throwsTheEnginesMessageNamingTheColumn() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            assertThatThrownBy(() -> archive.query("SELECT pipeline_name FROM smus_events"))
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("pipeline_name")
+                    .hasMessageContaining("not found");
+        }
+    }
+
+    @Test
+    void query_whenNotSql_throwsInvalidQuery() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            assertThatThrownBy(() -> archive.query("SELEKT 1")).isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("syntax error");
+        }
+    }
+
+    @Test
+    void open_whenDirectoryMissing_throwsArchiveNotFound() {
+        Path missing = temp.resolve("nope");
+
+        assertThatThrownBy(() -> EventArchive.open(missing)).isInstanceOf(ArchiveNotFoundException.class)
+                .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void open_whenCached_readsOnlyNewOrChangedFilesAndForgetsRemovedOnes() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.stats()).isEqualTo(new ArchiveStats(3, 3, 9, 9, true));
+        }
+        try (EventArchive second = EventArchive.open(dir, options)) {
+            assertThat(second.stats()).isEqualTo(new ArchiveStats(3, 0, 9, 9, true));
+            assertThat(second.problems()).hasSize(1);
+        }
+
+        Path day = dir.resolve("smus-events/2025/11/03");
+        List<String> good = Files.readAllLines(day.resolve("good-1.json"));
+        Files.write(day.resolve("copy-of-good-1.json"), good);
+        Files.delete(day.resolve("truncated.json"));
+        try (EventArchive third = EventArchive.open(dir, options)) {
+            // the copy is four redeliveries; the two readable lines of truncated.json are gone
+            assertThat(third.stats()).isEqualTo(new ArchiveStats(3, 1, 11, 7, true));
+            assertThat(third.problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void query_whenCached_cannotChangeTheCache() {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-corrupt"), options)) {
+            assertThatThrownBy(() -> archive.query("DELETE FROM store.events"))
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("read-only");
+        }
+        try (EventArchive again = EventArchive.open(Fixtures.archive("archive-corrupt"), options)) {
+            assertThat(again.stats().events()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void open_whenCacheHeldByAnotherOpen_readsInMemoryAndSaysSo() {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        Path dir = Fixtures.archive("archive-corrupt");
+        try (EventArchive holder = EventArchive.open(dir, options);
+             EventArchive second = EventArchive.open(dir, options)) {
+            assertThat(holder.stats().cached()).isTrue();
+            assertThat(second.stats().cached()).isFalse();
+            assertThat(second.stats().events()).isEqualTo(9);
+            assertThat(second.notes()).singleElement().asString().contains("not used").contains("in memory");
+        }
+    }
+
+    private static long countLines(Path dir) throws IOException {
+        long n = 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                n += Files.readAllLines(p).stream().filter(l -> !l.isBlank()).count();
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,48 @@
+package com.smuscicd.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The page's structure; rendering in a real browser is tested by the CLI's MetricsCommandTest. */
+class MetricsHtmlReportTest {
+
+    private static final Instant NOW = Instant.parse("2025-11-10T00:00:00Z");
+
+    @Test
+    void render_whenReport_isSelfContainedAndShowsTheNumbers() {
+        String html = HtmlReport.render(report(), NOW);
+
+        assertThat(html).doesNotContain("http://", "https://", "<link", "src=");
+        assertThat(html).contains("<svg id=\"timeline\"", "<svg id=\"per-day\"", "<svg id=\"phases\"");
+        assertThat(html).contains("dddddddd-0000-4000-8000-000000000002");
+        assertThat(html).contains(">50.0%<", ">2h 30m<", ">1h 00m<");
+    }
+
+    @Test
+    void render_whenNamesHoldMarkup_escapesThem() {
+        assertThat(HtmlReport.esc("<b>\"x\" & 'y'</b>")).isEqualTo("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
+    }
+
+    @Test
+    void render_whenManyDeployments_drawsDailyCellsInsteadOfMarks() {
+        MetricsReport small = report();
+        java.util.List<MetricsReport.Deployment> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= HtmlReport.TIMELINE_MARK_LIMIT; i++) {
+            many.add(small.deployments().get(i % small.deployments().size()));
+        }
+        MetricsReport big = new MetricsReport(small.window(), small.overall(), small.series(), many);
+
+        String html = HtmlReport.render(big, NOW);
+
+        assertThat(html).contains("class=\"cell\"").doesNotContain("class=\"m ok\"");
+    }
+
+    private static MetricsReport report() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            return DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package com.smuscicd.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.json.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MetricsTextTest {
+
+    private static final Instant NOW = Instant.parse("2025-11-10T00:00:00Z");
+
+    @Test
+    void json_whenReport_carriesTheDoraKeysPerSeries() {
+        StringWriter text = new StringWriter();
+        MetricsText.json(report(), new PrintWriter(text));
+
+        JsonNode json = Json.read(text.toString());
+        JsonNode prod = json.get("series").get(0);
+        assertThat(prod.get("pipeline").asText()).isEqualTo("MyPipeline");
+        assertThat(prod.get("dora").get("timeToRestoreMedianMs").asDouble()).isEqualTo(9_007_000.0);
+        assertThat(prod.get("dora").get("leadTimeForChangesMedianMs").asDouble()).isEqualTo(3_610_000.0);
+        assertThat(prod.get("phaseDurations").get(0).get("p95Ms").asDouble()).isEqualTo(1475.0);
+        assertThat(json.get("window").get("days").asDouble()).isEqualTo(10.0);
+    }
+
+    @Test
+    void table_whenReport_printsOneRowPerSeriesWithReadableDurations() {
+        StringWriter text = new StringWriter();
+        MetricsText.table(report(), new PrintWriter(text));
+
+        assertThat(text.toString()).containsPattern("MyPipeline\\s+prod\\s+7\\s+3\\s+3\\s+1\\s+50\\.0%\\s+0\\.30\\s+"
+                + "1h 00m\\s+50\\.0%\\s+2h 30m\\s+2h 30m");
+        assertThat(text.toString()).containsPattern("workflow-creation\\s+WORKFLOW_DEFINITION_INVALID\\s+2");
+    }
+
+    @Test
+    void duration_whenEachScale_isShortAndReadable() {
+        assertThat(MetricsText.duration(850.0)).isEqualTo("850ms");
+        assertThat(MetricsText.duration(12_340.0)).isEqualTo("12.3s");
+        assertThat(MetricsText.duration(245_000.0)).isEqualTo("4m 05s");
+        assertThat(MetricsText.duration(9_007_000.0)).isEqualTo("2h 30m");
+        assertThat(MetricsText.duration(3 * 86_400_000.0 + 4 * 3_600_000.0)).isEqualTo("3d 04h");
+        assertThat(MetricsText.duration(null)).isEmpty();
+    }
+
+    private static MetricsReport report() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            return DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
+        }
+    }
+}
