@@ -11,10 +11,11 @@ import software.constructs.Construct;
 
 /**
  * Athena access to the archive: a raw table over the newline-delimited JSON files, partitioned
- * by day through partition projection (no crawler, no {@code MSCK REPAIR}), and the contract's
- * {@code smus_events} view over it.
+ * by day through partition projection (no crawler, no {@code MSCK REPAIR}), the contract's
+ * {@code smus_events} view over it (one row per event), and {@code smus_deployments} over that
+ * (one row per deployment).
  *
- * <p>The view is a Glue {@code VIRTUAL_VIEW} holding a Presto view definition, the form Athena
+ * <p>The views are Glue {@code VIRTUAL_VIEW}s holding a Presto view definition, the form Athena
  * itself stores for {@code CREATE VIEW}: the spec's query runs right after deployment, with no
  * one-off DDL step (a named query would need someone to run it, and a custom resource a Lambda).
  */
@@ -26,9 +27,15 @@ public final class EventsTable extends Construct {
     private final CfnDatabase database;
     private final CfnTable rawTable;
     private final CfnTable view;
+    private final CfnTable deploymentsView;
 
     public EventsTable(Construct scope, String id, EventsTableProps props) {
         super(scope, id);
+        if (!props.viewName().equals(SmusEventsView.NAME)) {
+            // smus_deployments.sql and the named queries read smus_events by name
+            throw new IllegalArgumentException("The events view must be named " + SmusEventsView.NAME + ": "
+                    + props.viewName());
+        }
         String account = Stack.of(this).getAccount();
         this.database = CfnDatabase.Builder.create(this, "Database")
                 .catalogId(account)
@@ -65,10 +72,13 @@ public final class EventsTable extends Construct {
                                 .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
                                 .serdeInfo(CfnTable.SerdeInfoProperty.builder()
                                         .serializationLibrary("org.openx.data.jsonserde.JsonSerDe")
-                                        // "detail-type" is not a legal column name; camelCase keys match lower-case columns.
+                                        // "detail-type" is not a legal column name; camelCase keys match lower-case columns;
+                                        // a line that is not JSON (a cut-short copy) reads as NULLs, which the view
+                                        // drops, instead of failing every query.
                                         .parameters(Ordered.map(
                                                 "mapping.detail_type", "detail-type",
-                                                "case.insensitive", "true"))
+                                                "case.insensitive", "true",
+                                                "ignore.malformed.json", "true"))
                                         .build())
                                 .columns(columns(SmusEventsView.RAW_COLUMNS))
                                 .build())
@@ -81,7 +91,7 @@ public final class EventsTable extends Construct {
                 .databaseName(props.databaseName())
                 .tableInput(CfnTable.TableInputProperty.builder()
                         .name(props.viewName())
-                        .description("SMUS CI/CD deployment events, one row per event")
+                        .description("SMUS CI/CD deployment events, one row per event (duplicate deliveries removed)")
                         .tableType("VIRTUAL_VIEW")
                         .parameters(Ordered.map("presto_view", "true", "comment", "Presto View"))
                         .viewOriginalText(SmusEventsView.prestoViewText(props.databaseName(), props.rawTableName()))
@@ -93,6 +103,24 @@ public final class EventsTable extends Construct {
                         .build())
                 .build();
         view.addResourceDependency(rawTable);
+
+        this.deploymentsView = CfnTable.Builder.create(this, "DeploymentsView")
+                .catalogId(account)
+                .databaseName(props.databaseName())
+                .tableInput(CfnTable.TableInputProperty.builder()
+                        .name(SmusDeploymentsView.NAME)
+                        .description("SMUS CI/CD deployments, one row per deployment, derived by sequence")
+                        .tableType("VIRTUAL_VIEW")
+                        .parameters(Ordered.map("presto_view", "true", "comment", "Presto View"))
+                        .viewOriginalText(SmusDeploymentsView.prestoViewText(props.databaseName()))
+                        .viewExpandedText("/* Presto View */")
+                        .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
+                                .columns(columns(SmusDeploymentsView.columns()))
+                                .serdeInfo(CfnTable.SerdeInfoProperty.builder().build())
+                                .build())
+                        .build())
+                .build();
+        deploymentsView.addResourceDependency(view);
     }
 
     private static List<Object> columns(List<SmusEventsView.Field> fields) {
@@ -111,5 +139,9 @@ public final class EventsTable extends Construct {
 
     public CfnTable view() {
         return view;
+    }
+
+    public CfnTable deploymentsView() {
+        return deploymentsView;
     }
 }

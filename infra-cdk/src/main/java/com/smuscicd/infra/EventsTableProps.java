@@ -5,8 +5,9 @@ import java.util.Objects;
 /**
  * Settings of {@link EventsTable}.
  *
- * @param databaseName Glue database holding both tables
- * @param viewName name of the contract's view ({@code smus_events})
+ * @param databaseName Glue database holding the raw table and the views
+ * @param viewName name of the contract's view; must be {@code smus_events}, which the deployments view and the
+ *     named queries read
  * @param rawTableName name of the table over the archive files
  * @param bucketName archive bucket (may be a token)
  * @param eventPrefix archive prefix ending in "/" (may be a token)
@@ -36,7 +37,7 @@ public record EventsTableProps(
     /** Builder of {@link EventsTableProps}. */
     public static final class Builder {
         private String databaseName = "smus_cicd";
-        private String viewName = "smus_events";
+        private String viewName = SmusEventsView.NAME;
         private String rawTableName = "smus_events_raw";
         private String bucketName;
         private String eventPrefix = "smus-events/";

@@ -18,7 +18,8 @@ import software.constructs.Construct;
 /**
  * The spec's "Approach 1": capture every SMUS CI/CD event into S3 (90-day expiry), optionally
  * into CloudWatch Logs, with a dead-letter queue, alarms, an Athena table and the schema in the
- * EventBridge Schema Registry.
+ * EventBridge Schema Registry; and the deployment metrics in the cloud: Athena views and saved
+ * queries (always), CloudWatch metric filters and a dashboard (with the log group).
  *
  * <p>It takes CloudFormation parameters rather than CDK context, and has no assets and no
  * bootstrap requirement, because the same template is published as {@code eventbridge-to-s3.yaml}
@@ -39,12 +40,16 @@ public final class MonitoringStack extends Stack {
     private final EventLogGroup logs;
     private final EventsTable table;
     private final EventSchemaRegistry schemaRegistry;
+    private final DeploymentQueries queries;
+    private final EventMetricFilters metricFilters;
+    private final DeploymentDashboard dashboard;
 
     public MonitoringStack(Construct scope, String id, String stackName, Path eventSchemaFile) {
         super(scope, id, StackProps.builder()
                 .stackName(stackName)
                 .description("SMUS CI/CD deployment events: EventBridge rule to S3 (Firehose), optional CloudWatch Logs, "
-                        + "DLQ and alarms, Athena table smus_events, schema registry")
+                        + "DLQ and alarms, Athena views smus_events and smus_deployments with saved metric queries, "
+                        + "metric filters and dashboard (with the logs), schema registry")
                 .synthesizer(new CliCredentialsStackSynthesizer())
                 .analyticsReporting(false)
                 .build());
@@ -113,6 +118,21 @@ public final class MonitoringStack extends Stack {
         this.schemaRegistry = new EventSchemaRegistry(this, "Schemas", EventSchemaRegistryProps.builder()
                 .content(schema)
                 .build());
+        this.queries = new DeploymentQueries(this, "Queries", DeploymentQueriesProps.builder()
+                .databaseName(table.database().getRef())
+                .bucketName(archive.bucketName())
+                .build());
+        this.metricFilters = new EventMetricFilters(this, "MetricFilters", EventMetricFiltersProps.builder()
+                .logGroupName(logs.logGroup().getRef())
+                .enabled(logsEnabled)
+                .build());
+        this.dashboard = new DeploymentDashboard(this, "Dashboard", DeploymentDashboardProps.builder()
+                // dashboards are global to the account; the stack's other names are per region
+                .dashboardName(Fn.sub("smus-cicd-${AWS::Region}"))
+                .enabled(logsEnabled)
+                .alarms(List.of(capture.failedInvocationsAlarm(), capture.deadLetterAlarm()))
+                .athenaWorkGroup(queries.workGroup().getRef())
+                .build());
 
         output("EventBucketName", "Bucket the events are archived in", archive.bucketName());
         output("EventLocation", "Where the events land, as <prefix>YYYY/MM/DD/*.json",
@@ -120,7 +140,9 @@ public final class MonitoringStack extends Stack {
         output("RuleArn", "Rule capturing SMUS CI/CD events", capture.rule().getAttrArn());
         output("DeliveryStreamName", "Firehose stream writing the archive", archive.deliveryStream().getRef());
         output("DeadLetterQueueUrl", "Events no target could take", capture.deadLetterQueue().getRef());
-        output("AthenaDatabase", "Glue database of the smus_events view", table.database().getRef());
+        output("AthenaDatabase", "Glue database of the smus_events and smus_deployments views", table.database().getRef());
+        output("AthenaWorkGroup", "Athena workgroup of the saved metric queries (smus-dora-30d, ...)",
+                queries.workGroup().getRef());
         output("SchemaRegistryName", "EventBridge schema registry of the event contract",
                 schemaRegistry.registry().getAttrRegistryName());
         Acknowledgments.acknowledge(this, "CloudFormation-Validate::W1001",
@@ -129,6 +151,11 @@ public final class MonitoringStack extends Stack {
         CfnOutput.Builder.create(this, "LogGroupName")
                 .description("CloudWatch Logs group receiving every event")
                 .value(logs.logGroup().getRef())
+                .condition(logsEnabled)
+                .build();
+        CfnOutput.Builder.create(this, "DashboardName")
+                .description("CloudWatch dashboard of deployments, failures and phase durations")
+                .value(dashboard.dashboard().getDashboardName())
                 .condition(logsEnabled)
                 .build();
     }
@@ -171,5 +198,17 @@ public final class MonitoringStack extends Stack {
 
     public EventSchemaRegistry schemaRegistry() {
         return schemaRegistry;
+    }
+
+    public DeploymentQueries queries() {
+        return queries;
+    }
+
+    public EventMetricFilters metricFilters() {
+        return metricFilters;
+    }
+
+    public DeploymentDashboard dashboard() {
+        return dashboard;
     }
 }

@@ -33,7 +33,8 @@ public final class MonitoringTemplate {
     private static final String HEADER = """
             # SMUS CI/CD deployment events: EventBridge rule -> Firehose -> S3 (<prefix>YYYY/MM/DD/*.json, 90-day expiry
             # in a bucket it creates), optional CloudWatch Logs group /aws/events/smus-cicd, dead-letter queue and alarms,
-            # Athena view smus_events (Glue database smus_cicd), and the event schema in the EventBridge Schema Registry.
+            # Athena views smus_events and smus_deployments (Glue database smus_cicd) with saved metric queries (workgroup
+            # smus-cicd), metric filters and a dashboard (with the log group), and the schema in the EventBridge Schema Registry.
             #
             # GENERATED from infra-cdk (MonitoringStack); do not edit. Regenerate with:
             #   %s

@@ -202,7 +202,8 @@ class MonitoringStackTest {
                         "StorageDescriptor", Match.objectLike(Map.of(
                                 "Location", location,
                                 "SerdeInfo", Map.of("SerializationLibrary", "org.openx.data.jsonserde.JsonSerDe",
-                                        "Parameters", Map.of("mapping.detail_type", "detail-type", "case.insensitive", "true")),
+                                        "Parameters", Map.of("mapping.detail_type", "detail-type", "case.insensitive", "true",
+                                                "ignore.malformed.json", "true")),
                                 "Columns", SmusEventsView.RAW_COLUMNS.stream()
                                         .map(c -> Map.of("Name", c.name(), "Type", c.type().hive())).toList()))))));
     }
@@ -239,6 +240,9 @@ class MonitoringStackTest {
         template.hasOutput("EventLocation", Map.of("Value",
                 Map.of("Fn::Join", List.of("", List.of("s3://", bucketName(), "/", ref("EventPrefix"))))));
         template.hasOutput("LogGroupName", Map.of("Condition", "CloudWatchLogsEnabled"));
+        template.hasOutput("DashboardName", Map.of("Condition", "CloudWatchLogsEnabled"));
+        template.hasOutput("AthenaWorkGroup", Map.of("Value",
+                ref(template.findResources("AWS::Athena::WorkGroup").keySet().iterator().next())));
         assertThat(template.findOutputs("*")).containsKeys("RuleArn", "DeliveryStreamName", "DeadLetterQueueUrl",
                 "AthenaDatabase", "SchemaRegistryName");
     }

@@ -51,15 +51,34 @@ class SmusEventsViewTest {
     }
 
     @Test
-    void sql_whenRendered_liftsTheDetailFieldsNextToTheEnvelope() {
-        assertThat(SmusEventsView.sql("smus_events_raw")).isEqualTo("SELECT \"id\", \"detail_type\", \"source\", "
-                + "\"account\", \"time\", \"region\", \"resources\", \"detail\".\"version\" AS \"version\", "
-                + "\"detail\".\"timestamp\" AS \"timestamp\", \"detail\".\"pipelinename\" AS \"pipelinename\", "
+    void columns_timeAndTimestamp_areTimestampsLikeTheLocalTable() {
+        Map<String, String> types = new LinkedHashMap<>();
+        SmusEventsView.columns().forEach(c -> types.put(c.name(), c.type().presto() + "/" + c.type().hive()));
+        assertThat(types)
+                .containsEntry("time", "timestamp/timestamp")
+                .containsEntry("timestamp", "timestamp/timestamp")
+                .containsEntry("pipelinename", "varchar/string");
+    }
+
+    @Test
+    void sql_whenRendered_typesTheInstantsLiftsTheDetailAndKeepsTheFirstDeliveryOfEachEvent() {
+        String typed = "SELECT \"id\", \"detail_type\", \"source\", \"account\", "
+                + "CAST(try(from_iso8601_timestamp(\"time\")) AT TIME ZONE 'UTC' AS timestamp) AS \"time\", "
+                + "\"region\", \"resources\", \"detail\".\"version\" AS \"version\", "
+                + "CAST(try(from_iso8601_timestamp(\"detail\".\"timestamp\")) AT TIME ZONE 'UTC' AS timestamp) AS \"timestamp\", "
+                + "\"detail\".\"pipelinename\" AS \"pipelinename\", "
                 + "\"detail\".\"stage\" AS \"stage\", \"detail\".\"status\" AS \"status\", "
                 + "\"detail\".\"target\" AS \"target\", \"detail\".\"metadata\" AS \"metadata\", "
                 + "\"detail\".\"deploymentid\" AS \"deploymentid\", \"detail\".\"sequence\" AS \"sequence\", "
                 + "\"detail\".\"durationms\" AS \"durationms\", \"detail\".\"error\" AS \"error\", "
-                + "\"detail\".\"details\" AS \"details\" FROM \"smus_events_raw\"");
+                + "\"detail\".\"details\" AS \"details\" FROM \"smus_events_raw\" WHERE \"id\" IS NOT NULL";
+        String names = CONTRACT_COLUMNS.stream().map(c -> '"' + c + '"').collect(java.util.stream.Collectors.joining(", "));
+
+        assertThat(SmusEventsView.sql("smus_events_raw")).isEqualTo("SELECT " + names + " FROM (SELECT " + names
+                + ", row_number() OVER (PARTITION BY CASE WHEN \"deploymentid\" IS NOT NULL AND \"sequence\" IS NOT NULL"
+                + " THEN \"deploymentid\" || '#' || CAST(\"sequence\" AS varchar) ELSE 'id:' || \"id\" END"
+                + " ORDER BY \"time\", \"id\") AS \"delivery\" FROM (" + typed + ") AS \"typed\") AS \"numbered\""
+                + " WHERE \"delivery\" = 1");
     }
 
     @Test
