@@ -26,9 +26,16 @@ final class DeploymentScenario {
     private final Path stateDir;
     private final PipelineManifest manifest;
 
+    private final Path manifestFile;
+
     DeploymentScenario(Path stateDir) {
+        this(stateDir, EXAMPLE);
+    }
+
+    DeploymentScenario(Path stateDir, Path manifestFile) {
         this.stateDir = stateDir;
-        this.manifest = ManifestLoader.create().load(EXAMPLE);
+        this.manifestFile = manifestFile;
+        this.manifest = ManifestLoader.create().load(manifestFile);
     }
 
     LocalRun deploy(String target) {
@@ -37,7 +44,9 @@ final class DeploymentScenario {
 
     LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports) {
         LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
-                EXAMPLE.resolveSibling("local-account.json"), EXAMPLE.resolveSibling("rules"), 0.0, null),
+                manifestFile.resolveSibling("local-account.json"),
+                java.nio.file.Files.isDirectory(manifestFile.resolveSibling("rules")) ? manifestFile.resolveSibling("rules")
+                        : null, 0.0, null),
                 Clock.systemUTC(), ports);
         BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
         DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),

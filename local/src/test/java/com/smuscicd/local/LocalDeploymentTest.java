@@ -97,6 +97,54 @@ class LocalDeploymentTest {
     }
 
     @Test
+    void deploy_whenThePipelineHasNothingToDeploy_everyPhaseStillRunsAndCompletesWithCountZero() throws Exception {
+        Path dir = Files.createDirectories(stateDir.resolve("empty-pipeline"));
+        Files.writeString(dir.resolve("pipeline.yaml"), """
+                pipelineName: EmptyPipeline
+                monitoring:
+                  eventbridge:
+                    enabled: true
+                targets:
+                  dev:
+                    stage: DEV
+                    domain: {name: analytics-dev, region: us-east-1}
+                    project: {name: empty-project, create: true}
+                """);
+        Files.copy(DeploymentScenario.EXAMPLE.resolveSibling("local-account.json"), dir.resolve("local-account.json"));
+
+        LocalRun run = new DeploymentScenario(stateDir.resolve("state"), dir.resolve("pipeline.yaml")).deploy("dev");
+
+        assertThat(run.execution().succeeded()).isTrue();
+        assertThat(run.events()).hasSize(10);
+        var details = run.events().stream().filter(e -> e.detailType().endsWith("-Completed"))
+                .collect(java.util.stream.Collectors.toMap(DeploymentEvent::detailType, e -> e.detail().details()));
+        assertThat(details.get("SMUS-CICD-Deploy-BundleUpload-Completed")).containsEntry("files", 0);
+        assertThat(details.get("SMUS-CICD-Deploy-WorkflowCreation-Completed")).containsEntry("count", 0);
+        assertThat(details.get("SMUS-CICD-Deploy-CatalogAssets-Completed")).containsEntry("count", 0);
+        assertThat(run.events()).allSatisfy(e -> assertThat(e.detail().metadata()).isEqualTo(DeploymentScenario.METADATA));
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenADependencyFailsMidwayAndTheRunIsRepeated_convergesOnTheSecondRun() {
+        DeploymentScenario scenario = new DeploymentScenario(stateDir);
+        LocalRun broken = scenario.deploy("dev", Faults.in(Stage.CATALOG_ASSETS,
+                () -> new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from DataZone"), Integer.MAX_VALUE));
+        LocalRun repeated = scenario.deploy("dev");
+
+        assertThat(broken.execution().status()).isEqualTo("FAILED");
+        assertThat(repeated.execution().succeeded()).isTrue();
+        var details = repeated.events().stream().filter(e -> e.detailType().endsWith("-Completed"))
+                .collect(java.util.stream.Collectors.toMap(DeploymentEvent::detailType, e -> e.detail().details()));
+        assertThat(details.get("SMUS-CICD-Deploy-ProjectInitialization-Completed")).containsEntry("projectCreated", false);
+        assertThat(details.get("SMUS-CICD-Deploy-BundleUpload-Completed")).containsEntry("uploaded", 0);
+        assertThat(details.get("SMUS-CICD-Deploy-WorkflowCreation-Completed")).containsEntry("unchanged", 2);
+        assertThat(details.get("SMUS-CICD-Deploy-CatalogAssets-Completed")).containsEntry("requested", 2);
+        EventInvariants.check(broken.events());
+        EventInvariants.check(repeated.events());
+    }
+
+    @Test
     void deploy_whenProjectMissingAndCreateFalse_failsInProjectInitialization() {
         LocalRun run = new DeploymentScenario(stateDir).deploy("broken");
 
