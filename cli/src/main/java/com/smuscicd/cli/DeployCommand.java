@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,6 +129,11 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
 
+        // git runs in child processes: collect metadata while the bundle is packed and the runtime opens.
+        CompletableFuture<Metadata> metadata = needsMetadata(overrides, manifest)
+                ? CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
+                        manifest.source().toAbsolutePath().getParent()).collect())
+                : CompletableFuture.completedFuture(null);
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
         try {
@@ -145,13 +151,10 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
 
-        Metadata metadata = needsMetadata(overrides, manifest)
-                ? MetadataCollector.fromEnvironment(manifest.source().toAbsolutePath().getParent()).collect()
-                : null;
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
         for (PipelineManifest.Target target : resolved) {
-            DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata,
+            DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
                     UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
             DeployOutcome outcome;
             try {

@@ -40,16 +40,16 @@ public final class MetadataCollector {
     /** Collects the metadata; never throws. */
     public Metadata collect() {
         Optional<CiRun> ci = CiRun.detect(env);
-        String commit = gitValue("rev-parse", "HEAD").orElse(ci.map(CiRun::commit).orElse(null));
+        // One git process for commit and commit time: each process costs milliseconds of a deployment.
+        String[] head = gitValue("show", "-s", "--format=%H%n%cI", "HEAD").map(v -> v.split("\\R")).orElse(new String[0]);
+        String commit = head.length > 0 && present(head[0]) ? head[0].trim() : ci.map(CiRun::commit).orElse(null);
         // CI checkouts are usually detached (git says "HEAD"): the platform knows the branch.
         String branch = ci.map(CiRun::branch)
                 .or(() -> gitValue("rev-parse", "--abbrev-ref", "HEAD").filter(b -> !"HEAD".equals(b)))
                 .orElse(null);
         String repository = RemoteUrls.stripCredentials(gitValue("config", "--get", "remote.origin.url")
                 .orElse(ci.map(CiRun::repository).orElse(null)));
-        String commitTimestamp = gitValue("show", "-s", "--format=%cI", "HEAD")
-                .flatMap(MetadataCollector::utc)
-                .orElse(null);
+        String commitTimestamp = head.length > 1 ? utc(head[1].trim()).orElse(null) : null;
         return new Metadata(
                 user(),
                 commit,

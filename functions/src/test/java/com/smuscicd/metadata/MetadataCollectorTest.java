@@ -188,10 +188,9 @@ class MetadataCollectorTest {
     @Test
     void collect_inCiWithDetachedCheckout_takesCommitFromGitAndBranchFromPlatform() {
         GitRunner detached = answering(Map.of(
-                "rev-parse HEAD", "1111111111111111111111111111111111111111",
+                "show -s --format=%H%n%cI HEAD", "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00",
                 "rev-parse --abbrev-ref HEAD", "HEAD",
-                "config --get remote.origin.url", "https://x-access-token:ghs_abc123@github.com/example-org/ml.git",
-                "show -s --format=%cI HEAD", "2025-11-04T13:30:00+01:00"));
+                "config --get remote.origin.url", "https://x-access-token:ghs_abc123@github.com/example-org/ml.git"));
 
         Metadata metadata = MetadataCollector.create(Map.of(
                 "GITHUB_ACTIONS", "true", "GITHUB_REF_NAME", "main", "GITHUB_SHA", "2222"), detached).collect();

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Simulated Lambda cold starts of the phase handlers, side by side with a trivial handler on the
+# same classpath (issue 7, "Performance"). Each sample is a fresh JVM that constructs the handler
+# and serves one real task input (captured from a local run of examples/basic_pipeline, target
+# prod) against local endpoints: moto for S3 and EventBridge, a small stub for DataZone and
+# MWAA Serverless (moto has neither). Runs are interleaved (trivial, handler 1..5, trivial, ...)
+# so load from other processes on a shared machine hits every handler alike.
+#
+# Usage:  bench/scripts/coldstart.sh [RUNS]          (default 10 runs per handler and mode)
+# Needs:  mvn -B -q -DskipTests -pl functions,bench -am package ; moto_server ; python3 + boto3
+# Modes:  "default" (no JVM flags) and "c1" (JAVA_TOOL_OPTIONS="-XX:+TieredCompilation
+#         -XX:TieredStopAtLevel=1", what AWS documents for Java cold starts).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$root/bench/scripts"
+runs="${1:-${RUNS:-10}}"
+functions_jar="$root/functions/target/functions-0.1.0-SNAPSHOT-lambda.jar"
+driver_jar="$root/bench/target/bench-0.1.0-SNAPSHOT.jar"
+bench_jar="$root/bench/target/benchmarks.jar"
+c1_flags="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+handlers=(DeployLifecycleHandler ProjectInitializationHandler BundleUploadHandler WorkflowCreationHandler
+          CatalogAssetsHandler)
+
+for jar in "$functions_jar" "$driver_jar" "$bench_jar"; do
+  if [ ! -f "$jar" ]; then
+    echo "coldstart: $jar not found; build with: mvn -B -q -DskipTests -pl functions,bench -am package" >&2
+    exit 2
+  fi
+done
+command -v moto_server >/dev/null || { echo "coldstart: moto_server not on PATH (pip install 'moto[server]')" >&2; exit 2; }
+
+echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | head -1), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- the jar: size and HTTP clients ------------------------------------------------------------
+size=$(stat -c %s "$functions_jar")
+listing=$(unzip -Z1 "$functions_jar")
+apache=$(grep -c '^org/apache/http/' <<<"$listing" || true)
+netty=$(grep -c '^io/netty/' <<<"$listing" || true)
+verdict() { if [ "$1" = 1 ]; then echo "OK"; else echo "MISSED"; fi; }
+echo "== functions jar: ${functions_jar#"$root"/}"
+echo "   size: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1048576 }') MiB), target < 20 MiB: $(verdict $((size < 20971520)))"
+echo "   entries under org/apache/http/: $apache, target 0: $(verdict $((apache == 0)))"
+echo "   entries under io/netty/: $netty, target 0: $(verdict $((netty == 0)))"
+if [ $((apache + netty)) -ne 0 ]; then
+  echo "coldstart: the Lambda jar must not contain the Apache or Netty HTTP clients" >&2
+  exit 1
+fi
+echo "   largest packages (uncompressed MiB):"
+# (sed, not head: head would end the pipeline early and pipefail would stop the script)
+unzip -l "$functions_jar" | awk 'NF >= 4 && $4 ~ /\.class$|\.json$|\.properties$/ {
+    n = split($4, p, "/"); depth = ($4 ~ /^software\/amazon\/awssdk\/services\//) ? 5 : 4
+    key = p[1]; for (i = 2; i <= depth && i < n; i++) key = key "/" p[i]; s[key] += $1 }
+  END { for (k in s) printf "%10.2f  %s\n", s[k] / 1048576, k }' | sort -rn | sed -n '1,10s/^/   /p'
+
+# ---- local endpoints -----------------------------------------------------------------------------
+work="$(mktemp -d -t smus-coldstart-XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() {
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "coldstart: $1 did not come up" >&2
+  exit 1
+}
+
+moto_port=$(free_port)
+moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+pids+=($!)
+stub_port=$(free_port)
+python3 "$here/datazone_stub.py" --port "$stub_port" --account "$root/examples/basic_pipeline/local-account.json" \
+  --log "$work/stub.log" 2>"$work/stub.err" &
+pids+=($!)
+wait_for "http://127.0.0.1:$moto_port/moto-api/"
+wait_for "http://127.0.0.1:$stub_port/v2/domains"
+
+# What a Lambda sandbox has: region, credentials in the environment, no profile files, no IMDS.
+export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE="$work/none" AWS_SHARED_CREDENTIALS_FILE="$work/none"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export AWS_ENDPOINT_URL_DATAZONE="http://127.0.0.1:$stub_port" AWS_ENDPOINT_URL_MWAA_SERVERLESS="http://127.0.0.1:$stub_port"
+
+# No WORKFLOW_ROLE_ARN: workflows run as the project's user role, the default path (one more DataZone call).
+unset JAVA_TOOL_OPTIONS EVENT_BUS_NAME WORKFLOW_ROLE_ARN PROJECT_PROFILE_ID
+
+# ---- real task inputs, captured from the state machine file run locally ------------------------------
+java -cp "$bench_jar" com.smuscicd.bench.coldstart.TaskInputCapture \
+  "$root/examples/basic_pipeline/pipeline.yaml" "$work/inputs" 2>/dev/null
+python3 "$here/moto_fixtures.py" seed "$AWS_ENDPOINT_URL" "$work/inputs"
+
+run_one() { # class input -> prints "wall_ms init_ms invoke_ms classes", fails if the handler failed
+  local start end line
+  start=$(date +%s%N)
+  java -cp "$functions_jar:$driver_jar" com.smuscicd.bench.coldstart.ColdStart "$1" "$2" >"$work/out.json" 2>"$work/err.txt" \
+    || { echo "coldstart: $1 failed:" >&2; cat "$work/err.txt" >&2; exit 1; }
+  end=$(date +%s%N)
+  line=$(grep '^coldstart handler=' "$work/err.txt")
+  echo "$(( (end - start) / 1000000 )) $(sed -E 's/.*initMs=([0-9.]+) invokeMs=([0-9.]+) classes=([0-9]+)/\1 \2 \3/' <<<"$line")"
+}
+
+# ---- one verification pass: every handler succeeds, and its events reach EventBridge ---------------------
+echo "== verification (one invocation each, calls seen by the DataZone/MWAA stub)"
+for h in "${handlers[@]}"; do
+  : >"$work/stub.log"
+  read -r wall init invoke classes < <(run_one "com.smuscicd.lambda.$h" "$work/inputs/$h.json")
+  calls=$(sort "$work/stub.log" | uniq -c | awk '{ printf "%s%s x%s", sep, $3, $1; sep = ", " }')
+  printf '   %-30s %5s ms  output: %s\n' "$h" "$wall" "$(head -c 140 "$work/out.json")"
+  [ -n "$calls" ] && printf '   %-30s stub calls: %s\n' "" "$calls"
+done
+python3 "$here/moto_fixtures.py" count "$AWS_ENDPOINT_URL"
+
+# ---- the measurement --------------------------------------------------------------------------------
+samples="$work/samples.tsv"
+printf 'mode\tname\trun\twall_ms\tinit_ms\tinvoke_ms\tclasses\n' >"$samples"
+for mode in default c1; do
+  if [ "$mode" = c1 ]; then export JAVA_TOOL_OPTIONS="$c1_flags"; else unset JAVA_TOOL_OPTIONS; fi
+  # One unmeasured round, so the page cache holds the jars for every handler alike.
+  run_one com.smuscicd.bench.coldstart.TrivialHandler "$work/inputs/DeployLifecycleHandler.json" >/dev/null
+  for h in "${handlers[@]}"; do run_one "com.smuscicd.lambda.$h" "$work/inputs/$h.json" >/dev/null; done
+  for i in $(seq 1 "$runs"); do
+    read -r wall init invoke classes < <(run_one com.smuscicd.bench.coldstart.TrivialHandler "$work/inputs/DeployLifecycleHandler.json")
+    printf '%s\tTrivialHandler\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$i" "$wall" "$init" "$invoke" "$classes" >>"$samples"
+    for h in "${handlers[@]}"; do
+      read -r wall init invoke classes < <(run_one "com.smuscicd.lambda.$h" "$work/inputs/$h.json")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$h" "$i" "$wall" "$init" "$invoke" "$classes" >>"$samples"
+    done
+  done
+done
+unset JAVA_TOOL_OPTIONS
+
+echo "== cold start, fresh JVM per sample, $runs interleaved runs per handler and mode; load now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   wall = process start to exit; init = handler construction; invoke = the one invocation;"
+echo "   classes = classes loaded at the end; target: median wall <= 1.5 x TrivialHandler's"
+python3 "$here/stats.py" "$samples" TrivialHandler
+if [ -n "${SAMPLES_OUT:-}" ]; then cp "$samples" "$SAMPLES_OUT"; fi

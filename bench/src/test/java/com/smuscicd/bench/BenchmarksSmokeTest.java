@@ -1,0 +1,181 @@
+package com.smuscicd.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smuscicd.bench.coldstart.TrivialHandler;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.local.LocalRun;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs each benchmark operation once, outside JMH, so a broken benchmark fails the build instead
+ * of the next person's measurement. Times nothing.
+ */
+class BenchmarksSmokeTest {
+
+    @Test
+    void busWorkload_whenMatched_eachEventMatchesAFewRulesAndEveryRuleSomeEvent() throws Exception {
+        LocalBusBenchmark.Matching state = new LocalBusBenchmark.Matching();
+        state.setUp();
+
+        List<List<String>> matches = IntStream.range(0, LocalBusBenchmark.EVENTS)
+                .mapToObj(i -> state.machine.rulesForJSONEvent(state.envelopes[i]))
+                .toList();
+
+        double average = matches.stream().mapToInt(List::size).average().orElseThrow();
+        assertThat(average).as("rules matched per event").isBetween(0.5, 10.0);
+        assertThat(matches.stream().flatMap(List::stream).distinct().count())
+                .as("rules that match at least one event").isGreaterThanOrEqualTo(90);
+    }
+
+    @Test
+    void startedRules_whenWrittenWithDetailFields_matchWhatTheWildcardsMatch() throws Exception {
+        LocalBusBenchmark.Matching wildcard = new LocalBusBenchmark.Matching();
+        wildcard.setUp();
+        LocalBusBenchmark.Matching fields = new LocalBusBenchmark.Matching();
+        fields.startedRules = "DETAIL_FIELDS";
+        fields.setUp();
+
+        for (int i = 0; i < LocalBusBenchmark.EVENTS; i++) {
+            assertThat(fields.machine.rulesForJSONEvent(fields.envelopes[i]))
+                    .as("event %d", i)
+                    .containsExactlyInAnyOrderElementsOf(wildcard.machine.rulesForJSONEvent(wildcard.envelopes[i]));
+        }
+    }
+
+    @Test
+    void matchBenchmarks_whenRunOnce_agreeOnTheSameEvent() throws Exception {
+        LocalBusBenchmark benchmark = new LocalBusBenchmark();
+        LocalBusBenchmark.Matching tree = new LocalBusBenchmark.Matching();
+        tree.setUp();
+        LocalBusBenchmark.Matching text = new LocalBusBenchmark.Matching();
+        text.setUp();
+        int index = firstMatchedEvent(tree);
+        tree.next = index;
+        text.next = index;
+
+        List<String> fromTree = benchmark.matchOnly(tree);
+        List<String> fromText = benchmark.matchJsonText(text);
+
+        assertThat(fromTree).isNotEmpty().containsExactlyInAnyOrderElementsOf(fromText);
+    }
+
+    @Test
+    void fullPublish_whenRunOnce_archivesTheEventAndDeliversItToTheMatchedRulesTargets() throws Exception {
+        LocalBusBenchmark.Matching matching = new LocalBusBenchmark.Matching();
+        matching.setUp();
+        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
+        state.loadEvents();
+        state.openBus();
+        try {
+            state.published = firstMatchedEvent(matching);
+
+            EventPublisher.PublishResult result = new LocalBusBenchmark().fullPublish(state);
+
+            assertThat(result.delivered()).isEqualTo(1);
+            assertThat(state.bus.stats().archivedFiles()).isEqualTo(1);
+            assertThat(state.bus.stats().deliveries()).isPositive();
+            assertThat(state.bus.stats().failedDeliveries()).isZero();
+        } finally {
+            state.deleteStateDir();
+        }
+        assertThat(state.stateDir).doesNotExist();
+    }
+
+    /** The first event of the stream that a rule matches on the bus's region, us-east-1. */
+    private static int firstMatchedEvent(LocalBusBenchmark.Matching state) {
+        return IntStream.range(0, LocalBusBenchmark.EVENTS)
+                .filter(i -> "us-east-1".equals(state.envelopes[i].path("region").asText()))
+                .filter(i -> !state.machine.rulesForJSONEvent(state.envelopes[i]).isEmpty())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void emissionBenchmark_whenEventsGoToTheLocalBus_deploysTheExampleWithItsTenEvents() throws Exception {
+        EmissionBenchmark benchmark = new EmissionBenchmark();
+        benchmark.events = "LOCAL_BUS";
+        benchmark.setUp();
+        try {
+            LocalRun run = benchmark.deploy();
+
+            assertThat(run.events()).hasSize(10);
+            assertThat(run.archiveDir()).isDirectory();
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void emissionBenchmark_whenEventsAreOff_deploysTheExampleWithoutEvents() throws Exception {
+        EmissionBenchmark benchmark = new EmissionBenchmark();
+        benchmark.events = "OFF";
+        benchmark.setUp();
+        try {
+            LocalRun run = benchmark.deploy();
+
+            assertThat(run.execution().succeeded()).isTrue();
+            assertThat(run.events()).isEmpty();
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void emissionBenchmark_whenEventsAreDiscarded_buildsTheTenEventsButArchivesNothing() throws Exception {
+        EmissionBenchmark benchmark = new EmissionBenchmark();
+        benchmark.events = "DISCARDED";
+        benchmark.setUp();
+        try {
+            LocalRun run = benchmark.deploy();
+
+            assertThat(run.events()).hasSize(10);
+            assertThat(run.archiveDir()).isNull();
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void emissionBenchmark_whenMetadataIsGiven_deploysWithTheGivenMetadataOnEveryEvent() throws Exception {
+        EmissionBenchmark benchmark = new EmissionBenchmark();
+        benchmark.events = "LOCAL_BUS_NO_GIT";
+        benchmark.setUp();
+        try {
+            LocalRun run = benchmark.deploy();
+
+            assertThat(run.events()).hasSize(10)
+                    .allSatisfy(e -> assertThat(e.detail().metadata()).isEqualTo(ExampleDeployment.GIVEN_METADATA));
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @Test
+    void trivialHandler_whenInvoked_answersAnEmptyObject() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+        new TrivialHandler().handleRequest(new ByteArrayInputStream("{\"action\":\"start\"}".getBytes(
+                StandardCharsets.UTF_8)), output, null);
+
+        assertThat(output.toString(StandardCharsets.UTF_8)).isEqualTo("{}");
+    }
+
+    @Test
+    void deleteRecursively_whenGivenATree_removesIt(@TempDir Path temp) throws Exception {
+        Path tree = Files.createDirectories(temp.resolve("a/b"));
+        Files.writeString(tree.resolve("c.json"), "{}");
+
+        LocalBusBenchmark.deleteRecursively(temp.resolve("a"));
+
+        assertThat(temp.resolve("a")).doesNotExist();
+    }
+}
