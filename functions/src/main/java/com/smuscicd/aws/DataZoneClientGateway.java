@@ -152,9 +152,13 @@ public final class DataZoneClientGateway implements DataZoneGateway {
                     .projectProfileId(projectProfileId));
             return new ProjectRef(created.id(), created.name(), true);
         } catch (ConflictException e) {
-            // Another deployment created it between our lookup and this call: use theirs.
-            return findProjectByName(domain, name).orElseThrow(() -> new PhaseFailure("PROJECT_CREATE_CONFLICT",
-                    "creating project '" + name + "': " + AwsErrors.errorMessage(e), e));
+            // Created between our lookup and this call: by a concurrent deployment, or by this very call
+            // when the SDK retried after a lost response. Either way the project is brand new, so it is
+            // reported as created and its environments are waited for like those of a project we created.
+            return findProjectByName(domain, name)
+                    .map(found -> new ProjectRef(found.id(), found.name(), true))
+                    .orElseThrow(() -> new PhaseFailure("PROJECT_CREATE_CONFLICT",
+                            "creating project '" + name + "': " + AwsErrors.errorMessage(e), e));
         } catch (ValidationException e) {
             String hint = projectProfileId == null
                     ? " (SageMaker Unified Studio domains need a project profile: set PROJECT_PROFILE_ID)" : "";

@@ -175,14 +175,15 @@ class DataZoneClientGatewayTest {
     }
 
     @Test
-    void createProject_whenCreatedConcurrently_returnsTheExistingProject() {
+    void createProject_whenCreatedConcurrently_returnsTheExistingProjectAsNew() {
         STUB.stubFor(post(urlPathEqualTo("/v2/domains/dzd_prod/projects"))
                 .willReturn(error(409, "ConflictException", "Project with name sales-analytics already exists")));
         STUB.stubFor(get(urlPathEqualTo("/v2/domains/dzd_prod/projects"))
                 .willReturn(okJson(AwsFixtures.read("datazone/list-projects-page2.json"))));
 
         assertThat(gateway.createProject(DOMAIN, "sales-analytics"))
-                .isEqualTo(new DataZoneGateway.ProjectRef("prj_1", "sales-analytics", false));
+                .as("brand new: its environments must be waited for")
+                .isEqualTo(new DataZoneGateway.ProjectRef("prj_1", "sales-analytics", true));
     }
 
     @Test

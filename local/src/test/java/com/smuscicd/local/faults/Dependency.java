@@ -3,12 +3,10 @@ package com.smuscicd.local.faults;
 import com.smuscicd.events.Stage;
 
 /**
- * A service a deployment depends on, with what a fault in it affects first.
- *
- * @param firstPhase     the phase whose first call fails when the service does (null for EventBridge:
- *                       emission never fails a deployment)
- * @param firstOperation the SDK operation the deployment calls first on the service
- * @param baselineCalls  how often a fault-free deployment calls that operation
+ * A service a deployment depends on, with what a fault in it affects first: the phase whose first
+ * call fails when the service does (none for EventBridge: emission never fails a deployment), the
+ * SDK operation the deployment calls first on the service, and how often a fault-free deployment
+ * calls that operation.
  */
 enum Dependency {
 

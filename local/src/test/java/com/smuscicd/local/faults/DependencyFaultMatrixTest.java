@@ -10,6 +10,7 @@ import com.smuscicd.events.Status;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.DeploymentInvariants;
 import com.smuscicd.testsupport.MotoServerExtension;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ class DependencyFaultMatrixTest {
     }
 
     private static List<String> expectedFailure(Stage failed) {
-        List<String> expected = new java.util.ArrayList<>(SUCCESS.subList(0, 2 * failed.position()));
+        List<String> expected = new ArrayList<>(SUCCESS.subList(0, 2 * failed.position()));
         expected.add(failed.detailType(Status.FAILED));
         expected.add("SMUS-CICD-Deploy-Failed");
         return expected;

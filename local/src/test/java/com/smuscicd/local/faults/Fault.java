@@ -1,11 +1,9 @@
 package com.smuscicd.local.faults;
 
 /**
- * A kind of fault injected at a dependency.
- *
- * @param phaseErrorCode the error code a phase fails with when the fault outlasts every retry
- *                       (what {@code AwsErrors} makes of it)
- * @param eventBridgeErrorCode the error code the undelivered-event log carries when EventBridge keeps failing
+ * A kind of fault injected at a dependency, with the error code a phase fails with when the fault
+ * outlasts every retry (what {@code AwsErrors} makes of it) and the one the undelivered-event log
+ * carries when EventBridge keeps failing.
  */
 enum Fault {
 

@@ -30,6 +30,14 @@ record Injection(Dependency dependency, Fault fault, int times) {
         return new Injection(dependency, fault, FOREVER);
     }
 
+    /**
+     * Nothing fails by itself, but the dependency's client gives up early: for tests that make a
+     * particular answer late, so that the request takes effect and its response is lost.
+     */
+    static Injection lateAnswersAt(Dependency dependency) {
+        return new Injection(dependency, Fault.TIMEOUT, 0);
+    }
+
     boolean persistent() {
         return times == FOREVER;
     }
@@ -37,9 +45,5 @@ record Injection(Dependency dependency, Fault fault, int times) {
     /** Whether {@code fault} is injected at {@code candidate}. */
     boolean at(Dependency candidate, Fault candidateFault) {
         return dependency == candidate && fault == candidateFault;
-    }
-
-    boolean at(Dependency candidate) {
-        return dependency == candidate;
     }
 }

@@ -242,11 +242,11 @@ final class WireStubs {
         return aResponse().withStatus(status).withHeader("Content-Type", JSON_1_1).withBody(body);
     }
 
-    private static ResponseDefinitionBuilder json10(int status, String body) {
+    static ResponseDefinitionBuilder json10(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", JSON_1_0).withBody(body);
     }
 
-    private static ResponseDefinitionBuilder dataZoneJson(int status, String fixture) {
+    static ResponseDefinitionBuilder dataZoneJson(int status, String fixture) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.read(fixture));
     }
