@@ -1,0 +1,138 @@
+package com.smuscicd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad flags and bad local inputs of {@code smus-cli deploy}: a clear message, exit 2, nothing deployed. */
+class DeployCommandTest {
+
+    private static final String EXAMPLE = "../examples/basic_pipeline/pipeline.yaml";
+
+    @TempDir
+    Path stateDir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int deploy(String... args) {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = Stream.concat(Stream.of("deploy", "--local", "--state-dir", stateDir.toString()),
+                Stream.of(args)).toArray(String[]::new);
+        return cli.execute(all);
+    }
+
+    private void assertNothingDeployed() {
+        assertThat(stateDir.resolve("archive")).doesNotExist();
+        assertThat(stateDir.resolve("account.json")).doesNotExist();
+    }
+
+    @Test
+    void deploy_whenEmitAndNoEventsBothGiven_exitsTwo() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--emit-events", "--no-events");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--emit-events and --no-events cannot be used together");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenEventBusNameInvalid_namesTheFlagValue() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--event-bus-name", "bad bus!");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("bad bus!");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenOutputFormatUnknown_listsTheValidOnes() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--output", "yaml");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("yaml").contains("text").contains("json");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenRetryDelayScaleNegative_exitsTwo() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--retry-delay-scale", "-1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--retry-delay-scale");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenEventsToAwsWithoutLocal_exitsTwo() {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--targets", "dev", "--pipeline", EXAMPLE, "--events-to-aws");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--events-to-aws only applies with --local");
+    }
+
+    @Test
+    void deploy_whenTargetsMissing_exitsTwoWithUsage() {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--pipeline", EXAMPLE);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--targets");
+    }
+
+    @Test
+    void deploy_whenARuleFileHasAnInvalidPattern_namesTheFileAndDeploysNothing() throws IOException {
+        Path rules = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-rules"));
+        Files.writeString(rules.resolve("broken.json"), """
+                {"Name": "broken", "EventPattern": {"detail-type": [{"suffx": "-Failed"}]},
+                 "Targets": [{"Id": "1", "Arn": "arn:aws:sns:us-east-1:123456789012:alerts"}]}
+                """);
+
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--rules", rules.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("broken.json").contains("suffx");
+        assertThat(stateDir.resolve("archive")).doesNotExist();
+    }
+
+    @Test
+    void deploy_whenRulesPathMissing_exitsTwo() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--rules", "no-such-dir");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("no-such-dir");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenNoEvents_deploysAndEmitsNothing() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--no-events");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("SUCCEEDED").contains("0 events").contains("events disabled");
+        assertThat(stateDir.resolve("archive")).doesNotExist();
+    }
+
+    @Test
+    void deploy_whenEventBusNameOverridden_eventsStillFlowLocally() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--event-bus-name", "team-bus", "--output", "json");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("\"eventCount\":10");
+    }
+}
