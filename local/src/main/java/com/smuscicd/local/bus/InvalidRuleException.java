@@ -4,8 +4,10 @@ import java.nio.file.Path;
 
 /**
  * A rule file the local bus cannot use: malformed JSON, an event pattern EventBridge (event-ruler)
- * rejects, a missing {@code EventPattern} or {@code Targets}, a target it cannot deliver to, or a
- * rule name used twice. The message names the file and the rule.
+ * rejects, a missing {@code EventPattern} or {@code Targets}, a target it cannot deliver to, a
+ * target input option that is invalid or set together with another ({@code Input},
+ * {@code InputPath}, {@code InputTransformer}), or a rule name used twice. The message names the
+ * file and the rule, and the target (position and Id) when the problem is one target's.
  */
 public class InvalidRuleException extends RuntimeException {
 

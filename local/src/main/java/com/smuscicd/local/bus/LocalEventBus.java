@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,21 +32,31 @@ import software.amazon.event.ruler.Machine;
  * <ol>
  *   <li>always archived as the monitoring stack archives it in S3:
  *       {@code <stateDir>/archive/<prefix>YYYY/MM/DD/<event id>.json}, one JSON line, written
- *       atomically;</li>
+ *       atomically; the archive is the monitoring capture, not a target, so it always keeps the
+ *       envelope whatever the rules' targets receive;</li>
  *   <li>matched against every enabled rule with event-ruler, EventBridge's own matcher, and
- *       delivered to each matching rule's targets:
+ *       delivered to each matching rule's targets. Each target receives the envelope, or what its
+ *       {@link TargetInput} ({@code Input}, {@code InputPath}, {@code InputTransformer}) makes of
+ *       it:
  *       <ul>
- *         <li>a CloudWatch Logs log group {@code arn:aws:logs:...:log-group:/a/b} is the JSON-lines
- *             file {@code <stateDir>/logs/a_b.jsonl}, one envelope per line;</li>
+ *         <li>a CloudWatch Logs log group {@code arn:aws:logs:...:log-group:/a/b} is the file
+ *             {@code <stateDir>/logs/a_b.jsonl}, one log event per line: the envelope or the
+ *             input as is, an input spanning lines compacted (JSON) or written as a JSON string
+ *             (text) so that it stays one line;</li>
  *         <li>any other AWS target (SNS, Lambda, Step Functions, SQS...) is a user's cloud
  *             resource that cannot run offline, so the delivery is only recorded as "would invoke"
  *             in {@code <stateDir>/targets/<service>.jsonl} as
- *             {@code {"rule":..,"targetId":..,"targetArn":..,"event":{...}}};</li>
- *         <li>an {@code HttpEndpoint} receives the envelope as a JSON POST, retried twice on 5xx,
- *             429 or I/O errors.</li>
+ *             {@code {"rule":..,"targetId":..,"targetArn":..,"input":..,"event":{...}}}, where
+ *             {@code event} is the matched envelope and {@code input} (only for a target with an
+ *             input option) what the target would receive: a JSON value, or plain text as a JSON
+ *             string;</li>
+ *         <li>an {@code HttpEndpoint} receives the envelope or input as a POST body,
+ *             {@code application/json} when it is valid JSON, else {@code text/plain}, retried
+ *             twice on 5xx, 429 or I/O errors.</li>
  *       </ul></li>
  * </ol>
- * A delivery that finally fails is appended whole (rule, target, error, envelope) to
+ * A delivery that finally fails is appended whole (rule, target, error, envelope, and the input
+ * when the target transforms it) to
  * {@code <stateDir>/dead-letter.jsonl}, like an EventBridge dead-letter queue: no event is lost
  * and {@link #publish} never throws. An event whose archive file cannot be written is reported
  * in {@link PublishResult#undelivered()} (and dead-lettered); its rules still get it.
@@ -208,15 +219,16 @@ public final class LocalEventBus implements EventPublisher {
     }
 
     private boolean publishOne(DeploymentEvent given) {
-        DeploymentEvent event = stamped(given);
+        Instant received = clock.instant();
+        DeploymentEvent event = stamped(given, received);
         ObjectNode envelope = Envelopes.toJson(event, account, region);
         String line = Json.write(envelope);
         boolean archived = archive(event, envelope, line);
-        deliver(envelope, line);
+        deliver(envelope, line, received);
         return archived;
     }
 
-    private DeploymentEvent stamped(DeploymentEvent event) {
+    private DeploymentEvent stamped(DeploymentEvent event, Instant received) {
         if (event.id() != null && event.time() != null) {
             return event;
         }
@@ -224,7 +236,7 @@ public final class LocalEventBus implements EventPublisher {
                 event.id() == null ? UUID.randomUUID().toString() : event.id(),
                 event.detailType(),
                 event.source(),
-                event.time() == null ? clock.instant() : event.time(),
+                event.time() == null ? received : event.time(),
                 event.resources(),
                 event.detail());
     }
@@ -246,7 +258,7 @@ public final class LocalEventBus implements EventPublisher {
         }
     }
 
-    private void deliver(ObjectNode envelope, String line) {
+    private void deliver(ObjectNode envelope, String line, Instant received) {
         if (rules.enabled().isEmpty()) {
             return;
         }
@@ -256,42 +268,56 @@ public final class LocalEventBus implements EventPublisher {
             if (!matched.contains(rule.name())) {
                 continue;
             }
+            TargetInputs.Invocation invocation = TargetInputs.Invocation.of(rule.name(), region, account, received);
             for (RuleTarget target : rule.targets()) {
-                deliver(rule, target, envelope, line);
+                deliver(rule, target, envelope, line, invocation);
             }
         }
     }
 
-    private void deliver(LocalRule rule, RuleTarget target, ObjectNode envelope, String line) {
+    private void deliver(LocalRule rule, RuleTarget target, ObjectNode envelope, String line,
+                         TargetInputs.Invocation invocation) {
         int attempts = 1;
         String error;
+        TargetPayload payload = null;
         try {
+            payload = TargetInputs.render(target.input(), envelope, line, invocation);
             if (target instanceof RuleTarget.LogGroup logGroup) {
-                JsonLines.append(logsDir().resolve(logGroup.fileName()), line);
+                JsonLines.append(logsDir().resolve(logGroup.fileName()), payload.logLine());
                 error = null;
             } else if (target instanceof RuleTarget.AwsService service) {
                 ObjectNode record = Json.mapper().createObjectNode();
                 record.put("rule", rule.name());
                 record.put("targetId", service.id());
                 record.put("targetArn", service.arn());
+                if (transforms(target)) {
+                    record.set("input", payload.asJsonValue());
+                }
                 record.set("event", envelope);
                 JsonLines.append(targetsDir().resolve(service.service() + ".jsonl"), Json.write(record));
                 error = null;
             } else {
                 RuleTarget.Webhook webhook = (RuleTarget.Webhook) target;
-                WebhookSender.Outcome outcome = webhooks.post(webhook.endpoint(), line);
+                WebhookSender.Outcome outcome = webhooks.post(webhook.endpoint(), payload.text(), payload.contentType());
                 attempts = outcome.attempts();
                 error = outcome.error();
             }
         } catch (IOException | UncheckedIOException e) {
             error = e.toString();
+        } catch (RuntimeException e) {
+            // Inputs are checked when rules load, so this is a bug; the event must still not be lost.
+            error = "cannot deliver: " + e;
         }
         if (error == null) {
             deliveriesByRule.merge(rule.name(), 1L, Long::sum);
         } else {
             failedDeliveries++;
-            deadLetter(rule.name(), target, attempts, error, envelope);
+            deadLetter(rule.name(), target, attempts, error, envelope, transforms(target) ? payload : null);
         }
+    }
+
+    private static boolean transforms(RuleTarget target) {
+        return !(target.input() instanceof TargetInput.MatchedEvent);
     }
 
     /** The event as far as it can be shown when it cannot become an envelope. */
@@ -311,9 +337,13 @@ public final class LocalEventBus implements EventPublisher {
         return raw;
     }
 
-    private void deadLetter(String rule, RuleTarget target, int attempts, String error, JsonNode event) {
+    private void deadLetter(String rule, RuleTarget target, int attempts, String error, JsonNode event,
+                            TargetPayload input) {
         ObjectNode entry = deadLetterEntry(rule, target.display(), attempts, error, event);
         entry.put("targetId", target.id());
+        if (input != null) {
+            entry.set("input", input.asJsonValue());
+        }
         appendDeadLetter(entry);
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,20 +27,28 @@ import software.amazon.event.ruler.Machine;
  * Examples": one rule object or an array of them per file,
  * <pre>{@code
  * {"Name": "prod-failures",                       // optional, defaults to the file name
+ *  "Description": "Page on-call on PROD failures", // optional, ignored (at most 512 characters)
  *  "EventPattern": {"source": ["com.amazon.smus.cicd"], ...},   // object or JSON string
  *  "Targets": [{"Id": "1", "Arn": "arn:aws:sns:us-east-1:123456789012:prod-alerts"},
- *              {"Id": "hook", "HttpEndpoint": "https://hooks.slack.com/services/..."}],
+ *              {"Id": "hook", "HttpEndpoint": "https://hooks.slack.com/services/...",
+ *               "InputTransformer": {"InputPathsMap": {"p": "$.detail.pipelineName"},
+ *                                    "InputTemplate": "{\"text\": \"<p> failed\"}"}}],
  *  "State": "ENABLED"}                              // or DISABLED; default ENABLED
  * }</pre>
  * Every pattern is checked with event-ruler, the matcher EventBridge itself uses, when loaded.
+ * A target may set at most one of EventBridge's input options, {@code Input} (JSON text, or a
+ * JSON value written inline), {@code InputPath} or {@code InputTransformer}; they are checked when
+ * loaded too (see {@link TargetInput}). Other target fields ({@code RoleArn}...) are ignored.
  */
 public final class LocalRules {
 
     /** EventBridge's rule-name constraint. */
     private static final Pattern RULE_NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
 
-    /** Target fields that change what is delivered; the local bus does not implement them. */
-    private static final List<String> UNSUPPORTED_TARGET_FIELDS = List.of("Input", "InputPath", "InputTransformer");
+    /** EventBridge's target input options, of which a target may set one. */
+    private static final List<String> INPUT_FIELDS = List.of("Input", "InputPath", "InputTransformer");
+    /** EventBridge's limit on a rule description. */
+    private static final int MAX_DESCRIPTION = 512;
 
     private final List<LocalRule> rules;
 
@@ -167,6 +176,7 @@ public final class LocalRules {
         }
         String name = nameNode == null ? defaultName : nameNode.asText();
         checkName(file, name);
+        checkDescription(file, name, node.get("Description"));
 
         JsonNode patternNode = node.get("EventPattern");
         if (patternNode == null || patternNode.isNull()) {
@@ -216,6 +226,15 @@ public final class LocalRules {
         }
     }
 
+    private static void checkDescription(Path file, String name, JsonNode description) {
+        // Documentation for the reader of the file only; checked so a typo'd shape is not silently kept.
+        if (description != null && !description.isNull()
+                && (!description.isTextual() || description.textValue().length() > MAX_DESCRIPTION)) {
+            throw new InvalidRuleException(file, name, "Description must be a string of at most "
+                    + MAX_DESCRIPTION + " characters");
+        }
+    }
+
     private static boolean readState(Path file, String name, JsonNode state) {
         if (state == null || state.isNull()) {
             return true;
@@ -252,25 +271,21 @@ public final class LocalRules {
         if (!node.isObject()) {
             throw new InvalidRuleException(file, name, position + ": expected an object");
         }
-        for (String field : UNSUPPORTED_TARGET_FIELDS) {
-            if (node.has(field)) {
-                throw new InvalidRuleException(file, name, position + ": " + field
-                        + " is not supported by the local bus (targets receive the whole event)");
-            }
-        }
         JsonNode idNode = node.get("Id");
         // put-targets requires an Id; a file may leave it out and get its position.
         String id = idNode == null || idNode.isNull() ? String.valueOf(number) : idNode.asText();
+        String where = position + " (Id '" + id + "')";
         JsonNode arn = node.get("Arn");
         JsonNode endpoint = node.get("HttpEndpoint");
         if ((arn == null) == (endpoint == null)) {
-            throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): needs exactly one of Arn or HttpEndpoint");
+            throw new InvalidRuleException(file, name, where + ": needs exactly one of Arn or HttpEndpoint");
         }
+        TargetInput input = readInput(file, name, where, node);
         try {
             if (arn != null) {
-                return RuleTarget.ofArn(id, arn.asText());
+                return RuleTarget.ofArn(id, arn.asText(), input);
             }
-            return new RuleTarget.Webhook(id, new URI(endpoint.asText()));
+            return new RuleTarget.Webhook(id, new URI(endpoint.asText()), input);
         } catch (URISyntaxException e) {
             // The URL itself is left out: webhook URLs are secrets.
             throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): HttpEndpoint is not a valid URL: "
@@ -278,6 +293,65 @@ public final class LocalRules {
         } catch (IllegalArgumentException e) {
             throw new InvalidRuleException(file, name, position + " (Id '" + id + "'): " + e.getMessage(), e);
         }
+    }
+
+    private static TargetInput readInput(Path file, String name, String where, JsonNode target) {
+        List<String> present = INPUT_FIELDS.stream()
+                .filter(target::hasNonNull)
+                .toList();
+        if (present.size() > 1) {
+            throw new InvalidRuleException(file, name, where + ": only one of Input, InputPath or InputTransformer"
+                    + " may be set, not " + String.join(" and ", present));
+        }
+        if (present.isEmpty()) {
+            return TargetInput.matchedEvent();
+        }
+        JsonNode value = target.get(present.get(0));
+        try {
+            return switch (present.get(0)) {
+                // put-targets takes Input as a JSON string; a file may also write the JSON inline.
+                case "Input" -> TargetInput.constant(value.isTextual() ? value.textValue() : value.toString());
+                case "InputPath" -> {
+                    if (!value.isTextual()) {
+                        throw new IllegalArgumentException("InputPath must be a string, e.g. \"$.detail\"");
+                    }
+                    yield TargetInput.path(value.textValue());
+                }
+                default -> readTransformer(value);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRuleException(file, name, where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TargetInput readTransformer(JsonNode transformer) {
+        if (!transformer.isObject()) {
+            throw new IllegalArgumentException("InputTransformer must be an object with InputPathsMap and InputTemplate");
+        }
+        Map<String, String> paths = new LinkedHashMap<>();
+        JsonNode pathsNode = transformer.get("InputPathsMap");
+        if (pathsNode != null && !pathsNode.isNull()) {
+            if (!pathsNode.isObject()) {
+                throw new IllegalArgumentException("InputPathsMap must be an object of names and JSON paths");
+            }
+            for (Map.Entry<String, JsonNode> entry : pathsNode.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    throw new IllegalArgumentException("InputPathsMap '" + entry.getKey()
+                            + "' must be a JSON path string, e.g. \"$.detail.pipelineName\"");
+                }
+                paths.put(entry.getKey(), entry.getValue().textValue());
+            }
+        }
+        JsonNode template = transformer.get("InputTemplate");
+        if (template == null || template.isNull()) {
+            throw new IllegalArgumentException("InputTransformer needs an InputTemplate");
+        }
+        if (!template.isTextual()) {
+            // A template inlined as an object cannot hold placeholders where values go (<p> is not JSON).
+            throw new IllegalArgumentException("InputTemplate must be a string; write a JSON template as a"
+                    + " JSON string, e.g. \"{\\\"text\\\": \\\"<pipeline> failed\\\"}\"");
+        }
+        return TargetInput.transformer(paths, template.textValue());
     }
 
     private static InvalidRuleException duplicate(Path file, String name, LocalRule previous) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * POSTs an envelope to a webhook: up to {@link #MAX_ATTEMPTS} attempts, retrying only what may
+ * POSTs a target's payload to a webhook: up to {@link #MAX_ATTEMPTS} attempts, retrying only what may
  * succeed later (5xx, 429, I/O errors) after a short, doubling pause.
  */
 final class WebhookSender {
@@ -32,11 +32,11 @@ final class WebhookSender {
     record Outcome(boolean delivered, int attempts, String error) {
     }
 
-    Outcome post(URI endpoint, String json) {
+    Outcome post(URI endpoint, String body, String contentType) {
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
         String error = null;
         int attempts = 0;

@@ -24,7 +24,19 @@ final class BusFixtures {
 
     /** The example event of a detail-type, as the emitter would hand it to a publisher. */
     static DeploymentEvent example(String detailType) {
-        JsonNode envelope = EventContract.example(detailType);
+        return fromEnvelope(EventContract.example(detailType));
+    }
+
+    /** An event of {@code src/test/resources/bus/events/}, given there as its full envelope. */
+    static DeploymentEvent event(String fileName) {
+        try {
+            return fromEnvelope(Json.mapper().readTree(Files.readString(resource("events/" + fileName))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DeploymentEvent fromEnvelope(JsonNode envelope) {
         List<String> resources = new ArrayList<>();
         envelope.get("resources").forEach(r -> resources.add(r.asText()));
         return new DeploymentEvent(envelope.get("id").asText(), envelope.get("detail-type").asText(),

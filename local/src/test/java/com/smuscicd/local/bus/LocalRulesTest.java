@@ -87,6 +87,32 @@ class LocalRulesTest {
     }
 
     @Test
+    void load_whenTargetsSetInputOptions_keepsEachOnItsTarget() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/transform/input-options.json"));
+
+        assertThat(rules.find("constant-to-sns").orElseThrow().targets()).extracting(RuleTarget::input).containsExactly(
+                TargetInput.constant("{\"alarm\": \"smus-deploy-failed\", \"severity\": 2}"),
+                TargetInput.constant("{\"alarm\":\"inline\",\"tags\":[\"a\",\"b\"]}"));
+        assertThat(rules.find("paths-to-logs").orElseThrow().targets())
+                .allSatisfy(target -> assertThat(target).isInstanceOf(RuleTarget.LogGroup.class))
+                .extracting(RuleTarget::input).containsExactly(
+                        TargetInput.path("$.detail.target"), TargetInput.path("$.detail.pipelineName"),
+                        TargetInput.path("$.detail.metadata.runUrl"), TargetInput.path("$"));
+        assertThat(rules.find("text-to-logs").orElseThrow().targets().get(1).input()).isEqualTo(
+                TargetInput.transformer(java.util.Map.of("pipeline", "$.detail.pipelineName"), "<pipeline> failed"));
+        assertThat(rules.find("predefined-variables").orElseThrow().targets().get(0).input())
+                .isInstanceOfSatisfying(TargetInput.Transformer.class, t -> assertThat(t.inputPathsMap()).isEmpty());
+    }
+
+    @Test
+    void load_whenTargetHasNoInputOption_givesItTheWholeEvent() {
+        LocalRules rules = LocalRules.load(BusFixtures.resource("rules/spec"));
+
+        assertThat(rules.all()).flatExtracting(LocalRule::targets).extracting(RuleTarget::input)
+                .containsOnly(TargetInput.matchedEvent());
+    }
+
+    @Test
     void webhookTarget_whenPrinted_hidesTheSecretPath() {
         RuleTarget.Webhook hook = new RuleTarget.Webhook("hook",
                 URI.create("https://hooks.slack.com/services/T000/B000/not-a-real-secret"));
@@ -125,7 +151,18 @@ class LocalRulesTest {
             missing-targets.json            | rule 'no-targets': Targets is missing
             target-without-arn.json         | rule 'nowhere': target #1 (Id '1'): needs exactly one of Arn or HttpEndpoint
             target-bad-arn.json             | rule 'bad-arn': target #1 (Id '1'): not an ARN
-            input-transformer.json          | rule 'slack-text': target #1: InputTransformer is not supported by the local bus
+            description-too-long.json       | rule 'long-description': Description must be a string of at most 512 characters
+            input-options-together.json     | rule 'slack-both': target #1 (Id 'slack'): only one of Input, InputPath or InputTransformer may be set, not Input and InputTransformer
+            input-not-json.json             | rule 'constant-text': target #1 (Id 'page'): Input must be valid JSON text: Unrecognized token 'a'
+            input-path-index.json           | rule 'first-resource': target #1 (Id 'log'): InputPath: unsupported JSON path '$.resources[0]'
+            transformer-path-wildcard.json  | rule 'asset-names': target #1 (Id 'log'): InputPathsMap 'assets': unsupported JSON path '$.detail.details.assets[*]'
+            transformer-unknown-placeholder.json | rule 'typo-placeholder': target #1 (Id 'slack'): InputTemplate contains invalid placeholder <pipline>: it is neither a key of InputPathsMap nor a predefined variable
+            transformer-template-not-string.json | rule 'inline-template': target #1 (Id 'slack'): InputTemplate must be a string; write a JSON template as a JSON string
+            transformer-no-template.json    | rule 'no-template': target #1 (Id 'log'): InputTransformer needs an InputTemplate
+            transformer-reserved-key.json   | rule 'reserved-key': target #1 (Id 'log'): InputPathsMap key 'aws.events.rule-name' is reserved
+            transformer-placeholder-key.json | rule 'placeholder-key': target #1 (Id 'log'): InputTemplate uses placeholder <stage> in an object key
+            transformer-template-bad-json.json | rule 'bad-json-template': target #1 (Id 'slack'): InputTemplate starts with '{' but is not a JSON object once its placeholders are filled in: Unexpected character
+            transformer-too-many-paths.json | rule 'too-many-paths': target #1 (Id 'log'): InputPathsMap has 101 entries; EventBridge allows at most 100
             bad-state.json                  | rule 'half-on': State must be ENABLED or DISABLED, not "enabled"
             bad-name.json                   | rule 'prod failures!': invalid rule name
             """)
