@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -102,10 +101,11 @@ public final class BundleArchive {
                 }
                 entries.add(new Entry(name, content.toByteArray()));
             }
-        } catch (ZipException e) {
-            throw new PhaseFailure("BUNDLE_INVALID", "bundle is not a valid zip: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | IllegalArgumentException e) {
+            // A truncated zip (EOFException), a bad entry (ZipException) or an entry name that is not
+            // valid UTF-8 (IllegalArgumentException) are all bad bundles. Transient storage errors
+            // never get here: the stores translate them into RetryablePhaseException first.
+            throw new PhaseFailure("BUNDLE_INVALID", "bundle is not a readable zip: " + e.getMessage(), e);
         }
         if (entries.isEmpty()) {
             throw new PhaseFailure("BUNDLE_INVALID", "bundle is empty or not a zip");

@@ -50,9 +50,16 @@ public final class BundlePackager {
                 Path dir = base.resolve(storage.path()).normalize();
                 List<PathMatcher> include = matchers(storage.include());
                 List<PathMatcher> exclude = matchers(storage.exclude());
+                Path realDir = dir.toRealPath();
                 try (Stream<Path> files = Files.walk(dir)) {
                     for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                         Path relative = dir.relativize(file);
+                        if (!file.toRealPath().startsWith(realDir)) {
+                            // A link to ~/.aws/credentials or /proc/self/environ must not ship secrets.
+                            problems.add(manifest.source() + ": bundle.storage '" + storage.name() + "': "
+                                    + relative + " links outside " + storage.path());
+                            continue;
+                        }
                         if (matchesAny(include, relative) && !matchesAny(exclude, relative)) {
                             byte[] content = Files.readAllBytes(file);
                             total += content.length;

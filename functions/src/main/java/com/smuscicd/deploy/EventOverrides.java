@@ -35,7 +35,8 @@ public record EventOverrides(boolean emitEvents, boolean noEvents, String eventB
         String bus = eventBusName != null ? eventBusName : manifest.eventBusName();
         if (emitEvents) {
             // Without a monitoring block the spec's default applies: metadata included.
-            boolean metadata = manifest.equals(PipelineManifest.Monitoring.DISABLED) || manifest.includeMetadata();
+            // (identity, not equals: an explicit "enabled: false, includeMetadata: false" is equal in value.)
+            boolean metadata = manifest == PipelineManifest.Monitoring.DISABLED || manifest.includeMetadata();
             return new PipelineManifest.Monitoring(true, bus, metadata);
         }
         return new PipelineManifest.Monitoring(manifest.enabled(), bus, manifest.includeMetadata());

@@ -113,7 +113,14 @@ public final class EventEmitter {
         if (!enabled || events.isEmpty()) {
             return;
         }
-        publisher.publish(events);
+        try {
+            publisher.publish(events);
+        } catch (RuntimeException e) {
+            // Publishers must not throw; if one does, the deployment goes on and no event is lost silently.
+            for (DeploymentEvent event : events) {
+                System.err.println(UndeliveredEventLog.line(event, null, "PUBLISHER_ERROR", String.valueOf(e), 0));
+            }
+        }
     }
 
     private DeploymentEvent event(Stage stage, Status status, Long durationMs, EventDetail.ErrorInfo error,

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@link java.net.URI}: tokens often hold characters that make {@code URI} reject the whole URL,
  * and a URL we cannot parse must still lose its secret.
  */
-final class RemoteUrls {
+public final class RemoteUrls {
 
     // With these schemes the user name is an identity, not a secret (ssh://git@host/...): keep it.
     private static final Set<String> KEEP_USER_SCHEMES = Set.of("ssh", "git+ssh", "ssh+git");
@@ -28,7 +28,7 @@ final class RemoteUrls {
      * {@code https://host/repo}; {@code ssh://git:secret@host/repo} and {@code git:secret@host:repo}
      * keep the user and lose the password. Blank, "None" and "null" give null.
      */
-    static String stripCredentials(String url) {
+    public static String stripCredentials(String url) {
         if (!MetadataCollector.present(url)) {
             return null;
         }

@@ -1,5 +1,6 @@
 package com.smuscicd.trigger;
 
+import com.smuscicd.metadata.RemoteUrls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundleArchive;
@@ -388,7 +389,7 @@ public final class BundleTrigger {
 
     /** {@code https://user:token@host/x} to {@code https://host/x}: credentials never reach an event. */
     static String withoutCredentials(String url) {
-        return url == null ? null : url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1");
+        return RemoteUrls.stripCredentials(url);
     }
 
     private Outcome logged(Outcome outcome) {
