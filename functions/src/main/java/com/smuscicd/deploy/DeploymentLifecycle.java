@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The deployment-level task: {@code action} {@code start} emits Deploy-Started, {@code complete}
- * emits Deploy-Completed, {@code fail} (the one failure path every Catch routes to) emits the
- * failed phase's Failed event when the phase could not, then exactly one Deploy-Failed.
+ * The deployment-level task: {@code action} {@code start} emits Deploy-Started,
+ * {@code phaseStarted} the Started event of the phase being entered, {@code complete}
+ * Deploy-Completed, and {@code fail} (the one failure path every Catch routes to) the failed
+ * phase's Failed event when the phase could not, then exactly one Deploy-Failed.
  */
 public final class DeploymentLifecycle implements TaskFunction {
 
@@ -37,6 +38,7 @@ public final class DeploymentLifecycle implements TaskFunction {
         String action = task.action() == null ? "" : task.action();
         return switch (action) {
             case "start" -> start(task);
+            case "phaseStarted" -> phaseStarted(task);
             case "complete" -> complete(task);
             case "fail" -> fail(task);
             default -> throw new IllegalArgumentException("unknown lifecycle action: '" + action + "'");
@@ -49,6 +51,13 @@ public final class DeploymentLifecycle implements TaskFunction {
         ObjectNode phases = Json.mapper().createObjectNode();
         phases.putObject("deploy").put("startedAt", now.toString());
         return phases;
+    }
+
+    private JsonNode phaseStarted(TaskInput task) {
+        Stage phase = task.currentPhase()
+                .orElseThrow(() -> new IllegalArgumentException("phaseStarted needs $.current.phase"));
+        emitters.forTask(task).started(phase);
+        return Json.mapper().createObjectNode();
     }
 
     private JsonNode complete(TaskInput task) {
@@ -80,18 +89,24 @@ public final class DeploymentLifecycle implements TaskFunction {
         String errorName = failure.path("Error").asText("States.Unknown");
         EventDetail.ErrorInfo error = errorOf(errorName, failure.path("Cause").asText(""));
         Optional<Stage> failedPhase = task.currentPhase();
+        // The current phase already has its output: every phase completed and DeployCompleted failed.
+        boolean afterLastPhase = failedPhase.map(p -> task.phaseOutput(p).isObject()).orElse(false);
         long phaseDurationMs = task.currentEnteredTime().map(this::since).orElse(0L);
         Map<String, Object> details = new LinkedHashMap<>();
-        failedPhase.ifPresent(p -> details.put("failedPhase", p.value()));
+        if (!afterLastPhase) {
+            failedPhase.ifPresent(p -> details.put("failedPhase", p.value()));
+        }
         details.put("errorName", errorName);
         long deployDurationMs = sinceDeployStart(task);
-        boolean phaseReportedItself = PHASE_FAILED.equals(errorName);
+        boolean phaseReportedItself = PHASE_FAILED.equals(errorName) || afterLastPhase;
         emitter.deployFailed(failedPhase.orElse(null), !phaseReportedItself, phaseDurationMs, deployDurationMs, error,
                 details);
         ObjectNode result = Json.mapper().createObjectNode();
         result.put("deploymentId", task.deployment().deploymentId());
         result.put("status", "FAILED");
-        failedPhase.ifPresent(p -> result.put("failedPhase", p.phaseName()));
+        if (!afterLastPhase) {
+            failedPhase.ifPresent(p -> result.put("failedPhase", p.phaseName()));
+        }
         result.putObject("error").put("code", error.code()).put("message", error.message());
         return result;
     }

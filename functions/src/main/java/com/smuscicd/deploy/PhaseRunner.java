@@ -17,7 +17,8 @@ import java.util.Map;
  * Runs a {@link Phase} as a state machine task and emits its events.
  *
  * <ul>
- *   <li>Started only on the first attempt ({@code retryCount == 0}), so retries add no events;</li>
+ *   <li>Started is not emitted here but by the state before the task ({@code <Phase>Started}), once,
+ *       so a retried attempt, or one Lambda never ran, can neither repeat nor lose it;</li>
  *   <li>Completed with {@code durationMs} measured from when the state was entered (retries included);</li>
  *   <li>a {@link PhaseFailure} or an unexpected exception emits Failed and throws
  *       {@link PhaseFailedException}, which the state machine does not retry;</li>
@@ -41,9 +42,6 @@ public final class PhaseRunner implements TaskFunction {
         EventEmitter emitter = emitters.forTask(task);
         Instant now = emitters.clock().instant();
         Instant entered = task.currentEnteredTime().filter(t -> !t.isAfter(now)).orElse(now);
-        if (task.retryCount() == 0) {
-            emitter.started(phase.stage());
-        }
         Map<String, Object> details;
         try {
             details = phase.run(task);

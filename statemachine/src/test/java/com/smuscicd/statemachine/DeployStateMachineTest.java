@@ -41,9 +41,11 @@ class DeployStateMachineTest {
             order.add(current);
             current = asl.path("States").path(current).path("Next").asText("");
         }
-        assertThat(order).containsExactly("DeployStarted", "EnterProjectInitialization", "ProjectInitialization",
-                "EnterBundleUpload", "BundleUpload", "EnterWorkflowCreation", "WorkflowCreation",
-                "EnterCatalogAssets", "CatalogAssets", "DeployCompleted");
+        assertThat(order).containsExactly("DeployStarted",
+                "EnterProjectInitialization", "ProjectInitializationStarted", "ProjectInitialization",
+                "EnterBundleUpload", "BundleUploadStarted", "BundleUpload",
+                "EnterWorkflowCreation", "WorkflowCreationStarted", "WorkflowCreation",
+                "EnterCatalogAssets", "CatalogAssetsStarted", "CatalogAssets", "DeployCompleted");
         assertThat(asl.path("States").path("DeployCompleted").path("End").asBoolean()).isTrue();
     }
 
@@ -79,7 +81,7 @@ class DeployStateMachineTest {
     @Test
     void definition_everyPhaseTask_retriesLambdaErrorsAndRetryableFailuresAndCatchesAll() {
         List<JsonNode> tasks = states("Task");
-        assertThat(tasks).hasSize(7);
+        assertThat(tasks).hasSize(11);
         for (String phase : List.of("ProjectInitialization", "BundleUpload", "WorkflowCreation", "CatalogAssets")) {
             JsonNode state = asl.path("States").path(phase);
             List<String> retried = new ArrayList<>();
@@ -90,6 +92,27 @@ class DeployStateMachineTest {
             assertThat(state.path("Retry").findValues("BackoffRate")).allMatch(b -> b.asDouble() > 1.0);
             assertThat(state.path("Catch").get(0).path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
             assertThat(state.path("Catch").get(0).path("Next").asText()).as(phase).isEqualTo("RecordFailure");
+        }
+    }
+
+    @Test
+    void definition_everyTaskButTheFailurePath_catchesIntoTheFailurePath() {
+        asl.path("States").fields().forEachRemaining(e -> {
+            if ("Task".equals(e.getValue().path("Type").asText()) && !"RecordFailure".equals(e.getKey())) {
+                assertThat(e.getValue().path("Catch").get(0).path("Next").asText()).as(e.getKey())
+                        .isEqualTo("RecordFailure");
+            }
+        });
+    }
+
+    @Test
+    void definition_phaseStartedStates_emitBeforeTheirPhaseAndKeepTheInput() {
+        for (String phase : List.of("ProjectInitialization", "BundleUpload", "WorkflowCreation", "CatalogAssets")) {
+            JsonNode started = asl.path("States").path(phase + "Started");
+            assertThat(started.path("Parameters").path("action").asText()).isEqualTo("phaseStarted");
+            assertThat(started.path("ResultPath").isNull()).as(phase + " ResultPath null").isTrue();
+            assertThat(started.path("Next").asText()).isEqualTo(phase);
+            assertThat(asl.path("States").path("Enter" + phase).path("Next").asText()).isEqualTo(phase + "Started");
         }
     }
 
