@@ -149,16 +149,24 @@ public final class DeployCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             err.flush();
             return SmusCli.EXIT_BAD_INPUT;
+        } catch (java.io.UncheckedIOException e) {
+            // e.g. an unwritable --state-dir or unreadable content: nothing has run yet.
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
         }
+        Debug debug = Debug.fromEnvironment(err);
+        debug.settings(manifest, resolved, overrides.apply(manifest.monitoring()), bundle, local ? stateDir : null);
 
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
         for (PipelineManifest.Target target : resolved) {
             DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
                     UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+            debug.input(input);
             DeployOutcome outcome;
             try {
-                outcome = local ? deployLocal(runtime, input, bundle, progress)
+                outcome = local ? deployLocal(runtime, input, bundle, progress, debug)
                         : new CloudDeploy(cloud).deploy(input, bundle, progress);
             } catch (CloudSetupException e) {
                 err.println("error: " + e.getMessage());
@@ -171,7 +179,14 @@ public final class DeployCommand implements Callable<Integer> {
             }
         }
         if (output == Output.json) {
-            out.println(Json.write(outcomes.size() == 1 ? outcomes.get(0) : outcomes));
+            // One object for one target; for several, one entry per requested target, in order,
+            // those not reached after a failure marked SKIPPED, so scripts can rely on the shape.
+            List<Object> all = new ArrayList<>(outcomes);
+            for (int i = outcomes.size(); i < resolved.size(); i++) {
+                all.add(java.util.Map.of("pipelineName", manifest.pipelineName(), "target", resolved.get(i).name(),
+                        "status", "SKIPPED"));
+            }
+            out.println(Json.write(resolved.size() == 1 ? all.get(0) : all));
             out.flush();
         }
         return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
@@ -192,12 +207,17 @@ public final class DeployCommand implements Callable<Integer> {
         if (rulesPath != null && !Files.exists(rulesPath)) {
             throw new IllegalArgumentException("--rules: " + rulesPath + " does not exist");
         }
+        if (accountSeed != null && Files.exists(stateDir.resolve("account.json"))) {
+            spec.commandLine().getErr().println("note: " + stateDir.resolve("account.json")
+                    + " already exists and is used; --account " + accountSeed
+                    + " only seeds a new state directory (delete it, or pass another --state-dir)");
+        }
         return new LocalRuntime.Settings(stateDir, seed, rulesPath, retryDelayScale,
                 eventsToAws ? EventBridgePublisher::create : null);
     }
 
     private DeployOutcome deployLocal(LocalRuntime runtime, DeploymentInput input, BundlePackager.PackedBundle bundle,
-                                      ProgressPrinter progress) {
+                                      ProgressPrinter progress, Debug debug) {
         progress.header(input.pipelineName(), input.target().name(), input.target().stage(), input.deploymentId(),
                 "locally");
         LocalProgress listener = new LocalProgress(progress);
@@ -210,10 +230,14 @@ public final class DeployCommand implements Callable<Integer> {
         List<String> detailTypes = run.events().stream().map(DeploymentEvent::detailType).toList();
         String where = run.archiveDir() != null ? run.archiveDir().toString()
                 : "EventBridge bus '" + input.monitoring().eventBusName() + "'";
-        progress.line(String.format("%s %s in %s: %d events %s%s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
-                input.deploymentId(), ProgressPrinter.duration(durationMs), run.events().size(),
-                input.monitoring().enabled() ? "written to " + where : "(events disabled)",
-                run.undelivered() > 0 ? " (" + run.undelivered() + " undelivered, logged to stderr)" : ""));
+        int deliveredCount = run.events().size() - run.undelivered();
+        String eventsLine = !input.monitoring().enabled() ? "0 events (events disabled)"
+                : run.undelivered() == 0 ? run.events().size() + " events written to " + where
+                : deliveredCount + " of " + run.events().size() + " events written to " + where + ", "
+                        + run.undelivered() + " undelivered (each logged whole to stderr)";
+        progress.line(String.format("%s %s in %s: %s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
+                input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine));
+        debug.events(run.events(), run.undelivered());
         String delivered = run.deliveries().entrySet().stream().filter(e -> e.getValue() > 0)
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted()
                 .collect(java.util.stream.Collectors.joining(", "));

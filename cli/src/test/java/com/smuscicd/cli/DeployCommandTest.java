@@ -135,4 +135,52 @@ class DeployCommandTest {
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("\"eventCount\":10");
     }
+
+    @Test
+    void deploy_whenSeveralTargetsAndOneFails_jsonHasOneEntryPerRequestedTargetWithSkipped() {
+        int exit = deploy("--targets", "broken,dev", "--pipeline", EXAMPLE, "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode json = com.smuscicd.json.Json.read(out.toString());
+        assertThat(json.isArray()).isTrue();
+        assertThat(json).hasSize(2);
+        assertThat(json.get(0).path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.get(1).path("target").asText()).isEqualTo("dev");
+        assertThat(json.get(1).path("status").asText()).isEqualTo("SKIPPED");
+    }
+
+    @Test
+    void deploy_whenTheStateDirectoryCannotBeCreated_exitsTwoWithoutAStackTrace() {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--targets", "dev", "--pipeline", EXAMPLE,
+                "--state-dir", "/dev/null/state");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void deploy_whenTheAccountSeedIsBroken_namesTheSeedAndLeavesNoCopy() throws IOException {
+        Path seed = Files.writeString(stateDir.resolveSibling(stateDir.getFileName() + "-seed.json"), "{\"domains\": 3}");
+
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--account", seed.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(seed.toString()).contains("domains");
+        assertThat(stateDir.resolve("account.json")).doesNotExist();
+    }
+
+    @Test
+    void debug_whenEnabled_printsResolvedSettingsAndEveryEvent() {
+        StringWriter captured = new StringWriter();
+        Debug debug = Debug.of("debug", new PrintWriter(captured, true));
+
+        debug.events(java.util.List.of(), 0);
+        Debug.of(null, new PrintWriter(captured, true)).events(java.util.List.of(), 7);
+
+        assertThat(captured.toString()).isEqualTo("debug: 0 events emitted, 0 undelivered" + System.lineSeparator());
+    }
 }

@@ -71,9 +71,9 @@ class HandlerRoundTripTest {
         assertThat(output.path("s3Location").asText())
                 .isEqualTo("s3://amazon-sagemaker-123456789012-us-east-1-abc123/dzd_prod/prj_1/dev");
         assertThat(output.path("durationMs").asLong()).isEqualTo(1500);
+        // Started comes from the ProjectInitializationStarted state (the lifecycle function), not the phase.
         assertThat(publishers.published()).extracting(p -> p.event().detailType())
-                .containsExactly("SMUS-CICD-Deploy-ProjectInitialization-Started",
-                        "SMUS-CICD-Deploy-ProjectInitialization-Completed");
+                .containsExactly("SMUS-CICD-Deploy-ProjectInitialization-Completed");
         // includeMetadata is false in this input: no metadata in the events.
         assertThat(publishers.published()).allSatisfy(p -> assertThat(p.event().detail().metadata()).isNull());
     }
@@ -87,8 +87,7 @@ class HandlerRoundTripTest {
                 .isExactlyInstanceOf(PhaseFailedException.class)
                 .hasMessageStartingWith("ACCESS_DENIED: ");
         assertThat(publishers.published()).extracting(p -> p.event().detailType())
-                .containsExactly("SMUS-CICD-Deploy-ProjectInitialization-Started",
-                        "SMUS-CICD-Deploy-ProjectInitialization-Failed");
+                .containsExactly("SMUS-CICD-Deploy-ProjectInitialization-Failed");
     }
 
     @Test

@@ -49,22 +49,30 @@ public final class LocalAccount {
                     throw new IllegalArgumentException("no local account at " + file
                             + (seed == null ? "" : " and the seed file " + seed + " does not exist"));
                 }
+                // Check the seed before copying it: a broken copy would outlive the fix of the seed.
+                read(seed);
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.copy(seed, file);
+                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".account-", ".tmp");
+                Files.copy(seed, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             }
-            JsonNode root;
-            try {
-                root = Json.mapper().readTree(file.toFile());
-            } catch (IOException e) {
-                throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
-            }
-            if (root == null || !root.isObject() || !root.path("domains").isArray()) {
-                throw new IllegalArgumentException(file + ": a local account needs a \"domains\" array");
-            }
-            return new LocalAccount(file, (ObjectNode) root);
+            return new LocalAccount(file, read(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ObjectNode read(Path file) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("domains").isArray()) {
+            throw new IllegalArgumentException(file + ": a local account needs a \"domains\" array");
+        }
+        return (ObjectNode) root;
     }
 
     /** The 12-digit account id the local runtime reports. */
