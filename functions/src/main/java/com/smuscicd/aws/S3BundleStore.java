@@ -4,6 +4,7 @@ import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
+import com.smuscicd.trigger.BundleTrigger;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,15 +38,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       verified by S3 on receipt) and as the user metadata {@value #SHA256_METADATA}, which is what
  *       "unchanged" is decided on (a multipart object's S3 checksum is a checksum of part checksums,
  *       not comparable to the content's digest);</li>
+ *   <li>reads can name a version ({@link #open(S3Location, String)}), so the upload trigger deploys
+ *       the version its event is about, not a later upload to the same key;</li>
  *   <li>an object whose {@value #SHA256_METADATA} already matches is not uploaded again;</li>
  *   <li>content above {@link #MULTIPART_THRESHOLD} is uploaded in parts of {@link #PART_SIZE},
  *       and an upload that fails part-way is aborted so no orphaned parts are billed;</li>
  *   <li>errors: no such bucket {@code BUCKET_NOT_FOUND}, access denied {@code ACCESS_DENIED},
- *       missing object on read {@code BUNDLE_NOT_FOUND}; throttling, 5xx and I/O (also while a
+ *       missing object or version on read {@code BUNDLE_NOT_FOUND}; throttling, 5xx and I/O (also while a
  *       download is being read) {@link RetryablePhaseException}.</li>
  * </ul>
  */
-public final class S3BundleStore implements BundleStore {
+public final class S3BundleStore implements BundleStore, BundleTrigger.VersionedBundleSource {
 
     /** User metadata key holding the lower-case hex SHA-256 of the object's content. */
     public static final String SHA256_METADATA = "sha256";
@@ -56,6 +59,7 @@ public final class S3BundleStore implements BundleStore {
 
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
+    private static final String NO_SUCH_VERSION = "NoSuchVersion";
 
     private final Supplier<S3Client> client;
     private final int multipartThreshold;
@@ -80,13 +84,32 @@ public final class S3BundleStore implements BundleStore {
 
     @Override
     public InputStream open(S3Location location) {
+        return open(location, null);
+    }
+
+    /**
+     * Opens one version of an object for reading; the caller closes the stream.
+     *
+     * @param versionId the version to read; null: the latest
+     * @throws PhaseFailure {@code BUNDLE_NOT_FOUND} when the object, or that version of it, does not exist
+     */
+    @Override
+    public InputStream open(S3Location location, String versionId) {
+        String what = versionId == null ? location.toString() : location + " (version " + versionId + ")";
         try {
             return new TranslatingInputStream(client.get().getObject(b -> b.bucket(location.bucket())
-                    .key(location.key())), location);
+                    .key(location.key()).versionId(versionId)), location);
         } catch (NoSuchKeyException e) {
-            throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
+            throw new PhaseFailure("BUNDLE_NOT_FOUND", what + " does not exist", e);
+        } catch (AwsServiceException e) {
+            if (versionId != null && e.awsErrorDetails() != null
+                    && NO_SUCH_VERSION.equals(e.awsErrorDetails().errorCode())) {
+                // That version was deleted since the upload: as gone as a deleted key.
+                throw new PhaseFailure("BUNDLE_NOT_FOUND", what + " does not exist", e);
+            }
+            throw AwsErrors.translate(e, "s3:GetObject " + what);
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, "s3:GetObject " + location);
+            throw AwsErrors.translate(e, "s3:GetObject " + what);
         }
     }
 

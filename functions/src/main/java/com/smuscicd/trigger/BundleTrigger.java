@@ -59,7 +59,9 @@ import java.util.function.Function;
  * <h2>Exactly once</h2>
  * The execution name is derived from bucket, key and version id (the ETag on unversioned buckets),
  * and the input from the object and the event alone (the event's time is {@code requestedAt}), so
- * the same event delivered twice starts one execution. Objects that {@code smus-cli deploy} uploaded
+ * the same event delivered twice starts one execution. The bundle read is the version the event
+ * names ({@code detail.object.version-id}), not whatever the key holds by then, so two quick uploads
+ * to one key each deploy their own content. Objects that {@code smus-cli deploy} uploaded
  * ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts those itself.
  *
  * <h2>Bad bundles</h2>
@@ -92,6 +94,22 @@ public final class BundleTrigger {
         Map<String, String> userMetadata(S3Location location);
     }
 
+    /**
+     * Reads one version of a bundle object. The trigger's own port, so the domain's
+     * {@link BundleStore} stays version-free: a store that also implements this (S3) is read at the
+     * event's version; any other store is read at its latest (see {@link #create}).
+     */
+    @FunctionalInterface
+    public interface VersionedBundleSource {
+        /**
+         * Opens the object for reading; the caller closes the stream.
+         *
+         * @param versionId the version to read; null: the latest
+         * @throws PhaseFailure with code {@code BUNDLE_NOT_FOUND} if the object or that version does not exist
+         */
+        InputStream open(S3Location location, String versionId);
+    }
+
     /** Starts an execution of the deployment state machine. */
     @FunctionalInterface
     public interface ExecutionStarter {
@@ -112,7 +130,7 @@ public final class BundleTrigger {
                           String deploymentId, String errorCode, String message) {
     }
 
-    private final BundleStore store;
+    private final VersionedBundleSource store;
     private final MetadataSource metadata;
     private final ExecutionStarter starter;
     private final Function<String, EventPublisher> publisherForBus;
@@ -121,7 +139,7 @@ public final class BundleTrigger {
     private final long maxBundleBytes;
     private final Consumer<String> log;
 
-    BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
+    BundleTrigger(VersionedBundleSource store, MetadataSource metadata, ExecutionStarter starter,
                   Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
                   long maxBundleBytes, Consumer<String> log) {
         this.store = Objects.requireNonNull(store, "store");
@@ -137,13 +155,18 @@ public final class BundleTrigger {
     /**
      * A trigger.
      *
+     * @param store           where bundles are read; at the event's version when it is also a
+     *                        {@link VersionedBundleSource} (as {@code S3BundleStore} is), else at the latest
      * @param publisherForBus the publisher of a bus name or ARN (null: the default bus)
      * @param defaultBus      the bus for bundles whose manifest cannot say ({@code EVENT_BUS_NAME}); null: default bus
      */
     public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                                        Function<String, EventPublisher> publisherForBus, String defaultBus,
                                        Clock clock, long maxBundleBytes) {
-        return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes,
+        Objects.requireNonNull(store, "store");
+        VersionedBundleSource source = store instanceof VersionedBundleSource versioned ? versioned
+                : (location, versionId) -> store.open(location);
+        return new BundleTrigger(source, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes,
                 System.out::println);
     }
 
@@ -174,6 +197,7 @@ public final class BundleTrigger {
             return logged(new Outcome("IGNORED", location.toString(), null, null, null, null,
                     "uploaded by smus-cli, which starts its deployment itself"));
         }
+        String versionId = detail.path("object").path("version-id").asText("");
         String version = identityOf(detail.path("object"), event);
         String targetName = targetName(key, userMetadata);
         String executionName = executionName(location, targetName, version);
@@ -188,7 +212,7 @@ public final class BundleTrigger {
         }
         Bundle bundle;
         try {
-            bundle = read(location);
+            bundle = read(location, versionId.isEmpty() ? null : versionId);
         } catch (PhaseFailure e) {
             if ("BUNDLE_NOT_FOUND".equals(e.code())) {
                 return logged(new Outcome("IGNORED", location.toString(), null, null, null, e.code(),
@@ -308,14 +332,14 @@ public final class BundleTrigger {
         return parts.length >= 3 && !parts[parts.length - 3].isBlank() ? parts[parts.length - 3] : UNKNOWN;
     }
 
-    private Bundle read(S3Location location) {
+    private Bundle read(S3Location location, String versionId) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
-        try (InputStream raw = store.open(location);
+        try (InputStream raw = store.open(location, versionId);
              CountingInputStream counted = new CountingInputStream(new DigestInputStream(raw, digest))) {
             // The zip reader closes its stream and stops before the central directory; the digest
             // must cover the whole object, so it gets a stream it cannot close and the rest is drained here.

@@ -21,8 +21,10 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** {@link S3BundleStore} against a real moto server, through the same client configuration as the Lambda functions. */
@@ -142,6 +144,38 @@ class S3BundleStoreTest {
         assertThatThrownBy(() -> store.open(new S3Location("no-such-bucket", "b.zip")))
                 .isInstanceOf(PhaseFailure.class)
                 .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("BUCKET_NOT_FOUND"));
+    }
+
+    @Test
+    void open_whenAVersionIsNamed_readsThatVersionNotTheLatest() throws IOException {
+        s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        S3Location location = new S3Location(BUCKET, "MyPipeline/prod/bundle.zip");
+        byte[] first = "version one".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "version two".getBytes(StandardCharsets.UTF_8);
+        String firstVersion = s3.putObject(b -> b.bucket(BUCKET).key(location.key()), RequestBody.fromBytes(first)).versionId();
+        s3.putObject(b -> b.bucket(BUCKET).key(location.key()), RequestBody.fromBytes(second));
+
+        try (InputStream in = store.open(location, firstVersion)) {
+            assertThat(in.readAllBytes()).isEqualTo(first);
+        }
+        try (InputStream in = store.open(location, null)) {
+            assertThat(in.readAllBytes()).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void open_whenTheNamedVersionWasDeleted_failsWithBundleNotFound() {
+        s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        S3Location location = new S3Location(BUCKET, "MyPipeline/prod/bundle.zip");
+        String version = s3.putObject(b -> b.bucket(BUCKET).key(location.key()),
+                RequestBody.fromBytes("v1".getBytes(StandardCharsets.UTF_8))).versionId();
+        s3.putObject(b -> b.bucket(BUCKET).key(location.key()), RequestBody.fromBytes("v2".getBytes(StandardCharsets.UTF_8)));
+        s3.deleteObject(b -> b.bucket(BUCKET).key(location.key()).versionId(version));
+
+        assertThatThrownBy(() -> store.open(location, version))
+                .isInstanceOf(PhaseFailure.class)
+                .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("BUNDLE_NOT_FOUND"))
+                .hasMessageContaining(version);
     }
 
     @Test

@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 
@@ -93,6 +95,28 @@ class BundleTriggerTest {
         assertThat(second.status()).isEqualTo("STARTED");
         assertThat(second.executionName()).isNotEqualTo(first.executionName());
         assertThat(executions()).hasSize(2);
+    }
+
+    @Test
+    void handle_whenTheKeyWasOverwrittenBeforeTheEventArrived_deploysTheVersionTheEventNames() {
+        s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String key = "MyPipeline/prod/bundle.zip";
+        byte[] first = TestBundles.valid();
+        byte[] second = TestBundles.withManifest((new String(TestBundles.resource("pipeline.yaml"), StandardCharsets.UTF_8)
+                + "\n# v2\n").getBytes(StandardCharsets.UTF_8));
+        ObjectNode firstEvent = upload(key, first, Map.of());
+        ObjectNode secondEvent = upload(key, second, Map.of());
+        assertThat(firstEvent.path("detail").path("object").path("version-id").asText())
+                .isNotEmpty().isNotEqualTo(secondEvent.path("detail").path("object").path("version-id").asText());
+
+        BundleTrigger.Outcome outcome = trigger.handle(firstEvent);
+
+        assertThat(outcome.status()).isEqualTo("STARTED");
+        JsonNode bundle = Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input())
+                .path("deployment").path("bundle");
+        assertThat(bundle.path("digest").asText()).isEqualTo("sha256:" + BundleArchive.sha256Hex(first))
+                .isNotEqualTo("sha256:" + BundleArchive.sha256Hex(second));
+        assertThat(bundle.path("bytes").asLong()).isEqualTo(first.length);
     }
 
     @Test
@@ -257,13 +281,17 @@ class BundleTriggerTest {
     }
 
     /** Puts the object and returns its Object Created event, with the object's real ETag and size. */
+    /** Uploads and answers the event S3 sends for it; with the version id when the bucket is versioned, as S3 does. */
     private ObjectNode upload(String key, byte[] content, Map<String, String> metadata) {
-        String etag = s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(metadata), RequestBody.fromBytes(content))
-                .eTag().replace("\"", "");
+        PutObjectResponse put = s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(metadata), RequestBody.fromBytes(content));
+        String etag = put.eTag().replace("\"", "");
         ObjectNode event = (ObjectNode) Json.read(new String(TestBundles.resource("object-created.json"),
                 StandardCharsets.UTF_8));
         ObjectNode object = (ObjectNode) event.path("detail").path("object");
         object.put("key", key).put("size", content.length).put("etag", etag);
+        if (put.versionId() != null && !put.versionId().isEmpty()) {
+            object.put("version-id", put.versionId());
+        }
         ((ObjectNode) event.path("detail").path("bucket")).put("name", BUCKET);
         return event;
     }

@@ -1,7 +1,11 @@
 package com.smuscicd.infra;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
@@ -12,12 +16,15 @@ import software.constructs.Node;
  *
  * <p>Relative paths resolve against the working directory, which is {@code infra-cdk/} both for
  * the CDK CLI (it runs the app from the folder holding {@code cdk.json}) and for Surefire.
+ *
+ * @param eventBusNames the buses the functions may publish to (names or ARNs, no duplicates); the
+ *     first is their default ({@code EVENT_BUS_NAME})
  */
 public record AppSettings(
         Path functionsJar,
         Path aslFile,
         Path eventSchemaFile,
-        String eventBusName,
+        List<String> eventBusNames,
         String projectBucketPattern,
         String workflowExecutionRolePattern,
         String workflowRoleArn,
@@ -28,7 +35,10 @@ public record AppSettings(
     public static final String FUNCTIONS_JAR = "functionsJar";
     public static final String ASL_FILE = "aslFile";
     public static final String EVENT_SCHEMA_FILE = "eventSchemaFile";
+    /** One bus (name or ARN): the functions' default, listed first among {@link #EVENT_BUS_NAMES}. */
     public static final String EVENT_BUS_NAME = "eventBusName";
+    /** More buses deployments may name, comma-separated (or a JSON list in {@code cdk.json}). */
+    public static final String EVENT_BUS_NAMES = "eventBusNames";
     public static final String PROJECT_BUCKET_PATTERN = "projectBucketPattern";
     public static final String WORKFLOW_EXECUTION_ROLE_PATTERN = "workflowExecutionRolePattern";
     public static final String WORKFLOW_ROLE_ARN = "workflowRoleArn";
@@ -73,7 +83,11 @@ public record AppSettings(
         Objects.requireNonNull(functionsJar, "functionsJar");
         Objects.requireNonNull(aslFile, "aslFile");
         Objects.requireNonNull(eventSchemaFile, "eventSchemaFile");
-        Objects.requireNonNull(eventBusName, "eventBusName");
+        Objects.requireNonNull(eventBusNames, "eventBusNames");
+        if (eventBusNames.isEmpty()) {
+            throw new IllegalArgumentException("at least one event bus is needed");
+        }
+        eventBusNames = List.copyOf(eventBusNames);
         Objects.requireNonNull(projectBucketPattern, "projectBucketPattern");
         Objects.requireNonNull(workflowExecutionRolePattern, "workflowExecutionRolePattern");
         Objects.requireNonNull(workflowRoleArn, "workflowRoleArn");
@@ -87,13 +101,46 @@ public record AppSettings(
                 Path.of(text(node, FUNCTIONS_JAR, DEFAULT_FUNCTIONS_JAR)),
                 Path.of(text(node, ASL_FILE, DEFAULT_ASL_FILE)),
                 Path.of(text(node, EVENT_SCHEMA_FILE, DEFAULT_EVENT_SCHEMA_FILE)),
-                text(node, EVENT_BUS_NAME, DEFAULT_EVENT_BUS_NAME),
+                eventBusNames(node),
                 text(node, PROJECT_BUCKET_PATTERN, DEFAULT_PROJECT_BUCKET_PATTERN),
                 text(node, WORKFLOW_EXECUTION_ROLE_PATTERN, DEFAULT_WORKFLOW_EXECUTION_ROLE_PATTERN),
                 text(node, WORKFLOW_ROLE_ARN, ""),
                 text(node, PROJECT_PROFILE_ID, ""),
                 retention(text(node, LOG_RETENTION_DAYS, Integer.toString(DEFAULT_LOG_RETENTION_DAYS))),
                 Boolean.parseBoolean(text(node, SNAP_START, "false")));
+    }
+
+    /** The functions' default bus: the first of {@link #eventBusNames()}. */
+    public String eventBusName() {
+        return eventBusNames.get(0);
+    }
+
+    /**
+     * {@code eventBusName} first (when set), then each of {@code eventBusNames}, without repeats;
+     * {@code default} when neither is set.
+     */
+    static List<String> eventBusNames(Node node) {
+        Set<String> names = new LinkedHashSet<>();
+        String single = text(node, EVENT_BUS_NAME, "");
+        if (!single.isEmpty()) {
+            names.add(single);
+        }
+        Object many = node.tryGetContext(EVENT_BUS_NAMES);
+        List<String> items = new ArrayList<>();
+        if (many instanceof List<?> list) {
+            list.forEach(item -> items.add(String.valueOf(item)));
+        } else if (many != null) {
+            items.addAll(List.of(many.toString().split(",")));
+        }
+        for (String item : items) {
+            if (!item.isBlank()) {
+                names.add(item.trim());
+            }
+        }
+        if (names.isEmpty()) {
+            names.add(DEFAULT_EVENT_BUS_NAME);
+        }
+        return List.copyOf(names);
     }
 
     static RetentionDays retention(String days) {

@@ -29,7 +29,7 @@ public final class BundleTrigger extends Construct {
                 .code(props.code())
                 .memoryMb(512)
                 .timeout(Duration.seconds(30))
-                .environment("EVENT_BUS_NAME", props.eventBus().nameOrArn())
+                .environment("EVENT_BUS_NAME", props.eventBuses().defaultBus().nameOrArn())
                 .environment("STATE_MACHINE_ARN", props.stateMachine().getStateMachineArn())
                 .logRetention(props.logRetention())
                 .snapStart(props.snapStart())
@@ -38,7 +38,7 @@ public final class BundleTrigger extends Construct {
         function.allow(Permissions.readBundles(bundleObjects));
         Acknowledgments.wildcardResource(function.role(), bundleObjects, DeployFunctions.BUNDLE_KEYS_REASON);
         function.allow(Permissions.startDeployment(props.stateMachine().getStateMachineArn()));
-        function.allow(Permissions.putEvents(props.eventBus().arn()));
+        function.allow(Permissions.putEvents(props.eventBuses().arns()));
 
         this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)

@@ -13,7 +13,7 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
  * @param bundleBucket the bucket whose uploads start deployments
  * @param bundleKeySuffix only objects whose key ends with this start a deployment
  * @param stateMachine the deploy state machine
- * @param eventBus the bus the trigger reports failures to start on
+ * @param eventBuses the buses the trigger may publish to (it reports failures to start); the first is its default
  * @param logRetention retention of the function's log group
  * @param snapStart whether to enable SnapStart (see {@link PhaseFunction})
  */
@@ -22,7 +22,7 @@ public record BundleTriggerProps(
         IBucket bundleBucket,
         String bundleKeySuffix,
         IStateMachine stateMachine,
-        EventBusRef eventBus,
+        EventBuses eventBuses,
         RetentionDays logRetention,
         boolean snapStart) {
 
@@ -31,7 +31,7 @@ public record BundleTriggerProps(
         Objects.requireNonNull(bundleBucket, "bundleBucket");
         Objects.requireNonNull(bundleKeySuffix, "bundleKeySuffix");
         Objects.requireNonNull(stateMachine, "stateMachine");
-        Objects.requireNonNull(eventBus, "eventBus");
+        Objects.requireNonNull(eventBuses, "eventBuses");
         Objects.requireNonNull(logRetention, "logRetention");
     }
 
@@ -45,7 +45,7 @@ public record BundleTriggerProps(
         private IBucket bundleBucket;
         private String bundleKeySuffix = ".zip";
         private IStateMachine stateMachine;
-        private EventBusRef eventBus;
+        private EventBuses eventBuses;
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
         private boolean snapStart;
 
@@ -72,8 +72,8 @@ public record BundleTriggerProps(
             return this;
         }
 
-        public Builder eventBus(EventBusRef value) {
-            this.eventBus = value;
+        public Builder eventBuses(EventBuses value) {
+            this.eventBuses = value;
             return this;
         }
 
@@ -88,7 +88,7 @@ public record BundleTriggerProps(
         }
 
         public BundleTriggerProps build() {
-            return new BundleTriggerProps(code, bundleBucket, bundleKeySuffix, stateMachine, eventBus,
+            return new BundleTriggerProps(code, bundleBucket, bundleKeySuffix, stateMachine, eventBuses,
                     logRetention, snapStart);
         }
     }

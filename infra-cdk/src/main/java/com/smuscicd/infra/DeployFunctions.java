@@ -125,11 +125,11 @@ public final class DeployFunctions extends Construct {
                 .code(props.code())
                 .memoryMb(memoryMb)
                 .timeout(timeout)
-                .environment("EVENT_BUS_NAME", props.eventBus().nameOrArn())
+                .environment("EVENT_BUS_NAME", props.eventBuses().defaultBus().nameOrArn())
                 .logRetention(props.logRetention())
                 .snapStart(props.snapStart())
                 .build());
-        function.allow(Permissions.putEvents(props.eventBus().arn()));
+        function.allow(Permissions.putEvents(props.eventBuses().arns()));
         return function;
     }
 }

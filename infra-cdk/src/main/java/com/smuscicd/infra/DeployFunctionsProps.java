@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  * Settings of {@link DeployFunctions}.
  *
  * @param code the functions jar
- * @param eventBus the bus every function publishes to
+ * @param eventBuses the buses the functions may publish to; the first is their default
  * @param bundleBucket where bundles are uploaded
  * @param projectBucketPattern S3 bucket name pattern of the SageMaker Unified Studio project buckets
  * @param workflowExecutionRolePattern IAM role name pattern of the project roles workflows run as
@@ -20,7 +20,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  */
 public record DeployFunctionsProps(
         Code code,
-        EventBusRef eventBus,
+        EventBuses eventBuses,
         IBucket bundleBucket,
         String projectBucketPattern,
         String workflowExecutionRolePattern,
@@ -31,7 +31,7 @@ public record DeployFunctionsProps(
 
     public DeployFunctionsProps {
         Objects.requireNonNull(code, "code");
-        Objects.requireNonNull(eventBus, "eventBus");
+        Objects.requireNonNull(eventBuses, "eventBuses");
         Objects.requireNonNull(bundleBucket, "bundleBucket");
         Objects.requireNonNull(projectBucketPattern, "projectBucketPattern");
         Objects.requireNonNull(workflowExecutionRolePattern, "workflowExecutionRolePattern");
@@ -47,7 +47,7 @@ public record DeployFunctionsProps(
     /** Builder of {@link DeployFunctionsProps}. */
     public static final class Builder {
         private Code code;
-        private EventBusRef eventBus;
+        private EventBuses eventBuses;
         private IBucket bundleBucket;
         private String projectBucketPattern = AppSettings.DEFAULT_PROJECT_BUCKET_PATTERN;
         private String workflowExecutionRolePattern = AppSettings.DEFAULT_WORKFLOW_EXECUTION_ROLE_PATTERN;
@@ -64,8 +64,8 @@ public record DeployFunctionsProps(
             return this;
         }
 
-        public Builder eventBus(EventBusRef value) {
-            this.eventBus = value;
+        public Builder eventBuses(EventBuses value) {
+            this.eventBuses = value;
             return this;
         }
 
@@ -105,7 +105,7 @@ public record DeployFunctionsProps(
         }
 
         public DeployFunctionsProps build() {
-            return new DeployFunctionsProps(code, eventBus, bundleBucket, projectBucketPattern,
+            return new DeployFunctionsProps(code, eventBuses, bundleBucket, projectBucketPattern,
                     workflowExecutionRolePattern, workflowRoleArn, projectProfileId, logRetention, snapStart);
         }
     }

@@ -53,9 +53,13 @@ public final class EventLogGroup extends Construct {
         ObjectNode statement = document.putArray("Statement").addObject();
         statement.put("Sid", "EventBridgeWritesEvents");
         statement.put("Effect", "Allow");
-        ArrayNode services = statement.putObject("Principal").putArray("Service");
-        services.add("events.amazonaws.com");
-        services.add("delivery.logs.amazonaws.com");
+        // Only EventBridge writes here. delivery.logs.amazonaws.com, which the guide's example
+        // policy also lists, is the principal of vended-log delivery, not of a rule target; the
+        // CDK's own CloudWatchLogGroup target grants events.amazonaws.com alone. No aws:SourceArn
+        // condition: the EventBridge guide documents none for log-group targets, and one the
+        // service does not satisfy would send every event to the dead-letter queue instead. The
+        // Resource (this one log group) is what narrows the grant.
+        statement.putObject("Principal").put("Service", "events.amazonaws.com");
         ArrayNode actions = statement.putArray("Action");
         actions.add("logs:CreateLogStream");
         actions.add("logs:PutLogEvents");

@@ -16,6 +16,8 @@ public final class OrchestratorStack extends Stack {
     public static final String STATE_MACHINE_ARN_OUTPUT = "StateMachineArn";
     /** Output: name of the bucket bundles are uploaded to. */
     public static final String BUNDLE_BUCKET_OUTPUT = "BundleBucketName";
+    /** Output: the buses (names or ARNs, comma-separated) a deployment may name; the first is the default. */
+    public static final String EVENT_BUS_NAMES_OUTPUT = "EventBusNames";
 
     private final DeployFunctions functions;
     private final DeployStateMachine stateMachine;
@@ -26,13 +28,13 @@ public final class OrchestratorStack extends Stack {
         super(scope, id, props);
         Code code = FunctionsJar.code(settings.functionsJar());
         StateMachineDefinition definition = StateMachineDefinition.load(settings.aslFile());
-        EventBusRef eventBus = EventBusRef.of(this, settings.eventBusName());
+        EventBuses eventBuses = EventBuses.of(this, settings.eventBusNames());
 
         this.bundleBucket = new BundleBucket(this, "Bundles", BundleBucketProps.builder().build());
 
         this.functions = new DeployFunctions(this, "Functions", DeployFunctionsProps.builder()
                 .code(code)
-                .eventBus(eventBus)
+                .eventBuses(eventBuses)
                 .bundleBucket(bundleBucket.bucket())
                 .projectBucketPattern(settings.projectBucketPattern())
                 .workflowExecutionRolePattern(settings.workflowExecutionRolePattern())
@@ -52,7 +54,7 @@ public final class OrchestratorStack extends Stack {
                 .code(code)
                 .bundleBucket(bundleBucket.bucket())
                 .stateMachine(stateMachine.stateMachine())
-                .eventBus(eventBus)
+                .eventBuses(eventBuses)
                 .logRetention(settings.logRetention())
                 .snapStart(settings.snapStart())
                 .build());
@@ -64,6 +66,11 @@ public final class OrchestratorStack extends Stack {
         CfnOutput.Builder.create(this, BUNDLE_BUCKET_OUTPUT)
                 .description("Bucket for bundles; uploading <name>.zip starts a deployment")
                 .value(bundleBucket.bucket().getBucketName())
+                .build();
+        CfnOutput.Builder.create(this, EVENT_BUS_NAMES_OUTPUT)
+                .description("Buses the functions may publish to (events:PutEvents); a deployment's bus must be one of "
+                        + "them. The first is the default for deployments that name none")
+                .value(eventBuses.joinedNames())
                 .build();
     }
 

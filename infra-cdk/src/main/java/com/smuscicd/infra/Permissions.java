@@ -23,11 +23,19 @@ public final class Permissions {
 
     /** {@code events:PutEvents} on one bus, and only for events whose source is ours. */
     public static PolicyStatement putEvents(String eventBusArn) {
+        return putEvents(List.of(eventBusArn));
+    }
+
+    /** {@code events:PutEvents} on each of these buses, and only for events whose source is ours. */
+    public static PolicyStatement putEvents(List<String> eventBusArns) {
+        if (eventBusArns.isEmpty()) {
+            throw new IllegalArgumentException("at least one event bus ARN is needed");
+        }
         return PolicyStatement.Builder.create()
                 .sid("PutDeploymentEvents")
                 .effect(Effect.ALLOW)
                 .actions(List.of("events:PutEvents"))
-                .resources(List.of(eventBusArn))
+                .resources(List.copyOf(eventBusArns))
                 .conditions(Map.of("StringEquals", Map.of("events:source", EVENT_SOURCE)))
                 .build();
     }

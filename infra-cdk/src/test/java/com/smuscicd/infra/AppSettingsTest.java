@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -20,6 +21,7 @@ class AppSettingsTest {
         assertThat(settings.aslFile()).isEqualTo(Path.of("../statemachine/src/main/resources/statemachine/deploy.asl.json"));
         assertThat(settings.eventSchemaFile()).isEqualTo(Path.of("../events-schema/src/main/resources/smus-events/envelope.schema.json"));
         assertThat(settings.eventBusName()).isEqualTo("default");
+        assertThat(settings.eventBusNames()).containsExactly("default");
         assertThat(settings.projectBucketPattern()).isEqualTo("amazon-sagemaker-*");
         assertThat(settings.workflowExecutionRolePattern()).isEqualTo("datazone_usr_role_*");
         assertThat(settings.workflowRoleArn()).isEmpty();
@@ -42,6 +44,27 @@ class AppSettingsTest {
         assertThat(settings.logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
         assertThat(settings.snapStart()).isTrue();
         assertThat(settings.aslFile()).isEqualTo(Path.of("/tmp/other.asl.json"));
+    }
+
+    @Test
+    void fromContext_whenOnlyEventBusNamesIsSet_readsTheCommaSeparatedListFirstAsDefault() {
+        App app = new App(AppProps.builder().context(Map.of("eventBusNames", " ci , ,audit,ci")).build());
+
+        AppSettings settings = AppSettings.fromContext(app.getNode());
+
+        assertThat(settings.eventBusNames()).containsExactly("ci", "audit");
+        assertThat(settings.eventBusName()).isEqualTo("ci");
+    }
+
+    @Test
+    void fromContext_whenBothBusKeysAreSet_putsEventBusNameFirstWithoutRepeats() {
+        App app = new App(AppProps.builder().context(Map.of(
+                "eventBusName", "default",
+                "eventBusNames", List.of("audit", "default"))).build());
+
+        AppSettings settings = AppSettings.fromContext(app.getNode());
+
+        assertThat(settings.eventBusNames()).containsExactly("default", "audit");
     }
 
     @Test

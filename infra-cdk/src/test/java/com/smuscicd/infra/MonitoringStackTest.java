@@ -142,22 +142,19 @@ class MonitoringStackTest {
     }
 
     @Test
-    void logGroup_whenEnabled_isAwsEventsSmusCicdWithAResourcePolicyForEventBridge() throws Exception {
+    void logGroup_whenEnabled_isAwsEventsSmusCicdWithAResourcePolicyForEventBridgeOnly() throws Exception {
         template.hasResource("AWS::Logs::LogGroup", Map.of("Condition", "CloudWatchLogsEnabled",
                 "Properties", Map.of("LogGroupName", "/aws/events/smus-cicd", "RetentionInDays", 90)));
         Map<String, Map<String, Object>> policies = template.findResources("AWS::Logs::ResourcePolicy");
         assertThat(policies).hasSize(1);
         Map<String, Object> policy = policies.values().iterator().next();
         assertThat(policy).containsEntry("Condition", "CloudWatchLogsEnabled");
+        assertThat(properties(policy).get("PolicyName")).isEqualTo(Map.of("Fn::Sub", "${AWS::StackName}-events-to-logs"));
         List<?> sub = (List<?>) ((Map<?, ?>) properties(policy).get("PolicyDocument")).get("Fn::Sub");
-        JsonNode statement = JSON.readTree((String) sub.get(0)).get("Statement").get(0);
-        assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
-        assertThat(JSON.convertValue(statement.get("Principal").get("Service"), List.class))
-                .containsExactly("events.amazonaws.com", "delivery.logs.amazonaws.com");
-        assertThat(JSON.convertValue(statement.get("Action"), List.class))
-                .containsExactly("logs:CreateLogStream", "logs:PutLogEvents");
-        assertThat(statement.get("Resource").asText())
-                .isEqualTo("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${LogGroupName}:*");
+        assertThat(sub).hasSize(2);
+        // The whole document, so that a second principal, action or statement cannot slip in.
+        assertThat(JSON.readTree((String) sub.get(0))).isEqualTo(JSON.readTree(
+                TestApps.class.getResourceAsStream("/monitoring/events-log-group-policy.json")));
         assertThat(sub.get(1)).isEqualTo(Map.of("LogGroupName",
                 ref(template.findResources("AWS::Logs::LogGroup").keySet().iterator().next())));
     }

@@ -14,6 +14,11 @@ import software.amazon.awscdk.assertions.Template;
 class OrchestratorOptionsTest {
 
     private static final String BUS = "arn:aws:events:eu-west-1:111122223333:event-bus/ci-events";
+    /** A second bus by name; BUS repeated in the list must not be granted twice. */
+    private static final String OTHER_BUS = "audit-events";
+    private static final Map<String, Object> OTHER_BUS_ARN = OrchestratorStackTest.join("arn:",
+            OrchestratorStackTest.ref("AWS::Partition"), ":events:", OrchestratorStackTest.ref("AWS::Region"), ":",
+            OrchestratorStackTest.ref("AWS::AccountId"), ":event-bus/" + OTHER_BUS);
     private static final String WORKFLOW_ROLE = "arn:aws:iam::111122223333:role/smus-workflows";
 
     private static Template template;
@@ -23,6 +28,7 @@ class OrchestratorOptionsTest {
         template = TestApps.orchestratorTemplate(Map.of(
                 AppSettings.SNAP_START, "true",
                 AppSettings.EVENT_BUS_NAME, BUS,
+                AppSettings.EVENT_BUS_NAMES, " " + OTHER_BUS + " ," + BUS,
                 AppSettings.WORKFLOW_ROLE_ARN, WORKFLOW_ROLE,
                 AppSettings.PROJECT_PROFILE_ID, "profile-1234",
                 AppSettings.LOG_RETENTION_DAYS, "90"));
@@ -65,14 +71,27 @@ class OrchestratorOptionsTest {
     }
 
     @Test
-    void functions_whenAnEventBusArnIsGiven_getItAsEventBusNameAndMayPutEventsOnlyThere() {
-        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "com.smuscicd.lambda.CatalogAssetsHandler::handleRequest",
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("EVENT_BUS_NAME", BUS)))));
+    void functions_whenTwoBusesAreGiven_defaultToTheFirstAndMayPutOurEventsOnExactlyBoth() {
+        for (String handler : TestApps.HANDLERS) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Handler", "com.smuscicd.lambda." + handler + "::handleRequest",
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of("EVENT_BUS_NAME", BUS)))));
+        }
+        Map<String, Object> putEvents = Map.of(
+                "Sid", "PutDeploymentEvents",
+                "Effect", "Allow",
+                "Action", "events:PutEvents",
+                "Resource", List.of(BUS, OTHER_BUS_ARN),
+                "Condition", Map.of("StringEquals", Map.of("events:source", "com.amazon.smus.cicd")));
         Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of(
                 "Properties", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(
-                        List.of(Match.objectLike(Map.of("Sid", "PutDeploymentEvents", "Resource", BUS)))))))))));
+                        List.of(putEvents)))))))));
         assertThat(policies).hasSize(TestApps.HANDLERS.size());
+    }
+
+    @Test
+    void eventBusNamesOutput_whenTwoBusesAreGiven_listsThemCommaSeparatedDefaultFirst() {
+        template.hasOutput("EventBusNames", Map.of("Value", BUS + "," + OTHER_BUS));
     }
 
     @Test

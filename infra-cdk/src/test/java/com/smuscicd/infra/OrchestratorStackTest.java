@@ -263,9 +263,10 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void outputs_whenSynthesized_giveTheCliTheStateMachineArnAndBundleBucket() {
+    void outputs_whenSynthesized_giveTheCliTheStateMachineArnBundleBucketAndEventBuses() {
         template.hasOutput("StateMachineArn", Map.of("Value", ref(stateMachineId())));
         template.hasOutput("BundleBucketName", Map.of("Value", ref(bucketId())));
+        template.hasOutput("EventBusNames", Map.of("Value", "default"));
     }
 
     private static void assertPolicy(String handler, List<Map<String, Object>> statements) {
