@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -37,18 +39,29 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  *   <li>Where: state machine ARN and bundle bucket from {@code --state-machine-arn} /
  *       {@code --bundle-bucket}, else {@code SMUS_STATE_MACHINE_ARN} / {@code SMUS_BUNDLE_BUCKET},
  *       else the {@code StateMachineArn} / {@code BundleBucketName} outputs of {@code --stack-name}.
- *       The region is {@code --region}, else the state machine ARN's.</li>
+ *       The region is {@code --region}, else the state machine ARN's; the stack is read in
+ *       {@code --region}, else the known ARN's region, else {@code AWS_REGION} /
+ *       {@code AWS_DEFAULT_REGION} / the profile's (none at all is a usage error).</li>
  *   <li>Upload: {@code s3://<bucket>/<pipeline>/<target>/<sha256 hex>.zip}, content-addressed
  *       (unchanged content is not uploaded again), marked {@code smus-origin=smus-cli} so the
  *       bucket's upload trigger leaves it alone.</li>
  *   <li>Exactly once: the execution name is derived from pipeline, target, bundle digest and the
- *       CI run id, so a retried CI job finds its deployment already started
- *       ({@code ALREADY_STARTED}, or with {@code --wait} that execution's outcome) instead of
- *       starting a second one. Outside CI the name depends on the content alone: deploying unchanged
- *       content again needs {@code --execution-name}.</li>
- *   <li>Problems with the options or the orchestrator (nothing to deploy to, no such stack, bucket
- *       or state machine, no credentials, access denied) are usage errors: nothing is started and
- *       the command exits 2.</li>
+ *       CI run id, so a retried CI job finds its deployment instead of starting a second one.
+ *       Outside CI the name depends on the content alone. {@code --execution-name NAME} names the
+ *       execution {@code NAME-<target>} instead.</li>
+ *   <li>An execution of that name already exists: if it deployed another pipeline, target or
+ *       bundle, the name was reused by mistake (usage error). Otherwise it is reported by how it
+ *       stands: still running is {@code ALREADY_STARTED} (with {@code --wait}, followed);
+ *       succeeded is {@code SUCCEEDED} ("already deployed"); failed, timed out or aborted is that
+ *       status (exit 1) with how to deploy again. {@code GITHUB_RUN_ATTEMPT} is not part of the
+ *       derived name: a re-run job is exactly the retry that must find the running or succeeded
+ *       deployment, so redeploying after a failure is an explicit choice (a new workflow run or
+ *       {@code --execution-name}).</li>
+ *   <li>Problems with the options or the orchestrator (nothing to deploy to, no region, no such
+ *       stack, bucket or state machine, no credentials, access denied) are usage errors: nothing is
+ *       started and the command exits 2.</li>
+ *   <li>Once the execution is started, trouble following it is {@code FOLLOW_FAILED} (exit 1), with
+ *       the execution's ARN and console URL.</li>
  * </ul>
  */
 final class CloudDeploy {
@@ -89,6 +102,9 @@ final class CloudDeploy {
 
         CloudFormationClient cloudFormation(Region region);
 
+        /** The region of the SDK's default chain (system properties, environment, profile, instance), if any. */
+        Optional<Region> defaultRegion();
+
         /** Clients with the SDK's default chains (credentials, endpoint settings) and the URL-connection HTTP client. */
         static ClientFactory standard() {
             return new ClientFactory() {
@@ -106,6 +122,15 @@ final class CloudDeploy {
                 @Override
                 public CloudFormationClient cloudFormation(Region region) {
                     return AwsClients.configure(CloudFormationClient.builder(), region, null, null).build();
+                }
+
+                @Override
+                public Optional<Region> defaultRegion() {
+                    try {
+                        return Optional.ofNullable(DefaultAwsRegionProviderChain.builder().build().getRegion());
+                    } catch (SdkClientException e) {
+                        return Optional.empty();
+                    }
                 }
             };
         }
@@ -126,20 +151,16 @@ final class CloudDeploy {
      *
      * @param input  the deployment input (its bundle is set here)
      * @throws CloudSetupException for unusable options or orchestrator, before anything is
-     *     uploaded or started (the command maps it to exit 2)
+     *     uploaded or started, or when the execution name is taken by a different deployment
+     *     (the command maps it to exit 2)
      */
     DeployOutcome deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ProgressPrinter progress) {
-        return deployOrThrow(input, bundle, progress);
-    }
-
-    private DeployOutcome deployOrThrow(DeploymentInput input, BundlePackager.PackedBundle bundle,
-                                        ProgressPrinter progress) {
         if (options.waitTimeoutSeconds <= 0) {
             throw new CloudSetupException("--wait-timeout must be more than 0 seconds");
         }
-        if (options.executionName != null && !options.executionName.matches("[A-Za-z0-9_-]{1,80}")) {
-            throw new CloudSetupException("--execution-name must be 1 to 80 of letters, digits, '-' and '_'");
-        }
+        String name = options.executionName != null ? explicitExecutionName(input.target().name())
+                : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
+                        ciRunId(input));
         Orchestrator orchestrator = orchestrator();
         String hex = bundle.digest().substring("sha256:".length());
         S3Location location = new S3Location(orchestrator.bundleBucket(),
@@ -148,8 +169,6 @@ final class CloudDeploy {
                 input.monitoring(), input.metadata(),
                 new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes()),
                 bundle.workflows(), input.assets(), input.requestedAt());
-        String name = options.executionName != null ? options.executionName
-                : executionName(input.pipelineName(), input.target().name(), bundle.digest(), ciRunId(input));
 
         try (S3Client s3 = clients.s3(orchestrator.region()); SfnClient sfn = clients.sfn(orchestrator.region())) {
             try {
@@ -173,21 +192,118 @@ final class CloudDeploy {
                 return notStarted(deployment, e.code(), "starting execution " + name + ": " + e.getMessage(), progress);
             }
             String consoleUrl = SfnExecutions.consoleUrl(started.executionArn());
-            String deploymentId = started.alreadyStarted()
-                    ? existingDeploymentId(executions, started.executionArn()).orElse(deployment.deploymentId())
-                    : deployment.deploymentId();
-            progress.header(deployment.pipelineName(), deployment.target().name(), deployment.target().stage(),
-                    deploymentId, "in AWS");
             if (started.alreadyStarted()) {
-                progress.line("  execution " + name + " was already started (same pipeline, target, bundle and CI run)");
+                return existing(executions, deployment, name, started.executionArn(), consoleUrl, progress);
             }
+            progress.header(deployment.pipelineName(), deployment.target().name(), deployment.target().stage(),
+                    deployment.deploymentId(), "in AWS");
             progress.line("  execution " + started.executionArn());
             progress.line("  console   " + consoleUrl);
             if (!options.waitForCompletion) {
-                return outcome(deployment, deploymentId, started.alreadyStarted() ? "ALREADY_STARTED" : "RUNNING", null,
-                        started.executionArn(), consoleUrl, null, null, Map.of());
+                return outcome(deployment, deployment.deploymentId(), "RUNNING", null, started.executionArn(),
+                        consoleUrl, null, null, Map.of());
             }
-            return follow(executions, deployment, deploymentId, started.executionArn(), consoleUrl, progress);
+            return follow(executions, deployment, deployment.deploymentId(), started.executionArn(), consoleUrl,
+                    progress);
+        }
+    }
+
+    /**
+     * {@code --execution-name} with the target appended ({@code <name>-<target>}): one deployment
+     * command may deploy several targets, and each needs an execution of its own. Always appended,
+     * also for a single target, so the name a target gets does not depend on what else is deployed.
+     */
+    private String explicitExecutionName(String targetName) {
+        String given = options.executionName.trim();
+        if (!given.matches("[A-Za-z0-9_-]+")) {
+            throw new CloudSetupException("--execution-name '" + given + "' may only contain letters, digits, "
+                    + "'-' and '_'");
+        }
+        String name = given + "-" + targetName;
+        if (name.length() > SfnExecutions.MAX_NAME_LENGTH) {
+            throw new CloudSetupException("--execution-name '" + given + "' is too long: with the target appended ('"
+                    + name + "') it has " + name.length() + " characters, Step Functions allows "
+                    + SfnExecutions.MAX_NAME_LENGTH + "; use at most "
+                    + (SfnExecutions.MAX_NAME_LENGTH - targetName.length() - 1) + " characters");
+        }
+        return name;
+    }
+
+    /**
+     * StartExecution found an execution of that name. If it is a deployment of the same pipeline,
+     * target and bundle, report it by how it stands; otherwise the name was reused by mistake.
+     */
+    private DeployOutcome existing(SfnExecutions executions, DeploymentInput deployment, String name,
+                                   String executionArn, String consoleUrl, ProgressPrinter progress) {
+        SfnExecutions.Execution earlier;
+        try {
+            earlier = executions.describe(executionArn);
+        } catch (PhaseFailure e) {
+            throw setupProblem(e, "reading execution " + name + ", which already exists", "--state-machine-arn");
+        } catch (RetryablePhaseException e) {
+            return notStarted(deployment, e.code(), "reading execution " + name + ", which already exists: "
+                    + e.getMessage(), progress);
+        }
+        JsonNode theirs = deploymentOf(earlier.input());
+        String pipeline = theirs.path("pipelineName").asText(null);
+        String target = theirs.path("target").path("name").asText(null);
+        String digest = theirs.path("bundle").path("digest").asText(null);
+        if (pipeline == null || target == null || digest == null) {
+            throw new CloudSetupException("execution name " + name + " is already used by an execution that is not "
+                    + "a deployment (" + executionArn + "); pass another --execution-name");
+        }
+        if (!pipeline.equals(deployment.pipelineName()) || !target.equals(deployment.target().name())
+                || !digest.equals(deployment.bundle().digest())) {
+            throw new CloudSetupException("execution name " + name + " already used by a deployment of " + pipeline
+                    + "/" + target + "/" + digest + "; pass another --execution-name");
+        }
+        String deploymentId = theirs.path("deploymentId").asText(deployment.deploymentId());
+        progress.header(deployment.pipelineName(), deployment.target().name(), deployment.target().stage(),
+                deploymentId, "in AWS");
+        progress.line("  execution " + executionArn);
+        progress.line("  console   " + consoleUrl);
+        if (!earlier.finished()) {
+            progress.line("  execution " + name + " was already started (same pipeline, target, bundle and "
+                    + (options.executionName != null ? "execution name" : "CI run") + ")");
+            return options.waitForCompletion
+                    ? follow(executions, deployment, deploymentId, executionArn, consoleUrl, progress)
+                    : outcome(deployment, deploymentId, "ALREADY_STARTED", null, executionArn, consoleUrl, null, null,
+                            Map.of());
+        }
+        DeployOutcome outcome = options.waitForCompletion
+                ? follow(executions, deployment, deploymentId, executionArn, consoleUrl, progress)
+                : ended(deployment, deploymentId, earlier, new CloudProgress(progress), executionArn, consoleUrl,
+                        progress);
+        if ("SUCCEEDED".equals(outcome.status())) {
+            progress.line("  already deployed by " + executionArn);
+        } else if (earlier.status().equals(outcome.status())) {
+            progress.line("  the earlier deployment with execution name " + name + " ended "
+                    + earlier.status() + "; to deploy again " + howToDeployAgain());
+        }
+        return outcome;
+    }
+
+    /**
+     * How to get a new execution name. The derived name deliberately leaves out
+     * {@code GITHUB_RUN_ATTEMPT}: re-running a job is how a CI job is retried, and a retry must
+     * find the running or succeeded deployment rather than start a second one. So after a failed
+     * deployment the user asks for a new one explicitly.
+     */
+    private String howToDeployAgain() {
+        if ("true".equalsIgnoreCase(env.get("GITHUB_ACTIONS"))) {
+            return "start a new workflow run (re-running jobs keeps GITHUB_RUN_ID and finds this execution again), "
+                    + "or pass --execution-name, "
+                    + "e.g. --execution-name run-${{ github.run_id }}-${{ github.run_attempt }}";
+        }
+        return "pass --execution-name with a name not used before (e.g. including the CI run attempt)";
+    }
+
+    /** The {@code deployment} object of an execution's input; missing if the input is not a deployment's. */
+    private static JsonNode deploymentOf(String inputJson) {
+        try {
+            return Json.read(inputJson).path("deployment");
+        } catch (RuntimeException e) {
+            return Json.mapper().missingNode();
         }
     }
 
@@ -196,14 +312,17 @@ final class CloudDeploy {
         String arn = firstNonBlank(options.stateMachineArn, env.get("SMUS_STATE_MACHINE_ARN"));
         String bucket = firstNonBlank(options.bundleBucket, env.get("SMUS_BUNDLE_BUCKET"));
         Region flagRegion = blank(options.region) ? null : Region.of(options.region.trim());
+        if (arn != null) {
+            requireStateMachineArn(arn);
+        }
         if (arn == null || bucket == null) {
-            Map<String, String> outputs = stackOutputs(flagRegion, arn == null, bucket == null);
+            // The stack lives with the state machine: a known ARN says where to look.
+            Region stackRegion = flagRegion != null ? flagRegion
+                    : arn != null ? Region.of(SfnExecutions.regionOf(arn)) : configuredRegion();
+            Map<String, String> outputs = stackOutputs(stackRegion, arn == null, bucket == null);
             arn = arn != null ? arn : outputs.get("StateMachineArn");
             bucket = bucket != null ? bucket : outputs.get("BundleBucketName");
-        }
-        if (!STATE_MACHINE_ARN.matcher(arn).matches()) {
-            throw new CloudSetupException("'" + arn + "' is not a state machine ARN "
-                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>)");
+            requireStateMachineArn(arn);
         }
         if (!BUCKET_NAME.matcher(bucket).matches()) {
             throw new CloudSetupException("'" + bucket + "' is not an S3 bucket name");
@@ -212,8 +331,35 @@ final class CloudDeploy {
         return new Orchestrator(arn, bucket, region);
     }
 
+    /**
+     * The region of the environment ({@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, else the SDK's
+     * profile and instance settings). Checked here because the SDK's own complaint is a dump of its
+     * provider chain.
+     */
+    private Region configuredRegion() {
+        for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            if (!blank(env.get(variable))) {
+                return Region.of(env.get(variable).trim());
+            }
+        }
+        return clients.defaultRegion().orElseThrow(() -> new CloudSetupException(
+                "no AWS region: set AWS_REGION or pass --region"
+                        + " (needed to read the outputs of stack '" + stackName() + "')"));
+    }
+
+    private static void requireStateMachineArn(String arn) {
+        if (!STATE_MACHINE_ARN.matcher(arn).matches()) {
+            throw new CloudSetupException("'" + arn + "' is not a state machine ARN "
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>)");
+        }
+    }
+
+    private String stackName() {
+        return blank(options.stackName) ? CloudOptions.DEFAULT_STACK_NAME : options.stackName.trim();
+    }
+
     private Map<String, String> stackOutputs(Region region, boolean needArn, boolean needBucket) {
-        String stack = blank(options.stackName) ? CloudOptions.DEFAULT_STACK_NAME : options.stackName.trim();
+        String stack = stackName();
         String missing = (needArn ? "no state machine ARN (--state-machine-arn, SMUS_STATE_MACHINE_ARN)" : "")
                 + (needArn && needBucket ? " and " : "")
                 + (needBucket ? "no bundle bucket (--bundle-bucket, SMUS_BUNDLE_BUCKET)" : "");
@@ -238,45 +384,66 @@ final class CloudDeploy {
         return outputs;
     }
 
+    /**
+     * Follows a started execution to its end or the wait timeout. Once it is started, trouble
+     * reading it (access denied on the history, say) does not undo the deployment: it is reported
+     * as {@code FOLLOW_FAILED} with where to follow it instead of thrown.
+     */
     private DeployOutcome follow(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
                                  String executionArn, String consoleUrl, ProgressPrinter progress) {
         CloudProgress history = new CloudProgress(progress);
         long deadline = nanoTime.getAsLong() + Duration.ofSeconds(options.waitTimeoutSeconds).toNanos();
         long lastEventId = 0;
         SfnExecutions.Execution execution;
-        while (true) {
-            try {
-                for (HistoryEvent event : executions.history(executionArn, lastEventId)) {
-                    history.accept(event);
-                    lastEventId = Math.max(lastEventId, event.id());
+        try {
+            while (true) {
+                try {
+                    for (HistoryEvent event : executions.history(executionArn, lastEventId)) {
+                        history.accept(event);
+                        lastEventId = Math.max(lastEventId, event.id());
+                    }
+                    execution = executions.describe(executionArn);
+                } catch (RetryablePhaseException e) {
+                    // A throttled poll is not a failed deployment: poll again later.
+                    execution = null;
                 }
-                execution = executions.describe(executionArn);
-            } catch (RetryablePhaseException e) {
-                // A throttled poll is not a failed deployment: poll again later.
-                execution = null;
-            }
-            if (execution != null && execution.finished()) {
-                if (history.terminalStatus().isEmpty()) {
-                    // The end was recorded after our history read: read the rest.
-                    executions.history(executionArn, lastEventId).forEach(history::accept);
+                if (execution != null && execution.finished()) {
+                    if (history.terminalStatus().isEmpty()) {
+                        // The end was recorded after our history read: read the rest.
+                        executions.history(executionArn, lastEventId).forEach(history::accept);
+                    }
+                    break;
                 }
-                break;
+                if (nanoTime.getAsLong() > deadline) {
+                    progress.line("WAIT_TIMED_OUT " + deploymentId + ": still running after "
+                            + options.waitTimeoutSeconds + " s; follow it at " + consoleUrl);
+                    return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
+                            null, history.phases());
+                }
+                try {
+                    sleeper.sleep(pollInterval);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
+                            null, history.phases());
+                }
             }
-            if (nanoTime.getAsLong() > deadline) {
-                progress.line("WAIT_TIMED_OUT " + deploymentId + ": still running after " + options.waitTimeoutSeconds
-                        + " s; follow it at " + consoleUrl);
-                return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null, null,
-                        history.phases());
-            }
-            try {
-                sleeper.sleep(pollInterval);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null, null,
-                        history.phases());
-            }
+        } catch (RuntimeException e) {
+            String code = e instanceof PhaseFailure failure ? failure.code()
+                    : e instanceof RetryablePhaseException retryable ? retryable.code() : "FOLLOW_FAILED";
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            progress.line("error: could not follow execution " + executionArn + ": " + code + ": " + message
+                    + "; the deployment goes on in AWS, follow it at " + consoleUrl);
+            return outcome(deployment, deploymentId, "FOLLOW_FAILED", null, executionArn, consoleUrl, null,
+                    Map.of("code", code, "message", message), history.phases());
         }
-        SfnExecutions.Execution ended = execution;
+        return ended(deployment, deploymentId, execution, history, executionArn, consoleUrl, progress);
+    }
+
+    /** The outcome of an execution that has ended, as far as {@code history} has read it. */
+    private static DeployOutcome ended(DeploymentInput deployment, String deploymentId, SfnExecutions.Execution ended,
+                                       CloudProgress history, String executionArn, String consoleUrl,
+                                       ProgressPrinter progress) {
         String status = ended.status();
         Long durationMs = ended.startDate() != null && ended.stopDate() != null
                 ? Duration.between(ended.startDate(), ended.stopDate()).toMillis() : null;
@@ -322,16 +489,6 @@ final class CloudDeploy {
             return input.metadata().runId();
         }
         return MetadataCollector.create(env, args -> Optional.empty()).collect().runId();
-    }
-
-    private static Optional<String> existingDeploymentId(SfnExecutions executions, String executionArn) {
-        try {
-            JsonNode input = Json.read(executions.describe(executionArn).input());
-            return Optional.ofNullable(input.path("deployment").path("deploymentId").asText(null));
-        } catch (RuntimeException e) {
-            // Only for the report: the execution is known to exist, its input may not be readable.
-            return Optional.empty();
-        }
     }
 
     private static CloudSetupException setupProblem(PhaseFailure e, String doing, String flag) {

@@ -1,8 +1,6 @@
 package com.smuscicd.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Options of a cloud deployment (without {@code --local}). The state machine ARN and the bundle
@@ -13,10 +11,6 @@ public final class CloudOptions {
 
     /** The orchestrator stack's name as the CDK app deploys it. */
     static final String DEFAULT_STACK_NAME = "smus-cicd-orchestrator";
-
-    /** The command this mixin belongs to, so option problems can be reported as usage errors (exit 2). */
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
 
     @Option(names = "--state-machine-arn", paramLabel = "ARN",
             description = "Deployment state machine ARN (default: $SMUS_STATE_MACHINE_ARN, else the stack output).")
@@ -31,7 +25,8 @@ public final class CloudOptions {
     String stackName;
 
     @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region of the orchestrator (default: the state machine ARN's region, else the SDK's region settings).")
+            description = "AWS region of the orchestrator (default: the state machine ARN's region, "
+                    + "else $AWS_REGION or the profile's).")
     String region;
 
     @Option(names = "--wait", description = "Follow the execution, print per-phase progress, exit 0/1 by outcome.")
@@ -42,7 +37,7 @@ public final class CloudOptions {
     long waitTimeoutSeconds;
 
     @Option(names = "--execution-name", paramLabel = "NAME",
-            description = "Execution name to use instead of the one derived from pipeline, target, bundle digest "
-                    + "and CI run (e.g. to deploy unchanged content again).")
+            description = "Name the executions NAME-<target> instead of deriving the name from pipeline, target, "
+                    + "bundle digest and CI run (e.g. to deploy unchanged content again).")
     String executionName;
 }

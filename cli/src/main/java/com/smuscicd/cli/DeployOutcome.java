@@ -7,7 +7,9 @@ import java.util.Map;
  * The machine-readable result of deploying one target ({@code --output json}); text output prints
  * the same facts.
  *
- * @param status        SUCCEEDED, FAILED, TIMED_OUT, RUNNING (cloud without --wait) or ALREADY_STARTED
+ * @param status        SUCCEEDED, FAILED, TIMED_OUT, ABORTED, RUNNING (cloud without --wait),
+ *                      ALREADY_STARTED (the same deployment is already running), WAIT_TIMED_OUT
+ *                      (--wait-timeout passed) or FOLLOW_FAILED (started, but could not be followed)
  * @param phases        per phase (detail stage value): status, durationMs and details
  * @param events        detail-types emitted, in order (local runs)
  * @param eventsArchive where the archive copy of the events is (local runs)

@@ -81,6 +81,19 @@ class CloudDeploySubprocessTest {
     }
 
     @Test
+    void deploy_withNoRegionAnywhere_exits2AskingForARegionInsteadOfTheSdkProviderChain() throws Exception {
+        Map<String, String> noRegion = new HashMap<>();
+        noRegion.put("AWS_REGION", null);
+
+        Result result = cli(noRegion, "deploy", "--targets", "prod", "--pipeline", CloudDeployTest.MANIFEST.toString());
+
+        assertThat(result.exit()).as(result.out() + result.err()).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        assertThat(result.err()).contains("error: no AWS region: set AWS_REGION or pass --region")
+                .doesNotContain("provider").doesNotContain("Exception");
+        assertThat(sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions()).isEmpty();
+    }
+
+    @Test
     void deploy_withACiWebIdentityTokenInsteadOfKeys_assumesTheRoleAndStarts() throws Exception {
         // What examples/ci/gitlab-ci.yml sets up: the SDK exchanges the token itself (STS is on the classpath).
         Path token = Files.createTempFile("web-identity", ".jwt");

@@ -37,10 +37,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +152,96 @@ class CloudDeployTest {
     }
 
     @Test
+    void deploy_withAnExecutionNameAndSeveralTargets_startsOneExecutionPerTarget() {
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        options.executionName = "hotfix-1";
+
+        DeployOutcome prod = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        DeployOutcome dev = cloudDeploy(options, motoClients()).deploy(input("dev"), bundle(), progress);
+
+        assertThat(prod.status()).isEqualTo("RUNNING");
+        assertThat(dev.status()).isEqualTo("RUNNING");
+        assertThat(executions()).extracting(ExecutionListItem::name)
+                .containsExactlyInAnyOrder("hotfix-1-prod", "hotfix-1-dev");
+    }
+
+    @Test
+    void deploy_whenTheExecutionNameWithTheTargetIsTooLong_failsBeforeUploadingAnything() {
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        options.executionName = "n".repeat(78);
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("too long")
+                .hasMessageContaining("use at most 75 characters");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheExecutionNameWasUsedForOtherContent_failsAsAUsageError() {
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        options.executionName = "release";
+        BundlePackager.PackedBundle earlier = bundle();
+        cloudDeploy(options, motoClients()).deploy(input("prod"), earlier, progress);
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), changed(earlier), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessage("execution name release-prod already used by a deployment of MyPipeline/prod/"
+                        + earlier.digest() + "; pass another --execution-name");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenTheSameCiRunIsRetriedAfterTheExecutionWasAborted_reportsAbortedAndHowToDeployAgain() {
+        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        sfn.stopExecution(b -> b.executionArn(first.executionArn()));
+
+        DeployOutcome retried = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(retried.status()).isEqualTo("ABORTED");
+        assertThat(retried.ok()).isFalse();
+        assertThat(retried.executionArn()).isEqualTo(first.executionArn());
+        assertThat(retried.error()).containsEntry("code", "EXECUTION_ABORTED");
+        assertThat(printed.toString()).contains("the earlier deployment with execution name")
+                .contains("ended ABORTED").contains("start a new workflow run").contains("github.run_attempt")
+                .doesNotContain("was already started");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenTheExecutionAlreadySucceeded_reportsSucceededAndWhichExecutionDeployedIt() {
+        BundlePackager.PackedBundle bundle = bundle();
+        stubExisting("describe-existing-succeeded.json", bundle);
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle, progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.deploymentId()).isEqualTo("d-earlier");
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(printed.toString()).contains("already deployed by " + outcome.executionArn());
+    }
+
+    @Test
+    void deploy_whenTheExecutionAlreadyFailed_reportsFailedWithItsErrorAndHowToDeployAgain() {
+        BundlePackager.PackedBundle bundle = bundle();
+        stubExisting("describe-existing-failed.json", bundle);
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle, progress);
+
+        assertThat(outcome.status()).isEqualTo("FAILED");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.error()).containsEntry("code", "DeploymentFailed");
+        assertThat(printed.toString()).contains("ended FAILED").contains("--execution-name")
+                .doesNotContain("start a new workflow run");
+    }
+
+    @Test
     void deploy_withoutFlags_readsTheEnvironment() {
         env.put("SMUS_STATE_MACHINE_ARN", stateMachineArn);
         env.put("SMUS_BUNDLE_BUCKET", BUCKET);
@@ -186,6 +281,34 @@ class CloudDeployTest {
                 .hasMessageContaining("stack '" + CloudOptions.DEFAULT_STACK_NAME + "' was not found");
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
         assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheStackMustBeReadAndNoRegionIsSet_failsWithAClearMessage() {
+        CloudOptions options = options(null, null);
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageStartingWith("no AWS region: set AWS_REGION or pass --region")
+                .hasMessageNotContaining("provider");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+    }
+
+    @Test
+    void deploy_withAwsRegionInTheEnvironment_readsTheStackInThatRegion() {
+        try (CloudFormationClient cloudFormation = motoClients().cloudFormation(Region.EU_WEST_1)) {
+            cloudFormation.createStack(b -> b.stackName(CloudOptions.DEFAULT_STACK_NAME).templateBody("""
+                    {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                     "Outputs": {"StateMachineArn": {"Value": "%s"}, "BundleBucketName": {"Value": "%s"}}}
+                    """.formatted(stateMachineArn, BUCKET)));
+        }
+        env.put("AWS_REGION", "eu-west-1");
+
+        DeployOutcome outcome = cloudDeploy(options(null, null), motoClients())
+                .deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
     }
 
     @Test
@@ -275,6 +398,24 @@ class CloudDeployTest {
         assertThat(printed.toString()).contains("still running after 5 s");
     }
 
+    @Test
+    void deploy_withWaitWhenReadingTheHistoryIsDenied_reportsFollowFailedWithWhereToFollowIt() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("error-access-denied.json"))
+                .withStatus(400)));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("FOLLOW_FAILED");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.error()).containsEntry("code", "ACCESS_DENIED");
+        assertThat(outcome.executionArn()).endsWith(":execution:smus-cicd-deploy:MyPipeline-prod-wait");
+        assertThat(printed.toString()).contains("error: could not follow execution " + outcome.executionArn())
+                .contains(outcome.consoleUrl());
+    }
+
     // --- helpers ---
 
     private CloudDeploy cloudDeploy(CloudOptions options, CloudDeploy.ClientFactory clients) {
@@ -302,6 +443,18 @@ class CloudDeployTest {
 
     static BundlePackager.PackedBundle bundle() {
         return BundlePackager.pack(ManifestLoader.create().load(MANIFEST), BundleArchive.DEFAULT_MAX_BYTES);
+    }
+
+    /** The same bundle with other content: another digest. */
+    private static BundlePackager.PackedBundle changed(BundlePackager.PackedBundle bundle) {
+        byte[] zip = Arrays.copyOf(bundle.zip(), bundle.zip().length + 1);
+        try {
+            String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip));
+            return new BundlePackager.PackedBundle(zip, digest, bundle.files(), bundle.contentBytes(),
+                    bundle.workflows());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String createStateMachine(SfnClient sfn) {
@@ -353,6 +506,12 @@ class CloudDeployTest {
                 return AwsClients.configure(CloudFormationClient.builder(), region, awsEndpoint,
                         AwsTestCredentials.provider()).build();
             }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                // Never the machine's profile: tests say where the region comes from.
+                return Optional.empty();
+            }
         };
     }
 
@@ -367,6 +526,14 @@ class CloudDeployTest {
                 .willReturn(json(fixture(laterHistory))));
         SFN_STUB.stubFor(operation("DescribeExecution").inScenario("run").whenScenarioStateIs("later")
                 .willReturn(json(fixture(finalDescribe))));
+    }
+
+    /** StartExecution finds the name taken; DescribeExecution tells that execution (of {@code bundle}). */
+    private void stubExisting(String describe, BundlePackager.PackedBundle bundle) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("error-execution-already-exists.json"))
+                .withStatus(400)));
+        SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture(describe)
+                .replace("@DIGEST@", bundle.digest()))));
     }
 
     private static MappingBuilder operation(String name) {
