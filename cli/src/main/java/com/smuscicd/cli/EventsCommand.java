@@ -19,7 +19,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code test-pattern}: which events an EventBridge pattern matches (event-ruler);</li>
  *   <li>{@code generate} (hidden): a synthetic archive for benchmarks and demos.</li>
  * </ul>
- * Exit codes: 0 ok, 1 runtime failure, 2 bad input (SQL, pattern, flags, missing directory).
+ * Exit codes: 0 ok, {@link SmusCli#EXIT_FAILED} runtime failure, {@link SmusCli#EXIT_BAD_INPUT} bad input
+ * (SQL, pattern, flags, missing directory).
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "Query captured deployment events with SQL and test event patterns against them.",
@@ -44,20 +45,19 @@ import picocli.CommandLine.Spec;
                 EventsCommand.GenerateCommand.class})
 public final class EventsCommand implements Callable<Integer> {
 
-    static final int EXIT_OK = 0;
-    static final int EXIT_RUNTIME = 1;
-    static final int EXIT_BAD_INPUT = 2;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return EXIT_BAD_INPUT;
+        return SmusCli.EXIT_BAD_INPUT;
     }
 
-    /** Where the archive is and how it is cached; shared by {@code events query} and {@code metrics}. */
+    /**
+     * Where the archive is and how it is cached; shared by {@code events query}, {@code events test-pattern}
+     * and {@code metrics}.
+     */
     public static final class ArchiveSource {
 
         @Option(names = {"--archive", "-a"}, paramLabel = "DIR",
@@ -139,22 +139,22 @@ public final class EventsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
-                return EXIT_BAD_INPUT;
+                return SmusCli.EXIT_BAD_INPUT;
             }
             try (EventArchive archive = source.open(err)) {
                 archive.query(sql, format.sink(out, Math.max(1, maxRows)));
-                return EXIT_OK;
+                return CommandLine.ExitCode.OK;
             } catch (ArchiveNotFoundException e) {
                 err.println(ArchiveSource.notFound(e));
-                return EXIT_BAD_INPUT;
+                return SmusCli.EXIT_BAD_INPUT;
             } catch (InvalidQueryException e) {
                 err.println("error: invalid query: " + e.getMessage());
-                err.println("hint: the tables are smus_events and smus_events_raw; list their columns with"
-                        + " DESCRIBE smus_events");
-                return EXIT_BAD_INPUT;
+                err.println("hint: the tables are smus_events, smus_events_raw and smus_deployments; list their"
+                        + " columns with DESCRIBE smus_events");
+                return SmusCli.EXIT_BAD_INPUT;
             } catch (ArchiveException e) {
                 err.println("error: " + e.getMessage());
-                return EXIT_RUNTIME;
+                return SmusCli.EXIT_FAILED;
             } finally {
                 out.flush();
                 err.flush();
@@ -162,98 +162,134 @@ public final class EventsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code smus-cli events test-pattern --pattern FILE (--event FILE | --archive DIR)}. */
+    /** {@code smus-cli events test-pattern --pattern FILE|JSON [--event FILE | --archive DIR]}. */
     @Command(name = "test-pattern", mixinStandardHelpOptions = true,
-            description = "Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
-                    + " (like 'aws events test-event-pattern', over one event or a whole archive).")
+            description = {"Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
+                    + " (like 'aws events test-event-pattern', over a file of events or a whole archive).",
+                    "The pattern may be a bare event pattern, a rule file ({\"Name\":..,\"EventPattern\":..,"
+                            + "\"Targets\":..}) or a JSON array of rules (each reported on its own).",
+                    "Without --event, every event of the archive is tested: the same events as smus_events."})
     public static final class TestPatternCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
         @Option(names = {"--pattern", "-p"}, required = true, paramLabel = "FILE|JSON",
-                description = "The event pattern: a file, or the JSON itself.")
+                description = "The event pattern or rule(s): a file, or the JSON itself.")
         String pattern;
 
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Input input;
+        @Option(names = "--event", paramLabel = "FILE",
+                description = "Test the events of this file instead of the archive: one JSON object per line (as"
+                        + " archive files hold them), one (pretty-printed) object, or a JSON array of events.")
+        Path event;
 
-        static final class Input {
-            @Option(names = "--event", paramLabel = "FILE", description = "One event (a full EventBridge envelope).")
-            Path event;
-
-            @Option(names = {"--archive", "-a"}, paramLabel = "DIR", description = "Every event of an archive directory.")
-            Path archive;
-        }
+        @Mixin
+        ArchiveSource source;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                String patternJson;
+                if (event != null && spec.commandLine().getParseResult().hasMatchedOption("--archive")) {
+                    err.println("error: --event and --archive are mutually exclusive");
+                    return SmusCli.EXIT_BAD_INPUT;
+                }
+                String patternText;
                 try {
-                    patternJson = pattern.trim().startsWith("{") ? pattern
+                    String trimmed = pattern.trim();
+                    patternText = trimmed.startsWith("{") || trimmed.startsWith("[") ? pattern
                             : Files.readString(Path.of(pattern), StandardCharsets.UTF_8);
-                } catch (IOException e) {
+                } catch (IOException | java.nio.file.InvalidPathException e) {
                     err.println("error: cannot read pattern file " + pattern + ": " + e.getMessage());
-                    return EXIT_BAD_INPUT;
+                    return SmusCli.EXIT_BAD_INPUT;
                 }
                 PatternTester tester;
                 try {
-                    tester = PatternTester.create(patternJson);
+                    List<PatternTester.Rule> rules = PatternTester.rulesOf(patternText);
+                    tester = PatternTester.create(rules);
+                    if (rules.size() == 1 && rules.get(0).name() != null) {
+                        err.println("note: using the EventPattern of rule '" + rules.get(0).name() + "'");
+                    }
                 } catch (InvalidPatternException e) {
                     err.println("error: invalid event pattern: " + e.getMessage());
-                    return EXIT_BAD_INPUT;
+                    return SmusCli.EXIT_BAD_INPUT;
                 }
-                return input.event != null ? testEvent(tester, out, err) : testArchive(tester, out, err);
+                err.flush();
+                return event != null ? testEvents(tester, out, err) : testArchive(tester, out, err);
             } finally {
                 out.flush();
                 err.flush();
             }
         }
 
-        private int testEvent(PatternTester tester, PrintWriter out, PrintWriter err) {
-            String json;
+        private int testEvents(PatternTester tester, PrintWriter out, PrintWriter err) {
+            String text;
             try {
-                json = Files.readString(input.event, StandardCharsets.UTF_8);
+                text = Files.readString(event, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                err.println("error: cannot read event file " + input.event + ": " + e.getMessage());
-                return EXIT_BAD_INPUT;
+                err.println("error: cannot read event file " + event + ": " + e.getMessage());
+                return SmusCli.EXIT_BAD_INPUT;
             }
-            PatternTester.Match match;
+            PatternTester.Outcome outcome;
             try {
-                match = tester.testEvent(json, input.event);
+                outcome = tester.testEvents(text, event, m -> { });
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
-                return EXIT_BAD_INPUT;
+                return SmusCli.EXIT_BAD_INPUT;
             }
-            if (match != null) {
-                out.println(line(match));
-            }
-            out.println((match == null ? 0 : 1) + " of 1 event matched");
-            return EXIT_OK;
+            // printed after parsing the whole file, so that a bad line leaves no partial answer
+            outcome.matches().forEach(m -> out.println(line(tester, m)));
+            summary(tester, outcome, "", out);
+            return CommandLine.ExitCode.OK;
         }
 
         private int testArchive(PatternTester tester, PrintWriter out, PrintWriter err) {
-            try {
-                PatternTester.Outcome outcome = tester.testArchive(input.archive, m -> out.println(line(m)));
-                ArchiveSource.report(outcome.problems(), err);
-                out.println(outcome.matches().size() + " of " + outcome.events() + " events matched"
-                        + (outcome.duplicates() > 0 ? " (" + outcome.duplicates() + " duplicate deliveries skipped)" : ""));
-                return EXIT_OK;
+            try (EventArchive archive = source.open(err)) {
+                PatternTester.Outcome outcome = tester.testArchive(archive, m -> out.println(line(tester, m)));
+                summary(tester, outcome, outcome.duplicates() > 0
+                        ? " (" + outcome.duplicates() + " duplicate deliveries skipped)" : "", out);
+                return CommandLine.ExitCode.OK;
             } catch (ArchiveNotFoundException e) {
                 err.println(ArchiveSource.notFound(e));
-                return EXIT_BAD_INPUT;
-            } catch (ArchiveException | java.io.UncheckedIOException e) {
+                return SmusCli.EXIT_BAD_INPUT;
+            } catch (ArchiveException e) {
                 err.println("error: " + e.getMessage());
-                return EXIT_RUNTIME;
+                return SmusCli.EXIT_FAILED;
             }
         }
 
-        private static String line(PatternTester.Match m) {
-            return String.join("  ", nonNull(m.id()), nonNull(m.detailType()), nonNull(m.pipelineName()),
+        /** {@code N of M events matched}, once per rule when there are several. */
+        private static void summary(PatternTester tester, PatternTester.Outcome outcome, String suffix,
+                                    PrintWriter out) {
+            List<PatternTester.Rule> rules = tester.rules();
+            if (rules.size() == 1) {
+                out.println(outcome.matches().size() + " of " + events(outcome.events()) + " matched" + suffix);
+                return;
+            }
+            for (int i = 0; i < rules.size(); i++) {
+                out.println("rule '" + rules.get(i).name() + "': " + outcome.matchesByRule().get(i) + " of "
+                        + events(outcome.events()) + " matched");
+            }
+            out.println("any rule: " + outcome.matches().size() + " of " + events(outcome.events()) + " matched"
+                    + suffix);
+        }
+
+        private static String events(long n) {
+            return n + (n == 1 ? " event" : " events");
+        }
+
+        private static String line(PatternTester tester, PatternTester.Match m) {
+            String text = String.join("  ", nonNull(m.id()), nonNull(m.detailType()), nonNull(m.pipelineName()),
                     m.deploymentId() == null ? "-" : m.deploymentId() + "#" + (m.sequence() == null ? "?" : m.sequence()));
+            if (tester.rules().size() == 1) {
+                return text;
+            }
+            StringBuilder names = new StringBuilder();
+            for (int i : m.rules()) {
+                names.append(names.length() == 0 ? "" : ",").append(tester.rules().get(i).name());
+            }
+            return text + "  [" + names + "]";
         }
 
         private static String nonNull(String s) {
@@ -293,7 +329,7 @@ public final class EventsCommand implements Callable<Integer> {
             if (events <= 0 || pipelines <= 0 || days <= 0) {
                 spec.commandLine().getErr().println("error: --events, --pipelines and --days must be positive");
                 spec.commandLine().getErr().flush();
-                return EXIT_BAD_INPUT;
+                return SmusCli.EXIT_BAD_INPUT;
             }
             SyntheticArchive.Options options = SyntheticArchive.Options.defaults(out, events).withSeed(seed)
                     .withShape(pipelines, days);
@@ -304,7 +340,7 @@ public final class EventsCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "wrote %d events (%d deployments, %d duplicates) in %d files under %s%n",
                     s.events(), s.deployments(), s.duplicates(), s.files(), out);
             o.flush();
-            return EXIT_OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 }

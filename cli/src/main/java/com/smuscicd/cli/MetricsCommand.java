@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,7 +76,7 @@ public final class MetricsCommand implements Callable<Integer> {
             String format = output.trim().toLowerCase(Locale.ROOT);
             if (!format.equals("table") && !format.equals("json")) {
                 err.println("error: unknown output format '" + output + "': use table or json");
-                return EventsCommand.EXIT_BAD_INPUT;
+                return SmusCli.EXIT_BAD_INPUT;
             }
             Duration window = null;
             if (since != null) {
@@ -83,12 +84,22 @@ public final class MetricsCommand implements Callable<Integer> {
                     window = MetricsQuery.parseSince(since);
                 } catch (IllegalArgumentException e) {
                     err.println("error: --since: " + e.getMessage());
-                    return EventsCommand.EXIT_BAD_INPUT;
+                    return SmusCli.EXIT_BAD_INPUT;
                 }
             }
             MetricsReport report;
             try (EventArchive archive = source.open(err)) {
                 report = DeploymentMetrics.compute(archive, new MetricsQuery(pipeline, target, window, clock.instant()));
+            }
+            if (report.deployments().isEmpty()) {
+                // say what was asked for: an empty table reads like a bug, a typo in --target is the likelier cause
+                String none = "no deployments matched (pipeline=" + orAll(pipeline) + ", target=" + orAll(target)
+                        + ", since=" + (since == null ? "all" : since) + ")";
+                if (format.equals("json")) {
+                    err.println(none);
+                } else {
+                    out.println(none);
+                }
             }
             if (format.equals("json")) {
                 MetricsText.json(report, out);
@@ -103,19 +114,23 @@ public final class MetricsCommand implements Callable<Integer> {
                 Files.writeString(html, HtmlReport.render(report, clock.instant()), StandardCharsets.UTF_8);
                 err.println("HTML report written to " + html);
             }
-            return EventsCommand.EXIT_OK;
+            return CommandLine.ExitCode.OK;
         } catch (ArchiveNotFoundException e) {
             err.println(EventsCommand.ArchiveSource.notFound(e));
-            return EventsCommand.EXIT_BAD_INPUT;
+            return SmusCli.EXIT_BAD_INPUT;
         } catch (ArchiveException e) {
             err.println("error: " + e.getMessage());
-            return EventsCommand.EXIT_RUNTIME;
+            return SmusCli.EXIT_FAILED;
         } catch (IOException e) {
             err.println("error: cannot write " + html + ": " + e.getMessage());
-            return EventsCommand.EXIT_RUNTIME;
+            return SmusCli.EXIT_FAILED;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    private static String orAll(String filter) {
+        return filter == null ? "*" : filter;
     }
 }

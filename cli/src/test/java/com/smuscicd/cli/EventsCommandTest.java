@@ -78,7 +78,8 @@ class EventsCommandTest {
                 "SELECT pipeline_name FROM smus_events");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("error: invalid query:").contains("pipeline_name").contains("not found");
+        assertThat(err.toString()).contains("error: invalid query:").contains("pipeline_name").contains("not found")
+                .contains("smus_events, smus_events_raw and smus_deployments");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -174,6 +175,102 @@ class EventsCommandTest {
     }
 
     @Test
+    void testPattern_whenEventFileHoldsOneEventPerLine_testsEveryLine() {
+        int code = run("test-pattern", "-p", metricsResource("patterns/prod-deploy-failed.json").toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).containsExactly(
+                "e2  SMUS-CICD-Deploy-Failed  MyPipeline  f0000000-0000-4000-8000-000000000001#2",
+                "1 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenEventFileIsAnArray_testsEveryElement() {
+        int code = run("test-pattern", "-p", "{\"detail\": {\"status\": [\"failed\"]}}",
+                "--event", metricsResource("events/three-events-array.json").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("2 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenEventFileHasABadLine_exits2NamingIt() throws IOException {
+        Path event = temp.resolve("events.json");
+        Files.writeString(event, "{\"id\": \"a\"}\n{\"id\": \n");
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", event.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(event + ":").contains("not valid JSON");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void testPattern_whenProjectRuleFile_usesItsEventPatternAndSaysSo() {
+        Path rule = Path.of("..", "examples", "basic_pipeline", "rules", "prod-failures.json").toAbsolutePath()
+                .normalize();
+
+        int code = run("test-pattern", "-p", rule.toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("note: using the EventPattern of rule 'smus-prod-failures'");
+        assertThat(out.toString()).contains("1 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenRuleHoldsEventPatternAsString_usesIt() {
+        int code = run("test-pattern", "-p", metricsResource("rules/prod-failures-string-pattern.json").toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenArrayOfRules_reportsEachRule() {
+        int code = run("test-pattern", "-p", metricsResource("rules/two-rules.json").toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).contains(
+                "e2  SMUS-CICD-Deploy-Failed  MyPipeline  f0000000-0000-4000-8000-000000000001#2"
+                        + "  [smus-prod-failures,smus-any-failure]",
+                "rule 'smus-prod-failures': 1 of 3 events matched",
+                "rule 'smus-any-failure': 2 of 3 events matched",
+                "any rule: 2 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenEventRedeliveredLater_matchesTheDeliveryQuerySees() {
+        String archive = fixture("archive-redelivered").toString();
+
+        int code = run("test-pattern", "-p", "{\"detail-type\": [\"SMUS-CICD-Deploy-Failed\"]}", "-a", archive,
+                "--no-cache");
+        String tested = out.toString();
+        out.getBuffer().setLength(0);
+        run("query", "-a", archive, "--no-cache", "-o", "csv", "SELECT id FROM smus_events WHERE status = 'failed'");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).isEqualTo("id\r\nfirst-fail-id\r\n");
+        assertThat(tested).startsWith("first-fail-id  SMUS-CICD-Deploy-Failed")
+                .contains("1 of 2 events matched (1 duplicate deliveries skipped)");
+    }
+
+    @Test
+    void testPattern_whenCacheDir_keepsTheIndexThere() {
+        String[] args = {"test-pattern", "-p", "{\"source\": [\"com.amazon.smus.cicd\"]}", "-a",
+            fixture("archive-metrics").toString(), "--cache-dir", temp.resolve("cache").toString()};
+
+        assertThat(run(args)).as(err.toString()).isZero();
+        assertThat(run(args)).isZero();
+
+        assertThat(out.toString().lines().filter(l -> l.startsWith("85 of 85 events matched"))).hasSize(2);
+        assertThat(temp.resolve("cache")).isDirectoryContaining("glob:**/events-*.duckdb");
+    }
+
+    @Test
     void generate_whenSmallArchive_writesEventsThatQueryCounts() {
         Path out1 = temp.resolve("synthetic");
 
@@ -185,6 +282,12 @@ class EventsCommandTest {
         assertThat(run("query", "-a", out1.toString(), "--no-cache", "-o", "csv",
                 "SELECT count(*) AS n FROM smus_events_raw")).isZero();
         assertThat(out.toString()).endsWith("n\r\n500\r\n");
+    }
+
+    private static Path metricsResource(String name) {
+        Path file = Path.of("..", "metrics", "src", "test", "resources").resolve(name).toAbsolutePath().normalize();
+        assertThat(file).as("metrics test resource").isRegularFile();
+        return file;
     }
 
     private static String resource(String name) throws IOException {

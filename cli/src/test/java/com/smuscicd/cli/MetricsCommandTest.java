@@ -68,6 +68,14 @@ class MetricsCommandTest {
     }
 
     @Test
+    void metrics_whenNoDeploymentMatches_saysWhatWasAskedAndExits0() {
+        int code = run("-a", archive(), "--no-cache", "--since", "10d", "--target", "nope");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("no deployments matched (pipeline=*, target=nope, since=10d)");
+    }
+
+    @Test
     void metrics_whenTable_printsEverySeriesAndTheTotal() {
         int code = run("-a", archive(), "--no-cache", "--since", "10d");
 

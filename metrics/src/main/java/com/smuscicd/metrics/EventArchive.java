@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -86,6 +87,15 @@ public final class EventArchive implements AutoCloseable {
             + " pipelinename VARCHAR, stage VARCHAR, status VARCHAR, target " + TARGET_TYPE + ", metadata "
             + METADATA_TYPE + ", deploymentid VARCHAR, sequence BIGINT, durationms BIGINT, error " + ERROR_TYPE
             + ", details VARCHAR";
+
+    /**
+     * The row ids of {@code store.raw_events} that {@code smus_events} keeps: one delivery per event
+     * (same deployment id and sequence, else same id), the earliest by {@code time}, then file and id.
+     * The one definition of de-duplication: the events table and the pattern tester both use it.
+     */
+    static final String KEPT_ROWIDS_SQL = "SELECT arg_min(rowid, (\"time\", file, id)) FROM store.raw_events"
+            + " GROUP BY CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
+            + " THEN deploymentid || '#' || sequence ELSE 'id:' || id END";
 
     private final Connection connection;
     private final Path spill;
@@ -207,6 +217,34 @@ public final class EventArchive implements AutoCloseable {
         QueryResult.Collector collector = new QueryResult.Collector();
         query(sql, collector);
         return collector.result();
+    }
+
+    /**
+     * Where each event of {@code smus_events} was read from: for every file holding a kept delivery,
+     * in path order, the ids of the kept deliveries in it (with how many there are of each id, for
+     * a file that holds the same id for several events). Streams file by file, so memory stays small.
+     */
+    void eventDeliveries(BiConsumer<Path, Map<String, Integer>> perFile) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT file, id, count(*) FROM store.raw_events WHERE rowid IN ("
+                     + KEPT_ROWIDS_SQL + ") GROUP BY file, id ORDER BY file")) {
+            String current = null;
+            Map<String, Integer> ids = new HashMap<>();
+            while (rs.next()) {
+                String file = rs.getString(1);
+                if (current != null && !current.equals(file)) {
+                    perFile.accept(Path.of(current), ids);
+                    ids = new HashMap<>();
+                }
+                current = file;
+                ids.put(rs.getString(2), rs.getInt(3));
+            }
+            if (current != null) {
+                perFile.accept(Path.of(current), ids);
+            }
+        } catch (SQLException e) {
+            throw new ArchiveException("cannot list the archive's events: " + e.getMessage(), e);
+        }
     }
 
     /** Files with lines that were skipped, in path order; empty when every line was an event. */
@@ -430,9 +468,7 @@ public final class EventArchive implements AutoCloseable {
                 // keep one copy per event: the earliest delivery; grouping only keys and row ids
                 // takes a fraction of the memory of a window over whole rows
                 s.execute("CREATE OR REPLACE TABLE store.events AS SELECT * EXCLUDE (file) FROM store.raw_events"
-                        + " WHERE rowid IN (SELECT arg_min(rowid, (\"time\", file, id)) FROM store.raw_events"
-                        + " GROUP BY CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
-                        + " THEN deploymentid || '#' || sequence ELSE 'id:' || id END)");
+                        + " WHERE rowid IN (" + KEPT_ROWIDS_SQL + ")");
                 s.execute("CREATE OR REPLACE TABLE store.deployments AS "
                         + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, "store.events"));
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");

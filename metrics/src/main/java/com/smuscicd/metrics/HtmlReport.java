@@ -158,8 +158,17 @@ public final class HtmlReport {
             int[] c = days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[3]);
             c["succeeded".equals(d.outcome()) ? 0 : "failed".equals(d.outcome()) ? 1 : 2]++;
         }
-        LocalDate first = days.keySet().iterator().next();
-        LocalDate last = ((TreeMap<LocalDate, int[]>) days).lastKey();
+        // the whole window, quiet days included: a gap in deployments is what this chart should show
+        MetricsReport.Window w = report.window();
+        LocalDate first = LocalDate.ofInstant(w.start(), ZoneOffset.UTC);
+        // a window ending at midnight does not reach into the next day
+        Instant lastInstant = w.end().isAfter(w.start()) ? w.end().minusNanos(1) : w.end();
+        LocalDate last = LocalDate.ofInstant(lastInstant, ZoneOffset.UTC);
+        if (!days.isEmpty()) {
+            TreeMap<LocalDate, int[]> sorted = (TreeMap<LocalDate, int[]>) days;
+            first = first.isAfter(sorted.firstKey()) ? sorted.firstKey() : first;
+            last = last.isBefore(sorted.lastKey()) ? sorted.lastKey() : last;
+        }
         List<LocalDate> all = new ArrayList<>();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             all.add(d);
@@ -176,7 +185,9 @@ public final class HtmlReport {
         double plot = WIDTH - 60;
         double barW = plot / all.size();
         h.append("<section><h2>Deployments per day</h2>\n<svg id=\"per-day\" class=\"chart\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(height).append("\" role=\"img\" aria-label=\"deployments per day\">\n");
+                .append(WIDTH).append(' ').append(height).append("\" data-first=\"").append(first).append("\" data-last=\"")
+                .append(last).append("\" data-days=\"").append(all.size())
+                .append("\" role=\"img\" aria-label=\"deployments per day\">\n");
         for (int i = 0; i <= 4; i++) {
             int v = step * i;
             double y = base - (base - 10) * (double) v / max;
@@ -189,6 +200,11 @@ public final class HtmlReport {
             int[] c = days.getOrDefault(all.get(i), new int[3]);
             double x = 55 + i * barW;
             double y = base;
+            // one hover target per day, so that a day without deployments still says so
+            h.append("<rect class=\"slot\" data-day=\"").append(all.get(i)).append("\" data-deployments=\"")
+                    .append(c[0] + c[1] + c[2]).append("\" x=\"").append(fmt(x)).append("\" y=\"10\" width=\"")
+                    .append(fmt(Math.max(0.8, barW - 1))).append("\" height=\"").append(base - 10).append("\"><title>")
+                    .append(all.get(i)).append(": ").append(c[0] + c[1] + c[2]).append(" deployments</title></rect>\n");
             String[] colors = {OK, FAIL, RUNNING};
             String[] names = {"succeeded", "failed", "in progress"};
             for (int k = 0; k < 3; k++) {
@@ -383,6 +399,7 @@ public final class HtmlReport {
             .lbl { font-size: 12px; fill: var(--ink); }
             .tick { font-size: 11px; fill: var(--muted); }
             .grid { stroke: var(--line); stroke-width: 1; }
+            .slot { fill: transparent; }
             .band { fill: #f8fafc; }
             rect.ok { fill: var(--ok); } rect.fail { fill: var(--fail); } rect.run { fill: var(--run); }
             rect.p95 { fill: #9fb3c8; } rect.p50 { fill: #243b53; }

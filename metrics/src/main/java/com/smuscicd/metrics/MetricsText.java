@@ -7,6 +7,7 @@ import com.smuscicd.metrics.MetricsReport.FailureCount;
 import com.smuscicd.metrics.MetricsReport.PhaseDurations;
 import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
 import java.io.PrintWriter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,9 @@ public final class MetricsText {
     /** Three tables: DORA keys and outcomes per series, phase durations, failures. */
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
-        out.printf(Locale.ROOT, "Deployments %s .. %s (%s days)%n%n", w.start(), w.end(), number(w.days(), 1));
+        // seconds are precise enough for a window and keep the header readable
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s days)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
+                w.end().truncatedTo(ChronoUnit.SECONDS), number(w.days(), 1));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});

@@ -1,59 +1,132 @@
 package com.smuscicd.metrics;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.smuscicd.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import software.amazon.event.ruler.Machine;
 
 /**
- * Tells which events an EventBridge event pattern matches, offline, with AWS's own matcher
- * (event-ruler): like {@code aws events test-event-pattern}, but over one event or a whole archive.
+ * Tells which events one or more EventBridge event patterns match, offline, with AWS's own matcher
+ * (event-ruler): like {@code aws events test-event-pattern}, but over a file of events or a whole
+ * archive, and for several rules at once.
  */
 public final class PatternTester {
 
-    private static final String RULE = "pattern";
-
     private final Machine machine;
+    private final List<Rule> rules;
 
-    private PatternTester(Machine machine) {
+    private PatternTester(Machine machine, List<Rule> rules) {
         this.machine = machine;
+        this.rules = rules;
     }
 
     /**
-     * A tester for {@code patternJson}.
+     * A named event pattern.
+     *
+     * @param name        the rule's {@code Name}, or null for a bare pattern
+     * @param patternJson the event pattern's JSON text
+     */
+    public record Rule(String name, String patternJson) {
+    }
+
+    /**
+     * A tester for one bare pattern.
      *
      * @throws InvalidPatternException with event-ruler's message when it refuses the pattern
      */
     public static PatternTester create(String patternJson) {
-        Machine machine = Machine.builder().build();
-        try {
-            machine.addRule(RULE, patternJson);
-        } catch (IOException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new InvalidPatternException(message, e);
-        }
-        return new PatternTester(machine);
+        return create(List.of(new Rule(null, patternJson)));
     }
 
     /**
-     * Whether the pattern matches {@code eventJson}, a full EventBridge envelope.
+     * A tester for several rules; each match says which of them matched.
+     *
+     * @throws InvalidPatternException with event-ruler's message (and the rule's name) when it refuses a pattern
+     */
+    public static PatternTester create(List<Rule> rules) {
+        if (rules.isEmpty()) {
+            throw new InvalidPatternException("no event pattern given", null);
+        }
+        Machine machine = Machine.builder().build();
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            try {
+                // keyed by position: rule names need not be unique
+                machine.addRule(String.valueOf(i), rule.patternJson());
+            } catch (IOException | RuntimeException e) {
+                String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                throw new InvalidPatternException((rule.name() == null ? "" : "rule '" + rule.name() + "': ")
+                        + message, e);
+            }
+        }
+        return new PatternTester(machine, List.copyOf(rules));
+    }
+
+    /**
+     * The rules in {@code text}: a bare event pattern; a rule as the spec's Integration Examples and
+     * the project's {@code rules/*.json} hold it ({@code {"Name":..,"EventPattern":{..}|"..",
+     * "Targets":[..]}}); or a JSON array of such rules. Text that is not JSON is returned as one bare
+     * pattern, so that event-ruler's message reports the problem.
+     *
+     * @throws InvalidPatternException when an array holds something other than rules
+     */
+    public static List<Rule> rulesOf(String text) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(new Rule(null, text));
+        }
+        if (root != null && root.isArray()) {
+            List<Rule> rules = new ArrayList<>();
+            for (int i = 0; i < root.size(); i++) {
+                JsonNode item = root.get(i);
+                if (item == null || !item.isObject() || !item.has("EventPattern")) {
+                    throw new InvalidPatternException("element " + (i + 1) + " of the array is not a rule with an"
+                            + " \"EventPattern\"", null);
+                }
+                rules.add(ruleOf(item, "rule " + (i + 1)));
+            }
+            return rules;
+        }
+        if (root != null && root.isObject() && root.has("EventPattern")) {
+            return List.of(ruleOf(root, "rule"));
+        }
+        return List.of(new Rule(null, text));
+    }
+
+    private static Rule ruleOf(JsonNode rule, String fallbackName) {
+        JsonNode name = rule.get("Name");
+        JsonNode pattern = rule.get("EventPattern");
+        // the AWS API and CLI carry EventPattern as a JSON string; rule files and CloudFormation as an object
+        String json = pattern.isTextual() ? pattern.asText() : Json.write(pattern);
+        return new Rule(name != null && name.isTextual() ? name.asText() : fallbackName, json);
+    }
+
+    /** The rules tested, in the order given. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /**
+     * Whether any rule matches {@code eventJson}, a full EventBridge envelope.
      *
      * @throws IllegalArgumentException when {@code eventJson} is not a JSON object
      */
@@ -65,113 +138,185 @@ public final class PatternTester {
         }
     }
 
-    /** The outcome of testing a pattern against many events. */
-    public record Outcome(long events, long duplicates, List<Match> matches, List<ArchiveProblem> problems) {
-    }
-
-    /** A matching event: its id, detail-type and where it came from. */
-    public record Match(String id, String detailType, String pipelineName, String deploymentId, Long sequence,
-                        Path file) {
+    /**
+     * The outcome of testing the rules against many events.
+     *
+     * @param events        distinct events tested
+     * @param duplicates    deliveries skipped because the event was already counted
+     * @param matches       events that at least one rule matched
+     * @param matchesByRule how many events each rule matched, in the order of {@link #rules()}
+     * @param problems      files with lines that are not events
+     */
+    public record Outcome(long events, long duplicates, List<Match> matches, List<Long> matchesByRule,
+                          List<ArchiveProblem> problems) {
     }
 
     /**
-     * Tests every event of an archive directory (each distinct event once, like {@code smus_events}),
-     * calling {@code onMatch} as matches are found; files are read in path order.
+     * A matching event: its id, detail-type and where it came from, and which rules matched it.
+     *
+     * @param rules indexes into {@link #rules()}, ascending
      */
-    public Outcome testArchive(Path dir, Consumer<Match> onMatch) {
-        if (!Files.isDirectory(dir)) {
-            throw new ArchiveNotFoundException(dir);
-        }
-        List<Path> files = archiveFiles(dir);
-        Set<String> seen = new HashSet<>();
-        List<Match> matches = new ArrayList<>();
-        List<ArchiveProblem> problems = new ArrayList<>();
-        long events = 0;
-        long duplicates = 0;
-        for (Path file : files) {
-            long lineNo = 0;
-            long bad = 0;
-            long firstBad = 0;
-            String firstMessage = null;
-            try (BufferedReader reader = reader(file)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lineNo++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode node = null;
-                    String problem;
-                    try {
-                        node = Json.mapper().readTree(line);
-                        problem = LineValidator.problemOf(node);
-                    } catch (IOException e) {
-                        problem = "not valid JSON: " + originalMessage(e);
-                    }
-                    if (problem != null) {
-                        if (bad++ == 0) {
-                            firstBad = lineNo;
-                            firstMessage = problem;
-                        }
-                        continue;
-                    }
-                    String key = dedupKey(node);
-                    if (!seen.add(key)) {
-                        duplicates++;
-                        continue;
-                    }
-                    events++;
-                    if (!machine.rulesForJSONEvent(node).isEmpty()) {
-                        Match match = toMatch(node, file);
-                        matches.add(match);
-                        onMatch.accept(match);
-                    }
+    public record Match(String id, String detailType, String pipelineName, String deploymentId, Long sequence,
+                        Path file, List<Integer> rules) {
+    }
+
+    /**
+     * Tests every distinct event of an opened archive: exactly the events of its {@code smus_events}
+     * (same de-duplication, same choice of delivery: {@code EventArchive.KEPT_ROWIDS_SQL}), read
+     * back from their files so that every field of the envelope can be matched. Calls {@code onMatch}
+     * as matches are found; files are read in path order.
+     */
+    public Outcome testArchive(EventArchive archive, Consumer<Match> onMatch) {
+        Counter counter = new Counter(onMatch);
+        archive.eventDeliveries((file, ids) -> readKept(file, ids, counter));
+        return counter.outcome(archive.stats().deliveries() - counter.events, archive.problems());
+    }
+
+    private void readKept(Path file, Map<String, Integer> ids, Counter counter) {
+        Map<String, Integer> wanted = new HashMap<>(ids);
+        try (BufferedReader reader = reader(file)) {
+            String line;
+            while ((line = reader.readLine()) != null && !wanted.isEmpty()) {
+                if (line.isBlank()) {
+                    continue;
                 }
-            } catch (IOException e) {
-                throw new ArchiveException("cannot read " + file + ": " + e.getMessage(), e);
+                JsonNode node;
+                try {
+                    node = Json.mapper().readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue; // reported by the archive already
+                }
+                if (LineValidator.problemOf(node) != null) {
+                    continue;
+                }
+                String id = node.get("id").asText();
+                Integer left = wanted.get(id);
+                if (left == null) {
+                    continue; // another delivery of this event was kept
+                }
+                if (left == 1) {
+                    wanted.remove(id);
+                } else {
+                    wanted.put(id, left - 1);
+                }
+                counter.test(node, file);
             }
-            if (bad > 0) {
-                problems.add(new ArchiveProblem(file, bad, firstBad, firstMessage));
-            }
-        }
-        return new Outcome(events, duplicates, matches, problems);
-    }
-
-    /** The match of a single event, or null when the pattern does not match it. */
-    public Match testEvent(String eventJson, Path file) {
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(eventJson);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not a JSON event: " + originalMessage(e), e);
+            throw new ArchiveException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Tests every event of a file's text: one JSON object per line (as archive files hold them), a
+     * single (pretty-printed) JSON object, or a JSON array of events.
+     *
+     * @throws IllegalArgumentException when the text is not JSON, or holds something other than objects
+     */
+    public Outcome testEvents(String text, Path file, Consumer<Match> onMatch) {
+        Counter counter = new Counter(onMatch);
+        for (JsonNode event : readEvents(text, file)) {
+            counter.test(event, file);
+        }
+        return counter.outcome(0, List.of());
+    }
+
+    /** The match of a single event, or null when no rule matches it. */
+    public Match testEvent(String eventJson, Path file) {
+        List<JsonNode> events = readEvents(eventJson, file);
+        if (events.size() != 1) {
+            throw new IllegalArgumentException(file + " holds " + events.size() + " events, not one");
+        }
+        return match(events.get(0), file);
+    }
+
+    /** The events of a file: newline-delimited or concatenated objects, or an array of objects. */
+    static List<JsonNode> readEvents(String text, Path file) {
+        List<JsonNode> events = new ArrayList<>();
+        try (JsonParser parser = Json.mapper().createParser(text)) {
+            MappingIterator<JsonNode> values = Json.mapper().readerFor(JsonNode.class).readValues(parser);
+            while (values.hasNextValue()) {
+                long line = parser.currentTokenLocation().getLineNr();
+                JsonNode value = values.nextValue();
+                if (value.isArray() && events.isEmpty() && !values.hasNextValue()) {
+                    for (int i = 0; i < value.size(); i++) {
+                        requireObject(value.get(i), file, "element " + (i + 1) + " of the array");
+                        events.add(value.get(i));
+                    }
+                    break;
+                }
+                requireObject(value, file, "the value starting on line " + line);
+                events.add(value);
+            }
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not valid JSON: "
+                    + LineValidator.shortMessage(e), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds no event");
+        }
+        return events;
+    }
+
+    private static void requireObject(JsonNode node, Path file, String what) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(file + " is not a JSON object");
+            throw new IllegalArgumentException(file + ": " + what + " is not a JSON object (an event)");
         }
-        return matches(Json.write(node)) ? toMatch(node, file) : null;
     }
 
-    private static String originalMessage(IOException e) {
-        return e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? LineValidator.shortMessage(j)
-                : e.getMessage();
-    }
-
-    private static String dedupKey(JsonNode node) {
-        JsonNode detail = node.path("detail");
-        JsonNode deploymentId = detail.get("deploymentId");
-        JsonNode sequence = detail.get("sequence");
-        if (deploymentId != null && deploymentId.isTextual() && sequence != null && sequence.isNumber()) {
-            return deploymentId.asText() + "#" + sequence.asLong();
+    private Match match(JsonNode node, Path file) {
+        List<String> hits;
+        try {
+            hits = machine.rulesForJSONEvent(node);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(file + ": not a JSON event: " + e.getMessage(), e);
         }
-        return "id:" + node.path("id").asText();
-    }
-
-    private static Match toMatch(JsonNode node, Path file) {
+        if (hits.isEmpty()) {
+            return null;
+        }
+        List<Integer> indexes = new ArrayList<>(hits.size());
+        for (String hit : hits) {
+            indexes.add(Integer.valueOf(hit));
+        }
+        Collections.sort(indexes);
         JsonNode detail = node.path("detail");
         JsonNode sequence = detail.get("sequence");
         return new Match(text(node.get("id")), text(node.get("detail-type")), text(detail.get("pipelineName")),
                 text(detail.get("deploymentId")), sequence != null && sequence.isNumber() ? sequence.asLong() : null,
-                file);
+                file, List.copyOf(indexes));
+    }
+
+    /** Counts events and matches per rule while streaming matches to the caller. */
+    private final class Counter {
+        private final Consumer<Match> onMatch;
+        private final List<Match> matches = new ArrayList<>();
+        private final long[] byRule = new long[rules.size()];
+        private long events;
+
+        Counter(Consumer<Match> onMatch) {
+            this.onMatch = onMatch;
+        }
+
+        void test(JsonNode event, Path file) {
+            events++;
+            Match m = match(event, file);
+            if (m != null) {
+                for (int i : m.rules()) {
+                    byRule[i]++;
+                }
+                matches.add(m);
+                onMatch.accept(m);
+            }
+        }
+
+        Outcome outcome(long duplicates, List<ArchiveProblem> problems) {
+            List<Long> counts = new ArrayList<>(byRule.length);
+            for (long c : byRule) {
+                counts.add(c);
+            }
+            return new Outcome(events, duplicates, List.copyOf(matches), List.copyOf(counts), problems);
+        }
     }
 
     private static String text(JsonNode node) {
@@ -184,33 +329,5 @@ public final class PatternTester {
             in = new GZIPInputStream(in);
         }
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    }
-
-    private static List<Path> archiveFiles(Path dir) {
-        List<Path> files = new ArrayList<>();
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    Path name = d.getFileName();
-                    boolean hidden = !d.equals(dir) && name != null && name.toString().startsWith(".");
-                    return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-                    if (attrs.isRegularFile() && !name.startsWith(".")
-                            && (name.endsWith(".json") || name.endsWith(".json.gz"))) {
-                        files.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        files.sort(null);
-        return files;
     }
 }

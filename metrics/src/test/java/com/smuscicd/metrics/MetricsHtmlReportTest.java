@@ -40,6 +40,22 @@ class MetricsHtmlReportTest {
         assertThat(html).contains("class=\"cell\"").doesNotContain("class=\"m ok\"");
     }
 
+    @Test
+    void render_whenWindowLongerThanTheDeployments_perDayChartSpansTheWholeWindow() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "prod", Duration.ofDays(30), NOW));
+        }
+
+        String html = HtmlReport.render(report, NOW);
+
+        // 30 days ending at midnight of 11-10: 10-11 .. 11-09, quiet days shown as zero
+        assertThat(html).contains("data-first=\"2025-10-11\" data-last=\"2025-11-09\" data-days=\"30\"");
+        assertThat(html).contains("data-day=\"2025-10-11\" data-deployments=\"0\"",
+                "data-day=\"2025-11-09\" data-deployments=\"");
+        assertThat(html.split("class=\"slot\"", -1)).hasSize(31);
+    }
+
     private static MetricsReport report() {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
             return DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));

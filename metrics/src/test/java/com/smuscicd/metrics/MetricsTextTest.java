@@ -39,6 +39,21 @@ class MetricsTextTest {
     }
 
     @Test
+    void table_whenNowHasNanoseconds_printsTheWindowToTheSecond() {
+        Instant now = Instant.parse("2025-11-10T08:15:30.123456789Z");
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofDays(10), now));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+
+        assertThat(text.toString().lines().findFirst().orElseThrow())
+                .isEqualTo("Deployments 2025-10-31T08:15:30Z .. 2025-11-10T08:15:30Z (10.0 days)");
+    }
+
+    @Test
     void duration_whenEachScale_isShortAndReadable() {
         assertThat(MetricsText.duration(850.0)).isEqualTo("850ms");
         assertThat(MetricsText.duration(12_340.0)).isEqualTo("12.3s");

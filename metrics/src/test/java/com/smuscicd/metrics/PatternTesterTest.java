@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PatternTesterTest {
 
@@ -18,7 +19,7 @@ class PatternTesterTest {
         PatternTester tester = PatternTester.create(resource("patterns/my-pipeline-failures.json"));
         List<PatternTester.Match> streamed = new ArrayList<>();
 
-        PatternTester.Outcome outcome = tester.testArchive(Fixtures.archive("archive-spec"), streamed::add);
+        PatternTester.Outcome outcome = testArchive(tester, "archive-spec", streamed::add);
 
         // the 12 failed MyPipeline events; redeliveries are skipped, other pipelines do not match
         assertThat(outcome.matches()).hasSize(12).isEqualTo(streamed);
@@ -32,7 +33,7 @@ class PatternTesterTest {
     void testArchive_whenSpecAnyFailurePattern_alsoMatchesOtherPipelines() {
         PatternTester tester = PatternTester.create(resource("smus-events/patterns/common-1-any-failure.json"));
 
-        PatternTester.Outcome outcome = tester.testArchive(Fixtures.archive("archive-spec"), m -> { });
+        PatternTester.Outcome outcome = testArchive(tester, "archive-spec", m -> { });
 
         assertThat(outcome.matches()).extracting(PatternTester.Match::pipelineName)
                 .contains("MyPipelineTwo", "mypipeline").hasSize(16);
@@ -65,13 +66,132 @@ class PatternTesterTest {
     void testArchive_whenCorruptLine_reportsItAndTestsTheRest() {
         PatternTester tester = PatternTester.create("{\"source\": [\"com.amazon.smus.cicd\"]}");
 
-        PatternTester.Outcome outcome = tester.testArchive(Fixtures.archive("archive-corrupt"), m -> { });
+        PatternTester.Outcome outcome = testArchive(tester, "archive-corrupt", m -> { });
 
         assertThat(outcome.matches()).hasSize(9);
         assertThat(outcome.problems()).singleElement().satisfies(p -> {
             assertThat(p.file().getFileName()).hasToString("truncated.json");
             assertThat(p.firstLine()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void testArchive_whenEventRedeliveredLater_testsTheDeliverySmusEventsKeeps() {
+        // a retry re-published the failure (new id, later time) into a file that sorts first
+        PatternTester tester = PatternTester.create("{\"detail-type\": [\"SMUS-CICD-Deploy-Failed\"]}");
+
+        PatternTester.Outcome outcome;
+        String kept;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-redelivered"))) {
+            outcome = tester.testArchive(archive, m -> { });
+            kept = (String) archive.query("SELECT id FROM smus_events WHERE status = 'failed'").rows().get(0).get(0);
+        }
+
+        assertThat(kept).isEqualTo("first-fail-id");
+        assertThat(outcome.matches()).singleElement().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(kept);
+            assertThat(m.file().getFileName()).hasToString("b-first.json");
+        });
+        assertThat(outcome.events()).isEqualTo(2);
+        assertThat(outcome.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void testArchive_whenCached_testsTheSameEventsAsWithoutCache(@TempDir Path temp) {
+        PatternTester tester = PatternTester.create(resource("patterns/my-pipeline-failures.json"));
+        ArchiveOptions cached = ArchiveOptions.cacheIn(temp.resolve("cache"));
+
+        for (int run = 0; run < 2; run++) {
+            try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"), cached)) {
+                PatternTester.Outcome outcome = tester.testArchive(archive, m -> { });
+                assertThat(outcome.matches()).hasSize(12);
+                assertThat(outcome.events()).isEqualTo(60);
+            }
+        }
+    }
+
+    @Test
+    void testEvents_whenOneEventPerLine_testsEveryLine() {
+        PatternTester tester = PatternTester.create(resource("patterns/prod-deploy-failed.json"));
+
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { });
+
+        assertThat(outcome.events()).isEqualTo(3);
+        assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2");
+    }
+
+    @Test
+    void testEvents_whenJsonArray_testsEveryElement() {
+        PatternTester tester = PatternTester.create("{\"detail\": {\"status\": [\"failed\"]}}");
+
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events-array.json"), Path.of("f"),
+                m -> { });
+
+        assertThat(outcome.events()).isEqualTo(3);
+        assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2", "e3");
+    }
+
+    @Test
+    void testEvents_whenOnePrettyPrintedEvent_testsIt() {
+        PatternTester tester = PatternTester.create(resource("patterns/prod-deploy-failed.json"));
+
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/one-event-pretty.json"), Path.of("f"),
+                m -> { });
+
+        assertThat(outcome.events()).isEqualTo(1);
+        assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2");
+    }
+
+    @Test
+    void testEvents_whenALineIsNotAnObject_namesItsLine() {
+        PatternTester tester = PatternTester.create("{\"source\": [\"x\"]}");
+
+        assertThatThrownBy(() -> tester.testEvents("{\"id\": \"a\"}\n42\n", Path.of("f.json"), m -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("f.json").hasMessageContaining("line 2").hasMessageContaining("not a JSON object");
+    }
+
+    @Test
+    void rulesOf_whenProjectRuleFile_usesItsEventPatternAndName() {
+        List<PatternTester.Rule> rules = PatternTester.rulesOf(resource("rules/prod-failures-string-pattern.json"));
+
+        assertThat(rules).singleElement().extracting(PatternTester.Rule::name).isEqualTo("smus-prod-failures");
+        PatternTester tester = PatternTester.create(rules);
+        assertThat(tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { }).matches())
+                .extracting(PatternTester.Match::id).containsExactly("e2");
+    }
+
+    @Test
+    void rulesOf_whenBarePattern_returnsItUnnamed() {
+        String pattern = resource("patterns/prod-deploy-failed.json");
+
+        assertThat(PatternTester.rulesOf(pattern)).containsExactly(new PatternTester.Rule(null, pattern));
+    }
+
+    @Test
+    void rulesOf_whenArrayHoldsABarePattern_throwsInvalidPattern() {
+        assertThatThrownBy(() -> PatternTester.rulesOf("[{\"source\": [\"x\"]}]"))
+                .isInstanceOf(InvalidPatternException.class).hasMessageContaining("element 1");
+    }
+
+    @Test
+    void testEvents_whenArrayOfRules_countsMatchesPerRule() {
+        PatternTester tester = PatternTester.create(PatternTester.rulesOf(resource("rules/two-rules.json")));
+
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { });
+
+        assertThat(tester.rules()).extracting(PatternTester.Rule::name)
+                .containsExactly("smus-prod-failures", "smus-any-failure");
+        assertThat(outcome.matchesByRule()).containsExactly(1L, 2L);
+        assertThat(outcome.matches()).extracting(PatternTester.Match::rules)
+                .containsExactly(List.of(0, 1), List.of(1));
+    }
+
+    private static PatternTester.Outcome testArchive(PatternTester tester, String fixture,
+                                                     java.util.function.Consumer<PatternTester.Match> onMatch) {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive(fixture))) {
+            return tester.testArchive(archive, onMatch);
+        }
     }
 
     static String resource(String name) {
