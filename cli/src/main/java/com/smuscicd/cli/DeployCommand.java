@@ -112,9 +112,7 @@ public final class DeployCommand implements Callable<Integer> {
             if (retryDelayScale < 0) {
                 throw new IllegalArgumentException("--retry-delay-scale must be 0 or more");
             }
-            if (!local && eventsToAws) {
-                throw new IllegalArgumentException("--events-to-aws only applies with --local");
-            }
+            rejectFlagsOfTheOtherMode();
             manifest = ManifestLoader.create().load(pipeline);
             for (String name : targets) {
                 resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
@@ -156,6 +154,10 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
         Debug debug = Debug.fromEnvironment(err);
+        if (eventBusName != null && !overrides.apply(manifest.monitoring()).enabled()) {
+            err.println("note: events are disabled for this deployment, so --event-bus-name has no effect"
+                    + " (add --emit-events to emit to '" + eventBusName + "')");
+        }
         debug.settings(manifest, resolved, overrides.apply(manifest.monitoring()), bundle, local ? stateDir : null);
 
         ProgressPrinter progress = new ProgressPrinter(progressOut);
@@ -190,6 +192,22 @@ public final class DeployCommand implements Callable<Integer> {
             out.flush();
         }
         return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
+    }
+
+    private static final List<String> LOCAL_ONLY = List.of("--state-dir", "--account", "--rules", "--events-to-aws",
+            "--retry-delay-scale");
+    private static final List<String> CLOUD_ONLY = List.of("--state-machine-arn", "--bundle-bucket", "--stack-name",
+            "--region", "--wait", "--wait-timeout", "--execution-name");
+
+    /** A flag that would silently do nothing in this mode is a usage error, not a surprise later. */
+    private void rejectFlagsOfTheOtherMode() {
+        var parsed = spec.commandLine().getParseResult();
+        for (String flag : local ? CLOUD_ONLY : LOCAL_ONLY) {
+            if (parsed.hasMatchedOption(flag)) {
+                throw new IllegalArgumentException(flag + (local ? " only applies without --local"
+                        : " only applies with --local"));
+            }
+        }
     }
 
     private static boolean needsMetadata(EventOverrides overrides, PipelineManifest manifest) {

@@ -85,6 +85,26 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_whenACloudFlagIsGivenWithLocal_exitsTwoNamingIt() {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--wait");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--wait only applies without --local");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenALocalFlagIsGivenWithoutLocal_exitsTwoNamingIt() {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--targets", "dev", "--pipeline", EXAMPLE, "--rules", "rules");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--rules only applies with --local");
+    }
+
+    @Test
     void deploy_whenTargetsMissing_exitsTwoWithUsage() {
         CommandLine cli = SmusCli.commandLine();
         cli.setErr(new PrintWriter(err, true));

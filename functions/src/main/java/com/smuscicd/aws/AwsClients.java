@@ -35,11 +35,12 @@ public final class AwsClients {
     private final Region region;
     private final URI endpointOverride;
     private final AwsCredentialsProvider credentials;
+    // A project's bucket lives in its domain's region, which may not be ours: let the SDK follow the
+    // bucket's region (301/redirect) instead of failing, so one S3 client serves every target.
     private final Supplier<S3Client> s3 =
             memoize(() -> build(S3Client.builder().crossRegionAccessEnabled(true), region()));
     private final Supplier<SfnClient> sfn = memoize(() -> build(SfnClient.builder(), region()));
-    private final Supplier<MwaaServerlessClient> mwaaServerless =
-            memoize(() -> build(MwaaServerlessClient.builder(), region()));
+    private final Map<Region, MwaaServerlessClient> mwaaServerless = new ConcurrentHashMap<>();
     private final Map<Region, DataZoneClient> dataZone = new ConcurrentHashMap<>();
 
     private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials) {
@@ -88,18 +89,27 @@ public final class AwsClients {
         return sfn.get();
     }
 
-    public MwaaServerlessClient mwaaServerless() {
-        return mwaaServerless.get();
+    /**
+     * The MWAA Serverless client of a region (a project's workflows run in its domain's region);
+     * null or blank: this process's region.
+     */
+    public MwaaServerlessClient mwaaServerless(String regionName) {
+        return perRegion(mwaaServerless, regionName, MwaaServerlessClient::builder);
     }
 
     /** The DataZone client of a region (a domain lives in one region, which may not be this one). */
     public DataZoneClient dataZone(String regionName) {
+        return perRegion(dataZone, regionName, DataZoneClient::builder);
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C perRegion(
+            Map<Region, C> clients, String regionName, Supplier<B> builder) {
         Region target = regionName == null || regionName.isBlank() ? region : Region.of(regionName.trim());
         if (target == null) {
             // No region anywhere in our configuration: let the SDK's chain decide, once.
-            return dataZone.computeIfAbsent(Region.AWS_GLOBAL, r -> build(DataZoneClient.builder(), null));
+            return clients.computeIfAbsent(Region.AWS_GLOBAL, r -> build(builder.get(), null));
         }
-        return dataZone.computeIfAbsent(target, r -> build(DataZoneClient.builder(), r));
+        return clients.computeIfAbsent(target, r -> build(builder.get(), r));
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Region in) {

@@ -62,11 +62,12 @@ public final class AwsPorts {
                 Duration.ofSeconds(positive(env, "PROJECT_READY_TIMEOUT_SECONDS",
                         DataZoneClientGateway.DEFAULT_READY_TIMEOUT.toSeconds())));
         String configuredRole = blankToNull(env.get("WORKFLOW_ROLE_ARN"));
-        String region = clients.region() == null ? null : clients.region().id();
+        // The project's user role is read from its domain, in the domain's region (null: ours, as DataZone
+        // client selection does).
         Function<WorkflowGateway.WorkflowSpec, String> role = configuredRole != null
                 ? spec -> configuredRole
-                : spec -> dataZone.projectUserRoleArn(spec.domainId(), region, spec.projectId());
-        MwaaServerlessWorkflowGateway workflows = MwaaServerlessWorkflowGateway.lazy(clients::mwaaServerless, role);
+                : spec -> dataZone.projectUserRoleArn(spec.domainId(), spec.region(), spec.projectId());
+        MwaaServerlessWorkflowGateway workflows = MwaaServerlessWorkflowGateway.create(clients::mwaaServerless, role);
         return new DeployFunctions(publisherForBus, dataZone, store, workflows, Clock.systemUTC(),
                 maxBundleBytes(env));
     }

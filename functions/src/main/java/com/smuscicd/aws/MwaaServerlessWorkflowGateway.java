@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.mwaaserverless.MwaaServerlessClient;
 import software.amazon.awssdk.services.mwaaserverless.model.ConflictException;
@@ -23,6 +22,8 @@ import software.amazon.awssdk.services.mwaaserverless.model.WorkflowSummary;
  * {@link WorkflowGateway} on Amazon MWAA Serverless.
  *
  * <ul>
+ *   <li>Region: a workflow is created where its project's domain lives ({@link WorkflowSpec#region()}),
+ *       which need not be the orchestrator's region, so every call goes to that region's client.</li>
  *   <li>Name: workflow names are unique per account, and two targets of one pipeline may share an
  *       account, so the MWAA Serverless name is {@code <projectId>-<workflow name>}, reduced to the
  *       characters the service accepts ({@link #workflowName}).</li>
@@ -51,42 +52,51 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
 
     static final int MAX_NAME_LENGTH = 100;
 
-    private final Supplier<MwaaServerlessClient> client;
+    private final Function<String, MwaaServerlessClient> clientForRegion;
     private final Function<WorkflowSpec, String> roleArn;
 
-    MwaaServerlessWorkflowGateway(Supplier<MwaaServerlessClient> client, Function<WorkflowSpec, String> roleArn) {
-        this.client = Objects.requireNonNull(client, "client");
+    private MwaaServerlessWorkflowGateway(Function<String, MwaaServerlessClient> clientForRegion,
+                                          Function<WorkflowSpec, String> roleArn) {
+        this.clientForRegion = Objects.requireNonNull(clientForRegion, "clientForRegion");
         this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
     }
 
     /**
-     * A gateway over the given client.
+     * A gateway over per-region clients.
+     *
+     * @param clientForRegion the MWAA Serverless client of a domain's region (asked on every call, so
+     *                        it should cache; null region: the orchestrator's own)
+     * @param roleArn         the execution role of a workflow (called only to create or update one)
+     */
+    public static MwaaServerlessWorkflowGateway create(Function<String, MwaaServerlessClient> clientForRegion,
+                                                       Function<WorkflowSpec, String> roleArn) {
+        return new MwaaServerlessWorkflowGateway(clientForRegion, roleArn);
+    }
+
+    /**
+     * A gateway over one client, whatever the spec's region (an emulator serving every region).
      *
      * @param roleArn the execution role of a workflow (called only to create or update one)
      */
     public static MwaaServerlessWorkflowGateway create(MwaaServerlessClient client,
                                                        Function<WorkflowSpec, String> roleArn) {
         Objects.requireNonNull(client, "client");
-        return new MwaaServerlessWorkflowGateway(() -> client, roleArn);
-    }
-
-    static MwaaServerlessWorkflowGateway lazy(Supplier<MwaaServerlessClient> client,
-                                              Function<WorkflowSpec, String> roleArn) {
-        return new MwaaServerlessWorkflowGateway(client, roleArn);
+        return new MwaaServerlessWorkflowGateway(region -> client, roleArn);
     }
 
     @Override
     public WorkflowOutcome createOrUpdate(WorkflowSpec spec) {
         String name = workflowName(spec.projectId(), spec.name());
         String description = DESCRIPTION_PREFIX + spec.definitionSha256();
-        Optional<WorkflowSummary> existing = find(name);
+        MwaaServerlessClient client = clientForRegion.apply(spec.region());
+        Optional<WorkflowSummary> existing = find(client, name);
         if (existing.isEmpty()) {
             try {
-                create(name, description, spec);
+                create(client, name, description, spec);
                 return WorkflowOutcome.CREATED;
             } catch (ConflictException e) {
                 // Created concurrently (or a lost response of our own earlier attempt): take the update path.
-                existing = find(name);
+                existing = find(client, name);
                 if (existing.isEmpty()) {
                     throw new RetryablePhaseException("WORKFLOW_CONFLICT", "creating workflow '" + name + "': "
                             + AwsErrors.errorMessage(e), e);
@@ -101,7 +111,7 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         if (description.equals(workflow.description())) {
             return WorkflowOutcome.UNCHANGED;
         }
-        update(workflow.workflowArn(), name, description, spec);
+        update(client, workflow.workflowArn(), name, description, spec);
         return WorkflowOutcome.UPDATED;
     }
 
@@ -120,9 +130,9 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         return name.isEmpty() ? "workflow" : name;
     }
 
-    private Optional<WorkflowSummary> find(String name) {
+    private static Optional<WorkflowSummary> find(MwaaServerlessClient client, String name) {
         try {
-            for (WorkflowSummary workflow : client.get().listWorkflowsPaginator(b -> b.maxResults(100)).workflows()) {
+            for (WorkflowSummary workflow : client.listWorkflowsPaginator(b -> b.maxResults(100)).workflows()) {
                 if (name.equals(workflow.name())) {
                     return Optional.of(workflow);
                 }
@@ -133,14 +143,14 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         }
     }
 
-    private void create(String name, String description, WorkflowSpec spec) {
+    private void create(MwaaServerlessClient client, String name, String description, WorkflowSpec spec) {
         String role = roleArn.apply(spec);
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(DOMAIN_TAG, spec.domainId());
         tags.put(PROJECT_TAG, spec.projectId());
         tags.put(WORKFLOW_TAG, spec.name());
         try {
-            client.get().createWorkflow(b -> b.name(name)
+            client.createWorkflow(b -> b.name(name)
                     .description(description)
                     .definitionS3Location(definition(spec))
                     .roleArn(role)
@@ -152,10 +162,11 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         }
     }
 
-    private void update(String workflowArn, String name, String description, WorkflowSpec spec) {
+    private void update(MwaaServerlessClient client, String workflowArn, String name, String description,
+                        WorkflowSpec spec) {
         String role = roleArn.apply(spec);
         try {
-            client.get().updateWorkflow(b -> b.workflowArn(workflowArn)
+            client.updateWorkflow(b -> b.workflowArn(workflowArn)
                     .description(description)
                     .definitionS3Location(definition(spec))
                     .roleArn(role));

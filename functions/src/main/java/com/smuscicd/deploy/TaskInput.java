@@ -13,8 +13,11 @@ import java.util.Optional;
  * {@code {"action": ..., "state": <the execution state>, "retryCount": n, "executionArn": ...}}.
  * The execution state holds {@code deployment}, {@code phases} (outputs so far), {@code current}
  * (the phase being run, set by the Enter states) and, on the failure path, {@code failure}.
+ *
+ * @param deployment the deployment input ({@code state.deployment}), converted once
  */
-public record TaskInput(String action, JsonNode state, int retryCount, String executionArn) {
+public record TaskInput(String action, JsonNode state, int retryCount, String executionArn,
+                        DeploymentInput deployment) {
 
     /** Reads the task input JSON. */
     public static TaskInput from(JsonNode input) {
@@ -22,16 +25,13 @@ public record TaskInput(String action, JsonNode state, int retryCount, String ex
         if (!state.isObject() || !state.path("deployment").isObject()) {
             throw new IllegalArgumentException("task input has no state.deployment object");
         }
+        // Converted once: every phase reads it several times.
         return new TaskInput(
                 input.path("action").asText(null),
                 state,
                 input.path("retryCount").asInt(0),
-                input.path("executionArn").asText(null));
-    }
-
-    /** The deployment input. */
-    public DeploymentInput deployment() {
-        return Json.convert(state.get("deployment"), DeploymentInput.class);
+                input.path("executionArn").asText(null),
+                Json.convert(state.get("deployment"), DeploymentInput.class));
     }
 
     /** The outputs of the phases so far, keyed by {@link Stage#outputKey()}. */

@@ -58,7 +58,8 @@ public final class WorkflowCreationPhase implements Phase {
                 String sha = entry.sha256Hex();
                 store.put(location, entry.content(), sha);
                 WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(new WorkflowGateway.WorkflowSpec(
-                        workflow.name(), project.domain().id(), project.project().id(), location, sha));
+                        workflow.name(), project.domain().id(), project.project().id(), project.domain().region(),
+                        location, sha));
                 names.add(workflow.name());
                 if (outcome == WorkflowGateway.WorkflowOutcome.CREATED) {
                     created++;

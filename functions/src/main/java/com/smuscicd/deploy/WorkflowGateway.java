@@ -19,11 +19,13 @@ public interface WorkflowGateway {
      * @param name               workflow name (from the manifest)
      * @param domainId           the project's domain
      * @param projectId          the project
+     * @param region             the domain's region, where the project's workflows run (null: the
+     *                           orchestrator's own region)
      * @param definitionLocation where its definition file was placed
      * @param definitionSha256   content digest of the definition, to detect "unchanged"
      */
-    record WorkflowSpec(String name, String domainId, String projectId, S3Location definitionLocation,
-                        String definitionSha256) {
+    record WorkflowSpec(String name, String domainId, String projectId, String region,
+                        S3Location definitionLocation, String definitionSha256) {
     }
 
     /** What {@link #createOrUpdate} did. */

@@ -2,6 +2,7 @@ package com.smuscicd.aws;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -170,6 +171,33 @@ class MwaaServerlessWorkflowGatewayTest {
     }
 
     @Test
+    void createOrUpdate_whenDomainIsInAnotherRegion_callsTheClientOfThatRegion() {
+        stubList("mwaa/list-workflows-empty.json");
+        STUB.stubFor(operation("CreateWorkflow").willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+        List<String> regionsAsked = new ArrayList<>();
+        List<MwaaServerlessClient> built = new ArrayList<>();
+        MwaaServerlessWorkflowGateway regional = MwaaServerlessWorkflowGateway.create(region -> {
+            regionsAsked.add(region);
+            MwaaServerlessClient regionClient = AwsClients.configure(MwaaServerlessClient.builder(), Region.of(region),
+                    URI.create(STUB.baseUrl()), AwsTestCredentials.provider()).build();
+            built.add(regionClient);
+            return regionClient;
+        }, spec -> ROLE);
+        try {
+            assertThat(regional.createOrUpdate(spec(NEW_SHA, "eu-west-1")))
+                    .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+        } finally {
+            built.forEach(MwaaServerlessClient::close);
+        }
+
+        assertThat(regionsAsked).containsOnly("eu-west-1");
+        // Signed for eu-west-1: the requests really went through that region's client.
+        STUB.verify(2, postRequestedFor(urlEqualTo("/"))
+                .withHeader("Authorization", containing("/eu-west-1/airflow-serverless/aws4_request")));
+        STUB.verify(0, postRequestedFor(urlEqualTo("/")).withHeader("Authorization", containing("/us-east-1/")));
+    }
+
+    @Test
     void workflowName_prefixesTheProjectAndKeepsOnlyAcceptedCharacters() {
         assertThat(MwaaServerlessWorkflowGateway.workflowName("prj_1", "daily sales/etl"))
                 .isEqualTo("prj_1-daily-sales-etl");
@@ -179,7 +207,11 @@ class MwaaServerlessWorkflowGatewayTest {
     }
 
     private static WorkflowGateway.WorkflowSpec spec(String sha) {
-        return new WorkflowGateway.WorkflowSpec("daily_sales_etl", "dzd_prod", "prj_1",
+        return spec(sha, "us-east-1");
+    }
+
+    private static WorkflowGateway.WorkflowSpec spec(String sha, String region) {
+        return new WorkflowGateway.WorkflowSpec("daily_sales_etl", "dzd_prod", "prj_1", region,
                 new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), sha);
     }
 

@@ -44,8 +44,9 @@ public final class DeployFunctions extends Construct {
         if (!props.projectProfileId().isEmpty()) {
             projectInitialization.function().addEnvironment("PROJECT_PROFILE_ID", props.projectProfileId());
         }
+        // Any region: a target's domain may live in another region than the orchestrator (account still fixed).
         String domains = stack.formatArn(ArnComponents.builder()
-                .service("datazone").resource("domain").resourceName("*")
+                .service("datazone").region("*").resource("domain").resourceName("*")
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
         projectInitialization.allow(Permissions.readDomain(domains));
         projectInitialization.allow(Permissions.initializeProject());
@@ -54,7 +55,7 @@ public final class DeployFunctions extends Construct {
                         + "ListEnvironments or GetEnvironment: IAM accepts only Resource \"*\" for them.");
         Acknowledgments.wildcardResource(projectInitialization.role(), domains,
                 "The target domain comes from the pipeline manifest at run time; GetDomain is limited to "
-                        + "domains of this account and region.");
+                        + "domains of this account (any region: a target domain may be in another region).");
 
         PhaseFunction bundleUpload = function("BundleUpload", props, 1536, Duration.minutes(15));
         bundleUpload.allow(Permissions.readBundles(bundleObjects));
@@ -66,7 +67,7 @@ public final class DeployFunctions extends Construct {
 
         PhaseFunction workflowCreation = function("WorkflowCreation", props, 1024, Duration.minutes(10));
         String workflows = stack.formatArn(ArnComponents.builder()
-                .service(Permissions.MWAA_SERVERLESS).resource("workflow").resourceName("*")
+                .service(Permissions.MWAA_SERVERLESS).region("*").resource("workflow").resourceName("*")
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
         boolean fixedRole = !props.workflowRoleArn().isEmpty();
         String workflowRoles = fixedRole ? props.workflowRoleArn() : stack.formatArn(ArnComponents.builder()
@@ -89,7 +90,7 @@ public final class DeployFunctions extends Construct {
                 "MWAA Serverless defines no resource type for CreateWorkflow and ListWorkflows, nor DataZone for "
                         + "ListEnvironments and GetEnvironment: IAM accepts only Resource \"*\" for them.");
         Acknowledgments.wildcardResource(workflowCreation.role(), workflows,
-                "Workflow names come from the bundle at run time; limited to this account and region.");
+                "Workflow names come from the bundle at run time; limited to this account (any region: workflows follow the target domain region).");
         if (!fixedRole) {
             Acknowledgments.wildcardResource(workflowCreation.role(), workflowRoles,
                     "Each SageMaker Unified Studio project has its own user role that its workflows run as; PassRole "

@@ -143,7 +143,7 @@ class OrchestratorStackTest {
                 logs("ProjectInitializationHandler"),
                 putEvents(),
                 Map.of("Sid", "ReadDomain", "Effect", "Allow", "Action", "datazone:GetDomain",
-                        "Resource", join("arn:", ref("AWS::Partition"), ":datazone:", ref("AWS::Region"), ":",
+                        "Resource", join("arn:", ref("AWS::Partition"), ":datazone:*:",
                                 ref("AWS::AccountId"), ":domain/*")),
                 Map.of("Sid", "GetOrCreateProject", "Effect", "Allow", "Resource", "*", "Action", List.of(
                         "datazone:ListDomains", "datazone:ListProjects", "datazone:CreateProject",
@@ -175,7 +175,7 @@ class OrchestratorStackTest {
                 Map.of("Sid", "UpdateWorkflows", "Effect", "Allow",
                         "Action", List.of("airflow-serverless:GetWorkflow", "airflow-serverless:UpdateWorkflow",
                                 "airflow-serverless:TagResource"),
-                        "Resource", join("arn:", ref("AWS::Partition"), ":airflow-serverless:", ref("AWS::Region"), ":",
+                        "Resource", join("arn:", ref("AWS::Partition"), ":airflow-serverless:*:",
                                 ref("AWS::AccountId"), ":workflow/*")),
                 Map.of("Sid", "FindProjectUserRole", "Effect", "Allow", "Resource", "*",
                         "Action", List.of("datazone:ListEnvironments", "datazone:GetEnvironment")),

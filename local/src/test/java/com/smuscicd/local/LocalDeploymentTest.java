@@ -2,6 +2,8 @@ package com.smuscicd.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.DataZoneGateway;
 import com.smuscicd.deploy.DeployFunctions;
@@ -14,6 +16,7 @@ import com.smuscicd.events.Stage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +76,23 @@ class LocalDeploymentTest {
         assertThat(completed.detail().durationMs()).isNotNull();
         assertThat(completed.detail().target().project().id()).isNotNull();
         assertThat(completed.detail().metadata()).isEqualTo(DeploymentScenario.METADATA);
+    }
+
+    @Test
+    void deploy_whenEverythingWorks_recordsEachWorkflowInTheLocalAccountWithItsDomainsRegion() throws Exception {
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev");
+
+        assertThat(run.execution().succeeded()).isTrue();
+        JsonNode account = new ObjectMapper().readTree(stateDir.resolve("account.json").toFile());
+        List<JsonNode> workflows = new ArrayList<>();
+        account.path("domains").forEach(domain -> domain.path("workflows").forEach(workflows::add));
+        assertThat(workflows).extracting(w -> w.path("name").asText())
+                .containsExactlyInAnyOrder("daily_sales_etl", "weekly_report");
+        assertThat(workflows).allSatisfy(w -> {
+            assertThat(w.path("region").asText()).isEqualTo("us-east-1");
+            assertThat(w.path("version").asInt()).isEqualTo(1);
+            assertThat(w.path("definitionLocation").asText()).startsWith("s3://").contains("/workflows/dags/");
+        });
     }
 
     @Test

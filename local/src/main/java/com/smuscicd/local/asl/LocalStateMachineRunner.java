@@ -36,6 +36,9 @@ public final class LocalStateMachineRunner {
     private static final String TASK_FAILED = "States.TaskFailed";
     private static final String TIMEOUT = "States.Timeout";
     private static final String RUNTIME = "States.Runtime";
+    private static final String DATA_LIMIT = "States.DataLimitExceeded";
+    /** Step Functions' quota for a state's input or output (UTF-8 bytes of the JSON). */
+    static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
     private final StateMachineDefinition definition;
     private final Map<String, TaskFunction> functions;
@@ -94,7 +97,12 @@ public final class LocalStateMachineRunner {
         context.putObject("StateMachine").put("Id", arn.replace(":execution:", ":stateMachine:")
                 .replace(":" + executionName, "")).put("Name", options.stateMachineName());
         List<String> visited = new ArrayList<>();
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        String inputTooLarge = tooLarge(input);
+        if (inputTooLarge != null) {
+            return end(arn, "FAILED", null, DATA_LIMIT, "execution input: " + inputTooLarge, visited, start);
+        }
+        // A thread per invocation: a task that ignores its timeout's interrupt must not hold up the next state.
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "local-task");
             t.setDaemon(true);
             return t;
@@ -140,6 +148,10 @@ public final class LocalStateMachineRunner {
                     return end(arn, "FAILED", null, state.path("Error").asText(), state.path("Cause").asText(null),
                             visited, start);
                 }
+                String tooLarge = tooLarge(step.output);
+                if (tooLarge != null) {
+                    return end(arn, "FAILED", null, DATA_LIMIT, "state '" + current + "': " + tooLarge, visited, start);
+                }
                 if (!step.caught) {
                     listener.stateExited(current, type, step.output, Duration.between(entered, clock.instant()));
                 }
@@ -153,6 +165,16 @@ public final class LocalStateMachineRunner {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** Why a payload breaks Step Functions' size quota, or null: what works locally must also fit in AWS. */
+    private static String tooLarge(JsonNode payload) {
+        if (payload == null) {
+            return null;
+        }
+        int bytes = Json.write(payload).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return bytes > MAX_PAYLOAD_BYTES ? "output is " + bytes + " bytes, over the " + MAX_PAYLOAD_BYTES
+                + "-byte Step Functions quota" : null;
     }
 
     private ExecutionResult end(String arn, String status, JsonNode output, String error, String cause,

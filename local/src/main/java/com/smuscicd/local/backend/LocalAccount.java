@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  *               "projects": [{"id": "prj_...", "name": "...", "s3Location": "s3://..."}],
  *               "listings": [{"id": "...", "name": "...", "revision": "1"}],
  *               "subscriptions": [{"projectId": "...", "listingId": "...", "status": "APPROVED"}],
- *               "workflows": [{"name": "...", "projectId": "...", "definitionLocation": "s3://...", "sha256": "...", "version": 1}]}]}
+ *               "workflows": [{"name": "...", "projectId": "...", "region": "us-east-1", "definitionLocation": "s3://...", "sha256": "...", "version": 1}]}]}
  * </pre>
  */
 public final class LocalAccount {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.deploy.WorkflowGateway;
 import java.util.Optional;
 
-/** {@link WorkflowGateway} recording workflows in the {@link LocalAccount}, with a version per change. */
+/**
+ * {@link WorkflowGateway} recording workflows in the {@link LocalAccount}, with a version per change
+ * and the region the workflow would run in (its domain's; absent when the spec names none).
+ */
 public final class LocalWorkflows implements WorkflowGateway {
 
     private final LocalAccount account;
@@ -22,8 +25,10 @@ public final class LocalWorkflows implements WorkflowGateway {
                     w -> spec.name().equals(w.path("name").asText())
                             && spec.projectId().equals(w.path("projectId").asText()));
             if (existing.isEmpty()) {
-                domain.withArray("workflows").addObject().put("name", spec.name()).put("projectId", spec.projectId())
-                        .put("definitionLocation", spec.definitionLocation().toString())
+                ObjectNode created = domain.withArray("workflows").addObject().put("name", spec.name())
+                        .put("projectId", spec.projectId());
+                putRegion(created, spec);
+                created.put("definitionLocation", spec.definitionLocation().toString())
                         .put("sha256", spec.definitionSha256()).put("version", 1);
                 return WorkflowOutcome.CREATED;
             }
@@ -32,9 +37,16 @@ public final class LocalWorkflows implements WorkflowGateway {
                     && spec.definitionLocation().toString().equals(workflow.path("definitionLocation").asText())) {
                 return WorkflowOutcome.UNCHANGED;
             }
+            putRegion(workflow, spec);
             workflow.put("definitionLocation", spec.definitionLocation().toString())
                     .put("sha256", spec.definitionSha256()).put("version", workflow.path("version").asInt(1) + 1);
             return WorkflowOutcome.UPDATED;
         });
+    }
+
+    private static void putRegion(ObjectNode workflow, WorkflowSpec spec) {
+        if (spec.region() != null && !spec.region().isBlank()) {
+            workflow.put("region", spec.region());
+        }
     }
 }

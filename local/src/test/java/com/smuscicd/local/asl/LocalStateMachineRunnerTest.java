@@ -173,4 +173,44 @@ class LocalStateMachineRunnerTest {
         assertThat(result.error()).isEqualTo("States.Runtime");
         assertThat(result.cause()).contains("$.missing");
     }
+
+    @Test
+    void run_whenATaskOutputExceedsTheStepFunctionsQuota_failsWithDataLimitExceeded() {
+        String asl = oneTask("""
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}],""");
+
+        ExecutionResult result = run(asl, input -> Json.tree(Map.of("blob", "x".repeat(300_000))), Json.read("{}"),
+                ExecutionListener.NONE);
+
+        assertThat(result.error()).isEqualTo("States.DataLimitExceeded");
+        assertThat(result.cause()).contains("state 'Work'").contains("262144");
+    }
+
+    @Test
+    void run_whenATimedOutTaskIgnoresItsInterrupt_theNextStateStillRuns() {
+        String asl = """
+                {"StartAt": "Stuck", "States": {
+                  "Stuck": {"Type": "Task", "Resource": "${Fn}", "TimeoutSeconds": 1,
+                            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "After"}], "Next": "After"},
+                  "After": {"Type": "Task", "Resource": "${Fn}", "Parameters": {"after": true}, "End": true}
+                }}""";
+        TaskFunction fn = input -> {
+            if (input.path("after").asBoolean()) {
+                return input;
+            }
+            long until = System.nanoTime() + 4_000_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return input;
+        };
+
+        long started = System.nanoTime();
+        ExecutionResult result = run(asl, fn, Json.read("{}"), ExecutionListener.NONE);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.visited()).containsExactly("Stuck", "After");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("did not wait for the stuck task")
+                .isLessThan(Duration.ofMillis(3_500));
+    }
 }
