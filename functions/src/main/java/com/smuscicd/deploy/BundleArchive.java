@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -37,10 +39,19 @@ public final class BundleArchive {
     private BundleArchive() {
     }
 
-    /** One file of a bundle. */
+    /**
+     * One file of a bundle.
+     *
+     * @param content the bytes; null when the reader was told not to keep them ({@link #forEach})
+     */
     public record Entry(String name, byte[] content) {
 
-        /** Lower-case hex SHA-256 of the content. */
+        /** Whether the bytes were kept. */
+        public boolean hasContent() {
+            return content != null;
+        }
+
+        /** Lower-case hex SHA-256 of the content; only for an entry {@linkplain #hasContent() with content}. */
         public String sha256Hex() {
             return BundleArchive.sha256Hex(content);
         }
@@ -69,18 +80,40 @@ public final class BundleArchive {
     }
 
     /**
-     * Reads every file entry of a bundle zip.
+     * Reads every file entry of a bundle zip, content included. Holds the whole bundle in memory:
+     * for anything but small bundles use {@link #forEach}.
      *
      * @throws PhaseFailure {@code BUNDLE_INVALID} for a stream that is not a zip or holds an unsafe
      *     path, {@code BUNDLE_TOO_LARGE} past {@code maxBytes} uncompressed
      */
     public static List<Entry> read(InputStream in, long maxBytes) {
         List<Entry> entries = new ArrayList<>();
+        forEach(in, maxBytes, name -> true, entries::add);
+        return entries;
+    }
+
+    /**
+     * Walks the file entries of a bundle zip once, in order, handing each to {@code onEntry} as soon
+     * as it is read, so a caller that does not keep them holds one entry at a time. Entries
+     * {@code wantContent} rejects are drained (their bytes count towards {@code maxTotalBytes}) and
+     * handed over with a null content: their names are still seen, their bytes never held.
+     *
+     * <p>The checks are those of {@link #read}; a bad entry stops the walk where it is found, after
+     * the entries before it were handed over. Exceptions {@code onEntry} throws propagate unchanged.
+     * The stream is closed.
+     *
+     * @param wantContent whether the content of the entry of that name is needed
+     * @throws PhaseFailure {@code BUNDLE_INVALID} for a stream that is not a zip or holds an unsafe
+     *     path, {@code BUNDLE_TOO_LARGE} past {@code maxTotalBytes} uncompressed
+     */
+    public static void forEach(InputStream zip, long maxTotalBytes, Predicate<String> wantContent,
+                               Consumer<Entry> onEntry) {
         long total = 0;
-        try (ZipInputStream zip = new ZipInputStream(in)) {
+        int files = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (ZipInputStream in = new ZipInputStream(zip)) {
             ZipEntry entry;
-            byte[] buffer = new byte[64 * 1024];
-            while ((entry = zip.getNextEntry()) != null) {
+            while ((entry = nextEntry(in)) != null) {
                 if (entry.isDirectory()) {
                     continue;
                 }
@@ -89,28 +122,44 @@ public final class BundleArchive {
                 if (problem != null) {
                     throw new PhaseFailure("BUNDLE_INVALID", "bundle entry '" + name + "' " + problem);
                 }
-                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                ByteArrayOutputStream content = wantContent.test(name) ? new ByteArrayOutputStream() : null;
                 int n;
-                while ((n = zip.read(buffer)) > 0) {
+                while ((n = in.read(buffer)) > 0) {
                     total += n;
-                    if (total > maxBytes) {
+                    if (total > maxTotalBytes) {
                         throw new PhaseFailure("BUNDLE_TOO_LARGE",
-                                "bundle is larger than " + maxBytes + " bytes uncompressed");
+                                "bundle is larger than " + maxTotalBytes + " bytes uncompressed");
                     }
-                    content.write(buffer, 0, n);
+                    if (content != null) {
+                        content.write(buffer, 0, n);
+                    }
                 }
-                entries.add(new Entry(name, content.toByteArray()));
+                files++;
+                // Outside any catch that rewrites exceptions: the consumer's own failures (a
+                // retryable storage error, say) must not turn into BUNDLE_INVALID.
+                onEntry.accept(new Entry(name, content == null ? null : content.toByteArray()));
             }
-        } catch (IOException | IllegalArgumentException e) {
-            // A truncated zip (EOFException), a bad entry (ZipException) or an entry name that is not
-            // valid UTF-8 (IllegalArgumentException) are all bad bundles. Transient storage errors
-            // never get here: the stores translate them into RetryablePhaseException first.
-            throw new PhaseFailure("BUNDLE_INVALID", "bundle is not a readable zip: " + e.getMessage(), e);
+        } catch (IOException e) {
+            // A truncated zip (EOFException) or a bad entry (ZipException) is a bad bundle. Transient
+            // storage errors never get here: the stores translate them into RetryablePhaseException first.
+            throw notAZip(e);
         }
-        if (entries.isEmpty()) {
+        if (files == 0) {
             throw new PhaseFailure("BUNDLE_INVALID", "bundle is empty or not a zip");
         }
-        return entries;
+    }
+
+    /** The next entry; a name that is not valid UTF-8 (IllegalArgumentException) is a bad bundle too. */
+    private static ZipEntry nextEntry(ZipInputStream in) throws IOException {
+        try {
+            return in.getNextEntry();
+        } catch (IllegalArgumentException e) {
+            throw notAZip(e);
+        }
+    }
+
+    private static PhaseFailure notAZip(Exception e) {
+        return new PhaseFailure("BUNDLE_INVALID", "bundle is not a readable zip: " + e.getMessage(), e);
     }
 
     /** Lower-case hex SHA-256. */

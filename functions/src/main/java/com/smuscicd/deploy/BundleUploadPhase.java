@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Uploads the bundle's storage content ({@code storage/<name>/...}) to the project's S3 location,
@@ -31,23 +32,22 @@ public final class BundleUploadPhase implements Phase {
     public Map<String, Object> run(TaskInput task) {
         ProjectContext project = ProjectContext.of(task);
         DeploymentInput.BundleRef bundle = task.deployment().bundle();
-        int files = 0;
-        int uploaded = 0;
-        long bytes = 0;
+        Tally tally = new Tally();
         if (bundle != null) {
-            for (BundleArchive.Entry entry : readBundle(store, bundle, maxBundleBytes)) {
-                if (!entry.name().startsWith(BundleArchive.STORAGE_PREFIX)) {
-                    continue;
+            // One pass, one storage entry in memory at a time: each is uploaded as soon as it is read.
+            forEachEntry(store, bundle, maxBundleBytes, BundleUploadPhase::isStorage, entry -> {
+                if (!entry.hasContent()) {
+                    return;
                 }
                 String relative = entry.name().substring(BundleArchive.STORAGE_PREFIX.length());
                 BundleStore.PutOutcome outcome = store.put(project.s3Location().resolve(relative), entry.content(),
                         entry.sha256Hex());
-                files++;
-                bytes += entry.content().length;
+                tally.files++;
+                tally.bytes += entry.content().length;
                 if (outcome == BundleStore.PutOutcome.UPLOADED) {
-                    uploaded++;
+                    tally.uploaded++;
                 }
-            }
+            });
         }
         Map<String, Object> details = new LinkedHashMap<>();
         if (bundle != null) {
@@ -55,18 +55,31 @@ public final class BundleUploadPhase implements Phase {
             details.put("digest", bundle.digest());
         }
         details.put("destination", project.s3Location().toString());
-        details.put("files", files);
-        details.put("bytes", bytes);
-        details.put("uploaded", uploaded);
-        details.put("unchanged", files - uploaded);
+        details.put("files", tally.files);
+        details.put("bytes", tally.bytes);
+        details.put("uploaded", tally.uploaded);
+        details.put("unchanged", tally.files - tally.uploaded);
         return details;
     }
 
-    static List<BundleArchive.Entry> readBundle(BundleStore store, DeploymentInput.BundleRef bundle, long maxBytes) {
+    /** Opens the deployment's bundle and walks it with {@link BundleArchive#forEach}. */
+    static void forEachEntry(BundleStore store, DeploymentInput.BundleRef bundle, long maxBytes,
+                             Predicate<String> wantContent, Consumer<BundleArchive.Entry> onEntry) {
         try (InputStream in = store.open(S3Location.parse(bundle.location()))) {
-            return BundleArchive.read(in, maxBytes);
+            BundleArchive.forEach(in, maxBytes, wantContent, onEntry);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean isStorage(String entryName) {
+        return entryName.startsWith(BundleArchive.STORAGE_PREFIX);
+    }
+
+    /** Running counts of the upload, updated from the entry callback. */
+    private static final class Tally {
+        int files;
+        int uploaded;
+        long bytes;
     }
 }

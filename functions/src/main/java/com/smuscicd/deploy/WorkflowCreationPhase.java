@@ -4,10 +4,11 @@ import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.events.Stage;
 import com.smuscicd.manifest.PipelineManifest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -45,8 +46,15 @@ public final class WorkflowCreationPhase implements Phase {
             if (deployment.bundle() == null) {
                 throw new PhaseFailure("WORKFLOW_FILE_MISSING", "workflows are configured but the deployment has no bundle");
             }
-            Map<String, BundleArchive.Entry> entries = BundleUploadPhase.readBundle(store, deployment.bundle(),
-                    maxBundleBytes).stream().collect(Collectors.toMap(BundleArchive.Entry::name, Function.identity()));
+            // Only the DAG files the workflows name are kept; the rest of the bundle is read past.
+            Set<String> wanted = deployment.workflows().stream().map(PipelineManifest.WorkflowItem::file)
+                    .collect(Collectors.toSet());
+            Map<String, BundleArchive.Entry> entries = new HashMap<>();
+            BundleUploadPhase.forEachEntry(store, deployment.bundle(), maxBundleBytes, wanted::contains, entry -> {
+                if (entry.hasContent()) {
+                    entries.put(entry.name(), entry);
+                }
+            });
             for (PipelineManifest.WorkflowItem workflow : deployment.workflows()) {
                 BundleArchive.Entry entry = entries.get(workflow.file());
                 if (entry == null) {

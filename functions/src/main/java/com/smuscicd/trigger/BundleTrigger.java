@@ -36,13 +36,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -223,7 +226,7 @@ public final class BundleTrigger {
             }
             throw e;
         }
-        byte[] manifestBytes = bundle.entries().get(BundleArchive.MANIFEST_ENTRY);
+        byte[] manifestBytes = bundle.manifest();
         if (manifestBytes == null) {
             return reject(request, null, "MANIFEST_MISSING", location + " has no " + BundleArchive.MANIFEST_ENTRY
                     + " at its root");
@@ -250,7 +253,7 @@ public final class BundleTrigger {
         for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
             String file = workflow.file().replace('\\', '/');
             String entry = BundleArchive.WORKFLOWS_PREFIX + file.substring(file.lastIndexOf('/') + 1);
-            if (!bundle.entries().containsKey(entry)) {
+            if (!bundle.entryNames().contains(entry)) {
                 return reject(request, manifest, "BUNDLE_INVALID", location + ": workflow '" + workflow.name()
                         + "' needs the entry " + entry + ", which the bundle does not have");
             }
@@ -343,15 +346,23 @@ public final class BundleTrigger {
              CountingInputStream counted = new CountingInputStream(new DigestInputStream(raw, digest))) {
             // The zip reader closes its stream and stops before the central directory; the digest
             // must cover the whole object, so it gets a stream it cannot close and the rest is drained here.
-            List<BundleArchive.Entry> entries = BundleArchive.read(new FilterInputStream(counted) {
+            // Only pipeline.yaml's bytes are kept; of every other entry the name is enough (the
+            // workflow files must exist), so a large bundle costs the trigger little memory.
+            Set<String> names = new HashSet<>();
+            AtomicReference<byte[]> manifest = new AtomicReference<>();
+            BundleArchive.forEach(new FilterInputStream(counted) {
                 @Override
                 public void close() {
                 }
-            }, maxBundleBytes);
+            }, maxBundleBytes, BundleArchive.MANIFEST_ENTRY::equals, entry -> {
+                names.add(entry.name());
+                if (entry.hasContent()) {
+                    manifest.set(entry.content());
+                }
+            });
             counted.transferTo(OutputStream.nullOutputStream());
-            Map<String, byte[]> byName = new LinkedHashMap<>();
-            entries.forEach(e -> byName.put(e.name(), e.content()));
-            return new Bundle(byName, "sha256:" + HexFormat.of().formatHex(digest.digest()), counted.count());
+            return new Bundle(manifest.get(), names, "sha256:" + HexFormat.of().formatHex(digest.digest()),
+                    counted.count());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + location + " failed", e);
         }
@@ -428,7 +439,8 @@ public final class BundleTrigger {
                            Instant requestedAt, Metadata metadata, String region) {
     }
 
-    private record Bundle(Map<String, byte[]> entries, String digest, long bytes) {
+    /** What the trigger needs of a bundle: the manifest's bytes (null: none), the entry names, digest and size. */
+    private record Bundle(byte[] manifest, Set<String> entryNames, String digest, long bytes) {
     }
 
     /** Counts the bytes read through it. */
