@@ -15,7 +15,8 @@ import java.util.Map;
  * @param events      every event emitted, in emission order
  * @param undelivered events the bus could not deliver (logged whole)
  * @param archiveDir  where the archive copy of the events was written (null when sent to AWS)
- * @param deliveries  deliveries per local rule name during this run (empty when sent to AWS)
+ * @param deliveries  deliveries per local rule name during this run, counted once the bus finished
+ *                    delivering (empty when sent to AWS)
  */
 public record LocalRun(DeploymentInput input, ExecutionResult execution, List<DeploymentEvent> events,
                        int undelivered, Path archiveDir, Map<String, Long> deliveries) {

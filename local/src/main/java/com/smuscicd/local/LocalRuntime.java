@@ -20,6 +20,7 @@ import com.smuscicd.local.bus.LocalRules;
 import com.smuscicd.statemachine.DeployStateMachine;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -40,6 +41,12 @@ public final class LocalRuntime {
 
     /** The bucket local bundles are stored in. */
     public static final String BUNDLE_BUCKET = "smus-local-bundles";
+    /**
+     * How long a deployment waits, once the state machine has ended, for the local bus to finish
+     * delivering to the rules' targets; what is left then is dead-lettered, not lost. Enough for a
+     * few failed-event webhooks that hang for all their attempts (about 15 s each).
+     */
+    public static final Duration DELIVERY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final Settings settings;
     private final Clock clock;
@@ -126,7 +133,16 @@ public final class LocalRuntime {
         LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
                 new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, "smus-cicd-deploy"));
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
-        ExecutionResult result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
+        ExecutionResult result;
+        try {
+            result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
+        } finally {
+            // The bus delivers in the background so that targets never slow the tasks; the run is
+            // complete (log files, dead letters, delivery counts) only once those deliveries are.
+            if (bus != null) {
+                bus.drain(DELIVERY_DRAIN_TIMEOUT);
+            }
+        }
         return new LocalRun(withBundle, result, publisher.events(), publisher.undelivered(),
                 bus == null ? null : bus.archiveDir(),
                 bus == null ? Map.of() : bus.stats().deliveriesByRule());

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.event.ruler.Machine;
 
@@ -61,6 +63,15 @@ import software.amazon.event.ruler.Machine;
  * and {@link #publish} never throws. An event whose archive file cannot be written is reported
  * in {@link PublishResult#undelivered()} (and dead-lettered); its rules still get it.
  *
+ * <p>As with EventBridge, where targets are invoked after {@code PutEvents} returns, {@link #publish}
+ * only archives and matches; the target deliveries run afterwards on one background (daemon)
+ * thread, in publish order, so each target still receives its events in order while a slow or
+ * dead webhook (up to three attempts of the webhook timeout each)
+ * never holds up the deployment task that published. Whoever needs the deliveries complete (the
+ * log-group files, the dead-letter file, {@link #stats()}) calls {@link #drain} first; what a
+ * drain cannot wait for is dead-lettered rather than lost. The thread exists only while deliveries
+ * are queued.
+ *
  * <p>Like EventBridge, the bus fills in an id and a time (from its clock) for events that have
  * none.
  */
@@ -79,6 +90,8 @@ public final class LocalEventBus implements EventPublisher {
     private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9_=-][A-Za-z0-9._=-]*/)*");
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    /** The dead-letter error of deliveries a {@link #drain} gave up on. */
+    static final String NOT_DELIVERED_IN_TIME = "not delivered before drain timeout";
 
     private final Path stateDir;
     private final Path archiveDir;
@@ -90,10 +103,18 @@ public final class LocalEventBus implements EventPublisher {
     private final Machine machine;
     private final WebhookSender webhooks;
 
+    /** Guards the counters, the queue and every dead-letter append; never held during a delivery. */
+    private final Object lock = new Object();
     private long eventsPublished;
     private long archivedFiles;
     private long failedDeliveries;
     private final Map<String, Long> deliveriesByRule = new LinkedHashMap<>();
+    /** Target deliveries not started yet, in publish order. */
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /** The delivery the worker is making; null when idle or after a drain gave up on it. */
+    private Delivery inFlight;
+    /** The delivery thread; null when nothing is queued. */
+    private Thread worker;
 
     private LocalEventBus(Builder builder, WebhookSender webhooks) {
         this.stateDir = builder.stateDir;
@@ -129,45 +150,85 @@ public final class LocalEventBus implements EventPublisher {
     }
 
     /**
-     * Archives the events and delivers them to the matching rules' targets, in order.
+     * Archives the events and queues their deliveries to the matching rules' targets, in order; the
+     * deliveries happen in the background (see {@link #drain}).
      *
      * @return {@code delivered}: events archived; {@code undelivered}: events that could not be
      *     archived (they are in the dead-letter file). Target failures do not make an event
      *     undelivered, as with EventBridge, where {@code PutEvents} succeeds regardless of targets.
      */
     @Override
-    public synchronized PublishResult publish(List<DeploymentEvent> events) {
+    public PublishResult publish(List<DeploymentEvent> events) {
         if (events == null || events.isEmpty()) {
             return PublishResult.allDelivered(0);
         }
         int delivered = 0;
         List<DeploymentEvent> undelivered = new ArrayList<>();
-        for (DeploymentEvent event : events) {
-            if (event == null) {
-                continue;
-            }
-            eventsPublished++;
-            boolean archived;
-            try {
-                archived = publishOne(event);
-            } catch (RuntimeException e) {
-                // A malformed event (no detail-type, say) must not fail the deployment either.
-                failedDeliveries++;
-                deadLetter(null, "bus", 0, e.toString(), rawEvent(event));
-                archived = false;
-            }
-            if (archived) {
-                delivered++;
-            } else {
-                undelivered.add(event);
+        // One lock for the whole batch, so that a batch's deliveries stay together in the queue.
+        synchronized (lock) {
+            for (DeploymentEvent event : events) {
+                if (event == null) {
+                    continue;
+                }
+                eventsPublished++;
+                boolean archived;
+                try {
+                    archived = publishOne(event);
+                } catch (RuntimeException e) {
+                    // A malformed event (no detail-type, say) must not fail the deployment either.
+                    failedDeliveries++;
+                    deadLetter(null, "bus", 0, e.toString(), rawEvent(event));
+                    archived = false;
+                }
+                if (archived) {
+                    delivered++;
+                } else {
+                    undelivered.add(event);
+                }
             }
         }
         return new PublishResult(delivered, undelivered);
     }
 
-    /** Counts of what the bus has done, for the CLI's summary. */
-    public synchronized BusStats stats() {
-        return new BusStats(eventsPublished, archivedFiles, deliveriesByRule, failedDeliveries);
+    /**
+     * Waits until every delivery queued so far has finished, at most {@code timeout}. Deliveries
+     * still queued or in progress when the time is up (or the waiting thread is interrupted) are
+     * given up: each is dead-lettered with the error "not delivered before drain timeout" (and counted
+     * as failed), so nothing is lost silently. A webhook request in progress is interrupted; it
+     * may still have reached the endpoint, so that event may be both received and dead-lettered
+     * (at least once, as with EventBridge). The bus stays usable afterwards.
+     *
+     * @return true when everything was delivered (or dead-lettered by its own failure) in time
+     */
+    public boolean drain(Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        synchronized (lock) {
+            while (!queue.isEmpty() || inFlight != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    abandonPending(NOT_DELIVERED_IN_TIME);
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abandonPending(NOT_DELIVERED_IN_TIME + " (drain interrupted)");
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Counts of what the bus has done, for the CLI's summary. Deliveries count once finished, so
+     * call {@link #drain} first for the whole picture.
+     */
+    public BusStats stats() {
+        synchronized (lock) {
+            return new BusStats(eventsPublished, archivedFiles, deliveriesByRule, failedDeliveries);
+        }
     }
 
     /** Where the bus keeps everything. */
@@ -258,6 +319,7 @@ public final class LocalEventBus implements EventPublisher {
         }
     }
 
+    /** Matches the event and queues one delivery per target of each matching rule (under the lock). */
     private void deliver(ObjectNode envelope, String line, Instant received) {
         if (rules.enabled().isEmpty()) {
             return;
@@ -270,30 +332,87 @@ public final class LocalEventBus implements EventPublisher {
             }
             TargetInputs.Invocation invocation = TargetInputs.Invocation.of(rule.name(), region, account, received);
             for (RuleTarget target : rule.targets()) {
-                deliver(rule, target, envelope, line, invocation);
+                queue.addLast(new Delivery(rule, target, envelope, line, invocation));
+            }
+        }
+        if (!queue.isEmpty() && worker == null) {
+            worker = new Thread(this::runDeliveries, "smus-local-bus-delivery");
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    /** The delivery thread: takes deliveries in order until the queue is empty, then ends. */
+    private void runDeliveries() {
+        Delivery delivery = null;
+        try {
+            while (true) {
+                synchronized (lock) {
+                    delivery = queue.pollFirst();
+                    inFlight = delivery;
+                    if (delivery == null) {
+                        worker = null;
+                        lock.notifyAll();
+                        return;
+                    }
+                    // A drain's interrupt was meant for the delivery it gave up on, not for this one.
+                    Thread.interrupted();
+                }
+                Attempt attempt = attempt(delivery);
+                synchronized (lock) {
+                    if (inFlight == delivery) {
+                        record(delivery, attempt);
+                        inFlight = null;
+                    } else {
+                        LOG.log(System.Logger.Level.INFO, "a delivery to " + delivery.target().display() + " of rule "
+                                + delivery.rule().name() + " ended (" + (attempt.error() == null ? "delivered"
+                                : attempt.error()) + ") after a drain had dead-lettered it");
+                    }
+                    delivery = null;
+                    lock.notifyAll();
+                }
+            }
+        } finally {
+            // Reached with a delivery only when an Error escaped: keep what is queued from being stranded.
+            synchronized (lock) {
+                if (worker == Thread.currentThread()) {
+                    if (delivery != null && inFlight == delivery) {
+                        failedDeliveries++;
+                        deadLetterDelivery(delivery, 0, "the delivery thread failed");
+                        inFlight = null;
+                    }
+                    worker = null;
+                    if (!queue.isEmpty()) {
+                        worker = new Thread(this::runDeliveries, "smus-local-bus-delivery");
+                        worker.setDaemon(true);
+                        worker.start();
+                    }
+                    lock.notifyAll();
+                }
             }
         }
     }
 
-    private void deliver(LocalRule rule, RuleTarget target, ObjectNode envelope, String line,
-                         TargetInputs.Invocation invocation) {
+    /** Makes one delivery, without the lock: only the delivery thread writes log-group and target files. */
+    private Attempt attempt(Delivery delivery) {
+        RuleTarget target = delivery.target();
         int attempts = 1;
         String error;
         TargetPayload payload = null;
         try {
-            payload = TargetInputs.render(target.input(), envelope, line, invocation);
+            payload = TargetInputs.render(target.input(), delivery.envelope(), delivery.line(), delivery.invocation());
             if (target instanceof RuleTarget.LogGroup logGroup) {
                 JsonLines.append(logsDir().resolve(logGroup.fileName()), payload.logLine());
                 error = null;
             } else if (target instanceof RuleTarget.AwsService service) {
                 ObjectNode record = Json.mapper().createObjectNode();
-                record.put("rule", rule.name());
+                record.put("rule", delivery.rule().name());
                 record.put("targetId", service.id());
                 record.put("targetArn", service.arn());
                 if (transforms(target)) {
                     record.set("input", payload.asJsonValue());
                 }
-                record.set("event", envelope);
+                record.set("event", delivery.envelope());
                 JsonLines.append(targetsDir().resolve(service.service() + ".jsonl"), Json.write(record));
                 error = null;
             } else {
@@ -308,12 +427,63 @@ public final class LocalEventBus implements EventPublisher {
             // Inputs are checked when rules load, so this is a bug; the event must still not be lost.
             error = "cannot deliver: " + e;
         }
-        if (error == null) {
-            deliveriesByRule.merge(rule.name(), 1L, Long::sum);
+        return new Attempt(attempts, error, payload);
+    }
+
+    /** Counts a finished delivery, dead-lettering a failed one (under the lock). */
+    private void record(Delivery delivery, Attempt attempt) {
+        if (attempt.error() == null) {
+            deliveriesByRule.merge(delivery.rule().name(), 1L, Long::sum);
         } else {
             failedDeliveries++;
-            deadLetter(rule.name(), target, attempts, error, envelope, transforms(target) ? payload : null);
+            deadLetter(delivery.rule().name(), delivery.target(), attempt.attempts(), attempt.error(),
+                    delivery.envelope(), transforms(delivery.target()) ? attempt.payload() : null);
         }
+    }
+
+    /** Gives up on every delivery not finished, in order, and interrupts the one in progress (under the lock). */
+    private void abandonPending(String reason) {
+        int abandoned = 0;
+        if (inFlight != null) {
+            failedDeliveries++;
+            deadLetterDelivery(inFlight, 0, reason);
+            inFlight = null;
+            abandoned++;
+            if (worker != null) {
+                worker.interrupt();
+            }
+        }
+        for (Delivery delivery = queue.pollFirst(); delivery != null; delivery = queue.pollFirst()) {
+            failedDeliveries++;
+            deadLetterDelivery(delivery, 0, reason);
+            abandoned++;
+        }
+        LOG.log(System.Logger.Level.WARNING, abandoned + " deliveries " + reason + "; they are in " + deadLetterFile());
+        lock.notifyAll();
+    }
+
+    /** Dead-letters a delivery without an attempt's payload, rendering the input again when the target transforms it. */
+    private void deadLetterDelivery(Delivery delivery, int attempts, String error) {
+        TargetPayload input = null;
+        if (transforms(delivery.target())) {
+            try {
+                input = TargetInputs.render(delivery.target().input(), delivery.envelope(), delivery.line(),
+                        delivery.invocation());
+            } catch (RuntimeException e) {
+                // The envelope alone still lets the event be replayed.
+                input = null;
+            }
+        }
+        deadLetter(delivery.rule().name(), delivery.target(), attempts, error, delivery.envelope(), input);
+    }
+
+    /** One target's delivery of one event, queued for the delivery thread. */
+    private record Delivery(LocalRule rule, RuleTarget target, ObjectNode envelope, String line,
+                            TargetInputs.Invocation invocation) {
+    }
+
+    /** What became of a delivery: attempts made, the error (null when delivered), the rendered payload. */
+    private record Attempt(int attempts, String error, TargetPayload payload) {
     }
 
     private static boolean transforms(RuleTarget target) {

@@ -4,6 +4,9 @@
  * files with AWS's own pattern matcher (event-ruler), and delivered to local stand-ins of the
  * rules' targets: a file of one log event per line per CloudWatch Logs log group, a "would invoke"
  * record for any other AWS target, and a real HTTP POST for webhooks.
+ * As with EventBridge, publishing returns once the events are archived; target deliveries run in
+ * order on a background thread, and {@link com.smuscicd.local.bus.LocalEventBus#drain} waits for
+ * them (dead-lettering what it cannot wait for).
  *
  * <p>Every target takes EventBridge's target input options ({@link com.smuscicd.local.bus.TargetInput}):
  * {@code Input} (constant JSON), {@code InputPath} (part of the event) or {@code InputTransformer}

@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,16 @@ import java.util.stream.Stream;
 final class BusFixtures {
 
     private BusFixtures() {
+    }
+
+    /** Long enough for any test delivery; a drain that needs it all is a failure, not a slow test. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Waits for the bus's background deliveries, as a deployment does before reading its files. */
+    static void drain(LocalEventBus bus) {
+        if (!bus.drain(DRAIN_TIMEOUT)) {
+            throw new AssertionError("the bus did not finish its deliveries within " + DRAIN_TIMEOUT);
+        }
     }
 
     /** The example event of a detail-type, as the emitter would hand it to a publisher. */

@@ -36,6 +36,7 @@ class ExampleRulesTest {
         bus.publish(List.of(BusFixtures.event("deploy-failed-project-not-found.json"),
                 BusFixtures.example("SMUS-CICD-Deploy-Completed"),
                 BusFixtures.example("SMUS-CICD-Deploy-ProjectInitialization-Failed")));
+        BusFixtures.drain(bus);
 
         assertThat(preview.fileName()).isEqualTo("aws_events_smus-slack-preview.jsonl");
         assertThat(preview.input()).asInstanceOf(type(TargetInput.Transformer.class))

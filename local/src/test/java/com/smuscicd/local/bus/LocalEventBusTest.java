@@ -50,6 +50,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(LocalRules.none());
 
         PublishResult result = bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(15);
         assertThat(result.undelivered()).isEmpty();
@@ -120,6 +121,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(rules);
 
         bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         RuleTarget.LogGroup logGroup = rules.find(ruleName).orElseThrow().targets().stream()
                 .filter(RuleTarget.LogGroup.class::isInstance).map(RuleTarget.LogGroup.class::cast)
@@ -139,6 +141,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(LocalRules.load(BusFixtures.resource("rules/spec")));
 
         bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.filesUnder(bus.logsDir())).containsExactly(
                 "aws_events_smus-deploy.jsonl",
@@ -158,6 +161,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(LocalRules.load(BusFixtures.resource("rules/spec")));
 
         bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.filesUnder(bus.targetsDir())).containsExactly("lambda.jsonl", "sns.jsonl", "states.jsonl");
         assertThat(BusFixtures.jsonLines(bus.targetsDir().resolve("sns.jsonl"))).singleElement().satisfies(record -> {
@@ -180,6 +184,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(rules);
 
         bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
         BusStats stats = bus.stats();
 
         assertThat(stats.eventsPublished()).isEqualTo(15);
@@ -203,6 +208,7 @@ class LocalEventBusTest {
         LocalEventBus bus = bus(LocalRules.load(BusFixtures.resource("rules/disabled")));
 
         bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         assertThat(bus.logsDir()).doesNotExist();
         assertThat(bus.targetsDir()).doesNotExist();
@@ -218,6 +224,7 @@ class LocalEventBusTest {
                 example.resources(), example.detail());
 
         PublishResult result = bus.publish(List.of(bare));
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(1);
         assertThat(BusFixtures.filesUnder(bus.archiveDir())).singleElement().satisfies(key -> {
@@ -237,6 +244,7 @@ class LocalEventBusTest {
         DeploymentEvent fine = BusFixtures.example("SMUS-CICD-Deploy-Completed");
 
         PublishResult result = bus.publish(List.of(escaping, fine));
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(1);
         assertThat(result.undelivered()).containsExactly(escaping);
@@ -259,6 +267,7 @@ class LocalEventBusTest {
         DeploymentEvent failed = BusFixtures.example("SMUS-CICD-Deploy-WorkflowCreation-Failed");
 
         PublishResult result = bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isZero();
         assertThat(result.undelivered()).containsExactly(failed);
@@ -278,6 +287,7 @@ class LocalEventBusTest {
                 example.resources(), example.detail());
 
         PublishResult result = bus.publish(List.of(broken));
+        BusFixtures.drain(bus);
 
         assertThat(result.undelivered()).containsExactly(broken);
         assertThat(BusFixtures.jsonLines(bus.deadLetterFile())).singleElement()
@@ -292,6 +302,7 @@ class LocalEventBusTest {
 
         bus.publish(List.of(event));
         bus.publish(List.of(event));
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.filesUnder(bus.archiveDir())).containsExactly(
                 "smus-events/2025/11/04/" + event.id() + ".json");
@@ -318,6 +329,7 @@ class LocalEventBusTest {
         } finally {
             pool.shutdownNow();
         }
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.filesUnder(bus.archiveDir())).hasSize(100);
         assertThat(BusFixtures.jsonLines(bus.logsDir().resolve("aws_events_smus-deploy.jsonl"))).hasSize(100);
@@ -338,6 +350,7 @@ class LocalEventBusTest {
         DeploymentEvent event = BusFixtures.example("SMUS-CICD-Deploy-Started");
 
         bus.publish(List.of(event));
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.filesUnder(bus.archiveDir())).containsExactly("2025/11/04/" + event.id() + ".json");
     }

@@ -69,6 +69,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(received).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/hook");
@@ -86,6 +87,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.jsonLines(bus.archiveDir().resolve("smus-events/2025/11/07/" + failed.id() + ".json")))
                 .containsExactly(envelope(failed));
@@ -96,6 +98,7 @@ class LocalEventBusTransformTest {
         LocalEventBus bus = bus(webhookRule("slack-webhook.json"), webhookRule("json-values-webhook.json"));
 
         bus.publish(List.of(BusFixtures.event("deploy-failed-awkward-values.json")));
+        BusFixtures.drain(bus);
 
         assertThat(received).hasSize(2).allSatisfy(r -> assertThat(r.contentType()).isEqualTo("application/json"));
         assertThat(Json.read(received.get(0).body()).get("text").asText())
@@ -112,6 +115,7 @@ class LocalEventBusTransformTest {
         LocalEventBus bus = bus(webhookRule("plain-text-webhook.json"));
 
         bus.publish(List.of(BusFixtures.event("deploy-failed-project-not-found.json")));
+        BusFixtures.drain(bus);
 
         assertThat(received).singleElement().satisfies(request -> {
             assertThat(request.contentType()).isEqualTo("text/plain; charset=utf-8");
@@ -129,6 +133,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(BusFixtures.jsonLines(bus.deadLetterFile())).singleElement().satisfies(entry -> {
             assertThat(entry.get("error").asText()).isEqualTo("HTTP 400: invalid_payload");
@@ -143,6 +148,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         List<JsonNode> sns = BusFixtures.jsonLines(bus.targetsDir().resolve("sns.jsonl"));
         assertThat(sns).hasSize(2);
@@ -160,6 +166,7 @@ class LocalEventBusTransformTest {
         LocalEventBus bus = bus(BusFixtures.resource("rules/transform/input-options.json"));
 
         bus.publish(List.of(BusFixtures.event("deploy-failed-project-not-found.json")));
+        BusFixtures.drain(bus);
 
         JsonNode record = BusFixtures.jsonLines(bus.targetsDir().resolve("sns.jsonl")).get(1);
         assertThat(record.get("rule").asText()).isEqualTo("text-to-logs");
@@ -173,6 +180,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(Files.readAllLines(bus.logsDir().resolve("smus_target.jsonl"))).containsExactly(
                 "{\"name\":\"prod\",\"stage\":\"PROD\",\"domain\":{\"name\":\"analytics-prod\",\"region\":\"us-east-1\"},"
@@ -187,6 +195,7 @@ class LocalEventBusTransformTest {
         LocalEventBus bus = bus(BusFixtures.resource("rules/transform/input-options.json"));
 
         bus.publish(List.of(BusFixtures.event("deploy-failed-awkward-values.json")));
+        BusFixtures.drain(bus);
 
         List<String> lines = Files.readAllLines(bus.logsDir().resolve("smus_text.jsonl"));
         assertThat(lines).hasSize(1);
@@ -200,6 +209,7 @@ class LocalEventBusTransformTest {
         DeploymentEvent failed = BusFixtures.event("deploy-failed-project-not-found.json");
 
         bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         JsonNode line = BusFixtures.jsonLines(bus.logsDir().resolve("smus_predefined.jsonl")).get(0);
         assertThat(line.get("full")).isEqualTo(envelope(failed));
@@ -213,6 +223,7 @@ class LocalEventBusTransformTest {
 
         bus.publish(List.of(BusFixtures.event("deploy-failed-project-not-found.json"),
                 BusFixtures.example("SMUS-CICD-Deploy-Started")));
+        BusFixtures.drain(bus);
 
         assertThat(bus.stats().deliveriesByRule()).containsExactly(
                 Map.entry("constant-to-sns", 2L), Map.entry("paths-to-logs", 4L),

@@ -79,6 +79,7 @@ class LocalEventBusWebhookTest {
         LocalEventBus bus = bus();
 
         PublishResult result = bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(15);
         assertThat(received).hasSize(5).allSatisfy(request -> {
@@ -106,6 +107,7 @@ class LocalEventBusWebhookTest {
         DeploymentEvent failed = BusFixtures.example("SMUS-CICD-Deploy-Failed");
 
         PublishResult result = bus.publish(List.of(failed));
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(1);
         assertThat(result.undelivered()).isEmpty();
@@ -129,6 +131,7 @@ class LocalEventBusWebhookTest {
         statuses.add(503);
 
         bus.publish(List.of(BusFixtures.example("SMUS-CICD-Deploy-Failed")));
+        BusFixtures.drain(bus);
 
         assertThat(received).hasSize(2);
         assertThat(received.get(1).body()).isEqualTo(received.get(0).body());
@@ -143,6 +146,7 @@ class LocalEventBusWebhookTest {
         statuses.add(400);
 
         bus.publish(List.of(BusFixtures.example("SMUS-CICD-Deploy-Failed")));
+        BusFixtures.drain(bus);
 
         assertThat(received).hasSize(1);
         assertThat(BusFixtures.jsonLines(bus.deadLetterFile())).singleElement().satisfies(entry -> {
@@ -158,6 +162,7 @@ class LocalEventBusWebhookTest {
         DeploymentEvent failed = BusFixtures.example("SMUS-CICD-Deploy-CatalogAssets-Failed");
 
         PublishResult result = bus.publish(List.of(failed, BusFixtures.example("SMUS-CICD-Deploy-Started")));
+        BusFixtures.drain(bus);
 
         assertThat(result.delivered()).isEqualTo(2);
         assertThat(sleeps).hasSize(2);
