@@ -172,11 +172,6 @@ final class CloudProgress {
     }
 
     private static Optional<Stage> phase(String state) {
-        for (Stage phase : Stage.phases()) {
-            if (phase.phaseName().equals(state)) {
-                return Optional.of(phase);
-            }
-        }
-        return Optional.empty();
+        return Stage.phaseNamed(state);
     }
 }

@@ -88,11 +88,6 @@ final class LocalProgress implements ExecutionListener {
     }
 
     private static Optional<Stage> phase(String state) {
-        for (Stage phase : Stage.phases()) {
-            if (phase.phaseName().equals(state)) {
-                return Optional.of(phase);
-            }
-        }
-        return Optional.empty();
+        return Stage.phaseNamed(state);
     }
 }

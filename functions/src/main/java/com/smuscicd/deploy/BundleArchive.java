@@ -31,6 +31,12 @@ public final class BundleArchive {
     public static final String STORAGE_PREFIX = "storage/";
     /** Prefix of workflow files: {@code workflows/<file name>}. */
     public static final String WORKFLOWS_PREFIX = "workflows/";
+    /** The bundle entry of a workflow file: {@code workflows/<file name>}, whatever its directory. */
+    public static String workflowEntry(String file) {
+        String normalized = file.replace('\\', '/');
+        return WORKFLOWS_PREFIX + normalized.substring(normalized.lastIndexOf('/') + 1);
+    }
+
     /** Default bound on the uncompressed size of a bundle. */
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 

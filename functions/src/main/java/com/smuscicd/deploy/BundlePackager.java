@@ -72,7 +72,7 @@ public final class BundlePackager {
             List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
             for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
                 Path file = base.resolve(workflow.file()).normalize();
-                String entry = BundleArchive.WORKFLOWS_PREFIX + file.getFileName();
+                String entry = BundleArchive.workflowEntry(file.getFileName().toString());
                 if (entries.containsKey(entry)) {
                     problems.add(manifest.source() + ": bundle.workflows: two workflows use the file name '"
                             + file.getFileName() + "'");

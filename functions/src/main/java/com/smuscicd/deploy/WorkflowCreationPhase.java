@@ -61,7 +61,8 @@ public final class WorkflowCreationPhase implements Phase {
                     throw new PhaseFailure("WORKFLOW_FILE_MISSING",
                             "workflow '" + workflow.name() + "': bundle has no entry '" + workflow.file() + "'");
                 }
-                String fileName = workflow.file().substring(workflow.file().lastIndexOf('/') + 1);
+                String fileName = BundleArchive.workflowEntry(workflow.file())
+                        .substring(BundleArchive.WORKFLOWS_PREFIX.length());
                 S3Location location = project.s3Location().resolve(DAGS_PREFIX + fileName);
                 String sha = entry.sha256Hex();
                 store.put(location, entry.content(), sha);

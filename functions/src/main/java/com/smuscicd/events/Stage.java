@@ -52,6 +52,11 @@ public enum Stage {
                 .orElseThrow(() -> new IllegalArgumentException("unknown stage: " + valueOrPhaseName));
     }
 
+    /** The phase whose state name is {@code stateName} (e.g. {@code BundleUpload}), if it is one. */
+    public static java.util.Optional<Stage> phaseNamed(String stateName) {
+        return phases().stream().filter(p -> p.phaseName().equals(stateName)).findFirst();
+    }
+
     /** The camelCase key under which the state machine keeps this phase's output, e.g. {@code bundleUpload}. */
     public String outputKey() {
         if (phaseName == null) {

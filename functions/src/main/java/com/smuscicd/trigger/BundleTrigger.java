@@ -251,8 +251,7 @@ public final class BundleTrigger {
         }
         List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
         for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
-            String file = workflow.file().replace('\\', '/');
-            String entry = BundleArchive.WORKFLOWS_PREFIX + file.substring(file.lastIndexOf('/') + 1);
+            String entry = BundleArchive.workflowEntry(workflow.file());
             if (!bundle.entryNames().contains(entry)) {
                 return reject(request, manifest, "BUNDLE_INVALID", location + ": workflow '" + workflow.name()
                         + "' needs the entry " + entry + ", which the bundle does not have");

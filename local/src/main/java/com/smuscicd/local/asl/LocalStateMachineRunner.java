@@ -58,11 +58,6 @@ public final class LocalStateMachineRunner {
         public static Options defaults() {
             return new Options(1.0, Clock.systemUTC(), Math::random, "smus-cicd-deploy");
         }
-
-        /** These options with another delay scale. */
-        public Options withDelayScale(double scale) {
-            return new Options(scale, clock, random, stateMachineName);
-        }
     }
 
     /**
