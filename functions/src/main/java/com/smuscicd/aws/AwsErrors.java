@@ -1,10 +1,10 @@
 package com.smuscicd.aws;
 
+import com.smuscicd.errors.ErrorCodes;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -125,12 +125,7 @@ public final class AwsErrors {
 
     /** {@code ResourceNotFoundException} to {@code RESOURCE_NOT_FOUND}. */
     static String upperSnake(String code) {
-        String snake = code.replaceAll("Exception$", "")
-                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-                .replaceAll("[^A-Za-z0-9]+", "_")
-                .toUpperCase(Locale.ROOT)
-                .replaceAll("^_+|_+$", "");
-        return snake.isEmpty() || !Character.isLetter(snake.charAt(0)) ? "AWS_ERROR" : snake;
+        return ErrorCodes.upperSnake(code.replaceAll("Exception$", ""), "AWS_ERROR");
     }
 
     private static boolean isIo(Throwable e) {

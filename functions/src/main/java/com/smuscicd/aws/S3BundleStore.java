@@ -1,5 +1,6 @@
 package com.smuscicd.aws;
 
+import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
@@ -8,8 +9,6 @@ import com.smuscicd.trigger.BundleTrigger;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -248,11 +247,7 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
     }
 
     static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return BundleArchive.newSha256().digest(content);
     }
 
     private static String base64(byte[] digest) {

@@ -1,10 +1,10 @@
 package com.smuscicd.aws;
 
+import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -181,12 +181,7 @@ public final class SfnExecutions {
      * {@value #MAX_NAME_LENGTH} characters. Equal identities give equal names.
      */
     public static String executionName(String readablePrefix, String... identity) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        MessageDigest digest = BundleArchive.newSha256();
         for (String part : identity) {
             // Length-prefixed, so ("ab","c") and ("a","bc") differ.
             byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);

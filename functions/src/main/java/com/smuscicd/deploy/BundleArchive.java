@@ -170,8 +170,13 @@ public final class BundleArchive {
 
     /** Lower-case hex SHA-256. */
     public static String sha256Hex(byte[] content) {
+        return HexFormat.of().formatHex(newSha256().digest(content));
+    }
+
+    /** A fresh SHA-256 digest, the one content digest of the project (bundles, objects, names). */
+    public static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

@@ -2,6 +2,7 @@ package com.smuscicd.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.errors.ErrorCodes;
 import com.smuscicd.errors.PhaseFailedException;
 import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.EventDetail;
@@ -11,7 +12,6 @@ import com.smuscicd.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -128,14 +128,8 @@ public final class DeploymentLifecycle implements TaskFunction {
         if ("States.Timeout".equals(errorName)) {
             return new EventDetail.ErrorInfo("PHASE_TIMEOUT", message.isBlank() ? "the phase timed out" : message);
         }
-        String code = errorName.replaceAll("^.*\\.(?=[A-Z][A-Za-z]*Exception$)", "")
-                .replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-                .replaceAll("[^A-Za-z0-9]+", "_")
-                .toUpperCase(Locale.ROOT)
-                .replaceAll("^_+|_+$", "");
-        if (code.isEmpty() || !Character.isLetter(code.charAt(0))) {
-            code = "UNKNOWN_ERROR";
-        }
+        String code = ErrorCodes.upperSnake(
+                errorName.replaceAll("^.*\\.(?=[A-Z][A-Za-z]*Exception$)", ""), "UNKNOWN_ERROR");
         return new EventDetail.ErrorInfo(code, message.isBlank() ? errorName : message);
     }
 

@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -335,12 +334,7 @@ public final class BundleTrigger {
     }
 
     private Bundle read(S3Location location, String versionId) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        MessageDigest digest = BundleArchive.newSha256();
         try (InputStream raw = store.open(location, versionId);
              CountingInputStream counted = new CountingInputStream(new DigestInputStream(raw, digest))) {
             // The zip reader closes its stream and stops before the central directory; the digest
