@@ -139,11 +139,7 @@ final class CloudProgress {
         if (details.isObject()) {
             long ms = details.path("durationMs").asLong(elapsed);
             printer.phaseCompleted(stage, ms, details);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", "completed");
-            result.put("durationMs", ms);
-            result.put("details", details);
-            phases.put(stage.value(), result);
+            phases.put(stage.value(), ProgressPrinter.completedResult(ms, details));
             return;
         }
         JsonNode caught = output.path("failure");
@@ -153,11 +149,7 @@ final class CloudProgress {
         failedPhase = stage;
         failure = info;
         printer.phaseFailed(stage, elapsed, info.code(), info.message());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("status", "failed");
-        result.put("durationMs", elapsed);
-        result.put("error", Map.of("code", info.code(), "message", info.message()));
-        phases.put(stage.value(), result);
+        phases.put(stage.value(), ProgressPrinter.failedResult(elapsed, info));
     }
 
     private static JsonNode parse(String json) {

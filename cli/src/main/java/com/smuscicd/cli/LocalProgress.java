@@ -50,11 +50,7 @@ final class LocalProgress implements ExecutionListener {
             JsonNode details = output.path("phases").path(phase.outputKey());
             long ms = details.path("durationMs").asLong(duration.toMillis());
             printer.phaseCompleted(phase, ms, details);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", "completed");
-            result.put("durationMs", ms);
-            result.put("details", details);
-            phases.put(phase.value(), result);
+            phases.put(phase.value(), ProgressPrinter.completedResult(ms, details));
         });
     }
 
@@ -75,11 +71,7 @@ final class LocalProgress implements ExecutionListener {
             Long start = enteredAt.get(state);
             long ms = start == null ? 0 : Duration.ofNanos(System.nanoTime() - start).toMillis();
             printer.phaseFailed(phase, ms, info.code(), info.message());
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", "failed");
-            result.put("durationMs", ms);
-            result.put("error", Map.of("code", info.code(), "message", info.message()));
-            phases.put(phase.value(), result);
+            phases.put(phase.value(), ProgressPrinter.failedResult(ms, info));
         });
     }
 

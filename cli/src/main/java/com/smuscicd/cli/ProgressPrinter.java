@@ -1,9 +1,12 @@
 package com.smuscicd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.Stage;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Prints the live timeline of a deployment: one line per phase with its status, duration and a
@@ -46,6 +49,24 @@ public final class ProgressPrinter {
     public void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** A completed phase as {@code --output json} reports it. */
+    static Map<String, Object> completedResult(long durationMs, JsonNode details) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", "completed");
+        result.put("durationMs", durationMs);
+        result.put("details", details);
+        return result;
+    }
+
+    /** A failed phase as {@code --output json} reports it. */
+    static Map<String, Object> failedResult(long durationMs, EventDetail.ErrorInfo error) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", "failed");
+        result.put("durationMs", durationMs);
+        result.put("error", Map.of("code", error.code(), "message", error.message()));
+        return result;
     }
 
     /** A one-line summary of a phase's details. */

@@ -9,7 +9,6 @@ import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.EventEmitter;
 import com.smuscicd.events.Stage;
 import com.smuscicd.json.Json;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,6 +148,6 @@ public final class DeploymentLifecycle implements TaskFunction {
     }
 
     private long since(Instant start) {
-        return Math.max(0, Duration.between(start, emitters.clock().instant()).toMillis());
+        return emitters.millisSince(start);
     }
 }

@@ -33,6 +33,11 @@ public final class EmitterFactory {
         return clock;
     }
 
+    /** Milliseconds from {@code start} to now on {@link #clock()}, never negative. */
+    long millisSince(java.time.Instant start) {
+        return Math.max(0, java.time.Duration.between(start, clock.instant()).toMillis());
+    }
+
     /** The emitter for a task of a deployment. */
     public EventEmitter forTask(TaskInput task) {
         DeploymentInput deployment = task.deployment();

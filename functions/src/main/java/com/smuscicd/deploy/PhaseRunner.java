@@ -8,7 +8,6 @@ import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.EventEmitter;
 import com.smuscicd.json.Json;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +65,6 @@ public final class PhaseRunner implements TaskFunction {
     }
 
     private long elapsed(Instant since) {
-        return Math.max(0, Duration.between(since, emitters.clock().instant()).toMillis());
+        return emitters.millisSince(since);
     }
 }
