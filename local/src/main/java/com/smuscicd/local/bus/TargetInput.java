@@ -100,12 +100,21 @@ public sealed interface TargetInput permits TargetInput.MatchedEvent, TargetInpu
         }
     }
 
-    /** Part of the event ({@code InputPath}). */
-    record Path(String inputPath) implements TargetInput {
+    /**
+     * Part of the event ({@code InputPath}).
+     *
+     * @param fields the path parsed once, when the rule is loaded, not at every delivery
+     */
+    record Path(String inputPath, List<String> fields) implements TargetInput {
 
+        Path(String inputPath) {
+            this(inputPath, null);
+        }
+
+        /** {@code fields} always follows from {@code inputPath}: whatever is passed is replaced. */
         public Path {
             try {
-                SimpleJsonPath.parse(inputPath);
+                fields = SimpleJsonPath.parse(inputPath);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("InputPath: " + e.getMessage(), e);
             }
@@ -126,10 +135,17 @@ public sealed interface TargetInput permits TargetInput.MatchedEvent, TargetInpu
      * @param inputPathsMap up to {@value #MAX_INPUT_PATHS} variable names and their JSON paths
      * @param inputTemplate at most 8192 characters
      */
-    record Transformer(Map<String, String> inputPathsMap, String inputTemplate) implements TargetInput {
+    record Transformer(Map<String, String> inputPathsMap, String inputTemplate, InputTemplate template,
+                       Map<String, List<String>> paths) implements TargetInput {
 
         private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,256}");
 
+        /** Checks and parses the map and template once, when the rule is loaded. */
+        Transformer(Map<String, String> inputPathsMap, String inputTemplate) {
+            this(inputPathsMap, inputTemplate, null, null);
+        }
+
+        /** {@code template} and {@code paths} always follow from the first two: whatever is passed is replaced. */
         public Transformer {
             inputPathsMap = inputPathsMap == null ? Map.of()
                     : Collections.unmodifiableMap(new LinkedHashMap<>(inputPathsMap));
@@ -137,6 +153,7 @@ public sealed interface TargetInput permits TargetInput.MatchedEvent, TargetInpu
                 throw new IllegalArgumentException("InputPathsMap has " + inputPathsMap.size()
                         + " entries; EventBridge allows at most " + MAX_INPUT_PATHS);
             }
+            Map<String, List<String>> parsedPaths = new LinkedHashMap<>();
             for (Map.Entry<String, String> entry : inputPathsMap.entrySet()) {
                 String key = entry.getKey();
                 if (PREDEFINED_VARIABLES.contains(key) || key.toLowerCase(Locale.ROOT).startsWith("aws.")) {
@@ -149,12 +166,30 @@ public sealed interface TargetInput permits TargetInput.MatchedEvent, TargetInpu
                             + "' must be 1 to 256 letters, digits, '_', '-' or '.'");
                 }
                 try {
-                    SimpleJsonPath.parse(entry.getValue());
+                    parsedPaths.put(key, SimpleJsonPath.parse(entry.getValue()));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("InputPathsMap '" + key + "': " + e.getMessage(), e);
                 }
             }
-            InputTemplate.parse(inputTemplate, inputPathsMap.keySet());
+            template = InputTemplate.parse(inputTemplate, inputPathsMap.keySet());
+            paths = Collections.unmodifiableMap(parsedPaths);
+        }
+
+        // Equal when EventBridge would treat them alike: the parsed forms follow from the two fields.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Transformer that && inputPathsMap.equals(that.inputPathsMap)
+                    && Objects.equals(inputTemplate, that.inputTemplate);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(inputPathsMap, inputTemplate);
+        }
+
+        @Override
+        public String toString() {
+            return "Transformer[inputPathsMap=" + inputPathsMap + ", inputTemplate=" + inputTemplate + "]";
         }
     }
 }

@@ -52,7 +52,7 @@ final class TargetInputs {
             return TargetPayload.of(constant.json());
         }
         if (input instanceof TargetInput.Path path) {
-            List<String> fields = SimpleJsonPath.parse(path.inputPath());
+            List<String> fields = path.fields();
             if (fields.isEmpty()) {
                 return new TargetPayload(envelopeLine, envelope);
             }
@@ -61,12 +61,12 @@ final class TargetInputs {
             return TargetPayload.of(selected == null ? NullNode.getInstance() : selected);
         }
         TargetInput.Transformer transformer = (TargetInput.Transformer) input;
-        InputTemplate template = InputTemplate.parse(transformer.inputTemplate(), transformer.inputPathsMap().keySet());
+        InputTemplate template = transformer.template();
         Map<String, JsonNode> values = new HashMap<>();
         for (String name : template.placeholders()) {
-            String path = transformer.inputPathsMap().get(name);
+            List<String> path = transformer.paths().get(name);
             JsonNode value = path != null
-                    ? SimpleJsonPath.select(envelope, SimpleJsonPath.parse(path))
+                    ? SimpleJsonPath.select(envelope, path)
                     : predefined(name, envelope, invocation);
             if (value != null) {
                 values.put(name, value);
