@@ -78,6 +78,8 @@ final class CloudDeploy {
     private final Sleeper sleeper;
     private final Duration pollInterval;
     private final LongSupplier nanoTime;
+    /** Resolved on the first deployment and reused by the next targets (no second stack lookup). */
+    private Orchestrator orchestrator;
 
     CloudDeploy(CloudOptions options) {
         this(options, System.getenv(), ClientFactory.standard(), d -> Thread.sleep(d.toMillis()),
@@ -161,7 +163,9 @@ final class CloudDeploy {
         String name = options.executionName != null ? explicitExecutionName(input.target().name())
                 : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
                         ciRunId(input));
-        Orchestrator orchestrator = orchestrator();
+        if (orchestrator == null) {
+            orchestrator = orchestrator();
+        }
         String hex = bundle.digest().substring("sha256:".length());
         S3Location location = new S3Location(orchestrator.bundleBucket(),
                 input.pipelineName() + "/" + input.target().name() + "/" + hex + ".zip");

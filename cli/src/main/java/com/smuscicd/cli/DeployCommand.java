@@ -162,6 +162,7 @@ public final class DeployCommand implements Callable<Integer> {
 
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
+        CloudDeploy cloudDeploy = local ? null : new CloudDeploy(cloud);
         for (PipelineManifest.Target target : resolved) {
             DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
                     UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
@@ -169,7 +170,7 @@ public final class DeployCommand implements Callable<Integer> {
             DeployOutcome outcome;
             try {
                 outcome = local ? deployLocal(runtime, input, bundle, progress, debug)
-                        : new CloudDeploy(cloud).deploy(input, bundle, progress);
+                        : cloudDeploy.deploy(input, bundle, progress);
             } catch (CloudSetupException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
