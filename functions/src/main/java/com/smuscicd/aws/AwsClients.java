@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -12,14 +13,15 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.datazone.DataZoneClient;
-import software.amazon.awssdk.services.mwaaserverless.MwaaServerlessClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The AWS SDK clients of one process, each built on first use and then reused (they are
  * thread-safe), so a Lambda cold start pays only for the clients its handler needs.
+ *
+ * <p>This class names no service: each adapter declares its client as a {@link Service} (S3 in
+ * {@link S3BundleStore}, DataZone in {@link DataZoneClientGateway}, ...). That keeps every
+ * function's jar free of the SDKs it does not call: a function that never touches DataZone ships
+ * without the DataZone SDK, and nothing on its code path can reach for it.
  *
  * <p>Every client uses the URL-connection HTTP client (no Apache, no Netty), the SDK's standard
  * retry strategy, an explicit region ({@code AWS_REGION}, which Lambda always sets, else the SDK's
@@ -35,13 +37,30 @@ public final class AwsClients {
     private final Region region;
     private final URI endpointOverride;
     private final AwsCredentialsProvider credentials;
-    // A project's bucket lives in its domain's region, which may not be ours: let the SDK follow the
-    // bucket's region (301/redirect) instead of failing, so one S3 client serves every target.
-    private final Supplier<S3Client> s3 =
-            memoize(() -> build(S3Client.builder().crossRegionAccessEnabled(true), region()));
-    private final Supplier<SfnClient> sfn = memoize(() -> build(SfnClient.builder(), region()));
-    private final Map<Region, MwaaServerlessClient> mwaaServerless = new ConcurrentHashMap<>();
-    private final Map<Region, DataZoneClient> dataZone = new ConcurrentHashMap<>();
+    private final Map<Key, Object> clients = new ConcurrentHashMap<>();
+
+    /**
+     * One kind of client: a name (the cache key) and how to make its builder.
+     *
+     * @param <C> the client type
+     */
+    public static final class Service<C> {
+        private final String name;
+        private final BiFunction<AwsClients, Region, C> factory;
+
+        private Service(String name, BiFunction<AwsClients, Region, C> factory) {
+            this.name = name;
+            this.factory = factory;
+        }
+
+        /** The name the client is cached under. */
+        public String name() {
+            return name;
+        }
+    }
+
+    private record Key(String service, Region region) {
+    }
 
     private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials) {
         this.region = region;
@@ -65,6 +84,17 @@ public final class AwsClients {
                 credentials);
     }
 
+    /**
+     * Declares a kind of client; {@code builder} makes a fresh builder, to which the shared
+     * configuration ({@link #configure}) is applied.
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> Service<C> service(
+            String name, Supplier<B> builder) {
+        Objects.requireNonNull(builder, "builder");
+        return new Service<>(Objects.requireNonNull(name, "name"),
+                (clients, in) -> configure(builder.get(), in, clients.endpointOverride, clients.credentials).build());
+    }
+
     /** The region of {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}); null when neither is set. */
     static Region regionFrom(Map<String, String> env) {
         for (String name : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
@@ -81,40 +111,21 @@ public final class AwsClients {
         return region;
     }
 
-    public S3Client s3() {
-        return s3.get();
-    }
-
-    public SfnClient sfn() {
-        return sfn.get();
+    /** The client of {@code service} in this process's region. */
+    public <C> C client(Service<C> service) {
+        return client(service, null);
     }
 
     /**
-     * The MWAA Serverless client of a region (a project's workflows run in its domain's region);
-     * null or blank: this process's region.
+     * The client of {@code service} in a region (a domain, and so its project's workflows, may live
+     * in another region than the orchestrator); null or blank: this process's region.
      */
-    public MwaaServerlessClient mwaaServerless(String regionName) {
-        return perRegion(mwaaServerless, regionName, MwaaServerlessClient::builder);
-    }
-
-    /** The DataZone client of a region (a domain lives in one region, which may not be this one). */
-    public DataZoneClient dataZone(String regionName) {
-        return perRegion(dataZone, regionName, DataZoneClient::builder);
-    }
-
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C perRegion(
-            Map<Region, C> clients, String regionName, Supplier<B> builder) {
+    @SuppressWarnings("unchecked")
+    public <C> C client(Service<C> service, String regionName) {
         Region target = regionName == null || regionName.isBlank() ? region : Region.of(regionName.trim());
-        if (target == null) {
-            // No region anywhere in our configuration: let the SDK's chain decide, once.
-            return clients.computeIfAbsent(Region.AWS_GLOBAL, r -> build(builder.get(), null));
-        }
-        return clients.computeIfAbsent(target, r -> build(builder.get(), r));
-    }
-
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Region in) {
-        configure(builder, in, endpointOverride, credentials);
-        return builder.build();
+        // No region anywhere in our configuration: the SDK's chain decides, once (AWS_GLOBAL keys that client).
+        Key key = new Key(service.name, target == null ? Region.AWS_GLOBAL : target);
+        return (C) clients.computeIfAbsent(key, k -> service.factory.apply(this, target));
     }
 
     /**
@@ -137,26 +148,5 @@ public final class AwsClients {
             builder.credentialsProvider(credentials);
         }
         return builder;
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> factory) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T result = value;
-                if (result == null) {
-                    synchronized (this) {
-                        result = value;
-                        if (result == null) {
-                            result = factory.get();
-                            value = result;
-                        }
-                    }
-                }
-                return result;
-            }
-        };
     }
 }

@@ -1,19 +1,20 @@
 package com.smuscicd.aws;
 
 import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundleStore;
+import com.smuscicd.deploy.DataZoneGateway;
 import com.smuscicd.deploy.DeployFunctions;
 import com.smuscicd.deploy.WorkflowGateway;
 import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.EventPublisher;
-import com.smuscicd.trigger.BundleTrigger;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Wires the domain to AWS for the Lambda functions, from environment variables:
+ * What every Lambda function's wiring shares, from environment variables:
  *
  * <table>
  *   <caption>Environment</caption>
@@ -29,74 +30,76 @@ import java.util.function.Function;
  *   <tr><td>{@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}</td><td>the SDK's own</td></tr>
  * </table>
  *
- * Clients are built on first use, so each function's cold start builds only what it calls.
+ * <p>Each handler wires only the adapters it calls (see {@code com.smuscicd.lambda}), and this
+ * class names none of them: each function's jar holds only the SDKs of its own adapters, and a
+ * check of the built jars proves that nothing a handler can reach is missing from its jar.
+ * Clients are built on first use.
  */
 public final class AwsPorts {
 
     private AwsPorts() {
     }
 
-    /** The task functions over AWS, configured from this process's environment. */
-    public static DeployFunctions fromEnvironment() {
-        return create(System.getenv(), AwsClients.fromEnvironment(), eventBridgePublishers());
-    }
-
-    /** The bundle trigger over AWS, configured from this process's environment. */
-    public static BundleTrigger bundleTrigger() {
-        return bundleTrigger(System.getenv(), AwsClients.fromEnvironment(), eventBridgePublishers());
-    }
-
     /**
-     * The task functions over the given clients and publishers (tests point them at emulators).
-     * A deployment whose input names no bus publishes to {@code EVENT_BUS_NAME}, else to the
-     * account's default bus.
+     * The task functions over the given ports. A function's jar holds only the adapters it uses:
+     * the ports it does not use are passed as null and answer with an {@link IllegalStateException}
+     * naming the port, should anything call them. A deployment whose input names no bus publishes
+     * to {@code EVENT_BUS_NAME}, else to the account's default bus.
      */
-    static DeployFunctions create(Map<String, String> env, AwsClients clients,
-                                  Function<String, EventPublisher> publishers) {
-        String defaultBus = blankToNull(env.get("EVENT_BUS_NAME"));
-        Function<String, EventPublisher> publisherForBus = bus -> publishers.apply(
-                blankToNull(bus) != null ? bus.trim() : defaultBus);
-        S3BundleStore store = S3BundleStore.lazy(clients::s3);
-        DataZoneClientGateway dataZone = DataZoneClientGateway.create(clients::dataZone,
-                env.get("PROJECT_PROFILE_ID"),
-                Duration.ofSeconds(positive(env, "PROJECT_READY_TIMEOUT_SECONDS",
-                        DataZoneClientGateway.DEFAULT_READY_TIMEOUT.toSeconds())));
-        String configuredRole = blankToNull(env.get("WORKFLOW_ROLE_ARN"));
-        // The project's user role is read from its domain, in the domain's region (null: ours, as DataZone
-        // client selection does).
-        Function<WorkflowGateway.WorkflowSpec, String> role = configuredRole != null
-                ? spec -> configuredRole
-                : spec -> dataZone.projectUserRoleArn(spec.domainId(), spec.region(), spec.projectId());
-        MwaaServerlessWorkflowGateway workflows = MwaaServerlessWorkflowGateway.create(clients::mwaaServerless, role);
-        return new DeployFunctions(publisherForBus, dataZone, store, workflows, Clock.systemUTC(),
-                maxBundleBytes(env));
+    public static DeployFunctions functions(Map<String, String> env, Function<String, EventPublisher> publishers,
+                                            DataZoneGateway dataZone, BundleStore bundles,
+                                            WorkflowGateway workflows) {
+        return new DeployFunctions(publisherForBus(env, publishers),
+                dataZone != null ? dataZone : unavailable(DataZoneGateway.class),
+                bundles != null ? bundles : unavailable(BundleStore.class),
+                workflows != null ? workflows : unavailable(WorkflowGateway.class),
+                Clock.systemUTC(), maxBundleBytes(env));
     }
 
-    static BundleTrigger bundleTrigger(Map<String, String> env, AwsClients clients,
-                                       Function<String, EventPublisher> publisherForBus) {
+    /** The publisher of a deployment's bus: the one it names, else {@code EVENT_BUS_NAME}, else the default bus. */
+    public static Function<String, EventPublisher> publisherForBus(Map<String, String> env,
+                                                                   Function<String, EventPublisher> publishers) {
+        String defaultBus = blankToNull(env.get("EVENT_BUS_NAME"));
+        return bus -> publishers.apply(blankToNull(bus) != null ? bus.trim() : defaultBus);
+    }
+
+    /** The bundle trigger's state machine ({@code STATE_MACHINE_ARN}), required. */
+    public static String stateMachineArn(Map<String, String> env) {
         String stateMachineArn = blankToNull(env.get("STATE_MACHINE_ARN"));
         if (stateMachineArn == null) {
             throw new IllegalStateException("STATE_MACHINE_ARN is not set");
         }
-        S3BundleStore store = S3BundleStore.lazy(clients::s3);
-        SfnExecutions executions = SfnExecutions.lazy(clients::sfn);
-        return BundleTrigger.create(store, store::userMetadata, (name, input) -> {
-            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
-            return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
-        }, publisherForBus, blankToNull(env.get("EVENT_BUS_NAME")), Clock.systemUTC(), maxBundleBytes(env));
+        return stateMachineArn;
+    }
+
+    /** A port this function was not built with: every call fails, naming it. */
+    static <T> T unavailable(Class<T> port) {
+        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "toString" -> "unavailable " + port.getSimpleName();
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                };
+            }
+            throw new IllegalStateException(port.getSimpleName() + " is not wired in this function: "
+                    + method.getName() + " cannot be called");
+        }));
     }
 
     /** One EventBridge publisher per bus (null: the account's default bus), created on first use. */
-    static Function<String, EventPublisher> eventBridgePublishers() {
+    public static Function<String, EventPublisher> eventBridgePublishers() {
         Map<String, EventPublisher> byBus = new ConcurrentHashMap<>();
         return bus -> byBus.computeIfAbsent(bus == null ? "" : bus, EventBridgePublisher::create);
     }
 
-    static long maxBundleBytes(Map<String, String> env) {
+    /** The bound on a bundle's uncompressed size ({@code MAX_BUNDLE_BYTES}, default 256 MiB). */
+    public static long maxBundleBytes(Map<String, String> env) {
         return positive(env, "MAX_BUNDLE_BYTES", BundleArchive.DEFAULT_MAX_BYTES);
     }
 
-    private static long positive(Map<String, String> env, String name, long fallback) {
+    static long positive(Map<String, String> env, String name, long fallback) {
         String value = blankToNull(env.get(name));
         if (value == null) {
             return fallback;
@@ -112,7 +115,7 @@ public final class AwsPorts {
         throw new IllegalStateException(name + " must be a positive whole number, got '" + value + "'");
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
 }

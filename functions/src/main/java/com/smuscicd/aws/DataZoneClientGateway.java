@@ -7,8 +7,10 @@ import com.smuscicd.errors.RetryablePhaseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -95,6 +97,22 @@ public final class DataZoneClientGateway implements DataZoneGateway {
         this.nanoTime = nanoTime;
     }
 
+    /** The DataZone client of a region (a domain lives in one region, which may not be ours). */
+    public static final AwsClients.Service<DataZoneClient> CLIENT =
+            AwsClients.service("datazone", DataZoneClient::builder);
+
+    /**
+     * A gateway over the per-region clients of {@code clients}, configured from the environment:
+     * {@code PROJECT_PROFILE_ID} (profile of the projects it creates) and
+     * {@code PROJECT_READY_TIMEOUT_SECONDS} (how long to wait for a new project's tooling environment).
+     */
+    public static DataZoneClientGateway fromEnvironment(Map<String, String> env, AwsClients clients) {
+        Objects.requireNonNull(clients, "clients");
+        return create(region -> clients.client(CLIENT, region), env.get("PROJECT_PROFILE_ID"),
+                Duration.ofSeconds(AwsPorts.positive(env, "PROJECT_READY_TIMEOUT_SECONDS",
+                        DEFAULT_READY_TIMEOUT.toSeconds())));
+    }
+
     /**
      * A gateway over per-region clients.
      *
@@ -171,17 +189,21 @@ public final class DataZoneClientGateway implements DataZoneGateway {
 
     @Override
     public S3Location projectS3Location(DomainRef domain, ProjectRef project) {
-        String path = provisionedResource(domain.id(), domain.region(), project.id(), project.created(),
-                S3_PATH_RESOURCE);
-        return S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path);
+        return projectResources(domain, project).s3Location();
     }
 
     /**
-     * The project's user role ARN (the {@value #USER_ROLE_RESOURCE} of its tooling environment):
-     * the role SageMaker Unified Studio runs the project's workflows as.
+     * Both from the tooling environment, in one read: its {@value #S3_PATH_RESOURCE} (required; waits
+     * for a new project's environment) and its {@value #USER_ROLE_RESOURCE}, the role SageMaker
+     * Unified Studio runs the project's workflows as.
      */
-    public String projectUserRoleArn(String domainId, String region, String projectId) {
-        return provisionedResource(domainId, region, projectId, false, USER_ROLE_RESOURCE);
+    @Override
+    public ProjectResources projectResources(DomainRef domain, ProjectRef project) {
+        Map<String, String> resources = provisionedResources(domain.id(), domain.region(), project.id(),
+                project.created(), S3_PATH_RESOURCE);
+        String path = resources.get(S3_PATH_RESOURCE);
+        return new ProjectResources(S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path),
+                resources.get(USER_ROLE_RESOURCE));
     }
 
     @Override
@@ -252,8 +274,9 @@ public final class DataZoneClientGateway implements DataZoneGateway {
     }
 
     /** A provisioned resource of the project's tooling environment, waiting for a new project's environments. */
-    private String provisionedResource(String domainId, String region, String projectId, boolean newProject,
-                                       String resourceName) {
+    /** The provisioned resources of the first active environment of the project that has {@code resourceName}. */
+    private Map<String, String> provisionedResources(String domainId, String region, String projectId,
+                                                     boolean newProject, String resourceName) {
         DataZoneClient dataZone = client(region);
         long deadline = nanoTime.getAsLong() + readyTimeout.toNanos();
         while (true) {
@@ -261,9 +284,9 @@ public final class DataZoneClientGateway implements DataZoneGateway {
             boolean inProgress = newProject && environments.isEmpty();
             for (EnvironmentSummary environment : environments) {
                 if (environment.status() == EnvironmentStatus.ACTIVE) {
-                    Optional<String> value = resource(dataZone, domainId, environment.id(), resourceName);
-                    if (value.isPresent()) {
-                        return value.get();
+                    Map<String, String> resources = resources(dataZone, domainId, environment.id());
+                    if (resources.containsKey(resourceName)) {
+                        return resources;
                     }
                 } else if (ENVIRONMENT_IN_PROGRESS.contains(environment.status())) {
                     inProgress = true;
@@ -295,23 +318,24 @@ public final class DataZoneClientGateway implements DataZoneGateway {
         return environments;
     }
 
-    private static Optional<String> resource(DataZoneClient dataZone, String domainId, String environmentId,
-                                             String resourceName) {
+    /** The environment's provisioned resources with a value, by name; empty when it is gone. */
+    private static Map<String, String> resources(DataZoneClient dataZone, String domainId, String environmentId) {
         GetEnvironmentResponse environment;
         try {
             environment = dataZone.getEnvironment(b -> b.domainIdentifier(domainId).identifier(environmentId));
         } catch (ResourceNotFoundException e) {
             // Deleted between the list and the get.
-            return Optional.empty();
+            return Map.of();
         } catch (SdkException e) {
             throw AwsErrors.translate(e, "datazone:GetEnvironment " + environmentId);
         }
+        Map<String, String> resources = new LinkedHashMap<>();
         for (Resource resource : environment.provisionedResources()) {
-            if (resourceName.equals(resource.name()) && resource.value() != null && !resource.value().isBlank()) {
-                return Optional.of(resource.value().trim());
+            if (resource.name() != null && resource.value() != null && !resource.value().isBlank()) {
+                resources.putIfAbsent(resource.name(), resource.value().trim());
             }
         }
-        return Optional.empty();
+        return resources;
     }
 
     private DataZoneClient client(String region) {

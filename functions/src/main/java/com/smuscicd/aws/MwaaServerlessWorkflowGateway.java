@@ -1,5 +1,6 @@
 package com.smuscicd.aws;
 
+import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.WorkflowGateway;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
@@ -59,6 +60,39 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
                                           Function<WorkflowSpec, String> roleArn) {
         this.clientForRegion = Objects.requireNonNull(clientForRegion, "clientForRegion");
         this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
+    }
+
+    /** The MWAA Serverless client of a region (a project's workflows run in its domain's region). */
+    public static final AwsClients.Service<MwaaServerlessClient> CLIENT =
+            AwsClients.service("mwaaserverless", MwaaServerlessClient::builder);
+
+    /**
+     * A gateway over the per-region clients of {@code clients}. Workflows run as
+     * {@code WORKFLOW_ROLE_ARN} when it is set, else as their project's user role, which
+     * ProjectInitialization read from the project's tooling environment.
+     */
+    public static MwaaServerlessWorkflowGateway fromEnvironment(Map<String, String> env, AwsClients clients) {
+        Objects.requireNonNull(clients, "clients");
+        return create(region -> clients.client(CLIENT, region), workflowRole(env));
+    }
+
+    /**
+     * The execution role of a workflow: {@code WORKFLOW_ROLE_ARN} when set, else the spec's project
+     * role; neither: a phase failure {@code WORKFLOW_ROLE_NOT_FOUND} that says what to set.
+     */
+    public static Function<WorkflowSpec, String> workflowRole(Map<String, String> env) {
+        String configuredRole = AwsPorts.blankToNull(env.get("WORKFLOW_ROLE_ARN"));
+        if (configuredRole != null) {
+            return spec -> configuredRole;
+        }
+        return spec -> {
+            if (spec.projectRoleArn() == null || spec.projectRoleArn().isBlank()) {
+                throw new PhaseFailure("WORKFLOW_ROLE_NOT_FOUND", "project " + spec.projectId()
+                        + " has no user role in its " + DataZoneClientGateway.TOOLING_ENVIRONMENT
+                        + " environment to run workflow '" + spec.name() + "' as; set WORKFLOW_ROLE_ARN");
+            }
+            return spec.projectRoleArn();
+        };
     }
 
     /**
@@ -124,7 +158,7 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         String name = (projectId + "-" + workflowName).replaceAll("[^A-Za-z0-9._-]", "-")
                 .replaceAll("^[^A-Za-z0-9]+", "");
         if (name.length() > MAX_NAME_LENGTH) {
-            String hash = SfnExecutions.executionName("", projectId, workflowName).substring(0, 12);
+            String hash = ExecutionNames.of("", projectId, workflowName).substring(0, 12);
             name = name.substring(0, MAX_NAME_LENGTH - hash.length() - 1) + "-" + hash;
         }
         return name.isEmpty() ? "workflow" : name;

@@ -70,6 +70,19 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
         this.partSize = partSize;
     }
 
+    /**
+     * The S3 client: it follows a bucket's region (a project's bucket lives in its domain's region,
+     * which may not be ours) instead of failing, so one client serves every target.
+     */
+    public static final AwsClients.Service<S3Client> CLIENT =
+            AwsClients.service("s3", () -> S3Client.builder().crossRegionAccessEnabled(true));
+
+    /** A store whose client is built on first use, from {@code clients}. */
+    public static S3BundleStore create(AwsClients clients) {
+        Objects.requireNonNull(clients, "clients");
+        return lazy(() -> clients.client(CLIENT));
+    }
+
     /** A store over the given client. */
     public static S3BundleStore create(S3Client client) {
         Objects.requireNonNull(client, "client");

@@ -1,13 +1,10 @@
 package com.smuscicd.aws;
 
-import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -37,14 +34,22 @@ import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistExcepti
 public final class SfnExecutions {
 
     /** Step Functions' limit on execution names. */
-    public static final int MAX_NAME_LENGTH = 80;
+    public static final int MAX_NAME_LENGTH = ExecutionNames.MAX_LENGTH;
     /** Hex digits of the identity hash in a derived name (96 bits). */
-    static final int HASH_LENGTH = 24;
 
     private final Supplier<SfnClient> client;
 
     SfnExecutions(Supplier<SfnClient> client) {
         this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** The Step Functions client. */
+    public static final AwsClients.Service<SfnClient> CLIENT = AwsClients.service("sfn", SfnClient::builder);
+
+    /** Executions through a client built on first use, from {@code clients}. */
+    public static SfnExecutions create(AwsClients clients) {
+        Objects.requireNonNull(clients, "clients");
+        return lazy(() -> clients.client(CLIENT));
     }
 
     /** Executions through the given client. */
@@ -175,29 +180,9 @@ public final class SfnExecutions {
         return parts.length >= 6 && parts[0].equals("arn") && !parts[3].isEmpty() ? parts[3] : null;
     }
 
-    /**
-     * An execution name derived from what identifies a deployment: a readable prefix (sanitized to
-     * {@code [A-Za-z0-9-_]}, shortened as needed) and a hash of {@code identity}, at most
-     * {@value #MAX_NAME_LENGTH} characters. Equal identities give equal names.
-     */
+    /** See {@link ExecutionNames#of}. */
     public static String executionName(String readablePrefix, String... identity) {
-        MessageDigest digest = BundleArchive.newSha256();
-        for (String part : identity) {
-            // Length-prefixed, so ("ab","c") and ("a","bc") differ.
-            byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
-            digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
-            digest.update(bytes);
-        }
-        String hash = HexFormat.of().formatHex(digest.digest()).substring(0, HASH_LENGTH);
-        String readable = readablePrefix == null ? "" : readablePrefix
-                .replaceAll("[^A-Za-z0-9_-]+", "-")
-                .replaceAll("-{2,}", "-")
-                .replaceAll("^[-_]+|[-_]+$", "");
-        int room = MAX_NAME_LENGTH - HASH_LENGTH - 1;
-        if (readable.length() > room) {
-            readable = readable.substring(0, room).replaceAll("[-_]+$", "");
-        }
-        return readable.isEmpty() ? hash : readable + "-" + hash;
+        return ExecutionNames.of(readablePrefix, identity);
     }
 
     /** The Step Functions console page of an execution. */

@@ -22,6 +22,15 @@ public interface DataZoneGateway {
     /** Where the project keeps its files (its tooling environment's S3 location), e.g. {@code s3://bucket/dzd/prj/shared/}. */
     S3Location projectS3Location(DomainRef domain, ProjectRef project);
 
+    /**
+     * Where the project keeps its files and, when the domain provides it, the role its workflows
+     * run as (the user role of its tooling environment). Adapters that read both from one place
+     * override this to read it once; the default knows only the location.
+     */
+    default ProjectResources projectResources(DomainRef domain, ProjectRef project) {
+        return new ProjectResources(projectS3Location(domain, project), null);
+    }
+
     /** The published catalog listing for an asset name, if any. */
     Optional<ListingRef> findListing(DomainRef domain, String assetName);
 
@@ -31,6 +40,15 @@ public interface DataZoneGateway {
      */
     SubscriptionOutcome subscribe(DomainRef domain, ProjectRef project, ListingRef listing, String permission,
                                   String reason);
+
+    /**
+     * What ProjectInitialization resolves for the later phases.
+     *
+     * @param s3Location  where the project keeps its files
+     * @param userRoleArn the role the project's workflows run as; null when unknown
+     */
+    record ProjectResources(S3Location s3Location, String userRoleArn) {
+    }
 
     /** A DataZone domain. */
     record DomainRef(String id, String name, String region) {

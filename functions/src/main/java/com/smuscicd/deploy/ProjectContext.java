@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.events.Stage;
 import com.smuscicd.manifest.PipelineManifest;
 
-/** The domain and project resolved by ProjectInitialization, as the later phases read them. */
-record ProjectContext(DataZoneGateway.DomainRef domain, DataZoneGateway.ProjectRef project, S3Location s3Location) {
+/**
+ * The domain and project resolved by ProjectInitialization, as the later phases read them;
+ * {@code userRoleArn} is null when the domain did not provide the project's user role.
+ */
+record ProjectContext(DataZoneGateway.DomainRef domain, DataZoneGateway.ProjectRef project, S3Location s3Location,
+                      String userRoleArn) {
 
     static ProjectContext of(TaskInput task) {
         JsonNode init = task.phaseOutput(Stage.PROJECT_INITIALIZATION);
@@ -18,6 +22,7 @@ record ProjectContext(DataZoneGateway.DomainRef domain, DataZoneGateway.ProjectR
                         target.domain().region()),
                 new DataZoneGateway.ProjectRef(init.path("projectId").asText(), target.project().name(),
                         init.path("projectCreated").asBoolean(false)),
-                S3Location.parse(init.path("s3Location").asText()));
+                S3Location.parse(init.path("s3Location").asText()),
+                init.path("userRoleArn").isTextual() ? init.path("userRoleArn").asText() : null);
     }
 }

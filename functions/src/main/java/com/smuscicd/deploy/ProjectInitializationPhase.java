@@ -40,12 +40,16 @@ public final class ProjectInitializationPhase implements Phase {
                     }
                     return dataZone.createProject(domain, projectName);
                 });
-        S3Location location = dataZone.projectS3Location(domain, project);
+        DataZoneGateway.ProjectResources resources = dataZone.projectResources(domain, project);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("domainId", domain.id());
         details.put("projectId", project.id());
         details.put("projectCreated", project.created());
-        details.put("s3Location", location.toString());
+        details.put("s3Location", resources.s3Location().toString());
+        if (resources.userRoleArn() != null) {
+            // WorkflowCreation runs the project's workflows as this role (unless one is configured)
+            details.put("userRoleArn", resources.userRoleArn());
+        }
         return details;
     }
 }

@@ -68,7 +68,7 @@ public final class WorkflowCreationPhase implements Phase {
                 store.put(location, entry.content(), sha);
                 WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(new WorkflowGateway.WorkflowSpec(
                         workflow.name(), project.domain().id(), project.project().id(), project.domain().region(),
-                        location, sha));
+                        location, sha, project.userRoleArn()));
                 names.add(workflow.name());
                 if (outcome == WorkflowGateway.WorkflowOutcome.CREATED) {
                     created++;

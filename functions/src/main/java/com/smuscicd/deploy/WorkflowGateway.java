@@ -23,9 +23,11 @@ public interface WorkflowGateway {
      *                           orchestrator's own region)
      * @param definitionLocation where its definition file was placed
      * @param definitionSha256   content digest of the definition, to detect "unchanged"
+     * @param projectRoleArn     the project's user role, which ProjectInitialization read from its
+     *                           tooling environment; null when the domain did not say
      */
     record WorkflowSpec(String name, String domainId, String projectId, String region,
-                        S3Location definitionLocation, String definitionSha256) {
+                        S3Location definitionLocation, String definitionSha256, String projectRoleArn) {
     }
 
     /** What {@link #createOrUpdate} did. */

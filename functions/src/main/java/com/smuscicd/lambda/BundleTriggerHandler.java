@@ -2,12 +2,19 @@ package com.smuscicd.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsPorts;
+import com.smuscicd.aws.S3BundleStore;
+import com.smuscicd.aws.SfnExecutions;
+import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.trigger.BundleTrigger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Lambda entry point of upload-to-deploy: an S3 "Object Created" event from EventBridge in, the
@@ -31,7 +38,26 @@ public final class BundleTriggerHandler implements RequestStreamHandler {
         LambdaJson.invoke(event -> Json.tree(trigger.handle(event)), input, output);
     }
 
+    /**
+     * The trigger over AWS: S3 (the bundle), Step Functions (the execution) and the event
+     * publishers, the SDKs in this function's jar; nothing else may be named here.
+     */
+    static BundleTrigger wire(Map<String, String> env, AwsClients clients,
+                              Function<String, EventPublisher> publisherForBus) {
+        String stateMachineArn = AwsPorts.stateMachineArn(env);
+        S3BundleStore store = S3BundleStore.create(clients);
+        SfnExecutions executions = SfnExecutions.create(clients);
+        String defaultBus = env.get("EVENT_BUS_NAME");
+        return BundleTrigger.create(store, store::userMetadata, (name, input) -> {
+            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
+            return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
+        }, publisherForBus, defaultBus == null || defaultBus.isBlank() ? null : defaultBus.trim(), Clock.systemUTC(),
+                AwsPorts.maxBundleBytes(env));
+    }
+
+    /** Built on the first construction (the cold start), once per JVM. */
     private static final class TriggerHolder {
-        static final BundleTrigger TRIGGER = AwsPorts.bundleTrigger();
+        static final BundleTrigger TRIGGER = wire(System.getenv(), AwsClients.fromEnvironment(),
+                AwsPorts.eventBridgePublishers());
     }
 }

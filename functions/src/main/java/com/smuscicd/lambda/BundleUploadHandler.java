@@ -2,10 +2,16 @@ package com.smuscicd.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.smuscicd.aws.AwsClients;
+import com.smuscicd.aws.AwsPorts;
+import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.deploy.TaskFunction;
+import com.smuscicd.events.EventPublisher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Lambda entry point of the BundleUpload phase: JSON in, JSON out. */
 public final class BundleUploadHandler implements RequestStreamHandler {
@@ -14,7 +20,7 @@ public final class BundleUploadHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: AWS adapters configured from the environment. */
     public BundleUploadHandler() {
-        this(AwsRuntime.functions().bundleUpload());
+        this(Wiring.TASK);
     }
 
     BundleUploadHandler(TaskFunction task) {
@@ -24,5 +30,19 @@ public final class BundleUploadHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         LambdaJson.invoke(task, input, output);
+    }
+
+    /**
+     * This function's task over AWS: the event publishers and S3 (the SDKs in this
+     * function's jar; nothing else may be named here).
+     */
+    static TaskFunction wire(Map<String, String> env, AwsClients clients, Function<String, EventPublisher> publishers) {
+        return AwsPorts.functions(env, publishers, null, S3BundleStore.create(clients), null).bundleUpload();
+    }
+
+    /** Built on the first construction (the cold start), once per JVM. */
+    private static final class Wiring {
+        static final TaskFunction TASK = wire(System.getenv(), AwsClients.fromEnvironment(),
+                AwsPorts.eventBridgePublishers());
     }
 }

@@ -2,10 +2,17 @@ package com.smuscicd.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.smuscicd.aws.AwsClients;
+import com.smuscicd.aws.AwsPorts;
+import com.smuscicd.aws.MwaaServerlessWorkflowGateway;
+import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.deploy.TaskFunction;
+import com.smuscicd.events.EventPublisher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Lambda entry point of the WorkflowCreation phase: JSON in, JSON out. */
 public final class WorkflowCreationHandler implements RequestStreamHandler {
@@ -14,7 +21,7 @@ public final class WorkflowCreationHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: AWS adapters configured from the environment. */
     public WorkflowCreationHandler() {
-        this(AwsRuntime.functions().workflowCreation());
+        this(Wiring.TASK);
     }
 
     WorkflowCreationHandler(TaskFunction task) {
@@ -24,5 +31,21 @@ public final class WorkflowCreationHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         LambdaJson.invoke(task, input, output);
+    }
+
+    /**
+     * This function's task over AWS: the event publishers, S3 and MWAA Serverless (the SDKs in this
+     * function's jar; nothing else may be named here). The project's user role comes from
+     * ProjectInitialization's output, so this function needs no DataZone access.
+     */
+    static TaskFunction wire(Map<String, String> env, AwsClients clients, Function<String, EventPublisher> publishers) {
+        return AwsPorts.functions(env, publishers, null, S3BundleStore.create(clients),
+                MwaaServerlessWorkflowGateway.fromEnvironment(env, clients)).workflowCreation();
+    }
+
+    /** Built on the first construction (the cold start), once per JVM. */
+    private static final class Wiring {
+        static final TaskFunction TASK = wire(System.getenv(), AwsClients.fromEnvironment(),
+                AwsPorts.eventBridgePublishers());
     }
 }

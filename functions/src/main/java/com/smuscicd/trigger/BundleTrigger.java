@@ -2,12 +2,12 @@ package com.smuscicd.trigger;
 
 import com.smuscicd.metadata.RemoteUrls;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.errors.PhaseFailure;
@@ -283,7 +283,7 @@ public final class BundleTrigger {
         String key = location.key();
         String folder = key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : "";
         String readable = "s3-" + (folder.isEmpty() ? String.valueOf(targetName) : folder);
-        return SfnExecutions.executionName(readable, location.bucket(), key, version);
+        return ExecutionNames.of(readable, location.bucket(), key, version);
     }
 
     private Outcome reject(Request request, PipelineManifest manifest, String code, String message) {

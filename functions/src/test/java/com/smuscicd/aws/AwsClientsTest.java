@@ -38,19 +38,20 @@ class AwsClientsTest {
     void mwaaServerless_perRegion_buildsOneClientPerRegionAndDefaultsToItsOwn() {
         AwsClients clients = clients();
 
-        MwaaServerlessClient eu = clients.mwaaServerless("eu-west-1");
-        MwaaServerlessClient own = clients.mwaaServerless(null);
+        MwaaServerlessClient eu = clients.client(MwaaServerlessWorkflowGateway.CLIENT, "eu-west-1");
+        MwaaServerlessClient own = clients.client(MwaaServerlessWorkflowGateway.CLIENT);
 
         assertThat(eu.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
-        assertThat(clients.mwaaServerless(" eu-west-1 ")).isSameAs(eu);
+        assertThat(clients.client(MwaaServerlessWorkflowGateway.CLIENT, " eu-west-1 ")).isSameAs(eu);
         assertThat(own.serviceClientConfiguration().region()).isEqualTo(Region.US_EAST_1);
-        assertThat(clients.mwaaServerless("")).isSameAs(own);
-        assertThat(clients.mwaaServerless("us-east-1")).isSameAs(own);
+        assertThat(clients.client(MwaaServerlessWorkflowGateway.CLIENT, "")).isSameAs(own);
+        assertThat(clients.client(MwaaServerlessWorkflowGateway.CLIENT, "us-east-1")).isSameAs(own);
     }
 
     @Test
     void s3_isBuiltWithCrossRegionAccess() {
-        assertThat(clients().s3().serviceClientConfiguration().crossRegionAccessEnabled()).isTrue();
+        assertThat(clients().client(S3BundleStore.CLIENT).serviceClientConfiguration().crossRegionAccessEnabled())
+                .isTrue();
     }
 
     @Test
@@ -66,7 +67,8 @@ class AwsClientsTest {
                 .withHeader("Authorization", containing("/eu-west-1/s3/"))
                 .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"")));
 
-        String etag = clients().s3().putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString("# dag")).eTag();
+        String etag = clients().client(S3BundleStore.CLIENT)
+                .putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString("# dag")).eTag();
 
         assertThat(etag).isEqualTo("\"d41d8cd98f00b204e9800998ecf8427e\"");
         STUB.verify(1, putRequestedFor(urlPathEqualTo("/" + BUCKET + "/" + KEY))

@@ -5,10 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -16,33 +13,23 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.DeployFunctions;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.deploy.WorkflowGateway;
-import com.smuscicd.json.Json;
+import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.testsupport.AwsTestCredentials;
-import com.smuscicd.testsupport.MotoServerExtension;
-import com.smuscicd.trigger.BundleTrigger;
 import com.smuscicd.trigger.RecordingPublishers;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
-/** The environment-driven wiring of the Lambda functions. */
+/** The environment-driven wiring the Lambda functions share. */
 class AwsPortsTest {
-
-    @RegisterExtension
-    static final MotoServerExtension MOTO = MotoServerExtension.create().resetBeforeEach();
 
     /** DataZone (REST) and MWAA Serverless (awsJson, {@code POST /}) on one stub. */
     @RegisterExtension
@@ -51,37 +38,8 @@ class AwsPortsTest {
             .build();
 
     @Test
-    void bundleTrigger_wiredFromTheEnvironment_startsTheStateMachineOfStateMachineArn() {
-        AwsClients clients = AwsClientsForTests.moto(MOTO);
-        S3Client s3 = clients.s3();
-        SfnClient sfn = clients.sfn();
-        String stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
-        s3.createBucket(b -> b.bucket("smus-bundles"));
-        TreeMap<String, byte[]> entries = new TreeMap<>();
-        entries.put("pipeline.yaml", AwsFixtures.read("/com/smuscicd/trigger/pipeline.yaml").getBytes(StandardCharsets.UTF_8));
-        entries.put("workflows/daily_sales_etl.py", "# dag".getBytes(StandardCharsets.UTF_8));
-        String etag = s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
-                RequestBody.fromBytes(BundleArchive.write(entries))).eTag();
-        ObjectNode event = (ObjectNode) Json.read(AwsFixtures.read("/com/smuscicd/trigger/object-created.json"));
-        ((ObjectNode) event.path("detail").path("object")).put("etag", etag);
-
-        BundleTrigger trigger = AwsPorts.bundleTrigger(Map.of("STATE_MACHINE_ARN", stateMachineArn,
-                "EVENT_BUS_NAME", "smus-deployments"), clients, new RecordingPublishers());
-        BundleTrigger.Outcome outcome = trigger.handle(event);
-
-        assertThat(outcome.status()).isEqualTo("STARTED");
-        assertThat(sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions())
-                .singleElement().satisfies(e -> assertThat(e.executionArn()).isEqualTo(outcome.executionArn()));
-    }
-
-    @Test
-    void create_whenDomainIsInAnotherRegion_createsTheWorkflowWithTheUserRoleFromThatRegion() {
+    void workflows_whenDomainIsInAnotherRegion_createWorkflowThereAsTheProjectRoleWithoutAskingDataZone() {
         String role = "arn:aws:iam::123456789012:role/datazone_usr_role_prj_1_abc123";
-        STUB.stubFor(get(urlPathEqualTo("/v2/domains/dzd_prod/environments"))
-                .withQueryParam("projectIdentifier", equalTo("prj_1"))
-                .willReturn(okJson(AwsFixtures.read("datazone/list-environments.json"))));
-        STUB.stubFor(get(urlPathEqualTo("/v2/domains/dzd_prod/environments/env_tool"))
-                .willReturn(okJson(AwsFixtures.read("datazone/get-environment-tooling.json"))));
         STUB.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonMWAAServerless.ListWorkflows"))
                 .willReturn(mwaaJson(AwsFixtures.read("mwaa/list-workflows-empty.json"))));
         STUB.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonMWAAServerless.CreateWorkflow"))
@@ -90,25 +48,31 @@ class AwsPortsTest {
         // The orchestrator runs in us-east-1; the target's domain is in eu-west-1.
         AwsClients clients = AwsClients.forEndpoint(URI.create(STUB.baseUrl()), Region.US_EAST_1,
                 AwsTestCredentials.provider());
-        WorkflowGateway workflows = AwsPorts.create(Map.of(), clients, new RecordingPublishers()).workflows();
+        WorkflowGateway workflows = MwaaServerlessWorkflowGateway.fromEnvironment(Map.of(), clients);
 
-        WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(new WorkflowGateway.WorkflowSpec(
-                "daily_sales_etl", "dzd_prod", "prj_1", "eu-west-1",
-                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), "ab12"));
+        WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(spec("eu-west-1", role));
 
         assertThat(outcome).isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
-        STUB.verify(getRequestedFor(urlPathEqualTo("/v2/domains/dzd_prod/environments/env_tool"))
-                .withHeader("Authorization", containing("/eu-west-1/datazone/")));
         STUB.verify(2, anyRequestedFor(urlEqualTo("/"))
                 .withHeader("Authorization", containing("/eu-west-1/airflow-serverless/")));
         STUB.verify(0, anyRequestedFor(anyUrl()).withHeader("Authorization", containing("/us-east-1/")));
+        STUB.verify(0, anyRequestedFor(anyUrl()).withHeader("Authorization", containing("/datazone/")));
     }
 
     @Test
-    void bundleTrigger_withoutStateMachineArn_failsAtColdStartNamingTheVariable() {
-        assertThatThrownBy(() -> AwsPorts.bundleTrigger(Map.of(), AwsClientsForTests.moto(MOTO), new RecordingPublishers()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("STATE_MACHINE_ARN");
+    void workflowRole_whenWorkflowRoleArnIsSet_winsOverTheProjectRole() {
+        assertThat(MwaaServerlessWorkflowGateway.workflowRole(Map.of("WORKFLOW_ROLE_ARN", " arn:aws:iam::1:role/ci "))
+                .apply(spec("us-east-1", "arn:aws:iam::1:role/project"))).isEqualTo("arn:aws:iam::1:role/ci");
+        assertThat(MwaaServerlessWorkflowGateway.workflowRole(Map.of())
+                .apply(spec("us-east-1", "arn:aws:iam::1:role/project"))).isEqualTo("arn:aws:iam::1:role/project");
+    }
+
+    @Test
+    void workflowRole_whenNeitherIsKnown_failsThePhaseNamingTheSetting() {
+        assertThatThrownBy(() -> MwaaServerlessWorkflowGateway.workflowRole(Map.of()).apply(spec("us-east-1", null)))
+                .isInstanceOf(PhaseFailure.class)
+                .hasMessageContaining("prj_1").hasMessageContaining("WORKFLOW_ROLE_ARN")
+                .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("WORKFLOW_ROLE_NOT_FOUND"));
     }
 
     @Test
@@ -118,6 +82,30 @@ class AwsPortsTest {
         assertThatThrownBy(() -> AwsPorts.maxBundleBytes(Map.of("MAX_BUNDLE_BYTES", "lots")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("MAX_BUNDLE_BYTES");
+    }
+
+    @Test
+    void functions_portThisFunctionDoesNotHave_failsNamingThePort() {
+        DeployFunctions functions = AwsPorts.functions(Map.of(), new RecordingPublishers(), null, null, null);
+
+        assertThatThrownBy(() -> functions.dataZone().findDomainByName("d", "us-east-1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("DataZoneGateway is not wired in this function: findDomainByName cannot be called");
+        assertThat(functions.bundles()).hasToString("unavailable BundleStore");
+        assertThat(functions.workflows()).isEqualTo(functions.workflows()).isNotEqualTo(functions.bundles());
+    }
+
+    @Test
+    void stateMachineArn_whenUnset_failsAtColdStartNamingTheVariable() {
+        assertThatThrownBy(() -> AwsPorts.stateMachineArn(Map.of("STATE_MACHINE_ARN", " ")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("STATE_MACHINE_ARN");
+    }
+
+    private static WorkflowGateway.WorkflowSpec spec(String region, String projectRole) {
+        return new WorkflowGateway.WorkflowSpec("daily_sales_etl", "dzd_prod", "prj_1", region,
+                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), "ab12",
+                projectRole);
     }
 
     private static ResponseDefinitionBuilder mwaaJson(String body) {

@@ -210,13 +210,17 @@ class DataZoneClientGatewayTest {
     }
 
     @Test
-    void projectUserRoleArn_readsTheToolingEnvironmentsUserRole() {
+    void projectResources_readsLocationAndUserRoleFromOneReadOfTheToolingEnvironment() {
         stubEnvironments("datazone/list-environments.json");
         STUB.stubFor(get(urlPathEqualTo("/v2/domains/dzd_prod/environments/env_tool"))
                 .willReturn(okJson(AwsFixtures.read("datazone/get-environment-tooling.json"))));
 
-        assertThat(gateway.projectUserRoleArn("dzd_prod", REGION, "prj_1"))
-                .isEqualTo("arn:aws:iam::123456789012:role/datazone_usr_role_prj_1_abc123");
+        DataZoneGateway.ProjectResources resources = gateway.projectResources(DOMAIN, PROJECT);
+
+        assertThat(resources.userRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/datazone_usr_role_prj_1_abc123");
+        assertThat(resources.s3Location()).isEqualTo(
+                S3Location.parse("s3://amazon-sagemaker-123456789012-us-east-1-abc123/dzd_prod/prj_1/dev"));
+        STUB.verify(1, getRequestedFor(urlPathEqualTo("/v2/domains/dzd_prod/environments/env_tool")));
     }
 
     @Test

@@ -212,7 +212,8 @@ class MwaaServerlessWorkflowGatewayTest {
 
     private static WorkflowGateway.WorkflowSpec spec(String sha, String region) {
         return new WorkflowGateway.WorkflowSpec("daily_sales_etl", "dzd_prod", "prj_1", region,
-                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), sha);
+                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), sha,
+                "arn:aws:iam::123456789012:role/datazone_usr_role_prj_1_abc123");
     }
 
     private void stubList(String fixture) {

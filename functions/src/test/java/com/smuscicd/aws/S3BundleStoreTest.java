@@ -40,7 +40,8 @@ class S3BundleStoreTest {
 
     @BeforeEach
     void bucket() {
-        s3 = AwsClients.forEndpoint(MOTO.endpoint(), Region.of(MOTO.region()), AwsTestCredentials.provider()).s3();
+        s3 = AwsClients.forEndpoint(MOTO.endpoint(), Region.of(MOTO.region()), AwsTestCredentials.provider())
+                .client(S3BundleStore.CLIENT);
         s3.createBucket(b -> b.bucket(BUCKET));
         store = S3BundleStore.create(s3);
     }
@@ -203,7 +204,7 @@ class S3BundleStoreTest {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
         S3BundleStore unreachable = S3BundleStore.create(AwsClients.forEndpoint(closed, Region.US_EAST_1,
-                AwsTestCredentials.provider()).s3());
+                AwsTestCredentials.provider()).client(S3BundleStore.CLIENT));
         byte[] content = "x".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> unreachable.put(new S3Location(BUCKET, "k"), content,

@@ -35,10 +35,11 @@ class S3BundleUploadPhaseTest {
     @BeforeEach
     void setUp() {
         AwsClients clients = AwsClientsForTests.moto(MOTO);
-        s3 = clients.s3();
+        s3 = clients.client(S3BundleStore.CLIENT);
         s3.createBucket(b -> b.bucket("smus-bundles"));
         s3.createBucket(b -> b.bucket("amazon-sagemaker-123456789012-us-east-1-abc123"));
-        functions = AwsPorts.create(Map.of("EVENT_BUS_NAME", "smus-deployments"), clients, publishers);
+        functions = AwsPorts.functions(Map.of("EVENT_BUS_NAME", "smus-deployments"), publishers, null,
+                S3BundleStore.create(clients), null);
         TreeMap<String, byte[]> entries = new TreeMap<>();
         entries.put("pipeline.yaml", "pipelineName: MyPipeline\n".getBytes(StandardCharsets.UTF_8));
         entries.put("storage/code/etl/transform.py", "def transform(): pass\n".getBytes(StandardCharsets.UTF_8));

@@ -31,7 +31,8 @@ class SfnExecutionsTest {
 
     @BeforeEach
     void stateMachine() {
-        sfn = AwsClients.forEndpoint(MOTO.endpoint(), Region.of(MOTO.region()), AwsTestCredentials.provider()).sfn();
+        sfn = AwsClients.forEndpoint(MOTO.endpoint(), Region.of(MOTO.region()), AwsTestCredentials.provider())
+                .client(SfnExecutions.CLIENT);
         executions = SfnExecutions.create(sfn);
         stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
     }

@@ -56,8 +56,8 @@ class BundleTriggerTest {
 
     @BeforeEach
     void setUp() {
-        s3 = AwsClientsForTests.moto(MOTO).s3();
-        sfn = AwsClientsForTests.moto(MOTO).sfn();
+        s3 = AwsClientsForTests.moto(MOTO).client(S3BundleStore.CLIENT);
+        sfn = AwsClientsForTests.moto(MOTO).client(SfnExecutions.CLIENT);
         s3.createBucket(b -> b.bucket(BUCKET));
         stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
         S3BundleStore store = S3BundleStore.create(s3);

@@ -21,7 +21,7 @@ import software.constructs.Node;
  *     first is their default ({@code EVENT_BUS_NAME})
  */
 public record AppSettings(
-        Path functionsJar,
+        Path functionsDir,
         Path aslFile,
         Path eventSchemaFile,
         List<String> eventBusNames,
@@ -32,7 +32,7 @@ public record AppSettings(
         RetentionDays logRetention,
         boolean snapStart) {
 
-    public static final String FUNCTIONS_JAR = "functionsJar";
+    public static final String FUNCTIONS_DIR = "functionsDir";
     public static final String ASL_FILE = "aslFile";
     public static final String EVENT_SCHEMA_FILE = "eventSchemaFile";
     /** One bus (name or ARN): the functions' default, listed first among {@link #EVENT_BUS_NAMES}. */
@@ -46,7 +46,7 @@ public record AppSettings(
     public static final String LOG_RETENTION_DAYS = "logRetentionDays";
     public static final String SNAP_START = "snapStart";
 
-    static final String DEFAULT_FUNCTIONS_JAR = "../functions/target/functions-0.1.0-SNAPSHOT-lambda.jar";
+    static final String DEFAULT_FUNCTIONS_DIR = "../functions/target/lambda";
     static final String DEFAULT_ASL_FILE = "../statemachine/src/main/resources/statemachine/deploy.asl.json";
     static final String DEFAULT_EVENT_SCHEMA_FILE = "../events-schema/src/main/resources/smus-events/envelope.schema.json";
     static final String DEFAULT_EVENT_BUS_NAME = "default";
@@ -80,7 +80,7 @@ public record AppSettings(
             Map.entry(3653, RetentionDays.TEN_YEARS));
 
     public AppSettings {
-        Objects.requireNonNull(functionsJar, "functionsJar");
+        Objects.requireNonNull(functionsDir, "functionsDir");
         Objects.requireNonNull(aslFile, "aslFile");
         Objects.requireNonNull(eventSchemaFile, "eventSchemaFile");
         Objects.requireNonNull(eventBusNames, "eventBusNames");
@@ -98,7 +98,7 @@ public record AppSettings(
     /** Reads the settings from the context of {@code node} (normally the app's). */
     public static AppSettings fromContext(Node node) {
         return new AppSettings(
-                Path.of(text(node, FUNCTIONS_JAR, DEFAULT_FUNCTIONS_JAR)),
+                Path.of(text(node, FUNCTIONS_DIR, DEFAULT_FUNCTIONS_DIR)),
                 Path.of(text(node, ASL_FILE, DEFAULT_ASL_FILE)),
                 Path.of(text(node, EVENT_SCHEMA_FILE, DEFAULT_EVENT_SCHEMA_FILE)),
                 eventBusNames(node),

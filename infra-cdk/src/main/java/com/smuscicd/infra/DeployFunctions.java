@@ -80,15 +80,13 @@ public final class DeployFunctions extends Construct {
         workflowCreation.allow(Permissions.updateWorkflows(workflows));
         if (fixedRole) {
             workflowCreation.function().addEnvironment("WORKFLOW_ROLE_ARN", props.workflowRoleArn());
-        } else {
-            workflowCreation.allow(Permissions.readProjectEnvironments());
         }
         workflowCreation.allow(Permissions.passWorkflowRole(workflowRoles));
         Acknowledgments.wildcardResource(workflowCreation.role(), bundleObjects, BUNDLE_KEYS_REASON);
         Acknowledgments.wildcardResource(workflowCreation.role(), projectObjects, projectBucketReason);
         Acknowledgments.wildcardResource(workflowCreation.role(), "*",
-                "MWAA Serverless defines no resource type for CreateWorkflow and ListWorkflows, nor DataZone for "
-                        + "ListEnvironments and GetEnvironment: IAM accepts only Resource \"*\" for them.");
+                "MWAA Serverless defines no resource type for CreateWorkflow and ListWorkflows: IAM accepts only "
+                        + "Resource \"*\" for them.");
         Acknowledgments.wildcardResource(workflowCreation.role(), workflows,
                 "Workflow names come from the bundle at run time; limited to this account (any region: workflows follow the target domain region).");
         if (!fixedRole) {
@@ -123,7 +121,7 @@ public final class DeployFunctions extends Construct {
     private PhaseFunction function(String name, DeployFunctionsProps props, int memoryMb, Duration timeout) {
         PhaseFunction function = new PhaseFunction(this, name, PhaseFunctionProps.builder()
                 .handlerClass(name + "Handler")
-                .code(props.code())
+                .code(props.jars().code(name + "Handler"))
                 .memoryMb(memoryMb)
                 .timeout(timeout)
                 .environment("EVENT_BUS_NAME", props.eventBuses().defaultBus().nameOrArn())

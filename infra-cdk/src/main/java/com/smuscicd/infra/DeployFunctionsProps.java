@@ -1,14 +1,13 @@
 package com.smuscicd.infra;
 
 import java.util.Objects;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.IBucket;
 
 /**
  * Settings of {@link DeployFunctions}.
  *
- * @param code the functions jar
+ * @param jars the functions' jars, one per function
  * @param eventBuses the buses the functions may publish to; the first is their default
  * @param bundleBucket where bundles are uploaded
  * @param projectBucketPattern S3 bucket name pattern of the SageMaker Unified Studio project buckets
@@ -19,7 +18,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  * @param snapStart whether to enable SnapStart (see {@link PhaseFunction})
  */
 public record DeployFunctionsProps(
-        Code code,
+        FunctionJars jars,
         EventBuses eventBuses,
         IBucket bundleBucket,
         String projectBucketPattern,
@@ -30,7 +29,7 @@ public record DeployFunctionsProps(
         boolean snapStart) {
 
     public DeployFunctionsProps {
-        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(jars, "jars");
         Objects.requireNonNull(eventBuses, "eventBuses");
         Objects.requireNonNull(bundleBucket, "bundleBucket");
         Objects.requireNonNull(projectBucketPattern, "projectBucketPattern");
@@ -46,7 +45,7 @@ public record DeployFunctionsProps(
 
     /** Builder of {@link DeployFunctionsProps}. */
     public static final class Builder {
-        private Code code;
+        private FunctionJars jars;
         private EventBuses eventBuses;
         private IBucket bundleBucket;
         private String projectBucketPattern = AppSettings.DEFAULT_PROJECT_BUCKET_PATTERN;
@@ -59,8 +58,8 @@ public record DeployFunctionsProps(
         private Builder() {
         }
 
-        public Builder code(Code value) {
-            this.code = value;
+        public Builder jars(FunctionJars value) {
+            this.jars = value;
             return this;
         }
 
@@ -105,7 +104,7 @@ public record DeployFunctionsProps(
         }
 
         public DeployFunctionsProps build() {
-            return new DeployFunctionsProps(code, eventBuses, bundleBucket, projectBucketPattern,
+            return new DeployFunctionsProps(jars, eventBuses, bundleBucket, projectBucketPattern,
                     workflowExecutionRolePattern, workflowRoleArn, projectProfileId, logRetention, snapStart);
         }
     }

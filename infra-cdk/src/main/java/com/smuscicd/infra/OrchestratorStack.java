@@ -3,7 +3,6 @@ package com.smuscicd.infra;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
@@ -26,14 +25,14 @@ public final class OrchestratorStack extends Stack {
 
     public OrchestratorStack(Construct scope, String id, StackProps props, AppSettings settings) {
         super(scope, id, props);
-        Code code = FunctionsJar.code(settings.functionsJar());
+        FunctionJars jars = FunctionJars.in(settings.functionsDir());
         StateMachineDefinition definition = StateMachineDefinition.load(settings.aslFile());
         EventBuses eventBuses = EventBuses.of(this, settings.eventBusNames());
 
         this.bundleBucket = new BundleBucket(this, "Bundles", BundleBucketProps.builder().build());
 
         this.functions = new DeployFunctions(this, "Functions", DeployFunctionsProps.builder()
-                .code(code)
+                .jars(jars)
                 .eventBuses(eventBuses)
                 .bundleBucket(bundleBucket.bucket())
                 .projectBucketPattern(settings.projectBucketPattern())
@@ -51,7 +50,7 @@ public final class OrchestratorStack extends Stack {
         this.stateMachine = new DeployStateMachine(this, "Deploy", machine.build());
 
         this.trigger = new BundleTrigger(this, "Trigger", BundleTriggerProps.builder()
-                .code(code)
+                .code(jars.code("BundleTriggerHandler"))
                 .bundleBucket(bundleBucket.bucket())
                 .stateMachine(stateMachine.stateMachine())
                 .eventBuses(eventBuses)

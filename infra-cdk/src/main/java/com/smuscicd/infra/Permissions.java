@@ -133,19 +133,6 @@ public final class Permissions {
                 .build();
     }
 
-    /**
-     * Finds the project's user role (a provisioned resource of its environments), which its
-     * workflows run as. DataZone defines no resource type for these actions, so IAM only accepts
-     * {@code "*"}.
-     */
-    public static PolicyStatement readProjectEnvironments() {
-        return PolicyStatement.Builder.create()
-                .sid("FindProjectUserRole")
-                .actions(List.of("datazone:ListEnvironments", "datazone:GetEnvironment"))
-                .resources(List.of("*"))
-                .build();
-    }
-
     /** Hands the workflow execution role to MWAA Serverless, and to nothing else. */
     public static PolicyStatement passWorkflowRole(String roleArnPattern) {
         return PolicyStatement.Builder.create()

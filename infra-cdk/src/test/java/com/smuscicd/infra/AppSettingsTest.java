@@ -17,7 +17,7 @@ class AppSettingsTest {
     void fromContext_whenNothingIsSet_usesTheRepositoryLayoutDefaults() {
         AppSettings settings = AppSettings.fromContext(new App().getNode());
 
-        assertThat(settings.functionsJar()).isEqualTo(Path.of("../functions/target/functions-0.1.0-SNAPSHOT-lambda.jar"));
+        assertThat(settings.functionsDir()).isEqualTo(Path.of("../functions/target/lambda"));
         assertThat(settings.aslFile()).isEqualTo(Path.of("../statemachine/src/main/resources/statemachine/deploy.asl.json"));
         assertThat(settings.eventSchemaFile()).isEqualTo(Path.of("../events-schema/src/main/resources/smus-events/envelope.schema.json"));
         assertThat(settings.eventBusName()).isEqualTo("default");

@@ -61,7 +61,7 @@ class CdkNagTest {
         return new App(AppProps.builder()
                 .outdir(out.toString())
                 .context(Map.of(
-                        AppSettings.FUNCTIONS_JAR, TestApps.fixtureJar().toString(),
+                        AppSettings.FUNCTIONS_DIR, TestApps.fixtureDir().toString(),
                         "@aws-cdk/core:validationReportJson", true))
                 .build());
     }

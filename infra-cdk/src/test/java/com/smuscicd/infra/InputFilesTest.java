@@ -3,6 +3,7 @@ package com.smuscicd.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,23 +14,35 @@ import org.junit.jupiter.api.io.TempDir;
 class InputFilesTest {
 
     @Test
-    void functionsJar_whenMissing_failsNamingThePathAndTheBuildCommand(@TempDir Path dir) {
-        Path missing = dir.resolve("functions-0.1.0-SNAPSHOT-lambda.jar");
+    void functionJars_whenSomeAreMissing_failNamingEachMissingJarAndTheBuildCommand(@TempDir Path dir)
+            throws IOException {
+        Files.writeString(dir.resolve("deploy-lifecycle.jar"), "x");
+        Files.writeString(dir.resolve("bundle-trigger.jar"), "x");
 
-        assertThatThrownBy(() -> FunctionsJar.require(missing))
+        assertThatThrownBy(() -> FunctionJars.in(dir))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(missing.toString())
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("project-initialization.jar, bundle-upload.jar, workflow-creation.jar, "
+                        + "catalog-assets.jar.")
+                .hasMessageNotContaining("deploy-lifecycle.jar")
                 .hasMessageContaining("mvn -B -pl functions -am package -DskipTests")
-                .hasMessageContaining("-c functionsJar=");
+                .hasMessageContaining("-c functionsDir=");
     }
 
     @Test
-    void app_whenTheFunctionsJarIsMissing_failsBeforeSynthesizingAnything(@TempDir Path dir) {
-        Path missing = dir.resolve("nothing.jar");
+    void jarName_isTheHandlerInKebabCase() {
+        assertThat(FunctionJars.HANDLERS.stream().map(FunctionJars::jarName)).containsExactly(
+                "deploy-lifecycle.jar", "project-initialization.jar", "bundle-upload.jar", "workflow-creation.jar",
+                "catalog-assets.jar", "bundle-trigger.jar");
+    }
 
-        assertThatThrownBy(() -> SmusCicdApp.build(TestApps.app(Map.of(AppSettings.FUNCTIONS_JAR, missing.toString()))))
+    @Test
+    void app_whenTheFunctionJarsAreMissing_failsBeforeSynthesizingAnything(@TempDir Path dir) {
+        Path missing = dir.resolve("nothing");
+
+        assertThatThrownBy(() -> SmusCicdApp.build(TestApps.app(Map.of(AppSettings.FUNCTIONS_DIR, missing.toString()))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Lambda functions jar not found: " + missing);
+                .hasMessageStartingWith("Lambda function jars not found in " + missing);
     }
 
     @Test

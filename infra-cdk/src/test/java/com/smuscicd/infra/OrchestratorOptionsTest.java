@@ -95,7 +95,7 @@ class OrchestratorOptionsTest {
     }
 
     @Test
-    void workflowCreation_whenARoleIsConfigured_passesOnlyThatRoleAndSkipsTheProjectRoleLookup() {
+    void workflowCreation_whenARoleIsConfigured_passesOnlyThatRole() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.smuscicd.lambda.WorkflowCreationHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("WORKFLOW_ROLE_ARN", WORKFLOW_ROLE)))));
@@ -104,10 +104,6 @@ class OrchestratorOptionsTest {
                         "Action", "iam:PassRole", "Resource", WORKFLOW_ROLE,
                         "Condition", Map.of("StringEquals",
                                 Map.of("iam:PassedToService", "airflow-serverless.amazonaws.com")))))))));
-        assertThat(template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
-                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Sid", "FindProjectUserRole"))))))))))))
-                .isEmpty();
     }
 
     @Test

@@ -22,43 +22,40 @@ import software.amazon.awscdk.assertions.Template;
 final class TestApps {
 
     /** The contract's handlers, one function each. */
-    static final List<String> HANDLERS = List.of(
-            "DeployLifecycleHandler",
-            "ProjectInitializationHandler",
-            "BundleUploadHandler",
-            "WorkflowCreationHandler",
-            "CatalogAssetsHandler",
-            "BundleTriggerHandler");
+    static final List<String> HANDLERS = FunctionJars.HANDLERS;
 
-    private static Path fixtureJar;
+    private static Path fixtureDir;
 
     private TestApps() {
     }
 
-    static synchronized Path fixtureJar() {
-        if (fixtureJar == null) {
+    static synchronized Path fixtureDir() {
+        if (fixtureDir == null) {
             try {
-                Path dir = Files.createDirectories(Path.of("target", "test-fixtures"));
-                Path jar = dir.resolve("functions-fixture-lambda.jar");
-                try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
-                    ZipEntry entry = new ZipEntry("com/smuscicd/lambda/FIXTURE");
-                    entry.setTime(0L);
-                    zip.putNextEntry(entry);
-                    zip.write("stands in for the functions jar".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    zip.closeEntry();
+                Path dir = Files.createDirectories(Path.of("target", "test-fixtures", "lambda"));
+                for (String handler : FunctionJars.HANDLERS) {
+                    Path jar = dir.resolve(FunctionJars.jarName(handler));
+                    try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+                        ZipEntry entry = new ZipEntry("com/smuscicd/lambda/FIXTURE");
+                        entry.setTime(0L);
+                        zip.putNextEntry(entry);
+                        // distinct content per function, so each gets its own asset as the real jars do
+                        zip.write(("stands in for " + handler).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        zip.closeEntry();
+                    }
                 }
-                fixtureJar = jar.toAbsolutePath();
+                fixtureDir = dir.toAbsolutePath();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return fixtureJar;
+        return fixtureDir;
     }
 
-    /** An app with the default context, but the stand-in jar, plus {@code extra}. */
+    /** An app with the default context, but the stand-in jars, plus {@code extra}. */
     static App app(Map<String, Object> extra) {
         Map<String, Object> context = new HashMap<>();
-        context.put(AppSettings.FUNCTIONS_JAR, fixtureJar().toString());
+        context.put(AppSettings.FUNCTIONS_DIR, fixtureDir().toString());
         context.putAll(extra);
         return new App(AppProps.builder().context(context).build());
     }

@@ -44,6 +44,16 @@ public final class LocalDataZone implements DataZoneGateway {
 
     @Override
     public S3Location projectS3Location(DomainRef domain, ProjectRef project) {
+        return projectResources(domain, project).s3Location();
+    }
+
+    /**
+     * The project's {@code s3Location} and {@code userRoleArn} from the local account; either may be
+     * left out of the file. The location then defaults to a local bucket, the role to the name
+     * SageMaker Unified Studio gives a project's user role ({@code datazone_usr_role_<project id>}).
+     */
+    @Override
+    public ProjectResources projectResources(DomainRef domain, ProjectRef project) {
         ObjectNode p = LocalAccount.find(domain(domain).withArray("projects"),
                         n -> project.id().equals(n.path("id").asText()))
                 .orElseThrow(() -> new IllegalStateException("project " + project.id() + " vanished"));
@@ -52,7 +62,11 @@ public final class LocalDataZone implements DataZoneGateway {
             location = "s3://smus-local-" + account.accountId() + "-" + domain.region() + "/" + domain.id() + "/"
                     + project.id() + "/shared/";
         }
-        return S3Location.parse(location);
+        String role = p.path("userRoleArn").asText(null);
+        if (role == null) {
+            role = "arn:aws:iam::" + account.accountId() + ":role/datazone_usr_role_" + project.id();
+        }
+        return new ProjectResources(S3Location.parse(location), role);
     }
 
     @Override

@@ -48,5 +48,9 @@ public final class LocalWorkflows implements WorkflowGateway {
         if (spec.region() != null && !spec.region().isBlank()) {
             workflow.put("region", spec.region());
         }
+        if (spec.projectRoleArn() != null) {
+            // the role MWAA Serverless would run it as
+            workflow.put("roleArn", spec.projectRoleArn());
+        }
     }
 }

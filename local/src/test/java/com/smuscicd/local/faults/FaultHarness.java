@@ -292,8 +292,9 @@ final class FaultHarness implements AutoCloseable {
                         .build()));
         DataZoneClientGateway dataZone = DataZoneClientGateway.create(region -> dataZoneClient, PROJECT_PROFILE,
                 DataZoneClientGateway.DEFAULT_READY_TIMEOUT);
+        // as WorkflowCreationHandler wires it: the project's role comes from ProjectInitialization's output
         MwaaServerlessWorkflowGateway workflows = MwaaServerlessWorkflowGateway.create(mwaa,
-                spec -> dataZone.projectUserRoleArn(spec.domainId(), REGION, spec.projectId()));
+                MwaaServerlessWorkflowGateway.workflowRole(Map.of()));
         DeployFunctions functions = new DeployFunctions(publisherForBus, dataZone, S3BundleStore.create(s3), workflows,
                 Clock.systemUTC(), BundleArchive.DEFAULT_MAX_BYTES);
 
