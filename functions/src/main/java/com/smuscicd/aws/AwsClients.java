@@ -1,9 +1,12 @@
 package com.smuscicd.aws;
 
+import com.smuscicd.events.DryRun;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -37,7 +40,9 @@ public final class AwsClients {
     private final Region region;
     private final URI endpointOverride;
     private final AwsCredentialsProvider credentials;
+    private final boolean dryRun;
     private final Map<Key, Object> clients = new ConcurrentHashMap<>();
+    private final Map<Key, Used> used = new ConcurrentHashMap<>();
 
     /**
      * One kind of client: a name (the cache key) and how to make its builder.
@@ -62,10 +67,15 @@ public final class AwsClients {
     private record Key(String service, Region region) {
     }
 
-    private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials) {
+    private record Used(Service<?> service, String regionName) {
+    }
+
+    private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials,
+                       boolean dryRun) {
         this.region = region;
         this.endpointOverride = endpointOverride;
         this.credentials = credentials;
+        this.dryRun = dryRun;
     }
 
     /** Clients configured from the environment: {@code AWS_REGION} if set, else the SDK's region chain. */
@@ -75,13 +85,13 @@ public final class AwsClients {
 
     /** Clients in {@code region} (null: the SDK's default region chain). */
     public static AwsClients create(Region region) {
-        return new AwsClients(region, null, null);
+        return new AwsClients(region, null, null, false);
     }
 
     /** For tests: every client pointed at one endpoint (moto, a stub) with fixed credentials. */
     static AwsClients forEndpoint(URI endpoint, Region region, AwsCredentialsProvider credentials) {
         return new AwsClients(Objects.requireNonNull(region, "region"), Objects.requireNonNull(endpoint, "endpoint"),
-                credentials);
+                credentials, false);
     }
 
     /**
@@ -92,7 +102,13 @@ public final class AwsClients {
             String name, Supplier<B> builder) {
         Objects.requireNonNull(builder, "builder");
         return new Service<>(Objects.requireNonNull(name, "name"),
-                (clients, in) -> configure(builder.get(), in, clients.endpointOverride, clients.credentials).build());
+                (clients, in) -> {
+                    B configured = configure(builder.get(), in, clients.endpointOverride, clients.credentials);
+                    if (clients.dryRun) {
+                        configured.httpClientBuilder(DryRun.httpClientBuilder());
+                    }
+                    return configured.build();
+                });
     }
 
     /** The region of {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}); null when neither is set. */
@@ -125,7 +141,29 @@ public final class AwsClients {
         Region target = regionName == null || regionName.isBlank() ? region : Region.of(regionName.trim());
         // No region anywhere in our configuration: the SDK's chain decides, once (AWS_GLOBAL keys that client).
         Key key = new Key(service.name, target == null ? Region.AWS_GLOBAL : target);
+        used.putIfAbsent(key, new Used(service, regionName));
         return (C) clients.computeIfAbsent(key, k -> service.factory.apply(this, target));
+    }
+
+    /**
+     * Clients configured like these whose requests go through the SDK's whole pipeline but are
+     * answered without a network ({@link DryRun}): for priming a function before a Lambda SnapStart
+     * snapshot.
+     */
+    public AwsClients dryRun() {
+        return new AwsClients(region, endpointOverride, credentials, true);
+    }
+
+    /** The names of the services whose clients were asked for, e.g. {@code [s3]}: for diagnostics and tests. */
+    public Set<String> servicesUsed() {
+        Set<String> names = new TreeSet<>();
+        used.values().forEach(u -> names.add(u.service().name()));
+        return names;
+    }
+
+    /** Builds here every client that {@code other} built (e.g. a dry run's), so they exist before a snapshot. */
+    public void buildClientsOf(AwsClients other) {
+        other.used.values().forEach(u -> client(u.service(), u.regionName()));
     }
 
     /**

@@ -1,7 +1,7 @@
 package com.smuscicd.events;
 
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -20,8 +20,16 @@ record Backoff(int maxAttempts, Duration baseDelay, Duration maxDelay, LongUnary
     static final Duration DEFAULT_BASE_DELAY = Duration.ofMillis(100);
     static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(2);
 
-    /** Full jitter: uniformly random in {@code [0, cap]}. */
-    static final LongUnaryOperator FULL_JITTER = cap -> ThreadLocalRandom.current().nextLong(cap + 1);
+    /**
+     * Full jitter: uniformly random in {@code [0, cap]}. From a CSPRNG, as AWS advises for SnapStart:
+     * a pseudo-random generator seeded before the snapshot would give every restored copy of a
+     * function the same "random" delays, and their retries would collide instead of spreading.
+     */
+    static final LongUnaryOperator FULL_JITTER = cap -> Jitter.RANDOM.nextLong(cap + 1);
+
+    private static final class Jitter {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     Backoff {
         if (maxAttempts < 1) {

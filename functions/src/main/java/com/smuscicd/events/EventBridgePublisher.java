@@ -299,8 +299,26 @@ public final class EventBridgePublisher implements EventPublisher {
      * endpoint settings are left to the SDK so the same code reaches AWS or a local emulator.
      */
     static EventBridgeClient newDefaultClient() {
+        return newClient(false);
+    }
+
+    /**
+     * A publisher to {@code busNameOrArn} whose requests go through the SDK's whole pipeline but are
+     * answered without a network ({@link DryRun}), with one attempt and nothing logged: for priming only.
+     */
+    public static EventPublisher dryRun(String busNameOrArn) {
+        return builder().client(newClient(true)).eventBusName(busNameOrArn).maxAttempts(1)
+                .logSink(line -> { }).build();
+    }
+
+    /** Builds the shared client now (before a SnapStart snapshot) instead of at the first publish. */
+    public static void buildSharedClient() {
+        sharedClient();
+    }
+
+    private static EventBridgeClient newClient(boolean dryRun) {
         return EventBridgeClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(dryRun ? DryRun.httpClientBuilder() : UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(10)))
                 // This publisher retries requests and entries itself, with jitter and one bound;

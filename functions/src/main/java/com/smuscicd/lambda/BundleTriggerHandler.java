@@ -14,19 +14,26 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * Lambda entry point of upload-to-deploy: an S3 "Object Created" event from EventBridge in, the
  * {@link BundleTrigger.Outcome} out. Reads {@code STATE_MACHINE_ARN} and {@code EVENT_BUS_NAME}.
  */
-public final class BundleTriggerHandler implements RequestStreamHandler {
+public final class BundleTriggerHandler implements RequestStreamHandler, Resource {
 
     private final BundleTrigger trigger;
 
-    /** Used by the Lambda runtime: AWS adapters configured from the environment. */
+    /**
+     * Used by the Lambda runtime: AWS adapters configured from the environment. Registers the
+     * SnapStart priming hook ({@link #beforeCheckpoint}); without SnapStart it never runs.
+     */
     public BundleTriggerHandler() {
         this(TriggerHolder.TRIGGER);
+        Core.getGlobalContext().register(this);
     }
 
     BundleTriggerHandler(BundleTrigger trigger) {
@@ -44,6 +51,12 @@ public final class BundleTriggerHandler implements RequestStreamHandler {
      */
     static BundleTrigger wire(Map<String, String> env, AwsClients clients,
                               Function<String, EventPublisher> publisherForBus) {
+        return wire(env, clients, publisherForBus, System.out::println);
+    }
+
+    /** As {@link #wire(Map, AwsClients, Function)}, with the one-line outcomes going to {@code log}. */
+    static BundleTrigger wire(Map<String, String> env, AwsClients clients,
+                              Function<String, EventPublisher> publisherForBus, Consumer<String> log) {
         String stateMachineArn = AwsPorts.stateMachineArn(env);
         S3BundleStore store = S3BundleStore.create(clients);
         SfnExecutions executions = SfnExecutions.create(clients);
@@ -52,12 +65,31 @@ public final class BundleTriggerHandler implements RequestStreamHandler {
             SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publisherForBus, defaultBus == null || defaultBus.isBlank() ? null : defaultBus.trim(), Clock.systemUTC(),
-                AwsPorts.maxBundleBytes(env));
+                AwsPorts.maxBundleBytes(env), log);
+    }
+
+    /**
+     * Before a SnapStart snapshot: handles a sample upload event over dry-run clients, logging
+     * nothing (see {@link Priming}), then builds the real clients that used.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        // the sample run ends at its first S3 read (an empty bundle): Step Functions gets a call of its own
+        Priming.prime(TriggerHolder.CLIENTS, "BundleTriggerHandler", (clients, publishers) -> {
+            BundleTrigger dry = wire(System.getenv(), clients, publishers, line -> { });
+            return event -> Json.tree(dry.handle(event));
+        }, dry -> dry.client(SfnExecutions.CLIENT).describeExecution(b -> b.executionArn(
+                "arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:priming")));
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to renew: the SDK's credentials chain follows the restored sandbox's credentials
     }
 
     /** Built on the first construction (the cold start), once per JVM. */
     private static final class TriggerHolder {
-        static final BundleTrigger TRIGGER = wire(System.getenv(), AwsClients.fromEnvironment(),
-                AwsPorts.eventBridgePublishers());
+        static final AwsClients CLIENTS = AwsClients.fromEnvironment();
+        static final BundleTrigger TRIGGER = wire(System.getenv(), CLIENTS, AwsPorts.eventBridgePublishers());
     }
 }

@@ -11,15 +11,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.function.Function;
+import org.crac.Core;
+import org.crac.Resource;
 
 /** Lambda entry point of the deployment lifecycle task (Deploy-Started, Deploy-Completed, the failure path): JSON in, JSON out. */
-public final class DeployLifecycleHandler implements RequestStreamHandler {
+public final class DeployLifecycleHandler implements RequestStreamHandler, Resource {
 
     private final TaskFunction task;
 
-    /** Used by the Lambda runtime: AWS adapters configured from the environment. */
+    /**
+     * Used by the Lambda runtime: AWS adapters configured from the environment. Registers the
+     * SnapStart priming hook ({@link #beforeCheckpoint}); without SnapStart it never runs.
+     */
     public DeployLifecycleHandler() {
         this(Wiring.TASK);
+        Core.getGlobalContext().register(this);
     }
 
     DeployLifecycleHandler(TaskFunction task) {
@@ -39,9 +45,21 @@ public final class DeployLifecycleHandler implements RequestStreamHandler {
         return AwsPorts.functions(env, publishers, null, null, null).lifecycle();
     }
 
+    /** Before a SnapStart snapshot: runs this task once without sending anything ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Priming.prime(Wiring.CLIENTS, "DeployLifecycleHandler",
+                (clients, publishers) -> wire(System.getenv(), clients, publishers));
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to renew: the SDK's credentials chain follows the restored sandbox's credentials
+    }
+
     /** Built on the first construction (the cold start), once per JVM. */
     private static final class Wiring {
-        static final TaskFunction TASK = wire(System.getenv(), AwsClients.fromEnvironment(),
-                AwsPorts.eventBridgePublishers());
+        static final AwsClients CLIENTS = AwsClients.fromEnvironment();
+        static final TaskFunction TASK = wire(System.getenv(), CLIENTS, AwsPorts.eventBridgePublishers());
     }
 }

@@ -165,11 +165,17 @@ public final class BundleTrigger {
     public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                                        Function<String, EventPublisher> publisherForBus, String defaultBus,
                                        Clock clock, long maxBundleBytes) {
+        return create(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, System.out::println);
+    }
+
+    /** A trigger whose one-line outcomes go to {@code log} (the other {@code create} prints them). */
+    public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
+                                       Function<String, EventPublisher> publisherForBus, String defaultBus,
+                                       Clock clock, long maxBundleBytes, Consumer<String> log) {
         Objects.requireNonNull(store, "store");
         VersionedBundleSource source = store instanceof VersionedBundleSource versioned ? versioned
                 : (location, versionId) -> store.open(location);
-        return new BundleTrigger(source, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes,
-                System.out::println);
+        return new BundleTrigger(source, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
     }
 
     /** Handles one EventBridge event of source {@code aws.s3}, detail-type {@code Object Created}. */
