@@ -58,6 +58,7 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
 
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
+    private static final int HTTP_BAD_REQUEST = 400;
     private static final String NO_SUCH_VERSION = "NoSuchVersion";
 
     private final Supplier<S3Client> client;
@@ -167,17 +168,29 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
      * @throws PhaseFailure {@code BUNDLE_NOT_FOUND} when the object does not exist
      */
     public Map<String, String> userMetadata(S3Location location) {
+        return userMetadata(location, null);
+    }
+
+    /**
+     * The user metadata of one version of an object (null: the latest).
+     *
+     * @throws PhaseFailure {@code BUNDLE_NOT_FOUND} when the object, or that version of it, does not exist
+     */
+    public Map<String, String> userMetadata(S3Location location, String versionId) {
         try {
-            HeadObjectResponse head = client.get().headObject(b -> b.bucket(location.bucket()).key(location.key()));
+            HeadObjectResponse head = client.get().headObject(b -> b.bucket(location.bucket()).key(location.key())
+                    .versionId(versionId));
             Map<String, String> metadata = new LinkedHashMap<>();
             head.metadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
             return metadata;
         } catch (NoSuchKeyException e) {
             throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
         } catch (AwsServiceException e) {
-            if (e.statusCode() == HTTP_NOT_FOUND) {
-                // HEAD has no body: a missing bucket looks like a missing key.
-                throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
+            if (e.statusCode() == HTTP_NOT_FOUND || versionId != null && e.statusCode() == HTTP_BAD_REQUEST) {
+                // HEAD has no body: a missing bucket looks like a missing key, a deleted version
+                // (or one that never was) like a bad request.
+                throw new PhaseFailure("BUNDLE_NOT_FOUND", location + (versionId == null ? "" : " (version "
+                        + versionId + ")") + " does not exist", e);
             }
             throw AwsErrors.translate(e, "s3:HeadObject " + location);
         } catch (SdkException e) {

@@ -90,10 +90,10 @@ public final class BundleTrigger {
     private static final int MAX_MESSAGE_LENGTH = 2000;
     private static final String UNKNOWN = "unknown";
 
-    /** Reads an object's user metadata (keys in lower case). */
+    /** Reads the user metadata (keys in lower case) of one version of an object (null: the latest). */
     @FunctionalInterface
     public interface MetadataSource {
-        Map<String, String> userMetadata(S3Location location);
+        Map<String, String> userMetadata(S3Location location, String versionId);
     }
 
     /**
@@ -191,9 +191,12 @@ public final class BundleTrigger {
         if (!key.toLowerCase(Locale.ROOT).endsWith(".zip")) {
             return logged(new Outcome("IGNORED", location.toString(), null, null, null, null, "not a .zip key"));
         }
+        String versionId = detail.path("object").path("version-id").asText("");
         Map<String, String> userMetadata;
         try {
-            userMetadata = metadata.userMetadata(location);
+            // the metadata of the version this event is about: a later upload of the same key may
+            // name another target or origin
+            userMetadata = metadata.userMetadata(location, versionId.isEmpty() ? null : versionId);
         } catch (PhaseFailure e) {
             if ("BUNDLE_NOT_FOUND".equals(e.code())) {
                 return logged(new Outcome("IGNORED", location.toString(), null, null, null, e.code(),
@@ -205,7 +208,6 @@ public final class BundleTrigger {
             return logged(new Outcome("IGNORED", location.toString(), null, null, null, null,
                     "uploaded by smus-cli, which starts its deployment itself"));
         }
-        String versionId = detail.path("object").path("version-id").asText("");
         String version = identityOf(detail.path("object"), event);
         String targetName = targetName(key, userMetadata);
         String executionName = executionName(location, targetName, version);

@@ -47,7 +47,7 @@ class BundleTriggerHandlerTest {
     };
 
     private BundleTriggerHandler handler() {
-        return new BundleTriggerHandler(BundleTrigger.create(store, location -> Map.of(), (name, input) -> {
+        return new BundleTriggerHandler(BundleTrigger.create(store, (location, versionId) -> Map.of(), (name, input) -> {
             started.add(input);
             return new BundleTrigger.StartedExecution("arn:aws:states:us-east-1:123456789012:execution:deploy:" + name,
                     false);

@@ -120,6 +120,36 @@ class BundleTriggerTest {
     }
 
     @Test
+    void handle_whenTheKeyWasOverwrittenNamingAnotherTarget_deploysTheTargetOfTheVersionTheEventNames() {
+        s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String key = "MyPipeline/bundle.zip";
+        ObjectNode firstEvent = upload(key, TestBundles.valid(), Map.of("smus-target", "prod"));
+        upload(key, TestBundles.valid(), Map.of("smus-target", "dev"));
+
+        BundleTrigger.Outcome outcome = trigger.handle(firstEvent);
+
+        assertThat(outcome.status()).isEqualTo("STARTED");
+        assertThat(Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input())
+                .path("deployment").path("target").path("name").asText()).isEqualTo("prod");
+    }
+
+    @Test
+    void handle_whenTheVersionTheEventNamesWasDeleted_ignoresTheEvent() {
+        s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        String key = "MyPipeline/prod/bundle.zip";
+        ObjectNode event = upload(key, TestBundles.valid(), Map.of());
+        upload(key, TestBundles.valid(), Map.of());
+        s3.deleteObject(b -> b.bucket(BUCKET).key(key)
+                .versionId(event.path("detail").path("object").path("version-id").asText()));
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.status()).isEqualTo("IGNORED");
+        assertThat(outcome.errorCode()).isEqualTo("BUNDLE_NOT_FOUND");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
     void handle_whenBundleIsValid_startsTheExecutionWithTheDeploymentInput() {
         byte[] zip = TestBundles.valid();
         JsonNode event = upload("MyPipeline/prod/bundle.zip", zip,

@@ -35,7 +35,8 @@ public final class BundleTrigger extends Construct {
                 .snapStart(props.snapStart())
                 .build());
         String bundleObjects = props.bundleBucket().arnForObjects("*");
-        function.allow(Permissions.readBundles(bundleObjects));
+        // the trigger reads the version its event names (a later upload may have replaced the key)
+        function.allow(Permissions.readBundleVersions(bundleObjects));
         Acknowledgments.wildcardResource(function.role(), bundleObjects, DeployFunctions.BUNDLE_KEYS_REASON);
         function.allow(Permissions.startDeployment(props.stateMachine().getStateMachineArn()));
         function.allow(Permissions.putEvents(props.eventBuses().arns()));

@@ -77,6 +77,18 @@ public final class Permissions {
     }
 
     /**
+     * Reads the exact version of a bundle that an upload event names (object and metadata): S3
+     * authorizes reads by version id with {@code s3:GetObjectVersion}, not {@code s3:GetObject}.
+     */
+    public static PolicyStatement readBundleVersions(String bundleObjectsArn) {
+        return PolicyStatement.Builder.create()
+                .sid("ReadBundleVersions")
+                .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
+                .resources(List.of(bundleObjectsArn))
+                .build();
+    }
+
+    /**
      * Writes bundle files into project buckets (large ones in parts, aborted on failure), reading
      * back (HEAD) to skip unchanged files.
      */

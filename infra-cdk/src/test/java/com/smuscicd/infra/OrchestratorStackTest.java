@@ -219,7 +219,9 @@ class OrchestratorStackTest {
     void bundleTrigger_permissions_readBundlesStartTheStateMachineAndPutEvents() {
         assertPolicy("BundleTriggerHandler", List.of(
                 logs("BundleTriggerHandler"),
-                readBundles(),
+                Map.of("Sid", "ReadBundleVersions", "Effect", "Allow",
+                        "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
+                        "Resource", Map.of("Fn::Join", List.of("", List.of(getAtt(bucketId(), "Arn"), "/*")))),
                 Map.of("Sid", "StartDeployment", "Effect", "Allow", "Action", "states:StartExecution",
                         "Resource", ref(stateMachineId())),
                 putEvents()));
