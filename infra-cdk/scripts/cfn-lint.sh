@@ -2,13 +2,13 @@
 # Synthesizes both stacks of the CDK app and runs cfn-lint on every template, plus the published
 # eventbridge-to-s3.yaml. Exits non-zero when cfn-lint reports an error (warnings are printed).
 #
-# Needs: Java 17, Maven, Node.js (the CDK's jsii runtime), cfn-lint; the functions jar, which it
-# builds when it is missing. Run from anywhere: bash infra-cdk/scripts/cfn-lint.sh
+# Needs: Java 17, Maven, Node.js (the CDK's jsii runtime), cfn-lint; the function jars, which it
+# builds when one is missing. Run from anywhere: bash infra-cdk/scripts/cfn-lint.sh
 set -euo pipefail
 
 module="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
-jar="$root/functions/target/functions-0.1.0-SNAPSHOT-lambda.jar"
+jars="$root/functions/target/lambda"
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
@@ -18,8 +18,9 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
   exit 2
 fi
 
-if [[ ! -f "$jar" ]]; then
-  echo "Building the functions jar ($jar)..."
+if [[ ! -f "$jars/deploy-lifecycle.jar" || ! -f "$jars/project-initialization.jar" || ! -f "$jars/bundle-upload.jar" \
+      || ! -f "$jars/workflow-creation.jar" || ! -f "$jars/catalog-assets.jar" || ! -f "$jars/bundle-trigger.jar" ]]; then
+  echo "Building the function jars ($jars)..."
   (cd "$root" && mvn -B -q -pl functions -am package -DskipTests)
 fi
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * A simulated Lambda cold start, one per JVM: loads and constructs the handler the way the Java
  * runtime does (its public no-arg constructor), then serves one invocation with the given input.
  *
- * <pre>java -cp functions-lambda.jar:bench.jar com.smuscicd.bench.coldstart.ColdStart &lt;handler class&gt; &lt;input.json&gt;</pre>
+ * <pre>java -cp functions/target/lambda/&lt;function&gt;.jar:bench.jar com.smuscicd.bench.coldstart.ColdStart &lt;handler class&gt; &lt;input.json&gt; [--primed]</pre>
  *
  * The handler's response goes to stdout; one line to stderr gives the time spent constructing
  * ({@code initMs}, Lambda's Init phase), invoking ({@code invokeMs}) and the classes loaded by
