@@ -194,4 +194,58 @@ final class BusWorkload {
                 List.of("arn:aws:states:" + region + ":" + ACCOUNT + ":execution:smus-cicd-deploy:" + deploymentId),
                 detail);
     }
+
+    /** The lot numbers of AWS's exact-match benchmark rules. */
+    private static final String[] CITY_LOTS_EXACT = {"1430022", "2607117", "2607218", "3745012", "VACSTWIL"};
+    private static final String[] CITY_STREETS = {"UNKNOWN", "JEFFERSON", "BEACH", "HYDE", "CHESTNUT", "FULTON",
+        "MASON", "BLUXOME", "DRUMM", "ACTON"};
+
+    /**
+     * The 5 exact-match rules of event-ruler's own benchmark ({@code {"properties": {"MAPBLKLOT":
+     * ["1430022"]}}} and four more lot numbers), the workload its README's "over 220K/second" is for.
+     */
+    static List<String> cityLotsExactRules() {
+        List<String> rules = new ArrayList<>();
+        for (String lot : CITY_LOTS_EXACT) {
+            rules.add("{\"properties\":{\"MAPBLKLOT\":[\"" + lot + "\"]}}");
+        }
+        return rules;
+    }
+
+    /**
+     * {@code count} JSON events in the shape of event-ruler's "citylots" data set (a GeoJSON
+     * feature of a San Francisco lot: nine properties and a polygon), about 900 bytes each as its
+     * are; about one in 40 carries a lot number of {@link #cityLotsExactRules}.
+     */
+    static List<String> cityLots(int count) {
+        SplittableRandom random = new SplittableRandom(11);
+        List<String> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String lot = random.nextInt(40) == 0 ? CITY_LOTS_EXACT[random.nextInt(CITY_LOTS_EXACT.length)]
+                    : String.format("%04d%03d", random.nextInt(8000), random.nextInt(200));
+            StringBuilder event = new StringBuilder(1000);
+            event.append("{\"type\":\"Feature\",\"properties\":{\"MAPBLKLOT\":\"").append(lot)
+                    .append("\",\"BLKLOT\":\"").append(lot)
+                    .append("\",\"BLOCK_NUM\":\"").append(lot, 0, Math.min(4, lot.length()))
+                    .append("\",\"LOT_NUM\":\"").append(lot.substring(Math.min(4, lot.length())))
+                    .append("\",\"FROM_ST\":\"").append(random.nextInt(3000))
+                    .append("\",\"TO_ST\":\"").append(random.nextInt(3000))
+                    .append("\",\"STREET\":\"").append(CITY_STREETS[random.nextInt(CITY_STREETS.length)])
+                    .append("\",\"ST_TYPE\":").append(random.nextBoolean() ? "\"ST\"" : "null")
+                    .append(",\"ODD_EVEN\":\"").append(random.nextBoolean() ? "E" : "O")
+                    .append("\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[");
+            double x = -122.5 + random.nextDouble() * 0.15;
+            double y = 37.70 + random.nextDouble() * 0.11;
+            for (int p = 0; p < 14; p++) {
+                if (p > 0) {
+                    event.append(',');
+                }
+                event.append('[').append(x + random.nextDouble() * 0.001).append(',')
+                        .append(y + random.nextDouble() * 0.001).append(",0.0]");
+            }
+            event.append("]]}}");
+            events.add(event.toString());
+        }
+        return List.copyOf(events);
+    }
 }

@@ -3,17 +3,22 @@ package com.smuscicd.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.smuscicd.bench.coldstart.TrivialHandler;
+import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.local.LocalRun;
+import com.smuscicd.local.bus.Envelopes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs each benchmark operation once, outside JMH, so a broken benchmark fails the build instead
@@ -58,14 +63,36 @@ class BenchmarksSmokeTest {
         tree.setUp();
         LocalBusBenchmark.Matching text = new LocalBusBenchmark.Matching();
         text.setUp();
+        LocalBusBenchmark.Matching matcher = new LocalBusBenchmark.Matching();
+        matcher.setUp();
         int index = firstMatchedEvent(tree);
         tree.next = index;
         text.next = index;
+        matcher.next = index;
 
-        List<String> fromTree = benchmark.matchOnly(tree);
+        List<String> fromTree = benchmark.eventRulerOnly(tree);
         List<String> fromText = benchmark.matchJsonText(text);
+        Set<String> fromMatcher = benchmark.matchOnly(matcher);
 
         assertThat(fromTree).isNotEmpty().containsExactlyInAnyOrderElementsOf(fromText);
+        assertThat(fromMatcher).containsExactlyInAnyOrderElementsOf(fromTree);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"WILDCARD", "DETAIL_FIELDS"})
+    void ruleMatcher_whenEveryEventMatchedRepeatedly_givesEventRulersAnswer(String startedRules) throws Exception {
+        LocalBusBenchmark.Matching state = new LocalBusBenchmark.Matching();
+        state.startedRules = startedRules;
+        state.setUp();
+
+        // Four rounds: each recurring key is matched before and after the matcher specializes it.
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < LocalBusBenchmark.EVENTS; i++) {
+                assertThat(state.matcher.matches(state.envelopes[i]))
+                        .as("round %d, event %d", round, i)
+                        .containsExactlyInAnyOrderElementsOf(state.machine.rulesForJSONEvent(state.envelopes[i]));
+            }
+        }
     }
 
     @Test
@@ -88,6 +115,53 @@ class BenchmarksSmokeTest {
             state.deleteStateDir();
         }
         assertThat(state.stateDir).doesNotExist();
+    }
+
+    @Test
+    void fullPublishBatches_whenRunOnce_archiveEachBatchInOneFileAndDeliverEveryMatch() throws Exception {
+        LocalBusBenchmark.Matching matching = new LocalBusBenchmark.Matching();
+        matching.setUp();
+        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
+        state.loadEvents();
+        state.openBus();
+        try {
+            LocalBusBenchmark benchmark = new LocalBusBenchmark();
+
+            EventPublisher.PublishResult ten = benchmark.fullPublish10(state);
+            EventPublisher.PublishResult hundred = benchmark.fullPublish100(state);
+
+            assertThat(ten.delivered()).isEqualTo(10);
+            assertThat(hundred.delivered()).isEqualTo(100);
+            // The workload's events are all of one UTC day.
+            assertThat(state.bus.stats().archivedFiles()).isEqualTo(2);
+            assertThat(state.bus.stats().failedDeliveries()).isZero();
+            long expected = 0;
+            for (int i = 0; i < 110; i++) {
+                // The bus's region is us-east-1, so rules are matched on the envelope as the bus builds it.
+                DeploymentEvent event = LocalBusBenchmark.withId(state.events.get(i), "evt-" + i);
+                expected += matching.machine.rulesForJSONEvent(Envelopes.toJson(event, BusWorkload.ACCOUNT,
+                        "us-east-1")).size();
+            }
+            assertThat(state.bus.stats().deliveries()).as("one target per rule").isEqualTo(expected).isPositive();
+        } finally {
+            state.deleteStateDir();
+        }
+    }
+
+    @Test
+    void calibration_whenMatched_findsSomeOfTheExactLotsInEventsOfAboutNineHundredBytes() throws Exception {
+        LocalBusBenchmark.Calibration state = new LocalBusBenchmark.Calibration();
+        state.setUp();
+        LocalBusBenchmark benchmark = new LocalBusBenchmark();
+
+        int matched = 0;
+        for (int i = 0; i < LocalBusBenchmark.EVENTS; i++) {
+            matched += benchmark.calibrationExactRules(state).size();
+        }
+
+        assertThat(matched).isBetween(20, 400);
+        double averageLength = java.util.Arrays.stream(state.events).mapToInt(String::length).average().orElseThrow();
+        assertThat(averageLength).isBetween(800.0, 1000.0);
     }
 
     /** The first event of the stream that a rule matches on the bus's region, us-east-1. */

@@ -8,7 +8,7 @@ import java.util.Map;
  * What a {@link LocalEventBus} has done so far.
  *
  * @param eventsPublished   events handed to {@code publish}
- * @param archivedFiles     archive files written (one per event)
+ * @param archivedFiles     archive files written (one per publish batch and UTC day of its events)
  * @param deliveriesByRule  successful target deliveries per rule name, every loaded rule present
  *                          (in load order, 0 when it matched nothing or is disabled)
  * @param failedDeliveries  deliveries that finally failed and went to the dead-letter file

@@ -53,7 +53,17 @@ public final class Envelopes {
      * @param prefix empty, or ending with {@code /}
      */
     public static String archiveKey(String prefix, Instant time, String eventId) {
-        return prefix + KEY_DATE.format(time) + "/" + eventId + ".json";
+        return archiveDay(prefix, time) + eventId + ".json";
+    }
+
+    /**
+     * The key prefix of the archive files of a UTC day: {@code <prefix>YYYY/MM/DD/}, the date being
+     * {@code time} in UTC, e.g. {@code smus-events/2025/11/04/}.
+     *
+     * @param prefix empty, or ending with {@code /}
+     */
+    public static String archiveDay(String prefix, Instant time) {
+        return prefix + KEY_DATE.format(time) + "/";
     }
 
     /** EventBridge's {@code time}: ISO-8601 UTC without fractional seconds, e.g. 2025-11-04T12:30:00Z. */

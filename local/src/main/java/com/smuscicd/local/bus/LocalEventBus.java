@@ -9,6 +9,7 @@ import com.smuscicd.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +25,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import software.amazon.event.ruler.Machine;
 
 /**
  * An {@link EventPublisher} with EventBridge semantics that needs no AWS account.
  *
  * <p>Each published event becomes the full EventBridge envelope ({@link Envelopes#toJson}) and is
  * <ol>
- *   <li>always archived as the monitoring stack archives it in S3:
- *       {@code <stateDir>/archive/<prefix>YYYY/MM/DD/<event id>.json}, one JSON line, written
- *       atomically; the archive is the monitoring capture, not a target, so it always keeps the
- *       envelope whatever the rules' targets receive;</li>
- *   <li>matched against every enabled rule with event-ruler, EventBridge's own matcher, and
+ *   <li>always archived as the monitoring stack archives it in S3, newline-delimited under
+ *       {@code <stateDir>/archive/<prefix>YYYY/MM/DD/}, one file per {@link #publish} batch and
+ *       UTC day, written atomically: {@code <event id>.json} for an event published alone (as a
+ *       deployment publishes them), and for several events a name derived from their ids, so that
+ *       publishing the same batch again replaces its file. The archive is the monitoring capture,
+ *       not a target, so it always keeps the envelope whatever the rules' targets receive;</li>
+ *   <li>matched against every enabled rule with event-ruler, EventBridge's own matcher (through
+ *       {@link RuleMatcher}, which gives event-ruler's answer faster for recurring events), and
  *       delivered to each matching rule's targets. Each target receives the envelope, or what its
  *       {@link TargetInput} ({@code Input}, {@code InputPath}, {@code InputTransformer}) makes of
  *       it:
@@ -67,10 +69,12 @@ import software.amazon.event.ruler.Machine;
  * only archives and matches; the target deliveries run afterwards on one background (daemon)
  * thread, in publish order, so each target still receives its events in order while a slow or
  * dead webhook (up to three attempts of the webhook timeout each)
- * never holds up the deployment task that published. Whoever needs the deliveries complete (the
- * log-group files, the dead-letter file, {@link #stats()}) calls {@link #drain} first; what a
- * drain cannot wait for is dead-lettered rather than lost. The thread exists only while deliveries
- * are queued.
+ * never holds up the deployment task that published. The deliveries queued to one log-group or
+ * "would invoke" file are appended with one write per file, in order. Whoever needs the deliveries
+ * complete (the log-group files, the dead-letter file, {@link #stats()}) calls {@link #drain}
+ * first; what a drain cannot wait for is dead-lettered rather than lost. The thread exists only
+ * while deliveries are queued, and for a second after, so that a stream of publishes does not start
+ * one each.
  *
  * <p>Like EventBridge, the bus fills in an id and a time (from its clock) for events that have
  * none.
@@ -90,6 +94,10 @@ public final class LocalEventBus implements EventPublisher {
     private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9_=-][A-Za-z0-9._=-]*/)*");
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    /** How long the delivery thread waits for more deliveries before it ends. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1);
+    /** Deliveries to files made together at most, so a drain's timeout still gives up on the rest in time. */
+    static final int MAX_FILE_RUN = 1024;
     /** The dead-letter error of deliveries a {@link #drain} gave up on. */
     static final String NOT_DELIVERED_IN_TIME = "not delivered before drain timeout";
 
@@ -100,7 +108,7 @@ public final class LocalEventBus implements EventPublisher {
     private final String region;
     private final Clock clock;
     private final LocalRules rules;
-    private final Machine machine;
+    private final RuleMatcher matcher;
     private final WebhookSender webhooks;
 
     /** Guards the counters, the queue and every dead-letter append; never held during a delivery. */
@@ -111,9 +119,9 @@ public final class LocalEventBus implements EventPublisher {
     private final Map<String, Long> deliveriesByRule = new LinkedHashMap<>();
     /** Target deliveries not started yet, in publish order. */
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
-    /** The delivery the worker is making; null when idle or after a drain gave up on it. */
-    private Delivery inFlight;
-    /** The delivery thread; null when nothing is queued. */
+    /** The deliveries the worker is making; null when idle or after a drain gave up on them. */
+    private List<Delivery> inFlight;
+    /** The delivery thread; null when nothing is queued and it has idled out. */
     private Thread worker;
 
     private LocalEventBus(Builder builder, WebhookSender webhooks) {
@@ -125,17 +133,14 @@ public final class LocalEventBus implements EventPublisher {
         this.clock = builder.clock;
         this.rules = builder.rules;
         this.webhooks = webhooks;
-        this.machine = new Machine();
         for (LocalRule rule : rules.all()) {
             deliveriesByRule.put(rule.name(), 0L);
         }
-        for (LocalRule rule : rules.enabled()) {
-            try {
-                machine.addRule(rule.name(), rule.eventPattern());
-            } catch (IOException e) {
-                // LocalRules checked every pattern already; reaching this is a bug, not bad input.
-                throw new IllegalStateException("event-ruler rejected a checked pattern of rule " + rule.name(), e);
-            }
+        try {
+            this.matcher = RuleMatcher.of(rules.enabled());
+        } catch (IllegalArgumentException e) {
+            // LocalRules checked every pattern already; reaching this is a bug, not bad input.
+            throw new IllegalStateException("event-ruler rejected a checked pattern", e);
         }
     }
 
@@ -162,32 +167,45 @@ public final class LocalEventBus implements EventPublisher {
         if (events == null || events.isEmpty()) {
             return PublishResult.allDelivered(0);
         }
-        int delivered = 0;
-        List<DeploymentEvent> undelivered = new ArrayList<>();
         // One lock for the whole batch, so that a batch's deliveries stay together in the queue.
         synchronized (lock) {
+            List<Prepared> prepared = new ArrayList<>(events.size());
             for (DeploymentEvent event : events) {
                 if (event == null) {
                     continue;
                 }
                 eventsPublished++;
-                boolean archived;
                 try {
-                    archived = publishOne(event);
+                    prepared.add(prepare(event));
                 } catch (RuntimeException e) {
                     // A malformed event (no detail-type, say) must not fail the deployment either.
                     failedDeliveries++;
                     deadLetter(null, "bus", 0, e.toString(), rawEvent(event));
-                    archived = false;
-                }
-                if (archived) {
-                    delivered++;
-                } else {
-                    undelivered.add(event);
+                    prepared.add(new Prepared(event, null, null, null, null));
                 }
             }
+            archive(prepared);
+            int delivered = 0;
+            List<DeploymentEvent> undelivered = new ArrayList<>();
+            for (Prepared event : prepared) {
+                if (event.envelope() != null) {
+                    try {
+                        deliver(event.envelope(), event.line(), event.received());
+                    } catch (RuntimeException e) {
+                        // Rules were checked when loaded, so this is a bug; the event must still not be lost.
+                        failedDeliveries++;
+                        deadLetter(null, "bus", 0, "cannot match the rules: " + e, event.envelope());
+                    }
+                }
+                if (event.archived) {
+                    delivered++;
+                } else {
+                    undelivered.add(event.given());
+                }
+            }
+            startDeliveries();
+            return new PublishResult(delivered, undelivered);
         }
-        return new PublishResult(delivered, undelivered);
     }
 
     /**
@@ -238,7 +256,7 @@ public final class LocalEventBus implements EventPublisher {
 
     /**
      * The local stand-in for the archive bucket: events are under
-     * {@code <archiveDir>/<archivePrefix>YYYY/MM/DD/<id>.json}.
+     * {@code <archiveDir>/<archivePrefix>YYYY/MM/DD/}, one file per publish batch and UTC day.
      */
     public Path archiveDir() {
         return archiveDir;
@@ -279,14 +297,12 @@ public final class LocalEventBus implements EventPublisher {
         return region;
     }
 
-    private boolean publishOne(DeploymentEvent given) {
+    /** The envelope and its JSON line (throws for an event that cannot become an envelope). */
+    private Prepared prepare(DeploymentEvent given) {
         Instant received = clock.instant();
         DeploymentEvent event = stamped(given, received);
         ObjectNode envelope = Envelopes.toJson(event, account, region);
-        String line = Json.write(envelope);
-        boolean archived = archive(event, envelope, line);
-        deliver(envelope, line, received);
-        return archived;
+        return new Prepared(given, event, envelope, Json.write(envelope), received);
     }
 
     private DeploymentEvent stamped(DeploymentEvent event, Instant received) {
@@ -302,20 +318,47 @@ public final class LocalEventBus implements EventPublisher {
                 event.detail());
     }
 
-    private boolean archive(DeploymentEvent event, ObjectNode envelope, String line) {
-        if (!SAFE_ID.matcher(event.id()).matches()) {
-            failedDeliveries++;
-            deadLetter(null, "archive", 0, "event id cannot be used as a file name: " + event.id(), envelope);
-            return false;
+    /**
+     * Writes the batch's events to the archive, one file per UTC day of the batch (usually one),
+     * each written atomically; marks the events archived. An event alone in its file keeps the
+     * name {@code <event id>.json}; a file of several events is named with a UUID derived from
+     * their ids, so publishing the same batch again replaces it rather than doubling it.
+     */
+    private void archive(List<Prepared> batch) {
+        Map<String, List<Prepared>> byDay = new LinkedHashMap<>();
+        for (Prepared event : batch) {
+            if (event.envelope() == null) {
+                continue;
+            }
+            if (!SAFE_ID.matcher(event.event().id()).matches()) {
+                failedDeliveries++;
+                deadLetter(null, "archive", 0, "event id cannot be used as a file name: " + event.event().id(),
+                        event.envelope());
+                continue;
+            }
+            byDay.computeIfAbsent(Envelopes.archiveDay(archivePrefix, event.event().time()), d -> new ArrayList<>())
+                    .add(event);
         }
-        try {
-            JsonLines.writeAtomically(archiveDir.resolve(Envelopes.archiveKey(archivePrefix, event.time(), event.id())), line);
-            archivedFiles++;
-            return true;
-        } catch (IOException | UncheckedIOException e) {
-            failedDeliveries++;
-            deadLetter(null, "archive", 1, e.toString(), envelope);
-            return false;
+        for (Map.Entry<String, List<Prepared>> day : byDay.entrySet()) {
+            List<Prepared> events = day.getValue();
+            StringBuilder ids = new StringBuilder();
+            StringBuilder lines = new StringBuilder();
+            for (Prepared event : events) {
+                ids.append(event.event().id()).append('\n');
+                lines.append(event.line()).append('\n');
+            }
+            String name = events.size() == 1 ? events.get(0).event().id()
+                    : UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
+            try {
+                JsonLines.writeAtomically(archiveDir.resolve(day.getKey() + name + ".json"), lines);
+                archivedFiles++;
+                events.forEach(event -> event.archived = true);
+            } catch (IOException | UncheckedIOException e) {
+                for (Prepared event : events) {
+                    failedDeliveries++;
+                    deadLetter(null, "archive", 1, e.toString(), event.envelope());
+                }
+            }
         }
     }
 
@@ -324,7 +367,10 @@ public final class LocalEventBus implements EventPublisher {
         if (rules.enabled().isEmpty()) {
             return;
         }
-        Set<String> matched = new HashSet<>(machine.rulesForJSONEvent(envelope));
+        Set<String> matched = matcher.matches(envelope);
+        if (matched.isEmpty()) {
+            return;
+        }
         // Rules in load order, not event-ruler's, so files and stats are reproducible.
         for (LocalRule rule : rules.enabled()) {
             if (!matched.contains(rule.name())) {
@@ -335,57 +381,100 @@ public final class LocalEventBus implements EventPublisher {
                 queue.addLast(new Delivery(rule, target, envelope, line, invocation));
             }
         }
-        if (!queue.isEmpty() && worker == null) {
+    }
+
+    /** Gets the queued deliveries going: wakes the idle delivery thread, or starts one (under the lock). */
+    private void startDeliveries() {
+        if (queue.isEmpty()) {
+            return;
+        }
+        if (worker == null) {
             worker = new Thread(this::runDeliveries, "smus-local-bus-delivery");
             worker.setDaemon(true);
             worker.start();
+        } else {
+            lock.notifyAll();
         }
     }
 
-    /** The delivery thread: takes deliveries in order until the queue is empty, then ends. */
+    /**
+     * The next deliveries to make, removed from the queue (under the lock): a webhook delivery
+     * alone, or the longest run (at most {@value #MAX_FILE_RUN}) of deliveries to files, which
+     * {@link #attemptFiles} writes with one append per file; null when the queue is empty.
+     */
+    private List<Delivery> nextRun() {
+        Delivery first = queue.pollFirst();
+        if (first == null) {
+            return null;
+        }
+        if (first.target() instanceof RuleTarget.Webhook) {
+            return List.of(first);
+        }
+        List<Delivery> run = new ArrayList<>();
+        run.add(first);
+        while (run.size() < MAX_FILE_RUN && !queue.isEmpty() && !(queue.peekFirst().target() instanceof RuleTarget.Webhook)) {
+            run.add(queue.pollFirst());
+        }
+        return run;
+    }
+
+    /**
+     * The delivery thread: takes deliveries in order until the queue has stayed empty for
+     * {@link #IDLE_TIMEOUT}, then ends (so a steady stream of publishes does not start a thread each).
+     */
     private void runDeliveries() {
-        Delivery delivery = null;
+        List<Delivery> run = null;
         try {
             while (true) {
                 synchronized (lock) {
-                    delivery = queue.pollFirst();
-                    inFlight = delivery;
-                    if (delivery == null) {
-                        worker = null;
+                    run = nextRun();
+                    inFlight = run;
+                    if (run == null) {
                         lock.notifyAll();
-                        return;
+                        if (!idle()) {
+                            worker = null;
+                            return;
+                        }
+                        continue;
                     }
-                    // A drain's interrupt was meant for the delivery it gave up on, not for this one.
+                    // A drain's interrupt was meant for the deliveries it gave up on, not for these.
                     Thread.interrupted();
                 }
-                Attempt attempt = attempt(delivery);
+                List<Attempt> attempts = run.get(0).target() instanceof RuleTarget.Webhook
+                        ? List.of(attempt(run.get(0))) : attemptFiles(run);
                 synchronized (lock) {
-                    if (inFlight == delivery) {
-                        record(delivery, attempt);
+                    if (inFlight == run) {
+                        for (int i = 0; i < run.size(); i++) {
+                            record(run.get(i), attempts.get(i));
+                        }
                         inFlight = null;
                     } else {
-                        LOG.log(System.Logger.Level.INFO, "a delivery to " + delivery.target().display() + " of rule "
-                                + delivery.rule().name() + " ended (" + (attempt.error() == null ? "delivered"
-                                : attempt.error()) + ") after a drain had dead-lettered it");
+                        for (int i = 0; i < run.size(); i++) {
+                            Delivery delivery = run.get(i);
+                            Attempt attempt = attempts.get(i);
+                            LOG.log(System.Logger.Level.INFO, "a delivery to " + delivery.target().display()
+                                    + " of rule " + delivery.rule().name() + " ended (" + (attempt.error() == null
+                                    ? "delivered" : attempt.error()) + ") after a drain had dead-lettered it");
+                        }
                     }
-                    delivery = null;
+                    run = null;
                     lock.notifyAll();
                 }
             }
         } finally {
-            // Reached with a delivery only when an Error escaped: keep what is queued from being stranded.
+            // Reached with deliveries only when an Error escaped: keep what is queued from being stranded.
             synchronized (lock) {
                 if (worker == Thread.currentThread()) {
-                    if (delivery != null && inFlight == delivery) {
-                        failedDeliveries++;
-                        deadLetterDelivery(delivery, 0, "the delivery thread failed");
+                    if (run != null && inFlight == run) {
+                        for (Delivery delivery : run) {
+                            failedDeliveries++;
+                            deadLetterDelivery(delivery, 0, "the delivery thread failed");
+                        }
                         inFlight = null;
                     }
                     worker = null;
                     if (!queue.isEmpty()) {
-                        worker = new Thread(this::runDeliveries, "smus-local-bus-delivery");
-                        worker.setDaemon(true);
-                        worker.start();
+                        startDeliveries();
                     }
                     lock.notifyAll();
                 }
@@ -393,35 +482,101 @@ public final class LocalEventBus implements EventPublisher {
         }
     }
 
-    /** Makes one delivery, without the lock: only the delivery thread writes log-group and target files. */
+    /** Waits (under the lock) up to {@link #IDLE_TIMEOUT} for deliveries; false when none came. */
+    private boolean idle() {
+        long deadline = System.nanoTime() + IDLE_TIMEOUT.toNanos();
+        while (queue.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            } catch (InterruptedException e) {
+                // Only a drain interrupts this thread, and then nothing is in flight: go on idling.
+                Thread.interrupted();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes a run of deliveries to log-group and "would invoke" files, without the lock: each
+     * file gets the run's lines for it, in order, with one append; when that append fails, every
+     * delivery in it fails.
+     */
+    private List<Attempt> attemptFiles(List<Delivery> run) {
+        Attempt[] attempts = new Attempt[run.size()];
+        Map<Path, StringBuilder> linesByFile = new LinkedHashMap<>();
+        Map<Path, List<Integer>> deliveriesByFile = new LinkedHashMap<>();
+        TargetPayload[] payloads = new TargetPayload[run.size()];
+        for (int i = 0; i < run.size(); i++) {
+            Delivery delivery = run.get(i);
+            try {
+                TargetPayload payload = TargetInputs.render(delivery.target().input(), delivery.envelope(),
+                        delivery.line(), delivery.invocation());
+                payloads[i] = payload;
+                Path file;
+                String line;
+                if (delivery.target() instanceof RuleTarget.LogGroup logGroup) {
+                    file = logsDir().resolve(logGroup.fileName());
+                    line = payload.logLine();
+                } else {
+                    RuleTarget.AwsService service = (RuleTarget.AwsService) delivery.target();
+                    file = targetsDir().resolve(service.service() + ".jsonl");
+                    line = wouldInvoke(delivery, service, payload);
+                }
+                linesByFile.computeIfAbsent(file, f -> new StringBuilder()).append(line).append('\n');
+                deliveriesByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(i);
+            } catch (RuntimeException e) {
+                // Inputs are checked when rules load, so this is a bug; the event must still not be lost.
+                attempts[i] = new Attempt(1, "cannot deliver: " + e, payloads[i]);
+            }
+        }
+        for (Map.Entry<Path, StringBuilder> file : linesByFile.entrySet()) {
+            String error;
+            try {
+                JsonLines.appendLines(file.getKey(), file.getValue());
+                error = null;
+            } catch (IOException | UncheckedIOException e) {
+                error = e.toString();
+            }
+            for (int i : deliveriesByFile.get(file.getKey())) {
+                attempts[i] = new Attempt(1, error, payloads[i]);
+            }
+        }
+        return List.of(attempts);
+    }
+
+    /**
+     * The "would invoke" record of an AWS target: {@code rule}, {@code targetId}, {@code targetArn},
+     * {@code input} when the target transforms its input, then the envelope as {@code event}, its
+     * JSON line spliced in rather than written out again.
+     */
+    private static String wouldInvoke(Delivery delivery, RuleTarget.AwsService service, TargetPayload payload) {
+        ObjectNode record = Json.mapper().createObjectNode();
+        record.put("rule", delivery.rule().name());
+        record.put("targetId", service.id());
+        record.put("targetArn", service.arn());
+        if (transforms(service)) {
+            record.set("input", payload.asJsonValue());
+        }
+        String head = Json.write(record);
+        return head.substring(0, head.length() - 1) + ",\"event\":" + delivery.line() + "}";
+    }
+
+    /** Makes one webhook delivery, without the lock. */
     private Attempt attempt(Delivery delivery) {
-        RuleTarget target = delivery.target();
+        RuleTarget.Webhook webhook = (RuleTarget.Webhook) delivery.target();
         int attempts = 1;
         String error;
         TargetPayload payload = null;
         try {
-            payload = TargetInputs.render(target.input(), delivery.envelope(), delivery.line(), delivery.invocation());
-            if (target instanceof RuleTarget.LogGroup logGroup) {
-                JsonLines.append(logsDir().resolve(logGroup.fileName()), payload.logLine());
-                error = null;
-            } else if (target instanceof RuleTarget.AwsService service) {
-                ObjectNode record = Json.mapper().createObjectNode();
-                record.put("rule", delivery.rule().name());
-                record.put("targetId", service.id());
-                record.put("targetArn", service.arn());
-                if (transforms(target)) {
-                    record.set("input", payload.asJsonValue());
-                }
-                record.set("event", delivery.envelope());
-                JsonLines.append(targetsDir().resolve(service.service() + ".jsonl"), Json.write(record));
-                error = null;
-            } else {
-                RuleTarget.Webhook webhook = (RuleTarget.Webhook) target;
-                WebhookSender.Outcome outcome = webhooks.post(webhook.endpoint(), payload.text(), payload.contentType());
-                attempts = outcome.attempts();
-                error = outcome.error();
-            }
-        } catch (IOException | UncheckedIOException e) {
+            payload = TargetInputs.render(webhook.input(), delivery.envelope(), delivery.line(), delivery.invocation());
+            WebhookSender.Outcome outcome = webhooks.post(webhook.endpoint(), payload.text(), payload.contentType());
+            attempts = outcome.attempts();
+            error = outcome.error();
+        } catch (UncheckedIOException e) {
             error = e.toString();
         } catch (RuntimeException e) {
             // Inputs are checked when rules load, so this is a bug; the event must still not be lost.
@@ -445,10 +600,12 @@ public final class LocalEventBus implements EventPublisher {
     private void abandonPending(String reason) {
         int abandoned = 0;
         if (inFlight != null) {
-            failedDeliveries++;
-            deadLetterDelivery(inFlight, 0, reason);
+            for (Delivery delivery : inFlight) {
+                failedDeliveries++;
+                deadLetterDelivery(delivery, 0, reason);
+                abandoned++;
+            }
             inFlight = null;
-            abandoned++;
             if (worker != null) {
                 worker.interrupt();
             }
@@ -475,6 +632,45 @@ public final class LocalEventBus implements EventPublisher {
             }
         }
         deadLetter(delivery.rule().name(), delivery.target(), attempts, error, delivery.envelope(), input);
+    }
+
+    /** One event of a batch on its way: as given, stamped, as envelope and line; archived once written. */
+    private static final class Prepared {
+        private final DeploymentEvent given;
+        private final DeploymentEvent event;
+        private final ObjectNode envelope;
+        private final String line;
+        private final Instant received;
+        private boolean archived;
+
+        /** {@code envelope} null: the event could not become one (it is dead-lettered). */
+        Prepared(DeploymentEvent given, DeploymentEvent event, ObjectNode envelope, String line, Instant received) {
+            this.given = given;
+            this.event = event;
+            this.envelope = envelope;
+            this.line = line;
+            this.received = received;
+        }
+
+        DeploymentEvent given() {
+            return given;
+        }
+
+        DeploymentEvent event() {
+            return event;
+        }
+
+        ObjectNode envelope() {
+            return envelope;
+        }
+
+        String line() {
+            return line;
+        }
+
+        Instant received() {
+            return received;
+        }
     }
 
     /** One target's delivery of one event, queued for the delivery thread. */

@@ -96,6 +96,20 @@ final class BusFixtures {
         return jsonLines(file).stream().map(e -> e.get("detail-type").asText()).toList();
     }
 
+    /** Every event in the archive (every line of every file under it), in file-name then line order. */
+    static List<JsonNode> archivedEvents(Path archiveDir) {
+        return filesUnder(archiveDir).stream().flatMap(f -> jsonLines(archiveDir.resolve(f)).stream()).toList();
+    }
+
+    /** The archived event of this id, whichever file holds it; fails unless there is exactly one. */
+    static JsonNode archivedEvent(Path archiveDir, String id) {
+        List<JsonNode> found = archivedEvents(archiveDir).stream().filter(e -> e.path("id").asText().equals(id)).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one archived event " + id + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
     /** Every regular file under a directory, relative to it, with '/' separators. */
     static List<String> filesUnder(Path dir) {
         if (!Files.exists(dir)) {

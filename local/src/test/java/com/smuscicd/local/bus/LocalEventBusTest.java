@@ -46,14 +46,16 @@ class LocalEventBusTest {
     }
 
     @Test
-    void publish_whenExamples_archivesEachEnvelopeUnderItsUtcDateKey() throws IOException {
+    void publish_whenExamplesPublishedOneByOne_archivesEachEnvelopeUnderItsUtcDateKeyAndId() throws IOException {
         LocalEventBus bus = bus(LocalRules.none());
 
-        PublishResult result = bus.publish(BusFixtures.allExamples());
+        int delivered = 0;
+        for (DeploymentEvent example : BusFixtures.allExamples()) {
+            delivered += bus.publish(List.of(example)).delivered();
+        }
         BusFixtures.drain(bus);
 
-        assertThat(result.delivered()).isEqualTo(15);
-        assertThat(result.undelivered()).isEmpty();
+        assertThat(delivered).isEqualTo(15);
         assertThat(bus.archiveDir()).isEqualTo(stateDir.resolve("archive"));
         List<String> expectedKeys = new ArrayList<>();
         for (String detailType : EventContract.DETAIL_TYPES) {
@@ -73,6 +75,73 @@ class LocalEventBusTest {
         }
         // Nothing else, in particular no temp file left behind.
         assertThat(BusFixtures.filesUnder(bus.archiveDir())).containsExactlyInAnyOrderElementsOf(expectedKeys);
+        assertThat(bus.stats().archivedFiles()).isEqualTo(15);
+    }
+
+    @Test
+    void publish_whenBatchSpansDays_archivesOneFilePerUtcDayWithEachEnvelopeOnce() throws IOException {
+        LocalEventBus bus = bus(LocalRules.none());
+
+        PublishResult result = bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
+
+        assertThat(result.delivered()).isEqualTo(15);
+        assertThat(result.undelivered()).isEmpty();
+        // The examples are of four days: one file each, and nothing else (no temp file left behind).
+        List<String> files = BusFixtures.filesUnder(bus.archiveDir());
+        assertThat(files).hasSize(4).allMatch(f -> f.matches("smus-events/2025/11/0[3-6]/[0-9a-f-]{36}\\.json"));
+        assertThat(files).extracting(f -> f.substring(0, "smus-events/2025/11/04".length()))
+                .containsExactly("smus-events/2025/11/03", "smus-events/2025/11/04", "smus-events/2025/11/05",
+                        "smus-events/2025/11/06");
+        for (String detailType : EventContract.DETAIL_TYPES) {
+            JsonNode example = EventContract.example(detailType);
+            String time = example.get("time").asText();
+            Path day = bus.archiveDir().resolve("smus-events/" + time.substring(0, 10).replace('-', '/'));
+            JsonNode archived = BusFixtures.archivedEvent(day, example.get("id").asText());
+            ((ObjectNode) example).put("region", "us-east-1");
+            assertThat(archived).isEqualTo(example);
+            assertThat(EventContract.validateEnvelope(archived)).isEmpty();
+        }
+        for (String file : files) {
+            String content = Files.readString(bus.archiveDir().resolve(file));
+            assertThat(content).endsWith("\n").doesNotContain("\n\n");
+        }
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).hasSize(15);
+        assertThat(bus.stats().archivedFiles()).isEqualTo(4);
+    }
+
+    @Test
+    void publish_whenSameBatchTwice_replacesItsArchiveFile() {
+        LocalEventBus bus = bus(LocalRules.none());
+        List<DeploymentEvent> batch = List.of(BusFixtures.example("SMUS-CICD-Deploy-Started"),
+                BusFixtures.example("SMUS-CICD-Deploy-ProjectInitialization-Started"));
+
+        bus.publish(batch);
+        List<String> first = BusFixtures.filesUnder(bus.archiveDir());
+        bus.publish(batch);
+        BusFixtures.drain(bus);
+
+        assertThat(first).hasSize(1);
+        assertThat(BusFixtures.filesUnder(bus.archiveDir())).isEqualTo(first);
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).extracting(e -> e.get("id").asText())
+                .containsExactly(batch.get(0).id(), batch.get(1).id());
+    }
+
+    @Test
+    void publish_whenBatchesShareTheirFirstEvent_keepsBothFiles() {
+        LocalEventBus bus = bus(LocalRules.none());
+        DeploymentEvent started = BusFixtures.example("SMUS-CICD-Deploy-Started");
+
+        bus.publish(List.of(started, BusFixtures.example("SMUS-CICD-Deploy-ProjectInitialization-Started")));
+        bus.publish(List.of(started, BusFixtures.example("SMUS-CICD-Deploy-BundleUpload-Started")));
+        bus.publish(List.of(started));
+        BusFixtures.drain(bus);
+
+        assertThat(BusFixtures.filesUnder(bus.archiveDir())).hasSize(3);
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).extracting(e -> e.get("detail-type").asText())
+                .containsExactlyInAnyOrder("SMUS-CICD-Deploy-Started", "SMUS-CICD-Deploy-Started",
+                        "SMUS-CICD-Deploy-Started", "SMUS-CICD-Deploy-ProjectInitialization-Started",
+                        "SMUS-CICD-Deploy-BundleUpload-Started");
     }
 
     @Test
@@ -188,7 +257,8 @@ class LocalEventBusTest {
         BusStats stats = bus.stats();
 
         assertThat(stats.eventsPublished()).isEqualTo(15);
-        assertThat(stats.archivedFiles()).isEqualTo(15);
+        // One batch of events of four UTC days.
+        assertThat(stats.archivedFiles()).isEqualTo(4);
         assertThat(stats.failedDeliveries()).isZero();
         assertThat(stats.deliveriesByRule()).containsExactly(
                 Map.entry("cloudwatch-logs-all-events", 15L),
@@ -213,7 +283,7 @@ class LocalEventBusTest {
         assertThat(bus.logsDir()).doesNotExist();
         assertThat(bus.targetsDir()).doesNotExist();
         assertThat(bus.stats().deliveriesByRule()).containsExactly(Map.entry("any-failure-disabled", 0L));
-        assertThat(bus.stats().archivedFiles()).isEqualTo(15);
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).hasSize(15);
     }
 
     @Test
@@ -280,6 +350,28 @@ class LocalEventBusTest {
     }
 
     @Test
+    void publish_whenArchiveCannotBeWrittenForABatch_deadLettersEachOfItsEventsAndStillDelivers() throws IOException {
+        Files.writeString(stateDir.resolve("archive"), "a file where the archive directory should be");
+        LocalEventBus bus = bus(LocalRules.load(BusFixtures.resource("rules/spec/cloudwatch-logs-all-events.json")));
+        List<DeploymentEvent> batch = List.of(BusFixtures.example("SMUS-CICD-Deploy-Started"),
+                BusFixtures.example("SMUS-CICD-Deploy-ProjectInitialization-Started"),
+                BusFixtures.example("SMUS-CICD-Deploy-Failed"));
+
+        PublishResult result = bus.publish(batch);
+        BusFixtures.drain(bus);
+
+        assertThat(result.delivered()).isZero();
+        assertThat(result.undelivered()).containsExactlyElementsOf(batch);
+        assertThat(BusFixtures.jsonLines(bus.deadLetterFile()))
+                .allSatisfy(entry -> assertThat(entry.get("target").asText()).isEqualTo("archive"))
+                .extracting(entry -> entry.at("/event/id").asText())
+                .containsExactlyInAnyOrderElementsOf(batch.stream().map(DeploymentEvent::id).toList());
+        assertThat(BusFixtures.detailTypes(bus.logsDir().resolve("aws_events_smus-deploy.jsonl"))).containsExactly(
+                "SMUS-CICD-Deploy-Started", "SMUS-CICD-Deploy-ProjectInitialization-Started", "SMUS-CICD-Deploy-Failed");
+        assertThat(bus.stats().failedDeliveries()).isEqualTo(3);
+    }
+
+    @Test
     void publish_whenEventHasNoDetailType_deadLettersItInsteadOfThrowing() {
         LocalEventBus bus = bus(LocalRules.none());
         DeploymentEvent example = BusFixtures.example("SMUS-CICD-Deploy-Started");
@@ -331,7 +423,10 @@ class LocalEventBusTest {
         }
         BusFixtures.drain(bus);
 
-        assertThat(BusFixtures.filesUnder(bus.archiveDir())).hasSize(100);
+        // One file per batch, and every event in one of them once.
+        assertThat(BusFixtures.filesUnder(bus.archiveDir())).hasSize(4);
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).extracting(e -> e.get("id").asText())
+                .doesNotHaveDuplicates().hasSize(100);
         assertThat(BusFixtures.jsonLines(bus.logsDir().resolve("aws_events_smus-deploy.jsonl"))).hasSize(100);
         assertThat(bus.stats().eventsPublished()).isEqualTo(100);
     }

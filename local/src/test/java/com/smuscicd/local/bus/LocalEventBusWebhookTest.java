@@ -178,6 +178,6 @@ class LocalEventBusWebhookTest {
 
     private static JsonNode archived(LocalEventBus bus, String id, String time) {
         String day = time.substring(0, 10).replace('-', '/');
-        return BusFixtures.jsonLines(bus.archiveDir().resolve("smus-events/" + day + "/" + id + ".json")).get(0);
+        return BusFixtures.archivedEvent(bus.archiveDir().resolve("smus-events/" + day), id);
     }
 }
