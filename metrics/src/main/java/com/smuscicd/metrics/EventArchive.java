@@ -1,6 +1,7 @@
 package com.smuscicd.metrics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -50,12 +52,21 @@ import org.duckdb.DuckDBConnection;
  * ({@link ArchiveOptions#cacheIn}): a later open parses only the files that are new or changed
  * (by size and modification time) and forgets the ones that are gone. Lines that are not events
  * are skipped and reported per file ({@link #problems()}); the rest of the file still counts.
+ * The files to parse are first copied into a few large chunks in the temporary directory
+ * ({@link ChunkWriter}) and parsed by one statement: the engine's cost per file opened would
+ * otherwise be most of the work.
  */
 public final class EventArchive implements AutoCloseable {
 
     /** Bumped whenever the cache's tables change shape; an old cache is then rebuilt. */
-    static final String SCHEMA_VERSION = "2";
-    private static final int FILES_PER_BATCH = 4_000;
+    static final String SCHEMA_VERSION = "3";
+    /**
+     * How much JSON one statement parses. One statement for everything is much the cheapest: each
+     * further insert in the same transaction makes the engine copy every row again on commit
+     * (1M events: 1.7 s of CPU for two statements, none for one). But the chunks of a statement
+     * sit in the temporary directory until it is done, so beyond this the work is split.
+     */
+    private static final long GROUP_BYTES = 4L << 30;
 
     static final String TARGET_TYPE = "STRUCT(name VARCHAR, stage VARCHAR, domain STRUCT(name VARCHAR, region VARCHAR,"
             + " id VARCHAR), project STRUCT(name VARCHAR, id VARCHAR))";
@@ -73,14 +84,14 @@ public final class EventArchive implements AutoCloseable {
             + " metadata STRUCT(\"user\" VARCHAR, gitCommit VARCHAR, gitBranch VARCHAR, gitRepository VARCHAR,"
             + " cicdPlatform VARCHAR, runId VARCHAR, runUrl VARCHAR, commitTimestamp VARCHAR),"
             + " deploymentId VARCHAR, sequence BIGINT, durationMs BIGINT, error STRUCT(code VARCHAR, message VARCHAR),"
-            + " details JSON)'}";
+            + " details JSON)', \"" + ChunkWriter.FILE_KEY + "\": 'VARCHAR'}";
 
     /** Flattens a line into the table's columns; struct fields become lower case on insert, like Glue's. */
     private static final String SELECT_COLUMNS = "id, \"detail-type\", source, account,"
             + " TRY_CAST(\"time\" AS TIMESTAMPTZ), region, resources, detail.\"version\","
             + " TRY_CAST(detail.\"timestamp\" AS TIMESTAMPTZ), detail.pipelineName, detail.stage, detail.status,"
             + " detail.target, detail.metadata, detail.deploymentId, detail.sequence, detail.durationMs, detail.error,"
-            + " CAST(detail.details AS VARCHAR), filename";
+            + " CAST(detail.details AS VARCHAR), \"" + ChunkWriter.FILE_KEY + "\", false";
 
     private static final String EVENT_COLUMNS_DDL = "id VARCHAR, detail_type VARCHAR, source VARCHAR, account VARCHAR,"
             + " \"time\" TIMESTAMPTZ, region VARCHAR, resources VARCHAR[], \"version\" VARCHAR, \"timestamp\" TIMESTAMPTZ,"
@@ -89,13 +100,24 @@ public final class EventArchive implements AutoCloseable {
             + ", details VARCHAR";
 
     /**
-     * The row ids of {@code store.raw_events} that {@code smus_events} keeps: one delivery per event
-     * (same deployment id and sequence, else same id), the earliest by {@code time}, then file and id.
-     * The one definition of de-duplication: the events table and the pattern tester both use it.
+     * Which delivery of an event {@code smus_events} keeps: one per event (same deployment id and
+     * sequence, else same id), the earliest by {@code time}, then file and id. The other deliveries
+     * get {@code dup = true} in {@code store.raw_events}; {@code store.events} leaves them out. The
+     * one definition of de-duplication: the events view and the pattern tester both use the flag.
+     * Duplicates are few, so only the deliveries of keys found more than once are ranked, and the
+     * flag is all that is written: no copy of the events is made.
      */
-    static final String KEPT_ROWIDS_SQL = "SELECT arg_min(rowid, (\"time\", file, id)) FROM store.raw_events"
-            + " GROUP BY CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
-            + " THEN deploymentid || '#' || sequence ELSE 'id:' || id END";
+    private static final String DELIVERY_KEY = "CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
+            + " THEN deploymentid END AS key_deployment, CASE WHEN deploymentid IS NOT NULL AND sequence IS NOT NULL"
+            + " THEN sequence END AS key_sequence, CASE WHEN deploymentid IS NULL OR sequence IS NULL THEN id END AS key_id";
+    private static final String MARK_DUPLICATES_SQL = "UPDATE store.raw_events SET dup = true WHERE rowid IN ("
+            + "SELECT delivery FROM (SELECT delivery, row_number() OVER (PARTITION BY key_deployment, key_sequence, key_id"
+            + " ORDER BY \"time\", file, id, delivery) AS rank"
+            + " FROM (SELECT rowid AS delivery, \"time\", file, id, " + DELIVERY_KEY + " FROM store.raw_events) d"
+            + " SEMI JOIN (SELECT " + DELIVERY_KEY + " FROM store.raw_events GROUP BY ALL HAVING count(*) > 1) k"
+            + " ON d.key_deployment IS NOT DISTINCT FROM k.key_deployment"
+            + " AND d.key_sequence IS NOT DISTINCT FROM k.key_sequence AND d.key_id IS NOT DISTINCT FROM k.key_id)"
+            + " WHERE rank > 1)";
 
     private final Connection connection;
     private final Path spill;
@@ -143,7 +165,7 @@ public final class EventArchive implements AutoCloseable {
                 s.execute("SET preserve_insertion_order = false");
             }
             Path cacheFile = attachStore(connection, root, options, notes);
-            Indexer indexer = new Indexer(connection, root);
+            Indexer indexer = new Indexer(connection, root, spill);
             indexer.sync();
             for (String path : indexer.skipped()) {
                 notes.add("skipped " + path + ": names with * ? or [ cannot be read; rename the file");
@@ -158,7 +180,7 @@ public final class EventArchive implements AutoCloseable {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET preserve_insertion_order = true");
                 s.execute("CREATE TEMP VIEW smus_events AS SELECT * FROM store.events");
-                s.execute("CREATE TEMP VIEW smus_events_raw AS SELECT * FROM store.raw_events");
+                s.execute("CREATE TEMP VIEW smus_events_raw AS SELECT * EXCLUDE (dup) FROM store.raw_events");
                 s.execute("CREATE TEMP VIEW smus_deployments AS SELECT * FROM store.deployments");
             }
             ArchiveStats stats = new ArchiveStats(indexer.files(), indexer.filesRead(), count(connection,
@@ -226,8 +248,8 @@ public final class EventArchive implements AutoCloseable {
      */
     void eventDeliveries(BiConsumer<Path, Map<String, Integer>> perFile) {
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT file, id, count(*) FROM store.raw_events WHERE rowid IN ("
-                     + KEPT_ROWIDS_SQL + ") GROUP BY file, id ORDER BY file")) {
+             ResultSet rs = s.executeQuery("SELECT file, id, count(*) FROM store.raw_events WHERE NOT dup"
+                     + " GROUP BY file, id ORDER BY file")) {
             String current = null;
             Map<String, Integer> ids = new HashMap<>();
             while (rs.next()) {
@@ -398,13 +420,15 @@ public final class EventArchive implements AutoCloseable {
     private static final class Indexer {
         private final Connection connection;
         private final Path root;
+        private final Path spill;
         private final List<String> skipped = new ArrayList<>();
         private long files;
         private long filesRead;
 
-        Indexer(Connection connection, Path root) {
+        Indexer(Connection connection, Path root, Path spill) {
             this.connection = connection;
             this.root = root;
+            this.spill = spill;
         }
 
         long files() {
@@ -448,7 +472,12 @@ public final class EventArchive implements AutoCloseable {
                     apply(s, stale, toRead);
                     s.execute("COMMIT");
                 } catch (SQLException | RuntimeException e) {
-                    s.execute("ROLLBACK");
+                    // the engine closes a statement that failed: roll back on another
+                    try (Statement rollback = connection.createStatement()) {
+                        rollback.execute("ROLLBACK");
+                    } catch (SQLException r) {
+                        e.addSuppressed(r);
+                    }
                     throw e;
                 }
             }
@@ -461,14 +490,12 @@ public final class EventArchive implements AutoCloseable {
                     s.execute("DELETE FROM store.raw_events WHERE file IN (SELECT path FROM store.main.scratch_stale)");
                     s.execute("DELETE FROM store.files WHERE path IN (SELECT path FROM store.main.scratch_stale)");
                 }
-                for (int i = 0; i < toRead.size(); i += FILES_PER_BATCH) {
-                    List<FileState> batch = toRead.subList(i, Math.min(toRead.size(), i + FILES_PER_BATCH));
-                    ingest(s, batch);
+                if (!toRead.isEmpty()) {
+                    ingest(s, toRead);
                 }
-                // keep one copy per event: the earliest delivery; grouping only keys and row ids
-                // takes a fraction of the memory of a window over whole rows
-                s.execute("CREATE OR REPLACE TABLE store.events AS SELECT * EXCLUDE (file) FROM store.raw_events"
-                        + " WHERE rowid IN (" + KEPT_ROWIDS_SQL + ")");
+                // keep one copy per event: the earliest delivery
+                s.execute("UPDATE store.raw_events SET dup = false WHERE dup");
+                s.execute(MARK_DUPLICATES_SQL);
                 s.execute("CREATE OR REPLACE TABLE store.deployments AS "
                         + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, "store.events"));
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");
@@ -476,31 +503,56 @@ public final class EventArchive implements AutoCloseable {
             }
         }
 
-        private void ingest(Statement s, List<FileState> batch) throws SQLException {
-            StringBuilder list = new StringBuilder(batch.size() * 100).append('[');
-            for (int i = 0; i < batch.size(); i++) {
-                list.append(i == 0 ? "" : ",").append(literal(batch.get(i).path()));
+        /** Reads {@code toRead} into {@code store.raw_events} and records each file in {@code store.files}. */
+        private void ingest(Statement s, List<FileState> toRead) throws SQLException {
+            long[] sizes = toRead.stream().mapToLong(Indexer::estimatedBytes).toArray();
+            long total = Arrays.stream(sizes).sum();
+            for (int[] run : ChunkWriter.split(sizes, (int) Math.min(toRead.size(), 1 + total / GROUP_BYTES))) {
+                ingestGroup(s, toRead.subList(run[0], run[1]));
             }
-            list.append(']');
-            s.execute("INSERT INTO store.raw_events SELECT " + SELECT_COLUMNS + " FROM read_ndjson(" + list
-                    + ", columns = " + READ_COLUMNS + ", format = 'newline_delimited', filename = true,"
-                    + " ignore_errors = true, hive_partitioning = false)");
-            fill("scratch_batch", batch);
-            // a line that is not JSON (or not an envelope) comes out as a row without an id
-            Map<String, long[]> counts = new HashMap<>();
-            try (ResultSet rs = s.executeQuery("SELECT file, count(*), count(*) FILTER (WHERE id IS NULL)"
-                    + " FROM store.raw_events WHERE file IN (SELECT path FROM store.main.scratch_batch) GROUP BY file")) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+
+        /** Copies a group of files into chunks, then parses them all with one statement. */
+        private void ingestGroup(Statement s, List<FileState> batch) throws SQLException {
+            long[] sizes = batch.stream().mapToLong(Indexer::estimatedBytes).toArray();
+            ChunkWriter chunks;
+            try {
+                chunks = ChunkWriter.write(batch.stream().map(f -> Path.of(f.path())).toList(), sizes, spill,
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+            } catch (UncheckedIOException e) {
+                throw new ArchiveException("cannot copy the archive to " + spill + ": " + e.getCause().getMessage(), e);
+            }
+            try {
+                StringBuilder list = new StringBuilder("[");
+                for (Path chunk : chunks.chunks()) {
+                    list.append(list.length() > 1 ? ", " : "").append(literal(chunk.toString()));
+                }
+                // a line that is not JSON (or not an envelope) comes out without an id
+                s.execute("INSERT INTO store.raw_events SELECT " + SELECT_COLUMNS + " FROM read_ndjson(" + list
+                        + "], columns = " + READ_COLUMNS + ", format = 'newline_delimited', ignore_errors = true,"
+                        + " compression = 'uncompressed', hive_partitioning = false)"
+                        + " WHERE id IS NOT NULL AND \"" + ChunkWriter.FILE_KEY + "\" IS NOT NULL");
+            } finally {
+                for (Path chunk : chunks.chunks()) {
+                    deleteQuietly(chunk);
                 }
             }
-            s.execute("DELETE FROM store.raw_events WHERE id IS NULL AND file IN (SELECT path FROM store.main.scratch_batch)");
+            fill("scratch_batch", batch);
+            Map<String, Long> deliveries = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT file, count(*) FROM store.raw_events"
+                    + " WHERE file IN (SELECT path FROM store.main.scratch_batch) GROUP BY file")) {
+                while (rs.next()) {
+                    deliveries.put(rs.getString(1), rs.getLong(2));
+                }
+            }
             try (DuckDBAppender files = ((DuckDBConnection) connection).createAppender("store", "main", "files")) {
-                for (FileState f : batch) {
-                    long[] c = counts.getOrDefault(f.path(), new long[2]);
-                    files.beginRow().append(f.path()).append(f.size()).append(f.mtimeNanos()).append(c[0] - c[1])
-                            .append(c[1]);
-                    if (c[1] > 0) {
+                for (int i = 0; i < batch.size(); i++) {
+                    FileState f = batch.get(i);
+                    long read = deliveries.getOrDefault(f.path(), 0L);
+                    long unreadable = chunks.failed(i) ? 1 : chunks.lines(i) - read;
+                    files.beginRow().append(f.path()).append(f.size()).append(f.mtimeNanos()).append(read)
+                            .append(unreadable);
+                    if (unreadable > 0) {
                         LineValidator.Finding finding = LineValidator.firstProblem(Path.of(f.path()));
                         files.append(finding.line()).append(finding.message());
                     } else {
@@ -509,6 +561,11 @@ public final class EventArchive implements AutoCloseable {
                     files.endRow();
                 }
             }
+        }
+
+        /** Bytes of JSON a file holds, roughly: a compressed one, several times its size. */
+        private static long estimatedBytes(FileState f) {
+            return f.path().toLowerCase(Locale.ROOT).endsWith(".gz") ? f.size() * 8 : f.size();
         }
 
         /** (Re)creates the scratch table {@code name} with the given files. */
@@ -537,17 +594,37 @@ public final class EventArchive implements AutoCloseable {
                 if (SCHEMA_VERSION.equals(version)) {
                     return false;
                 }
-                s.execute("DROP TABLE IF EXISTS store.raw_events");
-                s.execute("DROP TABLE IF EXISTS store.events");
-                s.execute("DROP TABLE IF EXISTS store.deployments");
-                s.execute("DROP TABLE IF EXISTS store.files");
+                dropAllBut("meta");
                 s.execute("DELETE FROM store.meta");
-                s.execute("CREATE TABLE store.raw_events (" + EVENT_COLUMNS_DDL + ", file VARCHAR)");
+                s.execute("CREATE TABLE store.raw_events (" + EVENT_COLUMNS_DDL + ", file VARCHAR, dup BOOLEAN)");
+                // unqualified: a view resolves names in its own database, whatever it is attached as
+                s.execute("CREATE VIEW store.events AS SELECT * EXCLUDE (file, dup) FROM raw_events WHERE NOT dup");
                 s.execute("CREATE TABLE store.files (path VARCHAR, size BIGINT, mtime BIGINT, deliveries BIGINT,"
                         + " unreadable BIGINT, first_line BIGINT, message VARCHAR)");
                 s.execute("INSERT INTO store.meta VALUES ('schema', " + literal(SCHEMA_VERSION) + "), ('archive', "
                         + literal(root.toString()) + ")");
                 return true;
+            }
+        }
+
+        /** Drops the store's views and tables (but {@code keep}), whatever schema version made them. */
+        private void dropAllBut(String keep) throws SQLException {
+            List<String> drops = new ArrayList<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 'VIEW', view_name FROM duckdb_views()"
+                         + " WHERE database_name = 'store' AND NOT internal UNION ALL"
+                         + " SELECT 'TABLE', table_name FROM duckdb_tables() WHERE database_name = 'store'"
+                         + " ORDER BY 1 DESC")) {
+                while (rs.next()) {
+                    if (!rs.getString(2).equals(keep)) {
+                        drops.add("DROP " + rs.getString(1) + " IF EXISTS store.main.\"" + rs.getString(2) + "\"");
+                    }
+                }
+            }
+            try (Statement s = connection.createStatement()) {
+                for (String drop : drops) {
+                    s.execute(drop);
+                }
             }
         }
 

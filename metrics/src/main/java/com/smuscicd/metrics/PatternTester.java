@@ -162,7 +162,7 @@ public final class PatternTester {
 
     /**
      * Tests every distinct event of an opened archive: exactly the events of its {@code smus_events}
-     * (same de-duplication, same choice of delivery: {@code EventArchive.KEPT_ROWIDS_SQL}), read
+     * (same de-duplication, same choice of delivery: the {@code dup} flag of {@code store.raw_events}), read
      * back from their files so that every field of the envelope can be matched. Calls {@code onMatch}
      * as matches are found; files are read in path order.
      */

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,7 +165,7 @@ class EventArchiveTest {
     void query_whenCached_cannotChangeTheCache() {
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-corrupt"), options)) {
-            assertThatThrownBy(() -> archive.query("DELETE FROM store.events"))
+            assertThatThrownBy(() -> archive.query("DELETE FROM store.raw_events"))
                     .isInstanceOf(InvalidQueryException.class)
                     .hasMessageContaining("read-only");
         }
@@ -179,6 +184,79 @@ class EventArchiveTest {
             assertThat(second.stats().cached()).isFalse();
             assertThat(second.stats().events()).isEqualTo(9);
             assertThat(second.notes()).singleElement().asString().contains("not used").contains("in memory");
+        }
+    }
+
+    @Test
+    void open_whenFilesGzipped_readsThemLikePlainOnes() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        for (String name : List.of("good-1.json", "good-2.json")) {
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(day.resolve(name + ".gz")))) {
+                out.write(Files.readAllBytes(day.resolve(name)));
+            }
+            Files.delete(day.resolve(name));
+        }
+
+        try (EventArchive archive = EventArchive.open(dir)) {
+            assertThat(archive.stats()).isEqualTo(new ArchiveStats(3, 3, 9, 9, false));
+            assertThat(archive.query("SELECT count(*) AS n FROM smus_events_raw WHERE file LIKE '%.json.gz'")
+                    .column("n")).containsExactly(7L);
+            assertThat(archive.problems()).singleElement().satisfies(p -> assertThat(p.firstLine()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void open_whenGzipFileCorrupt_reportsItAndReadsTheOtherFiles() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path bad = dir.resolve("smus-events/2025/11/03/cut.json.gz");
+        Files.writeString(bad, "not gzip at all\n");
+
+        try (EventArchive archive = EventArchive.open(dir)) {
+            assertThat(archive.stats().events()).isEqualTo(9);
+            assertThat(archive.problems()).hasSize(2);
+            ArchiveProblem problem = archive.problems().get(0);
+            assertThat(problem.file()).isEqualTo(bad);
+            assertThat(problem.firstLine()).isZero();
+            assertThat(problem.message()).startsWith("cannot read file");
+        }
+    }
+
+    @Test
+    void open_whenPathHasQuotesAndBackslashes_recordsTheExactPath() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Path odd = day.resolve("it's \"odd\" \\ name.json");
+        Files.move(day.resolve("good-1.json"), odd);
+
+        try (EventArchive archive = EventArchive.open(dir)) {
+            assertThat(archive.query("SELECT DISTINCT file FROM smus_events_raw WHERE file LIKE '%odd%'")
+                    .column("file")).containsExactly(odd.toString());
+            assertThat(archive.stats().events()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void open_whenCacheFromAnOlderVersion_rebuildsIt() throws Exception {
+        Path cacheDir = temp.resolve("cache");
+        Path dir = Fixtures.archive("archive-corrupt");
+        try (EventArchive first = EventArchive.open(dir, ArchiveOptions.cacheIn(cacheDir))) {
+            assertThat(first.stats().events()).isEqualTo(9);
+        }
+        Path cache;
+        try (Stream<Path> files = Files.list(cacheDir)) {
+            cache = files.filter(p -> p.toString().endsWith(".duckdb")).findFirst().orElseThrow();
+        }
+        // version 2 kept the events in a table of their own
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + cache); Statement s = c.createStatement()) {
+            s.execute("DROP VIEW events");
+            s.execute("CREATE TABLE events AS SELECT 1 AS stale");
+            s.execute("UPDATE meta SET value = '2' WHERE key = 'schema'");
+        }
+
+        try (EventArchive again = EventArchive.open(dir, ArchiveOptions.cacheIn(cacheDir))) {
+            assertThat(again.stats()).isEqualTo(new ArchiveStats(3, 3, 9, 9, true));
+            assertThat(again.query("SELECT count(*) AS n FROM smus_events").column("n")).containsExactly(9L);
         }
     }
 
