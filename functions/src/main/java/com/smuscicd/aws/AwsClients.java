@@ -105,7 +105,8 @@ public final class AwsClients {
                 (clients, in) -> {
                     B configured = configure(builder.get(), in, clients.endpointOverride, clients.credentials);
                     if (clients.dryRun) {
-                        configured.httpClientBuilder(DryRun.httpClientBuilder());
+                        // no network, and no credentials fetched either: signing still runs
+                        configured.httpClientBuilder(DryRun.httpClientBuilder()).credentialsProvider(DryRun.CREDENTIALS);
                     }
                     return configured.build();
                 });

@@ -202,8 +202,26 @@ public final class DataZoneClientGateway implements DataZoneGateway {
         Map<String, String> resources = provisionedResources(domain.id(), domain.region(), project.id(),
                 project.created(), S3_PATH_RESOURCE);
         String path = resources.get(S3_PATH_RESOURCE);
-        return new ProjectResources(S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path),
-                resources.get(USER_ROLE_RESOURCE));
+        String role = resources.get(USER_ROLE_RESOURCE);
+        if (role == null) {
+            // not beside the S3 path: another active environment of the project may provide it
+            role = otherEnvironmentsResource(domain.id(), domain.region(), project.id(), USER_ROLE_RESOURCE);
+        }
+        return new ProjectResources(S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path), role);
+    }
+
+    /** {@code resourceName} of the first active environment of the project that provides it; null when none does. */
+    private String otherEnvironmentsResource(String domainId, String region, String projectId, String resourceName) {
+        DataZoneClient dataZone = client(region);
+        for (EnvironmentSummary environment : environments(dataZone, domainId, projectId)) {
+            if (environment.status() == EnvironmentStatus.ACTIVE) {
+                String value = resources(dataZone, domainId, environment.id()).get(resourceName);
+                if (value != null) {
+                    return value;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -273,8 +291,10 @@ public final class DataZoneClientGateway implements DataZoneGateway {
         }
     }
 
-    /** A provisioned resource of the project's tooling environment, waiting for a new project's environments. */
-    /** The provisioned resources of the first active environment of the project that has {@code resourceName}. */
+    /**
+     * The provisioned resources of the first active environment of the project that has
+     * {@code resourceName}, waiting for a new project's environments.
+     */
     private Map<String, String> provisionedResources(String domainId, String region, String projectId,
                                                      boolean newProject, String resourceName) {
         DataZoneClient dataZone = client(region);

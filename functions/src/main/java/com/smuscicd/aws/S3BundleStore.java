@@ -58,7 +58,6 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
 
     private static final int HTTP_FORBIDDEN = 403;
     private static final int HTTP_NOT_FOUND = 404;
-    private static final int HTTP_BAD_REQUEST = 400;
     private static final String NO_SUCH_VERSION = "NoSuchVersion";
 
     private final Supplier<S3Client> client;
@@ -186,9 +185,8 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
         } catch (NoSuchKeyException e) {
             throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist", e);
         } catch (AwsServiceException e) {
-            if (e.statusCode() == HTTP_NOT_FOUND || versionId != null && e.statusCode() == HTTP_BAD_REQUEST) {
-                // HEAD has no body: a missing bucket looks like a missing key, a deleted version
-                // (or one that never was) like a bad request.
+            if (e.statusCode() == HTTP_NOT_FOUND) {
+                // HEAD has no body: a missing bucket, or a deleted version, looks like a missing key.
                 throw new PhaseFailure("BUNDLE_NOT_FOUND", location + (versionId == null ? "" : " (version "
                         + versionId + ")") + " does not exist", e);
             }

@@ -35,7 +35,6 @@ public final class SfnExecutions {
 
     /** Step Functions' limit on execution names. */
     public static final int MAX_NAME_LENGTH = ExecutionNames.MAX_LENGTH;
-    /** Hex digits of the identity hash in a derived name (96 bits). */
 
     private final Supplier<SfnClient> client;
 

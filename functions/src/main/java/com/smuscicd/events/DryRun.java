@@ -2,6 +2,9 @@ package com.smuscicd.events;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -21,6 +24,13 @@ import software.amazon.awssdk.utils.AttributeMap;
 public final class DryRun {
 
     private static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Fixed credentials for dry-run clients, so priming signs requests without fetching real
+     * credentials (from the container endpoint in Lambda, or IMDS elsewhere).
+     */
+    public static final AwsCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("dry-run", "dry-run"));
 
     /** An HTTP client that sends nothing and answers {@code 200 {}}. */
     public static final SdkHttpClient HTTP_CLIENT = new SdkHttpClient() {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -317,7 +318,11 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     private static EventBridgeClient newClient(boolean dryRun) {
-        return EventBridgeClient.builder()
+        EventBridgeClientBuilder builder = EventBridgeClient.builder();
+        if (dryRun) {
+            builder.credentialsProvider(DryRun.CREDENTIALS);
+        }
+        return builder
                 .httpClientBuilder(dryRun ? DryRun.httpClientBuilder() : UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(10)))

@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which classes a class file names, read from its constant pool: class entries, and the types in
- * field and method descriptors (the JVM may load those to link or verify a call). A superset of
+ * Which classes a class file names, read from its constant pool: class entries, and every type
+ * written as a descriptor ({@code Lpkg/Name;}) in its UTF-8 entries (field and method
+ * descriptors, method types, signatures: the JVM may load those to link or verify a call). A superset of
  * what the class can load at run time, so "every class reachable from the handler is in its jar"
  * is a safe check of a per-function jar. Reflection and service loading are not seen; the
  * handlers use neither across the SDKs a jar leaves out.
@@ -44,7 +45,7 @@ final class ClassReferences {
                 switch (tag) {
                     case 1 -> utf8[i] = in.readUTF();
                     case 7 -> classNames.add(in.readUnsignedShort());
-                    case 8, 16, 19, 20 -> in.readUnsignedShort(); // String, MethodType handled below, Module, Package
+                    case 8, 16, 19, 20 -> in.readUnsignedShort(); // String, MethodType, Module, Package
                     case 3, 4 -> in.readInt();
                     case 5, 6 -> {
                         in.readLong();
@@ -73,6 +74,14 @@ final class ClassReferences {
             }
             for (int index : descriptors) {
                 addDescriptorTypes(utf8[index], names);
+            }
+            // Descriptors of the class's own fields and methods, method types and signatures are
+            // UTF-8 entries too: reading every entry as a possible descriptor over-approximates,
+            // which is the safe side for this check.
+            for (String text : utf8) {
+                if (text != null && text.indexOf(';') > 0) {
+                    addDescriptorTypes(text, names);
+                }
             }
             return names;
         } catch (IOException e) {

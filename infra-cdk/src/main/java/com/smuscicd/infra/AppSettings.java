@@ -97,6 +97,12 @@ public record AppSettings(
 
     /** Reads the settings from the context of {@code node} (normally the app's). */
     public static AppSettings fromContext(Node node) {
+        if (node.tryGetContext("functionsJar") != null) {
+            // the one jar of all handlers is gone: a stale setting must not be silently ignored
+            throw new IllegalArgumentException("context key functionsJar is no longer read: the functions are one jar "
+                    + "each now; use -c " + FUNCTIONS_DIR + "=<directory of deploy-lifecycle.jar, ...> (default "
+                    + DEFAULT_FUNCTIONS_DIR + ")");
+        }
         return new AppSettings(
                 Path.of(text(node, FUNCTIONS_DIR, DEFAULT_FUNCTIONS_DIR)),
                 Path.of(text(node, ASL_FILE, DEFAULT_ASL_FILE)),

@@ -30,6 +30,13 @@ class InputFilesTest {
     }
 
     @Test
+    void app_whenTheRetiredFunctionsJarKeyIsSet_failsNamingFunctionsDir() {
+        assertThatThrownBy(() -> SmusCicdApp.build(TestApps.app(Map.of("functionsJar", "x.jar"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("functionsJar").hasMessageContaining("-c functionsDir=");
+    }
+
+    @Test
     void jarName_isTheHandlerInKebabCase() {
         assertThat(FunctionJars.HANDLERS.stream().map(FunctionJars::jarName)).containsExactly(
                 "deploy-lifecycle.jar", "project-initialization.jar", "bundle-upload.jar", "workflow-creation.jar",

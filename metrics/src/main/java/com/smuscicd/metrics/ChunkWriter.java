@@ -102,6 +102,12 @@ final class ChunkWriter {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+            try {
+                // no worker may still be writing a chunk when the caller deletes the directory
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return writer;
     }

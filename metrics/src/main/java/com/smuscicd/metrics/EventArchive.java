@@ -550,8 +550,10 @@ public final class EventArchive implements AutoCloseable {
                     FileState f = batch.get(i);
                     long read = deliveries.getOrDefault(f.path(), 0L);
                     long unreadable = chunks.failed(i) ? 1 : chunks.lines(i) - read;
-                    files.beginRow().append(f.path()).append(f.size()).append(f.mtimeNanos()).append(read)
-                            .append(unreadable);
+                    // a file that could not be read at all is kept with size -1, so the next run
+                    // tries it again even when fixing it (e.g. its permissions) left size and mtime alone
+                    files.beginRow().append(f.path()).append(chunks.failed(i) ? -1L : f.size()).append(f.mtimeNanos())
+                            .append(read).append(unreadable);
                     if (unreadable > 0) {
                         LineValidator.Finding finding = LineValidator.firstProblem(Path.of(f.path()));
                         files.append(finding.line()).append(finding.message());

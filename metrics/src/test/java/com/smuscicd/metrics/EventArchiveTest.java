@@ -223,6 +223,23 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_withCache_whenAFileCouldNotBeRead_triesItAgainNextTimeEvenUnchanged() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Files.writeString(dir.resolve("smus-events/2025/11/03/cut.json.gz"), "not gzip at all\n");
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.problems()).hasSize(2);
+        }
+
+        // nothing changed on disk: only the file that could not be read is read again
+        try (EventArchive again = EventArchive.open(dir, options)) {
+            assertThat(again.stats().filesRead()).isEqualTo(1);
+            assertThat(again.problems()).hasSize(2);
+            assertThat(again.stats().events()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void open_whenPathHasQuotesAndBackslashes_recordsTheExactPath() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         Path day = dir.resolve("smus-events/2025/11/03");

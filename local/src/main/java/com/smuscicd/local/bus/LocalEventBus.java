@@ -354,11 +354,28 @@ public final class LocalEventBus implements EventPublisher {
                 archivedFiles++;
                 events.forEach(event -> event.archived = true);
             } catch (IOException | UncheckedIOException e) {
-                for (Prepared event : events) {
+                if (events.size() == 1) {
                     failedDeliveries++;
-                    deadLetter(null, "archive", 1, e.toString(), event.envelope());
+                    deadLetter(null, "archive", 1, e.toString(), events.get(0).envelope());
+                } else {
+                    // one event that cannot be written (say, text that cannot be encoded) must not take
+                    // the others down with it: each gets its own file, as if published alone
+                    for (Prepared event : events) {
+                        archiveAlone(day.getKey(), event);
+                    }
                 }
             }
+        }
+    }
+
+    private void archiveAlone(String day, Prepared event) {
+        try {
+            JsonLines.writeAtomically(archiveDir.resolve(day + event.event().id() + ".json"), event.line() + "\n");
+            archivedFiles++;
+            event.archived = true;
+        } catch (IOException | UncheckedIOException e) {
+            failedDeliveries++;
+            deadLetter(null, "archive", 1, e.toString(), event.envelope());
         }
     }
 

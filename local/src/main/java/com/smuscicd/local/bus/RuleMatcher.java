@@ -1,6 +1,8 @@
 package com.smuscicd.local.bus;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.json.Json;
 import java.io.IOException;
@@ -53,6 +55,9 @@ public final class RuleMatcher {
     static final int SPECIALIZE_AFTER = 3;
     /** Keys given their own machine at most; more means the key fields are not few-valued on this bus. */
     static final int MAX_KEYS = 256;
+
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final List<String> ruleNames;
     private final Map<String, String> patterns = new LinkedHashMap<>();
@@ -217,8 +222,17 @@ public final class RuleMatcher {
      * is not a non-empty array.
      */
     static Split split(String pattern, Set<String> keyFields) {
-        JsonNode tree = Json.read(pattern);
-        if (!tree.isObject() || containsOr(tree)) {
+        JsonNode tree;
+        try {
+            // event-ruler keeps every occurrence of a repeated key, a tree only the last: such a
+            // pattern is matched whole
+            tree = STRICT.readTree(pattern);
+        } catch (IOException e) {
+            return null;
+        }
+        // a float may be written back differently (1e20 as 1.0E20), and event-ruler compares
+        // literals as written: such a pattern is matched whole too
+        if (tree == null || !tree.isObject() || containsOr(tree) || containsFloat(tree)) {
             return null;
         }
         ObjectNode conditions = Json.mapper().createObjectNode();
@@ -268,6 +282,18 @@ public final class RuleMatcher {
             parent = child instanceof ObjectNode object ? object : parent.putObject(segments[s]);
         }
         parent.set(segments[segments.length - 1], value);
+    }
+
+    private static boolean containsFloat(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (containsFloat(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean containsOr(JsonNode node) {

@@ -1,6 +1,7 @@
 package com.smuscicd.local.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.schema.EventContract;
@@ -36,6 +37,14 @@ final class BusFixtures {
     /** The example event of a detail-type, as the emitter would hand it to a publisher. */
     static DeploymentEvent example(String detailType) {
         return fromEnvelope(EventContract.example(detailType));
+    }
+
+    /** The example of {@code detailType} with another id and pipeline name (any text, even unencodable). */
+    static DeploymentEvent example(String detailType, String id, String pipelineName) {
+        ObjectNode envelope = EventContract.example(detailType).deepCopy();
+        envelope.put("id", id);
+        ((ObjectNode) envelope.get("detail")).put("pipelineName", pipelineName);
+        return fromEnvelope(envelope);
     }
 
     /** An event of {@code src/test/resources/bus/events/}, given there as its full envelope. */

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -369,6 +370,29 @@ class LocalEventBusTest {
         assertThat(BusFixtures.detailTypes(bus.logsDir().resolve("aws_events_smus-deploy.jsonl"))).containsExactly(
                 "SMUS-CICD-Deploy-Started", "SMUS-CICD-Deploy-ProjectInitialization-Started", "SMUS-CICD-Deploy-Failed");
         assertThat(bus.stats().failedDeliveries()).isEqualTo(3);
+    }
+
+    @Test
+    void publish_whenOneEventOfABatchCannotBeWritten_archivesTheOthersAloneAndReportsOnlyIt() throws IOException {
+        LocalEventBus bus = bus(LocalRules.none());
+        DeploymentEvent first = BusFixtures.example("SMUS-CICD-Deploy-Started", "11111111-1111-4111-8111-111111111111",
+                "MyPipeline");
+        // a lone surrogate: fine in a Java string, not encodable as UTF-8
+        DeploymentEvent broken = BusFixtures.example("SMUS-CICD-Deploy-ProjectInitialization-Started",
+                "22222222-2222-4222-8222-222222222222", "Pipe\uD800line");
+        DeploymentEvent last = BusFixtures.example("SMUS-CICD-Deploy-Failed", "33333333-3333-4333-8333-333333333333",
+                "MyPipeline");
+
+        PublishResult result = bus.publish(List.of(first, broken, last));
+        BusFixtures.drain(bus);
+
+        assertThat(result.undelivered()).containsExactly(broken);
+        try (Stream<Path> files = Files.walk(bus.archiveDir())) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(first.id() + ".json", last.id() + ".json");
+        }
+        // (its dead-letter line cannot be written as UTF-8 either: the caller learns it from the result)
+        assertThat(bus.stats().failedDeliveries()).isEqualTo(1);
     }
 
     @Test

@@ -98,6 +98,31 @@ class RuleMatcherTest {
     }
 
     @Test
+    void split_whenAKeyRepeatsOrAFloatWouldBeRewritten_isNull() {
+        Set<String> keys = Set.copyOf(RuleMatcher.DEFAULT_KEY_FIELDS);
+
+        // event-ruler requires both objects' conditions; a tree would keep only the last
+        assertThat(RuleMatcher.split("{\"detail\":{\"pipelineName\":[\"p\"]},\"detail\":{\"status\":[\"failed\"]}}",
+                keys)).isNull();
+        assertThat(RuleMatcher.split("{\"detail-type\":[\"x\"],\"detail\":{\"durationMs\":[1e20]}}", keys)).isNull();
+    }
+
+    @Test
+    void matches_whenARawPatternRepeatsAKey_answersAsEventRulerDoes() throws Exception {
+        String pattern = "{\"detail\":{\"pipelineName\":[\"p\"]},\"detail\":{\"status\":[\"failed\"]}}";
+        RuleMatcher matcher = RuleMatcher.of(List.of(new LocalRule("r", pattern, List.of(), true, null)));
+        Machine plain = new Machine();
+        plain.addRule("r", pattern);
+        JsonNode event = Json.read("{\"source\":\"s\",\"detail-type\":\"d\",\"account\":\"1\",\"region\":\"r\","
+                + "\"detail\":{\"pipelineName\":\"q\",\"stage\":\"deploy\",\"status\":\"failed\","
+                + "\"target\":{\"stage\":\"PROD\"}}}");
+
+        for (int i = 0; i < 5; i++) { // past the point where the key gets its own machine
+            assertThat(matcher.matches(event)).isEqualTo(new HashSet<>(plain.rulesForJSONEvent(event)));
+        }
+    }
+
+    @Test
     void split_whenPatternMixesKeyAndOtherFields_separatesThem() {
         Set<String> keys = Set.copyOf(RuleMatcher.DEFAULT_KEY_FIELDS);
 
