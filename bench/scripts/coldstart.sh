@@ -123,7 +123,9 @@ for h in "${handlers[@]}"; do
   printf '   %-30s %5s ms  output: %s\n' "$h" "$wall" "$(head -c 140 "$work/out.json")"
   [ -n "$calls" ] && printf '   %-30s stub calls: %s\n' "" "$calls"
 done
-delivered=$(python3 "$here/moto_fixtures.py" count "$AWS_ENDPOINT_URL" | tee /dev/stderr | awk '/events delivered/ {print $1}')
+counts=$(python3 "$here/moto_fixtures.py" count "$AWS_ENDPOINT_URL")
+echo "$counts"
+delivered=$(awk '/events delivered/ {print $1}' <<<"$counts")
 # Deploy-Started (lifecycle "start"), then each phase's Completed: a phase's Started comes from the
 # lifecycle task the state machine runs before it, which this pass does not invoke
 if [ "$delivered" != 5 ]; then
