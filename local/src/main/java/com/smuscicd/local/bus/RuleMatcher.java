@@ -61,40 +61,64 @@ public final class RuleMatcher {
 
     private final List<String> ruleNames;
     private final Map<String, String> patterns = new LinkedHashMap<>();
+    private final Set<String> keyFieldSet;
     private final List<String[]> keyPaths;
     private final Machine all;
-    /** Each rule's conditions on key fields only, under the rule's name; rules without any are absent. */
-    private final Machine keyConditions;
-    /** Per rule: its pattern without the key fields, or null when it is matched whole (see {@link #split}). */
-    private final Map<String, Split> splits;
+    /** The rules split by key fields, made on the first specialization (most short runs never need it). */
+    private volatile Splits splitRules;
     private final ConcurrentHashMap<List<String>, Object> keys = new ConcurrentHashMap<>();
+
+    /**
+     * The rules split by key fields.
+     *
+     * @param keyConditions each rule's conditions on key fields only, under the rule's name; rules
+     *                      without any are absent
+     * @param byRule        per rule: its pattern without the key fields, or null when it is matched
+     *                      whole (see {@link #split})
+     */
+    private record Splits(Machine keyConditions, Map<String, Split> byRule) {
+    }
 
     private RuleMatcher(List<String> names, List<String> patterns, List<String> keyFields) {
         this.ruleNames = List.copyOf(names);
+        this.keyFieldSet = Set.copyOf(keyFields);
         this.keyPaths = keyFields.stream().map(f -> f.split("\\.", -1)).toList();
         this.all = new Machine();
-        this.keyConditions = new Machine();
-        this.splits = new LinkedHashMap<>();
-        Set<String> keySet = Set.copyOf(keyFields);
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            String pattern = patterns.get(i);
-            this.patterns.put(name, pattern);
-            add(all, name, pattern);
-            Split split = split(pattern, keySet);
-            if (split != null) {
-                try {
-                    keyConditions.addRule(name, split.keyConditions());
-                    // The remainder must be a pattern event-ruler takes too, or the rule is matched whole.
-                    if (split.remainder() != null) {
-                        new Machine().addRule(name, split.remainder());
+            this.patterns.put(names.get(i), patterns.get(i));
+            add(all, names.get(i), patterns.get(i));
+        }
+    }
+
+    private Splits splits() {
+        Splits result = splitRules;
+        if (result == null) {
+            synchronized (this) {
+                result = splitRules;
+                if (result == null) {
+                    Machine keyConditions = new Machine();
+                    Map<String, Split> byRule = new LinkedHashMap<>();
+                    for (String name : ruleNames) {
+                        Split split = split(patterns.get(name), keyFieldSet);
+                        if (split != null) {
+                            try {
+                                keyConditions.addRule(name, split.keyConditions());
+                                // The remainder must be a pattern event-ruler takes too, or the rule is matched whole.
+                                if (split.remainder() != null) {
+                                    new Machine().addRule(name, split.remainder());
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                split = null;
+                            }
+                        }
+                        byRule.put(name, split);
                     }
-                } catch (IOException | RuntimeException e) {
-                    split = null;
+                    result = new Splits(keyConditions, byRule);
+                    splitRules = result;
                 }
             }
-            splits.put(name, split);
         }
+        return result;
     }
 
     /**
@@ -186,12 +210,13 @@ public final class RuleMatcher {
             }
             parent.put(path[path.length - 1], key.get(i));
         }
-        Set<String> keyMatches = new HashSet<>(keyConditions.rulesForJSONEvent(keyEvent));
+        Splits splits = splits();
+        Set<String> keyMatches = new HashSet<>(splits.keyConditions().rulesForJSONEvent(keyEvent));
         Machine machine = new Machine();
         boolean any = false;
         List<String> always = new ArrayList<>();
         for (String name : ruleNames) {
-            Split split = splits.get(name);
+            Split split = splits.byRule().get(name);
             if (split == null) {
                 add(machine, name, patterns.get(name));
                 any = true;
