@@ -40,12 +40,14 @@ public final class MetadataCollector {
     /** Collects the metadata; never throws. */
     public Metadata collect() {
         Optional<CiRun> ci = CiRun.detect(env);
-        // One git process for commit and commit time: each process costs milliseconds of a deployment.
-        String[] head = gitValue("show", "-s", "--format=%H%n%cI", "HEAD").map(v -> v.split("\\R")).orElse(new String[0]);
+        // One git process for commit, commit time and branch: each process costs milliseconds of a
+        // deployment. %D lists the refs at HEAD, e.g. "HEAD -> main, origin/main"; a detached HEAD
+        // has no "HEAD -> ".
+        String[] head = gitValue("show", "-s", "--format=%H%n%cI%n%D", "HEAD").map(v -> v.split("\\R", -1))
+                .orElse(new String[0]);
         String commit = head.length > 0 && present(head[0]) ? head[0].trim() : ci.map(CiRun::commit).orElse(null);
-        // CI checkouts are usually detached (git says "HEAD"): the platform knows the branch.
-        String branch = ci.map(CiRun::branch)
-                .or(() -> gitValue("rev-parse", "--abbrev-ref", "HEAD").filter(b -> !"HEAD".equals(b)))
+        // CI checkouts are usually detached: the platform knows the branch.
+        String branch = ci.map(CiRun::branch).or(() -> head.length > 2 ? branchOf(head[2]) : Optional.empty())
                 .orElse(null);
         String repository = RemoteUrls.stripCredentials(gitValue("config", "--get", "remote.origin.url")
                 .orElse(ci.map(CiRun::repository).orElse(null)));
@@ -59,6 +61,19 @@ public final class MetadataCollector {
                 ci.map(CiRun::runId).orElse(null),
                 ci.map(run -> RemoteUrls.stripCredentials(run.runUrl())).orElse(null),
                 commitTimestamp);
+    }
+
+    /** The branch HEAD points at, from git's {@code %D} ("HEAD -> main, origin/main"); empty when detached. */
+    static Optional<String> branchOf(String refs) {
+        String marker = "HEAD -> ";
+        int at = refs.indexOf(marker);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        String rest = refs.substring(at + marker.length());
+        int comma = rest.indexOf(", ");
+        String branch = (comma < 0 ? rest : rest.substring(0, comma)).trim();
+        return branch.isEmpty() ? Optional.empty() : Optional.of(branch);
     }
 
     private String user() {

@@ -188,8 +188,8 @@ class MetadataCollectorTest {
     @Test
     void collect_inCiWithDetachedCheckout_takesCommitFromGitAndBranchFromPlatform() {
         GitRunner detached = answering(Map.of(
-                "show -s --format=%H%n%cI HEAD", "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00",
-                "rev-parse --abbrev-ref HEAD", "HEAD",
+                "show -s --format=%H%n%cI%n%D HEAD",
+                "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, origin/main",
                 "config --get remote.origin.url", "https://x-access-token:ghs_abc123@github.com/example-org/ml.git"));
 
         Metadata metadata = MetadataCollector.create(Map.of(
@@ -203,9 +203,19 @@ class MetadataCollectorTest {
 
     @Test
     void collect_outsideCiWithDetachedHead_omitsBranch() {
-        GitRunner detached = answering(Map.of("rev-parse --abbrev-ref HEAD", "HEAD"));
+        GitRunner detached = answering(Map.of("show -s --format=%H%n%cI%n%D HEAD",
+                "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, tag: v1, origin/main"));
 
         assertThat(MetadataCollector.create(Map.of(), detached).collect().gitBranch()).isNull();
+    }
+
+    @Test
+    void branchOf_readsTheBranchHeadPointsAt() {
+        assertThat(MetadataCollector.branchOf("HEAD -> main, origin/main, origin/HEAD")).contains("main");
+        assertThat(MetadataCollector.branchOf("HEAD -> feature/x-1")).contains("feature/x-1");
+        assertThat(MetadataCollector.branchOf("tag: v2, HEAD -> release, origin/release")).contains("release");
+        assertThat(MetadataCollector.branchOf("HEAD, origin/main")).isEmpty();
+        assertThat(MetadataCollector.branchOf("")).isEmpty();
     }
 
     @Test

@@ -64,9 +64,9 @@ class DeploymentSecretsTest {
     private static final GitRunner GIT = args -> Optional.ofNullable(Map.of(
             "config --get remote.origin.url", "https://x-access-token:" + REMOTE_TOKEN
                     + "@github.com/example/sales-analytics.git",
-            "rev-parse HEAD", "0123456789abcdef0123456789abcdef01234567",
-            "rev-parse --abbrev-ref HEAD", "HEAD",
-            "show -s --format=%cI HEAD", "2026-11-27T03:00:00+00:00").get(String.join(" ", args)));
+            "show -s --format=%H%n%cI%n%D HEAD",
+            "0123456789abcdef0123456789abcdef01234567\n2026-11-27T03:00:00+00:00\nHEAD, origin/main")
+            .get(String.join(" ", args)));
 
     @TempDir
     Path stateDir;
