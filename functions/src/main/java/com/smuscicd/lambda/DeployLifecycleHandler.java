@@ -1,40 +1,25 @@
 package com.smuscicd.lambda;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsPorts;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.EventPublisher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.function.Function;
-import org.crac.Core;
-import org.crac.Resource;
 
-/** Lambda entry point of the deployment lifecycle task (Deploy-Started, Deploy-Completed, the failure path): JSON in, JSON out. */
-public final class DeployLifecycleHandler implements RequestStreamHandler, Resource {
+/**
+ * Lambda entry point of the deployment lifecycle task (Deploy-Started, each phase's Started,
+ * Deploy-Completed, the failure path): JSON in, JSON out.
+ */
+public final class DeployLifecycleHandler extends TaskHandler {
 
-    private final TaskFunction task;
-
-    /**
-     * Used by the Lambda runtime: AWS adapters configured from the environment. Registers the
-     * SnapStart priming hook ({@link #beforeCheckpoint}); without SnapStart it never runs.
-     */
+    /** Used by the Lambda runtime: AWS adapters configured from the environment, and the priming hook. */
     public DeployLifecycleHandler() {
-        this(Wiring.TASK);
-        Core.getGlobalContext().register(this);
+        super(Wiring.TASK, Wiring.CLIENTS, DeployLifecycleHandler::wire, dry -> { });
     }
 
     DeployLifecycleHandler(TaskFunction task) {
-        this.task = task;
-    }
-
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaJson.invoke(task, input, output);
+        super(task);
     }
 
     /**
@@ -43,18 +28,6 @@ public final class DeployLifecycleHandler implements RequestStreamHandler, Resou
      */
     static TaskFunction wire(Map<String, String> env, AwsClients clients, Function<String, EventPublisher> publishers) {
         return AwsPorts.functions(env, publishers, null, null, null).lifecycle();
-    }
-
-    /** Before a SnapStart snapshot: runs this task once without sending anything ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Priming.prime(Wiring.CLIENTS, "DeployLifecycleHandler",
-                (clients, publishers) -> wire(System.getenv(), clients, publishers));
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing to renew: the SDK's credentials chain follows the restored sandbox's credentials
     }
 
     /** Built on the first construction (the cold start), once per JVM. */
