@@ -41,8 +41,7 @@ public final class AwsClients {
     private final URI endpointOverride;
     private final AwsCredentialsProvider credentials;
     private final boolean dryRun;
-    private final Map<Key, Object> clients = new ConcurrentHashMap<>();
-    private final Map<Key, Used> used = new ConcurrentHashMap<>();
+    private final Map<Key, Built> clients = new ConcurrentHashMap<>();
 
     /**
      * One kind of client: a name (the cache key) and how to make its builder.
@@ -67,7 +66,8 @@ public final class AwsClients {
     private record Key(String service, Region region) {
     }
 
-    private record Used(Service<?> service, String regionName) {
+    /** A client, with what it was asked for as (so a dry run's clients can be rebuilt for real). */
+    private record Built(Object client, Service<?> service, String regionName) {
     }
 
     private AwsClients(Region region, URI endpointOverride, AwsCredentialsProvider credentials,
@@ -104,11 +104,7 @@ public final class AwsClients {
         return new Service<>(Objects.requireNonNull(name, "name"),
                 (clients, in) -> {
                     B configured = configure(builder.get(), in, clients.endpointOverride, clients.credentials);
-                    if (clients.dryRun) {
-                        // no network, and no credentials fetched either: signing still runs
-                        configured.httpClientBuilder(DryRun.httpClientBuilder()).credentialsProvider(DryRun.CREDENTIALS);
-                    }
-                    return configured.build();
+                    return (clients.dryRun ? DryRun.configure(configured) : configured).build();
                 });
     }
 
@@ -142,8 +138,8 @@ public final class AwsClients {
         Region target = regionName == null || regionName.isBlank() ? region : Region.of(regionName.trim());
         // No region anywhere in our configuration: the SDK's chain decides, once (AWS_GLOBAL keys that client).
         Key key = new Key(service.name, target == null ? Region.AWS_GLOBAL : target);
-        used.putIfAbsent(key, new Used(service, regionName));
-        return (C) clients.computeIfAbsent(key, k -> service.factory.apply(this, target));
+        return (C) clients.computeIfAbsent(key, k -> new Built(service.factory.apply(this, target), service, regionName))
+                .client();
     }
 
     /**
@@ -158,13 +154,13 @@ public final class AwsClients {
     /** The names of the services whose clients were asked for, e.g. {@code [s3]}: for diagnostics and tests. */
     public Set<String> servicesUsed() {
         Set<String> names = new TreeSet<>();
-        used.values().forEach(u -> names.add(u.service().name()));
+        clients.values().forEach(built -> names.add(built.service().name()));
         return names;
     }
 
     /** Builds here every client that {@code other} built (e.g. a dry run's), so they exist before a snapshot. */
     public void buildClientsOf(AwsClients other) {
-        other.used.values().forEach(u -> client(u.service(), u.regionName()));
+        other.clients.values().forEach(built -> client(built.service(), built.regionName()));
     }
 
     /**

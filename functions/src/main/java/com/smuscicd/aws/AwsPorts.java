@@ -56,10 +56,15 @@ public final class AwsPorts {
                 Clock.systemUTC(), maxBundleBytes(env));
     }
 
+    /** The bus for deployments that name none ({@code EVENT_BUS_NAME}); null: the account's default bus. */
+    public static String defaultBus(Map<String, String> env) {
+        return blankToNull(env.get("EVENT_BUS_NAME"));
+    }
+
     /** The publisher of a deployment's bus: the one it names, else {@code EVENT_BUS_NAME}, else the default bus. */
     public static Function<String, EventPublisher> publisherForBus(Map<String, String> env,
                                                                    Function<String, EventPublisher> publishers) {
-        String defaultBus = blankToNull(env.get("EVENT_BUS_NAME"));
+        String defaultBus = defaultBus(env);
         return bus -> publishers.apply(blankToNull(bus) != null ? bus.trim() : defaultBus);
     }
 

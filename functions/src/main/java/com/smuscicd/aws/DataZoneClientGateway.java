@@ -200,28 +200,10 @@ public final class DataZoneClientGateway implements DataZoneGateway {
     @Override
     public ProjectResources projectResources(DomainRef domain, ProjectRef project) {
         Map<String, String> resources = provisionedResources(domain.id(), domain.region(), project.id(),
-                project.created(), S3_PATH_RESOURCE);
+                project.created(), S3_PATH_RESOURCE, USER_ROLE_RESOURCE);
         String path = resources.get(S3_PATH_RESOURCE);
-        String role = resources.get(USER_ROLE_RESOURCE);
-        if (role == null) {
-            // not beside the S3 path: another active environment of the project may provide it
-            role = otherEnvironmentsResource(domain.id(), domain.region(), project.id(), USER_ROLE_RESOURCE);
-        }
-        return new ProjectResources(S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path), role);
-    }
-
-    /** {@code resourceName} of the first active environment of the project that provides it; null when none does. */
-    private String otherEnvironmentsResource(String domainId, String region, String projectId, String resourceName) {
-        DataZoneClient dataZone = client(region);
-        for (EnvironmentSummary environment : environments(dataZone, domainId, projectId)) {
-            if (environment.status() == EnvironmentStatus.ACTIVE) {
-                String value = resources(dataZone, domainId, environment.id()).get(resourceName);
-                if (value != null) {
-                    return value;
-                }
-            }
-        }
-        return null;
+        return new ProjectResources(S3Location.parse(path.startsWith("s3://") ? path : "s3://" + path),
+                resources.get(USER_ROLE_RESOURCE));
     }
 
     @Override
@@ -292,29 +274,35 @@ public final class DataZoneClientGateway implements DataZoneGateway {
     }
 
     /**
-     * The provisioned resources of the first active environment of the project that has
-     * {@code resourceName}, waiting for a new project's environments.
+     * The provisioned resources of the project's active environments (the first environment's value
+     * of a name wins), waiting for a new project's environments until one provides {@code required}.
+     * Environments are read one by one, stopping as soon as {@code required} and {@code wanted} are
+     * known: usually the tooling environment, read first, has both.
      */
     private Map<String, String> provisionedResources(String domainId, String region, String projectId,
-                                                     boolean newProject, String resourceName) {
+                                                     boolean newProject, String required, String wanted) {
         DataZoneClient dataZone = client(region);
         long deadline = nanoTime.getAsLong() + readyTimeout.toNanos();
         while (true) {
             List<EnvironmentSummary> environments = environments(dataZone, domainId, projectId);
             boolean inProgress = newProject && environments.isEmpty();
+            Map<String, String> found = new LinkedHashMap<>();
             for (EnvironmentSummary environment : environments) {
                 if (environment.status() == EnvironmentStatus.ACTIVE) {
-                    Map<String, String> resources = resources(dataZone, domainId, environment.id());
-                    if (resources.containsKey(resourceName)) {
-                        return resources;
+                    resources(dataZone, domainId, environment.id()).forEach(found::putIfAbsent);
+                    if (found.containsKey(required) && found.containsKey(wanted)) {
+                        return found;
                     }
                 } else if (ENVIRONMENT_IN_PROGRESS.contains(environment.status())) {
                     inProgress = true;
                 }
             }
+            if (found.containsKey(required)) {
+                return found;
+            }
             if (!inProgress) {
                 throw new PhaseFailure("PROJECT_S3_LOCATION_NOT_FOUND", "no active environment of project "
-                        + projectId + " provides '" + resourceName + "' (expected in its " + TOOLING_ENVIRONMENT
+                        + projectId + " provides '" + required + "' (expected in its " + TOOLING_ENVIRONMENT
                         + " environment)");
             }
             if (nanoTime.getAsLong() + pollInterval.toNanos() > deadline) {

@@ -179,10 +179,6 @@ public final class SfnExecutions {
         return parts.length >= 6 && parts[0].equals("arn") && !parts[3].isEmpty() ? parts[3] : null;
     }
 
-    /** See {@link ExecutionNames#of}. */
-    public static String executionName(String readablePrefix, String... identity) {
-        return ExecutionNames.of(readablePrefix, identity);
-    }
 
     /** The Step Functions console page of an execution. */
     public static String consoleUrl(String executionArn) {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -69,9 +71,13 @@ public final class DryRun {
     private DryRun() {
     }
 
-    /** A builder of {@link #HTTP_CLIENT}, for SDK client builders. */
-    public static SdkHttpClient.Builder<?> httpClientBuilder() {
-        return new HttpClientBuilder();
+    /**
+     * Makes {@code builder}'s client a dry-run one: {@link #HTTP_CLIENT} instead of a network, and
+     * {@link #CREDENTIALS}, so no credentials are fetched either (signing still runs).
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.httpClientBuilder(new HttpClientBuilder()).credentialsProvider(CREDENTIALS);
+        return builder;
     }
 
     private static final class HttpClientBuilder implements SdkHttpClient.Builder<HttpClientBuilder> {

@@ -318,20 +318,16 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     private static EventBridgeClient newClient(boolean dryRun) {
-        EventBridgeClientBuilder builder = EventBridgeClient.builder();
-        if (dryRun) {
-            builder.credentialsProvider(DryRun.CREDENTIALS);
-        }
-        return builder
-                .httpClientBuilder(dryRun ? DryRun.httpClientBuilder() : UrlConnectionHttpClient.builder()
+        EventBridgeClientBuilder builder = EventBridgeClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(10)))
                 // This publisher retries requests and entries itself, with jitter and one bound;
                 // SDK retries underneath would multiply the attempts.
                 .overrideConfiguration(c -> c
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(Duration.ofSeconds(10)))
-                .build();
+                        .apiCallAttemptTimeout(Duration.ofSeconds(10)));
+        return (dryRun ? DryRun.configure(builder) : builder).build();
     }
 
     /** Waits between attempts; replaced in tests to run without real delays. */

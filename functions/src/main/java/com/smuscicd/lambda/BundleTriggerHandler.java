@@ -60,12 +60,10 @@ public final class BundleTriggerHandler implements RequestStreamHandler, Resourc
         String stateMachineArn = AwsPorts.stateMachineArn(env);
         S3BundleStore store = S3BundleStore.create(clients);
         SfnExecutions executions = SfnExecutions.create(clients);
-        String defaultBus = env.get("EVENT_BUS_NAME");
         return BundleTrigger.create(store, store::userMetadata, (name, input) -> {
             SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
-        }, publisherForBus, defaultBus == null || defaultBus.isBlank() ? null : defaultBus.trim(), Clock.systemUTC(),
-                AwsPorts.maxBundleBytes(env), log);
+        }, publisherForBus, AwsPorts.defaultBus(env), Clock.systemUTC(), AwsPorts.maxBundleBytes(env), log);
     }
 
     /**

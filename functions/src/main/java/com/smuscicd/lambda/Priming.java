@@ -30,16 +30,9 @@ final class Priming {
 
     /**
      * Runs the task that {@code wiring} builds over dry-run copies of {@code clients} and of the
-     * event publishers, on the handler's sample input; then builds the real clients it used.
-     */
-    static void prime(AwsClients clients, String handler,
-                      BiFunction<AwsClients, Function<String, EventPublisher>, TaskFunction> wiring) {
-        prime(clients, handler, wiring, dry -> { });
-    }
-
-    /**
-     * As {@link #prime(AwsClients, String, BiFunction)}, plus {@code moreCalls}: dry calls of the
+     * event publishers, on the handler's sample input, then {@code moreCalls}: dry calls of the
      * clients the sample run cannot reach, because an empty answer ends the task before them.
+     * Then builds the real clients those used.
      */
     static void prime(AwsClients clients, String handler,
                       BiFunction<AwsClients, Function<String, EventPublisher>, TaskFunction> wiring,

@@ -3,6 +3,7 @@ package com.smuscicd.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
@@ -111,24 +112,24 @@ class SfnExecutionsTest {
 
     @Test
     void executionName_isStableShortAndLimitedToAllowedCharacters() {
-        String name = SfnExecutions.executionName("My Pipeline/with spaces & symbols-" + "x".repeat(100),
+        String name = ExecutionNames.of("My Pipeline/with spaces & symbols-" + "x".repeat(100),
                 "MyPipeline", "prod", "sha256:abc", "12345");
 
         assertThat(name).hasSizeLessThanOrEqualTo(SfnExecutions.MAX_NAME_LENGTH).matches("[A-Za-z0-9_-]+")
                 .startsWith("My-Pipeline-with-spaces-symbols-");
-        assertThat(SfnExecutions.executionName("My Pipeline/with spaces & symbols-" + "x".repeat(100),
+        assertThat(ExecutionNames.of("My Pipeline/with spaces & symbols-" + "x".repeat(100),
                 "MyPipeline", "prod", "sha256:abc", "12345")).isEqualTo(name);
     }
 
     @Test
     void executionName_whenAnyIdentityPartDiffers_differs() {
-        String base = SfnExecutions.executionName("p-t", "p", "t", "sha256:1", "run-1");
+        String base = ExecutionNames.of("p-t", "p", "t", "sha256:1", "run-1");
 
-        assertThat(SfnExecutions.executionName("p-t", "p", "t", "sha256:2", "run-1")).isNotEqualTo(base);
-        assertThat(SfnExecutions.executionName("p-t", "p", "t", "sha256:1", "run-2")).isNotEqualTo(base);
-        assertThat(SfnExecutions.executionName("p-t", "p", "t2", "sha256:1", "run-1")).isNotEqualTo(base);
+        assertThat(ExecutionNames.of("p-t", "p", "t", "sha256:2", "run-1")).isNotEqualTo(base);
+        assertThat(ExecutionNames.of("p-t", "p", "t", "sha256:1", "run-2")).isNotEqualTo(base);
+        assertThat(ExecutionNames.of("p-t", "p", "t2", "sha256:1", "run-1")).isNotEqualTo(base);
         // Boundaries between parts count: ("ab","c") is not ("a","bc").
-        assertThat(SfnExecutions.executionName("x", "ab", "c")).isNotEqualTo(SfnExecutions.executionName("x", "a", "bc"));
+        assertThat(ExecutionNames.of("x", "ab", "c")).isNotEqualTo(ExecutionNames.of("x", "a", "bc"));
     }
 
     @Test

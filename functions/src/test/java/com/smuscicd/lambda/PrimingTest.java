@@ -115,7 +115,7 @@ class PrimingTest {
 
         Priming.prime(clients, "BundleTriggerHandler", (c, p) -> {
             throw new IllegalStateException("STATE_MACHINE_ARN is not set");
-        });
+        }, dry -> { });
 
         ENDPOINT.verify(0, anyRequestedFor(anyUrl()));
     }
