@@ -47,16 +47,6 @@ public final class Envelopes {
     }
 
     /**
-     * The object key of an event in the archive: {@code <prefix>YYYY/MM/DD/<eventId>.json}, the
-     * date being {@code time} in UTC, e.g. {@code smus-events/2025/11/04/<id>.json}.
-     *
-     * @param prefix empty, or ending with {@code /}
-     */
-    public static String archiveKey(String prefix, Instant time, String eventId) {
-        return archiveDay(prefix, time) + eventId + ".json";
-    }
-
-    /**
      * The key prefix of the archive files of a UTC day: {@code <prefix>YYYY/MM/DD/}, the date being
      * {@code time} in UTC, e.g. {@code smus-events/2025/11/04/}.
      *

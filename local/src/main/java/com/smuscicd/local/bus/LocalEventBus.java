@@ -341,42 +341,44 @@ public final class LocalEventBus implements EventPublisher {
         }
         for (Map.Entry<String, List<Prepared>> day : byDay.entrySet()) {
             List<Prepared> events = day.getValue();
-            StringBuilder ids = new StringBuilder();
-            StringBuilder lines = new StringBuilder();
-            for (Prepared event : events) {
-                ids.append(event.event().id()).append('\n');
-                lines.append(event.line()).append('\n');
-            }
-            String name = events.size() == 1 ? events.get(0).event().id()
-                    : UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
-            try {
-                JsonLines.writeAtomically(archiveDir.resolve(day.getKey() + name + ".json"), lines);
-                archivedFiles++;
-                events.forEach(event -> event.archived = true);
-            } catch (IOException | UncheckedIOException e) {
-                if (events.size() == 1) {
-                    failedDeliveries++;
-                    deadLetter(null, "archive", 1, e.toString(), events.get(0).envelope());
-                } else {
-                    // one event that cannot be written (say, text that cannot be encoded) must not take
-                    // the others down with it: each gets its own file, as if published alone
-                    for (Prepared event : events) {
-                        archiveAlone(day.getKey(), event);
-                    }
-                }
+            // one event that cannot be written (say, text that cannot be encoded) must not take the
+            // others down with it: then each gets its own file, as if published alone
+            if (events.size() == 1 || writeArchiveFile(day.getKey(), events) != null) {
+                events.forEach(event -> archiveAlone(day.getKey(), event));
             }
         }
     }
 
     private void archiveAlone(String day, Prepared event) {
-        try {
-            JsonLines.writeAtomically(archiveDir.resolve(day + event.event().id() + ".json"), event.line() + "\n");
-            archivedFiles++;
-            event.archived = true;
-        } catch (IOException | UncheckedIOException e) {
+        String error = writeArchiveFile(day, List.of(event));
+        if (error != null) {
             failedDeliveries++;
-            deadLetter(null, "archive", 1, e.toString(), event.envelope());
+            deadLetter(null, "archive", 1, error, event.envelope());
         }
+    }
+
+    /**
+     * Writes {@code events} as one archive file of {@code day}, atomically, and marks them archived:
+     * {@code <event id>.json} for one event, else a UUID derived from their ids. Returns null, or
+     * why the file could not be written.
+     */
+    private String writeArchiveFile(String day, List<Prepared> events) {
+        StringBuilder ids = new StringBuilder();
+        StringBuilder lines = new StringBuilder();
+        for (Prepared event : events) {
+            ids.append(event.event().id()).append('\n');
+            lines.append(event.line()).append('\n');
+        }
+        String name = events.size() == 1 ? events.get(0).event().id()
+                : UUID.nameUUIDFromBytes(ids.toString().getBytes(StandardCharsets.UTF_8)).toString();
+        try {
+            JsonLines.writeAtomically(archiveDir.resolve(day + name + ".json"), lines);
+        } catch (IOException | UncheckedIOException e) {
+            return e.toString();
+        }
+        archivedFiles++;
+        events.forEach(event -> event.archived = true);
+        return null;
     }
 
     /** Matches the event and queues one delivery per target of each matching rule (under the lock). */

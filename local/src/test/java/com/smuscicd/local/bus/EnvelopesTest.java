@@ -79,16 +79,16 @@ class EnvelopesTest {
     }
 
     @Test
-    void archiveKey_whenLateEveningAheadOfUtc_usesTheUtcDate() {
+    void archiveDay_whenLateEveningAheadOfUtc_usesTheUtcDate() {
         Instant newYearInParis = OffsetDateTime.parse("2026-01-01T00:30:00+01:00").toInstant();
 
-        assertThat(Envelopes.archiveKey("smus-events/", newYearInParis, "abc"))
+        assertThat(Envelopes.archiveDay("smus-events/", newYearInParis) + "abc.json")
                 .isEqualTo("smus-events/2025/12/31/abc.json");
     }
 
     @Test
-    void archiveKey_whenEmptyPrefix_startsWithTheYear() {
-        assertThat(Envelopes.archiveKey("", Instant.parse("2025-03-07T01:02:03Z"), "id-1"))
+    void archiveDay_whenEmptyPrefix_startsWithTheYear() {
+        assertThat(Envelopes.archiveDay("", Instant.parse("2025-03-07T01:02:03Z")) + "id-1.json")
                 .isEqualTo("2025/03/07/id-1.json");
     }
 
