@@ -508,13 +508,15 @@ public final class EventArchive implements AutoCloseable {
             long[] sizes = toRead.stream().mapToLong(Indexer::estimatedBytes).toArray();
             long total = Arrays.stream(sizes).sum();
             for (int[] run : ChunkWriter.split(sizes, (int) Math.min(toRead.size(), 1 + total / GROUP_BYTES))) {
-                ingestGroup(s, toRead.subList(run[0], run[1]));
+                ingestGroup(s, toRead.subList(run[0], run[1]), Arrays.copyOfRange(sizes, run[0], run[1]));
             }
         }
 
-        /** Copies a group of files into chunks, then parses them all with one statement. */
-        private void ingestGroup(Statement s, List<FileState> batch) throws SQLException {
-            long[] sizes = batch.stream().mapToLong(Indexer::estimatedBytes).toArray();
+        /**
+         * Copies a group of files ({@code sizes}: their estimated bytes) into chunks, then parses
+         * them all with one statement.
+         */
+        private void ingestGroup(Statement s, List<FileState> batch, long[] sizes) throws SQLException {
             ChunkWriter chunks;
             try {
                 chunks = ChunkWriter.write(batch.stream().map(f -> Path.of(f.path())).toList(), sizes, spill,
