@@ -25,6 +25,10 @@ import org.crac.Resource;
  */
 public final class BundleTriggerHandler implements RequestStreamHandler, Resource {
 
+    /** Priming: the sample run ends at its first S3 read (an empty bundle), so Step Functions gets its own call. */
+    static final Consumer<AwsClients> MORE_PRIMING = dry -> dry.client(SfnExecutions.CLIENT).describeExecution(b -> b
+            .executionArn("arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:priming"));
+
     private final BundleTrigger trigger;
 
     /**
@@ -72,12 +76,10 @@ public final class BundleTriggerHandler implements RequestStreamHandler, Resourc
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        // the sample run ends at its first S3 read (an empty bundle): Step Functions gets a call of its own
         Priming.prime(TriggerHolder.CLIENTS, "BundleTriggerHandler", (clients, publishers) -> {
             BundleTrigger dry = wire(System.getenv(), clients, publishers, line -> { });
             return event -> Json.tree(dry.handle(event));
-        }, dry -> dry.client(SfnExecutions.CLIENT).describeExecution(b -> b.executionArn(
-                "arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:priming")));
+        }, MORE_PRIMING);
     }
 
     @Override

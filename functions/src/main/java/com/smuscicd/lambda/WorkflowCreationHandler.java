@@ -7,16 +7,19 @@ import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.EventPublisher;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Lambda entry point of the WorkflowCreation phase: JSON in, JSON out. */
 public final class WorkflowCreationHandler extends TaskHandler {
 
+    /** Priming: the sample run ends at its first S3 read (an empty bundle), so MWAA gets a call of its own. */
+    static final Consumer<AwsClients> MORE_PRIMING =
+            dry -> dry.client(MwaaServerlessWorkflowGateway.CLIENT).listWorkflows(b -> b.maxResults(1));
+
     /** Used by the Lambda runtime: AWS adapters configured from the environment, and the priming hook. */
     public WorkflowCreationHandler() {
-        // priming: the sample run ends at its first S3 read (an empty bundle); MWAA gets its own call
-        super(Wiring.TASK, Wiring.CLIENTS, WorkflowCreationHandler::wire,
-                dry -> dry.client(MwaaServerlessWorkflowGateway.CLIENT).listWorkflows(b -> b.maxResults(1)));
+        super(Wiring.TASK, Wiring.CLIENTS, WorkflowCreationHandler::wire, MORE_PRIMING);
     }
 
     WorkflowCreationHandler(TaskFunction task) {

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsClientsForTests;
-import com.smuscicd.aws.MwaaServerlessWorkflowGateway;
-import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
@@ -77,13 +75,9 @@ class PrimingTest {
                         Set.of("datazone")),
                 Arguments.of("BundleUploadHandler", wiring(BundleUploadHandler::wire), none, Set.of("s3")),
                 Arguments.of("WorkflowCreationHandler", wiring(WorkflowCreationHandler::wire),
-                        (Consumer<AwsClients>) dry -> dry.client(MwaaServerlessWorkflowGateway.CLIENT)
-                                .listWorkflows(b -> b.maxResults(1)),
-                        Set.of("s3", "mwaaserverless")),
+                        WorkflowCreationHandler.MORE_PRIMING, Set.of("s3", "mwaaserverless")),
                 Arguments.of("CatalogAssetsHandler", wiring(CatalogAssetsHandler::wire), none, Set.of("datazone")),
-                Arguments.of("BundleTriggerHandler", trigger,
-                        (Consumer<AwsClients>) dry -> dry.client(SfnExecutions.CLIENT).describeExecution(b -> b
-                                .executionArn("arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:p")),
+                Arguments.of("BundleTriggerHandler", trigger, BundleTriggerHandler.MORE_PRIMING,
                         Set.of("s3", "sfn")));
     }
 
