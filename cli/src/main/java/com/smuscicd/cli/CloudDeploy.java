@@ -6,6 +6,7 @@ import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
@@ -483,7 +484,7 @@ final class CloudDeploy {
      * pipeline, target, bundle digest and CI run id (empty outside CI).
      */
     static String executionName(String pipelineName, String targetName, String digest, String ciRunId) {
-        return SfnExecutions.executionName(pipelineName + "-" + targetName, pipelineName, targetName, digest,
+        return ExecutionNames.of(pipelineName + "-" + targetName, pipelineName, targetName, digest,
                 ciRunId == null ? "" : ciRunId);
     }
 
