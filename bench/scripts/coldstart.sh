@@ -39,7 +39,7 @@ for jar in "$driver_jar" "$bench_jar" $(for h in "${handlers[@]}" BundleTriggerH
 done
 command -v moto_server >/dev/null || { echo "coldstart: moto_server not on PATH (pip install 'moto[server]')" >&2; exit 2; }
 
-echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | head -1), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | sed -n 1p), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- the jars: size and HTTP clients ------------------------------------------------------------
 verdict() { if [ "$1" = 1 ]; then echo "OK"; else echo "MISSED"; fi; }

@@ -31,7 +31,7 @@ work="$(mktemp -d -t smus-deploy-local-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 example=examples/basic_pipeline/pipeline.yaml
 
-echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | head -1), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(java -version 2>&1 | sed -n 1p), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   jar: cli/target/smus-cli.jar ($(stat -c %s cli/target/smus-cli.jar) bytes)"
 
 measure() { # mode name run command... -> one sample line; fails if the command failed
