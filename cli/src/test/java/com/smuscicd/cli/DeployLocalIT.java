@@ -92,6 +92,28 @@ class DeployLocalIT {
     }
 
     @Test
+    void eventsQuery_fromThePackagedJar_loadsDuckDbFromBesideTheJar() throws Exception {
+        Result deploy = cli("deploy", "--local", "--targets", "dev", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString());
+        assertThat(deploy.exit()).as(deploy.err()).isZero();
+
+        Result query = cli("events", "query", "--archive", stateDir.resolve("archive").toString(), "--no-cache",
+                "-o", "csv", "SELECT count(*) AS n, max(sequence) AS last FROM smus_events");
+
+        assertThat(query.exit()).as(query.err()).isZero();
+        assertThat(query.out().lines().toList()).containsExactly("n,last", "10,10");
+        // the engine's native library is not inside the jar (DuckDB would copy it to a temp file on
+        // every run) but next to it, for the platforms DuckDB ships
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
+            assertThat(jar.stream().map(java.util.zip.ZipEntry::getName)).noneMatch(n -> n.startsWith("libduckdb_java"));
+        }
+        try (Stream<Path> siblings = Files.list(JAR.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).contains("libduckdb_java.so_linux_amd64",
+                    "libduckdb_java.so_linux_arm64", "libduckdb_java.so_osx_universal");
+        }
+    }
+
+    @Test
     void version_printsTheProjectVersion() throws Exception {
         Result result = cli("--version");
 
