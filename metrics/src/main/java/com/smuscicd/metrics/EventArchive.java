@@ -165,7 +165,7 @@ public final class EventArchive implements AutoCloseable {
                 s.execute("SET preserve_insertion_order = false");
             }
             Path cacheFile = attachStore(connection, root, options, notes);
-            Indexer indexer = new Indexer(connection, root, spill);
+            Indexer indexer = new Indexer(connection, root, spill, cacheFile != null);
             indexer.sync();
             for (String path : indexer.skipped()) {
                 notes.add("skipped " + path + ": names with * ? or [ cannot be read; rename the file");
@@ -421,14 +421,17 @@ public final class EventArchive implements AutoCloseable {
         private final Connection connection;
         private final Path root;
         private final Path spill;
+        private final boolean persistent;
         private final List<String> skipped = new ArrayList<>();
         private long files;
         private long filesRead;
 
-        Indexer(Connection connection, Path root, Path spill) {
+        /** {@code persistent}: the store is a cache file (else it lives only as long as this process). */
+        Indexer(Connection connection, Path root, Path spill, boolean persistent) {
             this.connection = connection;
             this.root = root;
             this.spill = spill;
+            this.persistent = persistent;
         }
 
         long files() {
@@ -469,7 +472,7 @@ public final class EventArchive implements AutoCloseable {
                 // all or nothing: an interrupted sync must not leave rows of files the index does not know
                 s.execute("BEGIN TRANSACTION");
                 try {
-                    apply(s, stale, toRead);
+                    apply(s, stale, toRead, !known.isEmpty());
                     s.execute("COMMIT");
                 } catch (SQLException | RuntimeException e) {
                     // the engine closes a statement that failed: roll back on another
@@ -483,7 +486,9 @@ public final class EventArchive implements AutoCloseable {
             }
         }
 
-        private void apply(Statement s, List<String> stale, List<FileState> toRead) throws SQLException {
+        /** {@code hadEvents}: the store held events before this sync (a fresh store has no duplicate marks yet). */
+        private void apply(Statement s, List<String> stale, List<FileState> toRead, boolean hadEvents)
+                throws SQLException {
             {
                 if (!stale.isEmpty()) {
                     fill("scratch_stale", stale.stream().map(p -> new FileState(p, 0, 0)).toList());
@@ -494,10 +499,14 @@ public final class EventArchive implements AutoCloseable {
                     ingest(s, toRead);
                 }
                 // keep one copy per event: the earliest delivery
-                s.execute("UPDATE store.raw_events SET dup = false WHERE dup");
+                if (hadEvents) {
+                    s.execute("UPDATE store.raw_events SET dup = false WHERE dup");
+                }
                 s.execute(MARK_DUPLICATES_SQL);
-                s.execute("CREATE OR REPLACE TABLE store.deployments AS "
-                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, "store.events"));
+                // a cache keeps the deployments for the next run; in memory, only a query that reads
+                // them pays for them (the metrics read them once)
+                s.execute("CREATE OR REPLACE " + (persistent ? "TABLE" : "VIEW") + " store.deployments AS "
+                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, persistent ? "store.events" : "events"));
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_batch");
             }
@@ -524,6 +533,7 @@ public final class EventArchive implements AutoCloseable {
             } catch (UncheckedIOException e) {
                 throw new ArchiveException("cannot copy the archive to " + spill + ": " + e.getCause().getMessage(), e);
             }
+            long inserted;
             try {
                 StringBuilder list = new StringBuilder("[");
                 for (Path chunk : chunks.chunks()) {
@@ -534,19 +544,13 @@ public final class EventArchive implements AutoCloseable {
                         + "], columns = " + READ_COLUMNS + ", format = 'newline_delimited', ignore_errors = true,"
                         + " compression = 'uncompressed', hive_partitioning = false)"
                         + " WHERE id IS NOT NULL AND \"" + ChunkWriter.FILE_KEY + "\" IS NOT NULL");
+                inserted = s.getUpdateCount();
             } finally {
                 for (Path chunk : chunks.chunks()) {
                     deleteQuietly(chunk);
                 }
             }
-            fill("scratch_batch", batch);
-            Map<String, Long> deliveries = new HashMap<>();
-            try (ResultSet rs = s.executeQuery("SELECT file, count(*) FROM store.raw_events"
-                    + " WHERE file IN (SELECT path FROM store.main.scratch_batch) GROUP BY file")) {
-                while (rs.next()) {
-                    deliveries.put(rs.getString(1), rs.getLong(2));
-                }
-            }
+            Map<String, Long> deliveries = deliveries(s, batch, chunks, inserted);
             try (DuckDBAppender files = ((DuckDBConnection) connection).createAppender("store", "main", "files")) {
                 for (int i = 0; i < batch.size(); i++) {
                     FileState f = batch.get(i);
@@ -565,6 +569,36 @@ public final class EventArchive implements AutoCloseable {
                     files.endRow();
                 }
             }
+        }
+
+        /**
+         * The events read from each file of {@code batch} that holds any. A line yields at most one
+         * event, of its own file, so when the statement inserted as many events as the files have
+         * lines, every line of every file was read and nothing needs counting again.
+         */
+        private Map<String, Long> deliveries(Statement s, List<FileState> batch, ChunkWriter chunks, long inserted)
+                throws SQLException {
+            Map<String, Long> deliveries = new HashMap<>();
+            long lines = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                lines += chunks.failed(i) ? 0 : chunks.lines(i);
+            }
+            if (inserted == lines) {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (!chunks.failed(i) && chunks.lines(i) > 0) {
+                        deliveries.put(batch.get(i).path(), chunks.lines(i));
+                    }
+                }
+                return deliveries;
+            }
+            fill("scratch_batch", batch);
+            try (ResultSet rs = s.executeQuery("SELECT file, count(*) FROM store.raw_events"
+                    + " WHERE file IN (SELECT path FROM store.main.scratch_batch) GROUP BY file")) {
+                while (rs.next()) {
+                    deliveries.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return deliveries;
         }
 
         /** Bytes of JSON a file holds, roughly: a compressed one, several times its size. */
