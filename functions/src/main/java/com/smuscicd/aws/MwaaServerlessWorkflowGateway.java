@@ -4,6 +4,7 @@ import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.WorkflowGateway;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +13,9 @@ import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.mwaaserverless.MwaaServerlessClient;
 import software.amazon.awssdk.services.mwaaserverless.model.ConflictException;
+import software.amazon.awssdk.services.mwaaserverless.model.CreateWorkflowResponse;
 import software.amazon.awssdk.services.mwaaserverless.model.DefinitionS3Location;
+import software.amazon.awssdk.services.mwaaserverless.model.ListWorkflowsResponse;
 import software.amazon.awssdk.services.mwaaserverless.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.mwaaserverless.model.ServiceQuotaExceededException;
 import software.amazon.awssdk.services.mwaaserverless.model.ValidationException;
@@ -28,7 +31,11 @@ import software.amazon.awssdk.services.mwaaserverless.model.WorkflowSummary;
  *   <li>Name: workflow names are unique per account, and two targets of one pipeline may share an
  *       account, so the MWAA Serverless name is {@code <projectId>-<workflow name>}, reduced to the
  *       characters the service accepts ({@link #workflowName}).</li>
- *   <li>Existing workflows are found with {@code ListWorkflows} (every page) by that name.</li>
+ *   <li>Existing workflows are found by that name with {@code ListWorkflows}. A {@link #session()}
+ *       (one per phase run) lists each region once, page by page only as far as its names need, and
+ *       keeps what it read (and what it wrote since) for its later workflows: N workflows in an
+ *       account of M cost at most {@code ceil(M/100)} list calls, not N times that. Nothing is kept
+ *       beyond the session, so every run sees the account as it is.</li>
  *   <li>Unchanged: the workflow's description records the SHA-256 of the definition it was last
  *       deployed from ({@value #DESCRIPTION_PREFIX}{@code <hex>}). {@code ListWorkflows} returns
  *       descriptions, so an unchanged workflow costs no call beyond the listing, and the description is
@@ -37,7 +44,8 @@ import software.amazon.awssdk.services.mwaaserverless.model.WorkflowSummary;
  *       second call that can fail on its own).</li>
  *   <li>Create: {@code CreateWorkflow} with the definition's S3 location, the execution role, the
  *       description and tags naming the domain, project and manifest workflow; a concurrent create
- *       ({@code ConflictException}) falls back to the update path. Update: {@code UpdateWorkflow}.</li>
+ *       ({@code ConflictException}) lists the region afresh and falls back to the update path.
+ *       Update: {@code UpdateWorkflow}.</li>
  *   <li>Execution role: from {@code roleArn} (the project's user role, or a configured role), asked only
  *       when something is created or updated.</li>
  * </ul>
@@ -52,6 +60,8 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
     public static final String WORKFLOW_TAG = "smus-cicd:workflow";
 
     static final int MAX_NAME_LENGTH = 100;
+    /** The largest page {@code ListWorkflows} returns. */
+    private static final int PAGE_SIZE = 100;
 
     private final Function<String, MwaaServerlessClient> clientForRegion;
     private final Function<WorkflowSpec, String> roleArn;
@@ -118,35 +128,101 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         return new MwaaServerlessWorkflowGateway(region -> client, roleArn);
     }
 
+    /** In a session of its own, so it lists afresh. */
     @Override
     public WorkflowOutcome createOrUpdate(WorkflowSpec spec) {
-        String name = workflowName(spec.projectId(), spec.name());
-        String description = DESCRIPTION_PREFIX + spec.definitionSha256();
-        MwaaServerlessClient client = clientForRegion.apply(spec.region());
-        Optional<WorkflowSummary> existing = find(client, name);
-        if (existing.isEmpty()) {
-            try {
-                create(client, name, description, spec);
-                return WorkflowOutcome.CREATED;
-            } catch (ConflictException e) {
-                // Created concurrently (or a lost response of our own earlier attempt): take the update path.
-                existing = find(client, name);
-                if (existing.isEmpty()) {
-                    throw new RetryablePhaseException("WORKFLOW_CONFLICT", "creating workflow '" + name + "': "
-                            + AwsErrors.errorMessage(e), e);
+        return session().createOrUpdate(spec);
+    }
+
+    /** A session listing each region's workflows at most once (plus once per concurrent create). */
+    @Override
+    public Session session() {
+        return new ListingSession();
+    }
+
+    /** The workflows of one phase run, with what it has read of each region's workflows. */
+    private final class ListingSession implements Session {
+
+        private final Map<String, Listing> byRegion = new HashMap<>();
+
+        @Override
+        public WorkflowOutcome createOrUpdate(WorkflowSpec spec) {
+            String name = workflowName(spec.projectId(), spec.name());
+            String description = DESCRIPTION_PREFIX + spec.definitionSha256();
+            Listing listing = byRegion.computeIfAbsent(spec.region(),
+                    region -> new Listing(clientForRegion.apply(region)));
+            MwaaServerlessClient client = listing.client;
+            Optional<WorkflowSummary> existing = listing.find(name);
+            if (existing.isEmpty()) {
+                try {
+                    CreateWorkflowResponse created = create(client, name, description, spec);
+                    listing.wrote(WorkflowSummary.builder().name(name).workflowArn(created.workflowArn())
+                            .workflowStatus(created.workflowStatus()).description(description).build());
+                    return WorkflowOutcome.CREATED;
+                } catch (ConflictException e) {
+                    // Created concurrently (or a lost response of our own earlier attempt) since the
+                    // listing was read: read it afresh, and take the update path.
+                    listing = new Listing(client);
+                    byRegion.put(spec.region(), listing);
+                    existing = listing.find(name);
+                    if (existing.isEmpty()) {
+                        throw new RetryablePhaseException("WORKFLOW_CONFLICT", "creating workflow '" + name + "': "
+                                + AwsErrors.errorMessage(e), e);
+                    }
                 }
             }
+            WorkflowSummary workflow = existing.get();
+            if (workflow.workflowStatus() == WorkflowStatus.DELETING) {
+                throw new RetryablePhaseException("WORKFLOW_BEING_DELETED", "workflow '" + name + "' ("
+                        + workflow.workflowArn() + ") is being deleted");
+            }
+            if (description.equals(workflow.description())) {
+                return WorkflowOutcome.UNCHANGED;
+            }
+            update(client, workflow.workflowArn(), name, description, spec);
+            listing.wrote(workflow.toBuilder().description(description).build());
+            return WorkflowOutcome.UPDATED;
         }
-        WorkflowSummary workflow = existing.get();
-        if (workflow.workflowStatus() == WorkflowStatus.DELETING) {
-            throw new RetryablePhaseException("WORKFLOW_BEING_DELETED", "workflow '" + name + "' ("
-                    + workflow.workflowArn() + ") is being deleted");
+    }
+
+    /**
+     * The workflows of one region, read a page at a time as far as a name needs; what the session
+     * wrote replaces what was read, so two manifest workflows sharing a name see each other.
+     */
+    private static final class Listing {
+
+        private final MwaaServerlessClient client;
+        private final Map<String, WorkflowSummary> byName = new HashMap<>();
+        private String nextToken;
+        private boolean complete;
+
+        Listing(MwaaServerlessClient client) {
+            this.client = client;
         }
-        if (description.equals(workflow.description())) {
-            return WorkflowOutcome.UNCHANGED;
+
+        Optional<WorkflowSummary> find(String name) {
+            while (!byName.containsKey(name) && !complete) {
+                readPage();
+            }
+            return Optional.ofNullable(byName.get(name));
         }
-        update(client, workflow.workflowArn(), name, description, spec);
-        return WorkflowOutcome.UPDATED;
+
+        void wrote(WorkflowSummary workflow) {
+            byName.put(workflow.name(), workflow);
+        }
+
+        private void readPage() {
+            ListWorkflowsResponse page;
+            try {
+                page = client.listWorkflows(b -> b.maxResults(PAGE_SIZE).nextToken(nextToken));
+            } catch (SdkException e) {
+                throw translate(e, "airflow-serverless:ListWorkflows");
+            }
+            // Names are unique per account: the first seen stays, as a scan in listing order would find it.
+            page.workflows().forEach(workflow -> byName.putIfAbsent(workflow.name(), workflow));
+            nextToken = page.nextToken();
+            complete = nextToken == null || nextToken.isEmpty();
+        }
     }
 
     /**
@@ -164,27 +240,15 @@ public final class MwaaServerlessWorkflowGateway implements WorkflowGateway {
         return name.isEmpty() ? "workflow" : name;
     }
 
-    private static Optional<WorkflowSummary> find(MwaaServerlessClient client, String name) {
-        try {
-            for (WorkflowSummary workflow : client.listWorkflowsPaginator(b -> b.maxResults(100)).workflows()) {
-                if (name.equals(workflow.name())) {
-                    return Optional.of(workflow);
-                }
-            }
-            return Optional.empty();
-        } catch (SdkException e) {
-            throw translate(e, "airflow-serverless:ListWorkflows");
-        }
-    }
-
-    private void create(MwaaServerlessClient client, String name, String description, WorkflowSpec spec) {
+    private CreateWorkflowResponse create(MwaaServerlessClient client, String name, String description,
+                                          WorkflowSpec spec) {
         String role = roleArn.apply(spec);
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(DOMAIN_TAG, spec.domainId());
         tags.put(PROJECT_TAG, spec.projectId());
         tags.put(WORKFLOW_TAG, spec.name());
         try {
-            client.createWorkflow(b -> b.name(name)
+            return client.createWorkflow(b -> b.name(name)
                     .description(description)
                     .definitionS3Location(definition(spec))
                     .roleArn(role)

@@ -55,6 +55,9 @@ public final class WorkflowCreationPhase implements Phase {
                     entries.put(entry.name(), entry);
                 }
             });
+            // One session per run: the workflows share one lookup of what exists, and the next run
+            // (a warm Lambda's next invocation) looks again.
+            WorkflowGateway.Session session = workflows.session();
             for (PipelineManifest.WorkflowItem workflow : deployment.workflows()) {
                 BundleArchive.Entry entry = entries.get(workflow.file());
                 if (entry == null) {
@@ -66,7 +69,7 @@ public final class WorkflowCreationPhase implements Phase {
                 S3Location location = project.s3Location().resolve(DAGS_PREFIX + fileName);
                 String sha = entry.sha256Hex();
                 store.put(location, entry.content(), sha);
-                WorkflowGateway.WorkflowOutcome outcome = workflows.createOrUpdate(new WorkflowGateway.WorkflowSpec(
+                WorkflowGateway.WorkflowOutcome outcome = session.createOrUpdate(new WorkflowGateway.WorkflowSpec(
                         workflow.name(), project.domain().id(), project.project().id(), project.domain().region(),
                         location, sha, project.userRoleArn()));
                 names.add(workflow.name());

@@ -14,6 +14,25 @@ public interface WorkflowGateway {
     WorkflowOutcome createOrUpdate(WorkflowSpec spec);
 
     /**
+     * A session for the workflows of one phase run: its calls may reuse what earlier calls of the
+     * same session read (which workflows exist), so deploying N workflows does not cost N lookups.
+     * Open one per run and drop it at the end: a session kept across runs (a warm Lambda's next
+     * invocation) would not see what changed since. By default every call is
+     * {@link #createOrUpdate}, which shares nothing.
+     */
+    default Session session() {
+        return this::createOrUpdate;
+    }
+
+    /** The workflows of one phase run; see {@link #session()}. Not thread-safe. */
+    @FunctionalInterface
+    interface Session {
+
+        /** As {@link WorkflowGateway#createOrUpdate}, possibly reusing what this session read before. */
+        WorkflowOutcome createOrUpdate(WorkflowSpec spec);
+    }
+
+    /**
      * A workflow to deploy.
      *
      * @param name               workflow name (from the manifest)

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.deploy.WorkflowGateway;
@@ -23,7 +24,9 @@ import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.testsupport.AwsTestCredentials;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +201,113 @@ class MwaaServerlessWorkflowGatewayTest {
     }
 
     @Test
+    void session_whenSeveralWorkflowsAndTheExistingOnesSpanTwoPages_listsEachPageOnce() {
+        stubTwoPages();
+        STUB.stubFor(operation("CreateWorkflow").willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+        WorkflowGateway.Session session = gateway.session();
+
+        assertThat(session.createOrUpdate(spec("weekly_report", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+        assertThat(session.createOrUpdate(spec("daily_sales_etl", DEPLOYED_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.UNCHANGED);
+        assertThat(session.createOrUpdate(spec("monthly_close", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+
+        STUB.verify(1, listRequests().withRequestBody(matchingJsonPath("$.NextToken", absent())));
+        STUB.verify(1, listRequests().withRequestBody(matchingJsonPath("$.NextToken", equalTo("workflows-page-2"))));
+        STUB.verify(2, operationRequests("CreateWorkflow"));
+    }
+
+    @Test
+    void session_whenWorkflowsAreInTwoRegions_listsEachRegionOnce() {
+        stubList("mwaa/list-workflows-empty.json");
+        STUB.stubFor(operation("CreateWorkflow").willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+        Map<String, MwaaServerlessClient> clients = new HashMap<>();
+        MwaaServerlessWorkflowGateway regional = MwaaServerlessWorkflowGateway.create(
+                region -> clients.computeIfAbsent(region, r -> AwsClients.configure(MwaaServerlessClient.builder(),
+                        Region.of(r), URI.create(STUB.baseUrl()), AwsTestCredentials.provider()).build()),
+                spec -> ROLE);
+        try {
+            WorkflowGateway.Session session = regional.session();
+            for (String name : List.of("daily_sales_etl", "weekly_report")) {
+                for (String region : List.of("us-east-1", "eu-west-1")) {
+                    assertThat(session.createOrUpdate(spec(name, NEW_SHA, region)))
+                            .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+                }
+            }
+        } finally {
+            clients.values().forEach(MwaaServerlessClient::close);
+        }
+
+        STUB.verify(1, listRequests().withHeader("Authorization", containing("/us-east-1/airflow-serverless/")));
+        STUB.verify(1, listRequests().withHeader("Authorization", containing("/eu-west-1/airflow-serverless/")));
+        STUB.verify(4, operationRequests("CreateWorkflow"));
+    }
+
+    @Test
+    void session_whenCreateConflicts_listsAfreshOnceAndUpdatesTheWinner() {
+        STUB.stubFor(operation("ListWorkflows").inScenario("race").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(AwsFixtures.read("mwaa/list-workflows-empty.json"))).willSetStateTo("listed"));
+        STUB.stubFor(operation("ListWorkflows").inScenario("race").whenScenarioStateIs("listed")
+                .willReturn(json(AwsFixtures.read("mwaa/list-workflows-page2.json"))));
+        STUB.stubFor(operation("CreateWorkflow")
+                .withRequestBody(matchingJsonPath("$.Name", equalTo("prj_1-daily_sales_etl")))
+                .willReturn(error(400, "ConflictException", "Workflow prj_1-daily_sales_etl already exists")));
+        STUB.stubFor(operation("CreateWorkflow")
+                .withRequestBody(matchingJsonPath("$.Name", equalTo("prj_1-weekly_report")))
+                .willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+        STUB.stubFor(operation("UpdateWorkflow").withRequestBody(matchingJsonPath("$.WorkflowArn", equalTo(WORKFLOW_ARN)))
+                .willReturn(json(AwsFixtures.read("mwaa/update-workflow.json"))));
+        WorkflowGateway.Session session = gateway.session();
+
+        assertThat(session.createOrUpdate(spec("daily_sales_etl", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.UPDATED);
+        assertThat(session.createOrUpdate(spec("weekly_report", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+
+        // The first listing, then the fresh one after the conflict, which the next workflow reuses.
+        STUB.verify(2, listRequests());
+        STUB.verify(1, operationRequests("UpdateWorkflow"));
+    }
+
+    @Test
+    void session_whenASecondSessionIsOpened_listsAfreshAndSeesWhatTheFirstCreated() {
+        STUB.stubFor(operation("ListWorkflows").inScenario("deployments").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(AwsFixtures.read("mwaa/list-workflows-empty.json"))));
+        STUB.stubFor(operation("CreateWorkflow").inScenario("deployments").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))).willSetStateTo("created"));
+        STUB.stubFor(operation("ListWorkflows").inScenario("deployments").whenScenarioStateIs("created")
+                .willReturn(json(AwsFixtures.read("mwaa/list-workflows-page2.json"))));
+        STUB.stubFor(operation("CreateWorkflow")
+                .withRequestBody(matchingJsonPath("$.Name", equalTo("prj_1-weekly_report")))
+                .willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+
+        assertThat(gateway.session().createOrUpdate(spec(DEPLOYED_SHA)))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+        WorkflowGateway.Session second = gateway.session();
+        assertThat(second.createOrUpdate(spec(DEPLOYED_SHA))).isEqualTo(WorkflowGateway.WorkflowOutcome.UNCHANGED);
+        assertThat(second.createOrUpdate(spec("weekly_report", DEPLOYED_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+
+        STUB.verify(2, listRequests());
+    }
+
+    @Test
+    void session_whenTwoWorkflowsShareAServerlessName_theSecondSeesWhatTheFirstWrote() {
+        stubList("mwaa/list-workflows-empty.json");
+        STUB.stubFor(operation("CreateWorkflow").willReturn(json(AwsFixtures.read("mwaa/create-workflow.json"))));
+        WorkflowGateway.Session session = gateway.session();
+
+        assertThat(session.createOrUpdate(spec("daily sales", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.CREATED);
+        assertThat(session.createOrUpdate(spec("daily-sales", NEW_SHA, "us-east-1")))
+                .isEqualTo(WorkflowGateway.WorkflowOutcome.UNCHANGED);
+
+        STUB.verify(1, operationRequests("CreateWorkflow"));
+        STUB.verify(1, listRequests());
+    }
+
+    @Test
     void workflowName_prefixesTheProjectAndKeepsOnlyAcceptedCharacters() {
         assertThat(MwaaServerlessWorkflowGateway.workflowName("prj_1", "daily sales/etl"))
                 .isEqualTo("prj_1-daily-sales-etl");
@@ -211,8 +321,12 @@ class MwaaServerlessWorkflowGatewayTest {
     }
 
     private static WorkflowGateway.WorkflowSpec spec(String sha, String region) {
-        return new WorkflowGateway.WorkflowSpec("daily_sales_etl", "dzd_prod", "prj_1", region,
-                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/daily_sales_etl.py"), sha,
+        return spec("daily_sales_etl", sha, region);
+    }
+
+    private static WorkflowGateway.WorkflowSpec spec(String name, String sha, String region) {
+        return new WorkflowGateway.WorkflowSpec(name, "dzd_prod", "prj_1", region,
+                new S3Location("project-bucket", "dzd_prod/prj_1/dev/workflows/dags/" + name + ".py"), sha,
                 "arn:aws:iam::123456789012:role/datazone_usr_role_prj_1_abc123");
     }
 
@@ -226,6 +340,14 @@ class MwaaServerlessWorkflowGatewayTest {
         STUB.stubFor(operation("ListWorkflows")
                 .withRequestBody(matchingJsonPath("$.NextToken", equalTo("workflows-page-2")))
                 .willReturn(json(AwsFixtures.read("mwaa/list-workflows-page2.json"))));
+    }
+
+    private static RequestPatternBuilder listRequests() {
+        return operationRequests("ListWorkflows");
+    }
+
+    private static RequestPatternBuilder operationRequests(String name) {
+        return postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonMWAAServerless." + name));
     }
 
     private static MappingBuilder operation(String name) {

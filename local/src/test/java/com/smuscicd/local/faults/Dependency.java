@@ -13,7 +13,7 @@ enum Dependency {
     EVENT_BRIDGE(null, "PutEvents", 10),
     S3(Stage.BUNDLE_UPLOAD, "GetObject", 2),
     DATA_ZONE(Stage.PROJECT_INITIALIZATION, "ListDomains", 1),
-    WORKFLOWS(Stage.WORKFLOW_CREATION, "ListWorkflows", 2);
+    WORKFLOWS(Stage.WORKFLOW_CREATION, "ListWorkflows", 1);
 
     private final Stage firstPhase;
     private final String firstOperation;
