@@ -163,6 +163,9 @@ public final class EventArchive implements AutoCloseable {
                 s.execute("SET temp_directory = " + literal(spill.toString()));
                 // keeping insertion order costs several times the memory and time when indexing
                 s.execute("SET preserve_insertion_order = false");
+                // FSST string compression is a good part of writing the cache (1M events: 3.1 s of
+                // inserting instead of 2.7 s) for a file a third smaller, and reads no faster
+                s.execute("SET disabled_compression_methods = 'fsst'");
             }
             Path cacheFile = attachStore(connection, root, options, notes);
             Indexer indexer = new Indexer(connection, root, spill, cacheFile != null);
