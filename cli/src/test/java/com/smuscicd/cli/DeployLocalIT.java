@@ -114,6 +114,22 @@ class DeployLocalIT {
     }
 
     @Test
+    void eventsQuery_fromACopyOfTheJarAlone_saysWhereTheNativeLibraryIsMissing(@TempDir Path elsewhere)
+            throws Exception {
+        Path lonely = Files.copy(JAR, elsewhere.resolve("smus-cli.jar"));
+        Files.createDirectories(stateDir.resolve("archive"));
+        List<String> command = List.of("java", "-jar", lonely.toString(), "events", "query", "--archive",
+                stateDir.resolve("archive").toString(), "--no-cache", "SELECT 1");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(output).contains("libduckdb_java.so_", elsewhere.toString(), "copy them along with the jar")
+                .doesNotContain("UnsatisfiedLinkError");
+    }
+
+    @Test
     void version_printsTheProjectVersion() throws Exception {
         Result result = cli("--version");
 

@@ -149,6 +149,7 @@ public final class EventArchive implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new ArchiveNotFoundException(dir);
         }
+        DuckDbLibrary.require();
         Path root = dir.toAbsolutePath().normalize();
         List<String> notes = new ArrayList<>();
         Connection connection = null;
