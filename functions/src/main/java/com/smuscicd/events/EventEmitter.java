@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,9 +139,31 @@ public final class EventEmitter {
                 sequenceOf(stage, status, failedPhase),
                 durationMs,
                 error,
-                details == null || details.isEmpty() ? null
-                        : Collections.unmodifiableMap(new LinkedHashMap<>(details)));
+                details == null || details.isEmpty() ? null : frozen(details));
         return new DeploymentEvent(ids.get(), stage.detailType(status), DeploymentEvent.SOURCE, now,
                 context.resources(), detail);
+    }
+
+    /**
+     * A copy of the details in which every map and list is an unmodifiable copy, however deep: an
+     * event stays as it was built even when a publisher serializes it later, on another thread
+     * ({@link BackgroundPublisher}), and the phase goes on with its own maps and lists.
+     */
+    private static <K> Map<K, Object> frozen(Map<K, ?> map) {
+        Map<K, Object> copy = new LinkedHashMap<>();
+        map.forEach((key, value) -> copy.put(key, frozen(value)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    private static Object frozen(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return frozen(map);
+        }
+        if (value instanceof Collection<?> collection) {
+            List<Object> copy = new ArrayList<>(collection.size());
+            collection.forEach(item -> copy.add(frozen(item)));
+            return Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 }

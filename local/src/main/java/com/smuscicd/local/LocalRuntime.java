@@ -5,6 +5,8 @@ import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeployFunctions;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.S3Location;
+import com.smuscicd.events.BackgroundPublisher;
+import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.asl.ExecutionListener;
@@ -21,6 +23,8 @@ import com.smuscicd.statemachine.DeployStateMachine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -42,9 +46,10 @@ public final class LocalRuntime {
     /** The bucket local bundles are stored in. */
     public static final String BUNDLE_BUCKET = "smus-local-bundles";
     /**
-     * How long a deployment waits, once the state machine has ended, for the local bus to finish
-     * delivering to the rules' targets; what is left then is dead-lettered, not lost. Enough for a
-     * few failed-event webhooks that hang for all their attempts (about 15 s each).
+     * How long a deployment waits, once the state machine has ended, for its events to be
+     * published to the local bus and for the bus to finish delivering to the rules' targets; what
+     * is left then is logged or dead-lettered, not lost. Enough for a few failed-event webhooks
+     * that hang for all their attempts (about 15 s each).
      */
     public static final Duration DELIVERY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
@@ -115,8 +120,13 @@ public final class LocalRuntime {
 
         LocalEventBus bus = null;
         CountingPublisher publisher;
+        EventPublisher emitTo;
+        BackgroundPublisher background = null;
         if (settings.publisherForBus() != null) {
+            // Synchronous: a publisher to AWS reports undelivered events on stderr, and they belong
+            // among the deployment's own output lines, where they happened.
             publisher = new CountingPublisher(settings.publisherForBus().apply(withBundle.monitoring().eventBusName()));
+            emitTo = publisher;
         } else {
             bus = LocalEventBus.builder()
                     .stateDir(settings.stateDir())
@@ -126,24 +136,37 @@ public final class LocalRuntime {
                     .rules(rules)
                     .build();
             publisher = new CountingPublisher(bus);
+            // The bus archives and matches each event as it is published; in the background, the
+            // tasks go on meanwhile. One thread, in emission order: the same files, lines and
+            // deliveries as when the tasks publish themselves.
+            background = BackgroundPublisher.create(publisher);
+            emitTo = background;
         }
-        DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> publisher,
+        DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> emitTo,
                 new LocalDataZone(account), store, new LocalWorkflows(account), clock,
                 BundleArchive.DEFAULT_MAX_BYTES));
         LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
                 new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, "smus-cicd-deploy"));
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
         ExecutionResult result;
+        List<DeploymentEvent> notPublished = List.of();
         try {
             result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
         } finally {
+            long deadline = System.nanoTime() + DELIVERY_DRAIN_TIMEOUT.toNanos();
+            if (background != null) {
+                notPublished = background.finish(DELIVERY_DRAIN_TIMEOUT);
+            }
             // The bus delivers in the background so that targets never slow the tasks; the run is
             // complete (log files, dead letters, delivery counts) only once those deliveries are.
             if (bus != null) {
-                bus.drain(DELIVERY_DRAIN_TIMEOUT);
+                bus.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         }
-        return new LocalRun(withBundle, result, publisher.events(), publisher.undelivered(),
+        // Events given up on come after every published one: the queue is first in, first out.
+        List<DeploymentEvent> events = new ArrayList<>(publisher.events());
+        events.addAll(notPublished);
+        return new LocalRun(withBundle, result, events, publisher.undelivered() + notPublished.size(),
                 bus == null ? null : bus.archiveDir(),
                 bus == null ? Map.of() : bus.stats().deliveriesByRule());
     }
