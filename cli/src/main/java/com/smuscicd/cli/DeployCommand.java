@@ -127,7 +127,8 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
 
-        // git runs in child processes: collect metadata while the bundle is packed and the runtime opens.
+        // Reading the repository's files (or, when they cannot tell, running git) takes a few
+        // milliseconds: collect the metadata while the bundle is packed and the runtime opens.
         CompletableFuture<Metadata> metadata = needsMetadata(overrides, manifest)
                 ? CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
                         manifest.source().toAbsolutePath().getParent()).collect())
