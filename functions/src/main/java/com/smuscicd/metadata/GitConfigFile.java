@@ -256,14 +256,13 @@ final class GitConfigFile {
                 }
                 key.append((char) c);
             }
-            while (isSpace(c)) {
+            // git's get_value: only blanks between the key and '=' or the end of the line (a comment
+            // right after a bare key is a bad config line to git)
+            while (c == ' ' || c == '\t') {
                 c = next();
             }
             String value;
             if (c == EOF || c == '\n') {
-                value = null;
-            } else if (c == '#' || c == ';') {
-                skipLine();
                 value = null;
             } else if (c == '=') {
                 value = value();
@@ -328,9 +327,9 @@ final class GitConfigFile {
             }
         }
 
-        /** C's isspace in the "C" locale, less the newline git handles itself. */
+        /** git's own isspace (not C's: no vertical tab or form feed), less the newline it handles itself. */
         private static boolean isSpace(int c) {
-            return c == ' ' || c == '\t' || c == '\r' || c == 0x0B || c == '\f';
+            return c == ' ' || c == '\t' || c == '\r';
         }
 
         private static boolean isAsciiAlnum(int c) {

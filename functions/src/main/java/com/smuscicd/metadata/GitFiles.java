@@ -2,6 +2,9 @@ package com.smuscicd.metadata;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -93,7 +96,7 @@ final class GitFiles {
     Optional<Head> head() {
         try {
             Repository repo = repository();
-            return Optional.of(repo == null ? Head.NONE : repo.head());
+            return Optional.of(repo == null ? Head.NONE : repo.head(outerConfigs()));
         } catch (IOException | RuntimeException e) {
             // Unsure, or anything unexpected: git answers instead
             return Optional.empty();
@@ -246,20 +249,34 @@ final class GitFiles {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        if (!Files.isRegularFile(file) || Files.size(file) > MAX_CONFIG) {
-            throw new Unsure();
-        }
-        return Optional.of(GitConfigFile.parse(Files.readString(file, StandardCharsets.UTF_8))
-                .orElseThrow(Unsure::new));
+        return Optional.of(GitConfigFile.parse(read(file, MAX_CONFIG)).orElseThrow(Unsure::new));
     }
 
     private static String readSmall(Path file) throws IOException {
+        return read(file, MAX_SMALL_FILE);
+    }
+
+    /**
+     * A file of at most {@code max} bytes as strict UTF-8. A repository is input like any other:
+     * a pipe or device (which would block, or never end), a larger file or bytes that are not
+     * UTF-8 (which git compares as bytes) are left to git.
+     */
+    private static String read(Path file, long max) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new Unsure();
+        }
+        byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(MAX_SMALL_FILE + 1);
-            if (bytes.length > MAX_SMALL_FILE) {
-                throw new Unsure();
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
+            bytes = in.readNBytes((int) max + 1);
+        }
+        if (bytes.length > max) {
+            throw new Unsure();
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Unsure();
         }
     }
 
@@ -364,10 +381,16 @@ final class GitFiles {
             throw new Unsure();
         }
 
-        Head head() throws IOException {
+        /** HEAD as git shows it; {@code outerConfigs}: the global and system config files, which git reads first. */
+        Head head(List<Path> outerConfigs) throws IOException {
+            // git stops at a config file it cannot parse, before it looks at HEAD
+            for (Path file : outerConfigs) {
+                readConfig(file);
+            }
             if (Files.isSymbolicLink(gitDir.resolve("HEAD"))) {
                 throw new Unsure();
             }
+            List<String> packedRefs = packedRefs();
             String content = trimLineEnds(readSmall(gitDir.resolve("HEAD")));
             String commit;
             String branch = null;
@@ -376,7 +399,7 @@ final class GitFiles {
                 if (!safeRefName(ref)) {
                     throw new Unsure();
                 }
-                commit = resolve(ref);
+                commit = resolve(ref, packedRefs);
                 if (ref.startsWith("refs/heads/")) {
                     branch = ref.substring("refs/heads/".length());
                 }
@@ -386,10 +409,11 @@ final class GitFiles {
                 throw new Unsure();
             }
             if (commit == null) {
-                // an unborn branch: git show HEAD fails, so no commit, time or branch
-                return Head.NONE;
+                // an unborn branch (git show HEAD fails), or a ref this reader did not find as git
+                // would (its name in another encoding, say): git says which
+                throw new Unsure();
             }
-            if (hasReplaceRefs()) {
+            if (hasReplaceRefs(packedRefs)) {
                 throw new Unsure();
             }
             String headers = GitObjects.commitHeaders(commonDir.resolve("objects"), commit).orElseThrow(Unsure::new);
@@ -397,20 +421,22 @@ final class GitFiles {
         }
 
         /** The commit a ref points at, or null when it does not exist. */
-        private String resolve(String ref) throws IOException {
+        private String resolve(String ref, List<String> packedRefs) throws IOException {
             Path loose = (perWorktree(ref) ? gitDir : commonDir).resolve(ref);
             if (Files.exists(loose, LinkOption.NOFOLLOW_LINKS)) {
                 if (!Files.isRegularFile(loose, LinkOption.NOFOLLOW_LINKS)) {
                     throw new Unsure();
                 }
-                String value = readSmall(loose).strip();
-                if (!OBJECT_ID.matcher(value).matches()) {
+                // git's parse_loose_ref_contents: an id first, then the end or a blank
+                String value = readSmall(loose);
+                if (value.length() < 40 || !OBJECT_ID.matcher(value.substring(0, 40)).matches()
+                        || (value.length() > 40 && " \t\n\r".indexOf(value.charAt(40)) < 0)) {
                     // a symbolic ref, or something git would reject
                     throw new Unsure();
                 }
-                return value;
+                return value.substring(0, 40);
             }
-            for (String line : packedRefs()) {
+            for (String line : packedRefs) {
                 if (line.length() > 41 && line.charAt(40) == ' ' && line.substring(41).equals(ref)) {
                     String value = line.substring(0, 40);
                     if (!OBJECT_ID.matcher(value).matches()) {
@@ -427,19 +453,17 @@ final class GitFiles {
             return ref.startsWith("refs/bisect/") || ref.startsWith("refs/worktree/") || ref.startsWith("refs/rewritten/");
         }
 
+        /** The lines of packed-refs, split at line feeds only, as git splits them. */
         private List<String> packedRefs() throws IOException {
             Path file = commonDir.resolve("packed-refs");
             if (!Files.exists(file)) {
                 return List.of();
             }
-            if (Files.size(file) > MAX_PACKED_REFS) {
-                throw new Unsure();
-            }
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            return List.of(read(file, MAX_PACKED_REFS).split("\n"));
         }
 
         /** Replace refs make git show another commit's data: leave them to git. */
-        private boolean hasReplaceRefs() throws IOException {
+        private boolean hasReplaceRefs(List<String> packedRefs) throws IOException {
             Path replace = commonDir.resolve("refs").resolve("replace");
             if (Files.exists(replace)) {
                 if (!Files.isDirectory(replace)) {
@@ -451,11 +475,15 @@ final class GitFiles {
                     }
                 }
             }
-            return packedRefs().stream().anyMatch(line -> line.startsWith("refs/replace/", 41));
+            return packedRefs.stream().anyMatch(line -> line.startsWith("refs/replace/", 41));
         }
 
         /** The committer time of a commit's headers ({@code committer Name <mail> 1730719800 +0100}) in UTC. */
         private static String committerTime(String headers) {
+            if (headers.split("\ncommitter ", -1).length != 2 || headers.startsWith("committer ")) {
+                // none, or several (git takes the last): git answers
+                throw new Unsure();
+            }
             for (String line : headers.split("\n")) {
                 if (line.startsWith("committer ")) {
                     String[] when = line.substring(line.lastIndexOf('>') + 1).strip().split(" ");

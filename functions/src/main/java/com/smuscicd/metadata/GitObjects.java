@@ -54,11 +54,15 @@ final class GitObjects {
             }
             try (DirectoryStream<Path> indexes = Files.newDirectoryStream(packs, "pack-*.idx")) {
                 for (Path index : indexes) {
+                    if (!Files.isRegularFile(index)) {
+                        // a pipe or device would block or never end: git decides
+                        return Optional.empty();
+                    }
                     long offset = offsetInPack(index, id);
                     if (offset >= 0) {
                         String name = index.getFileName().toString();
                         Path pack = index.resolveSibling(name.substring(0, name.length() - ".idx".length()) + ".pack");
-                        return packedCommitHeaders(pack, offset);
+                        return Files.isRegularFile(pack) ? packedCommitHeaders(pack, offset) : Optional.empty();
                     }
                 }
             }

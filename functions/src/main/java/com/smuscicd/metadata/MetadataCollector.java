@@ -88,8 +88,10 @@ public final class MetadataCollector {
 
     /** HEAD from one git process: each costs milliseconds of a deployment, the first one tens. */
     private GitFiles.Head headFromGit() {
-        // %D lists the refs at HEAD, e.g. "HEAD -> main, origin/main"; a detached HEAD has no "HEAD -> ".
-        String[] head = gitValue("show", "-s", "--format=%H%n%cI%n%D", "HEAD").map(v -> v.split("\\R", -1))
+        // %D lists the refs at HEAD, e.g. "HEAD -> main"; a detached HEAD has no "HEAD -> ". The
+        // decoration options keep the user's log.decorate / log.excludeDecoration from changing it.
+        String[] head = gitValue("show", "-s", "--format=%H%n%cI%n%D", "--decorate=short", "--decorate-refs=HEAD",
+                "--decorate-refs=refs/heads/", "HEAD").map(v -> v.split("\\R", -1))
                 .orElse(new String[0]);
         String commit = head.length > 0 && present(head[0]) ? head[0].trim() : null;
         String timestamp = head.length > 1 ? utc(head[1].trim()).orElse(null) : null;

@@ -19,7 +19,7 @@ class GitConfigFileTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"plain", "legacy-and-case", "other-subsection-case", "quotes-and-comments",
             "continuation-and-escapes", "inner-spaces", "multiple-values", "valueless", "quoted-subsection-escapes",
-            "no-remote", "crlf-bom"})
+            "no-remote", "crlf-bom", "vertical-tab-in-value"})
     void last_givesTheOriginUrlGitConfigGives(String fixture) throws Exception {
         Path file = fixture(fixture);
         assumeTrue(GitRepositories.gitAvailable(), "git is not installed");
@@ -37,6 +37,19 @@ class GitConfigFileTest {
             "variable-before-section"})
     void parse_whenGitMightReadItOtherwise_givesNoAnswer(String fixture) throws Exception {
         assertThat(GitConfigFile.parse(Files.readString(fixture(fixture), StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vertical-tab-line-start", "bare-key-comment"})
+    void parse_whenGitRejectsTheFile_givesNoAnswer(String fixture) throws Exception {
+        Path file = fixture(fixture);
+        assumeTrue(GitRepositories.gitAvailable(), "git is not installed");
+        Process process = new ProcessBuilder("git", "config", "--file", file.toString(), "--get", "remote.origin.url")
+                .redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+
+        assertThat(process.waitFor()).as("git's own verdict: bad config line").isEqualTo(128);
+        assertThat(GitConfigFile.parse(Files.readString(file, StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test

@@ -188,7 +188,7 @@ class MetadataCollectorTest {
     @Test
     void collect_inCiWithDetachedCheckout_takesCommitFromGitAndBranchFromPlatform() {
         GitRunner detached = answering(Map.of(
-                "show -s --format=%H%n%cI%n%D HEAD",
+                "show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
                 "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, origin/main",
                 "config --get remote.origin.url", "https://x-access-token:ghs_abc123@github.com/example-org/ml.git"));
 
@@ -203,7 +203,7 @@ class MetadataCollectorTest {
 
     @Test
     void collect_outsideCiWithDetachedHead_omitsBranch() {
-        GitRunner detached = answering(Map.of("show -s --format=%H%n%cI%n%D HEAD",
+        GitRunner detached = answering(Map.of("show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
                 "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, tag: v1, origin/main"));
 
         assertThat(MetadataCollector.create(Map.of(), detached).collect().gitBranch()).isNull();
