@@ -16,11 +16,13 @@ import com.smuscicd.local.bus.InvalidRuleException;
 import com.smuscicd.local.asl.AslException;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.metadata.GitRunner;
 import com.smuscicd.metadata.MetadataCollector;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,9 +133,12 @@ public final class DeployCommand implements Callable<Integer> {
 
         // Reading the repository's files (or, when they cannot tell, running git) takes a few
         // milliseconds: collect the metadata while the bundle is packed and the runtime opens.
+        // Bounded: git runs are killed after their timeout, but a repository on a stalled file
+        // system could still hold the reading up; then the deployment goes on without the git fields.
         CompletableFuture<Metadata> metadata = needsMetadata(overrides, manifest)
-                ? CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
-                        manifest.source().toAbsolutePath().getParent()).collect())
+                ? bounded(CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
+                        manifest.source().toAbsolutePath().getParent()).collect()), METADATA_TIMEOUT,
+                        () -> MetadataCollector.create(System.getenv(), GitRunner.NONE).collect())
                 : CompletableFuture.completedFuture(null);
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
@@ -196,6 +203,18 @@ public final class DeployCommand implements Callable<Integer> {
         return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
     }
 
+    /** {@code collecting}, or what {@code fallback} gives when it has not completed within {@code timeout}. */
+    static CompletableFuture<Metadata> bounded(CompletableFuture<Metadata> collecting, Duration timeout,
+                                               Supplier<Metadata> fallback) {
+        return collecting.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(collected -> collected != null ? collected : fallback.get());
+    }
+
+    /**
+     * The longest the metadata may take: its two git runs (each killed after
+     * {@link GitRunner#DEFAULT_TIMEOUT}) and reading the repository's files, with room to spare.
+     */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> LOCAL_ONLY = List.of("--state-dir", "--account", "--rules", "--events-to-aws",
             "--retry-delay-scale");
     private static final List<String> CLOUD_ONLY = List.of("--state-machine-arn", "--bundle-bucket", "--stack-name",

@@ -2,6 +2,7 @@ package com.smuscicd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.smuscicd.events.Metadata;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -202,5 +203,27 @@ class DeployCommandTest {
         Debug.of(null, new PrintWriter(captured, true)).events(java.util.List.of(), 7);
 
         assertThat(captured.toString()).isEqualTo("debug: 0 events emitted, 0 undelivered" + System.lineSeparator());
+    }
+
+    @Test
+    void bounded_whenTheMetadataNeverComes_givesTheFallback() {
+        Metadata fallback = new Metadata("ci-user", null, null, null, "github-actions", "42", null, null);
+
+        Metadata got = DeployCommand.bounded(new java.util.concurrent.CompletableFuture<>(),
+                java.time.Duration.ofMillis(50), () -> fallback).join();
+
+        assertThat(got).isSameAs(fallback);
+    }
+
+    @Test
+    void bounded_whenTheMetadataIsCollected_givesIt() {
+        Metadata collected = Metadata.empty();
+
+        Metadata got = DeployCommand.bounded(java.util.concurrent.CompletableFuture.completedFuture(collected),
+                java.time.Duration.ofSeconds(10), () -> {
+                    throw new AssertionError("no fallback needed");
+                }).join();
+
+        assertThat(got).isSameAs(collected);
     }
 }

@@ -167,10 +167,19 @@ public final class BackgroundPublisher implements EventPublisher {
         try {
             delegate.publish(batch);
         } catch (RuntimeException e) {
-            for (DeploymentEvent event : batch) {
-                if (event != null) {
-                    errors.println(UndeliveredEventLog.line(event, null, "PUBLISHER_ERROR", String.valueOf(e), 0));
-                }
+            logWhole(batch, e);
+        } catch (Error e) {
+            // the events first (a stack overflow in a rule, say, leaves memory to write them),
+            // then the error goes on: the run method keeps the queue moving
+            logWhole(batch, e);
+            throw e;
+        }
+    }
+
+    private void logWhole(List<DeploymentEvent> batch, Throwable cause) {
+        for (DeploymentEvent event : batch) {
+            if (event != null) {
+                errors.println(UndeliveredEventLog.line(event, null, "PUBLISHER_ERROR", String.valueOf(cause), 0));
             }
         }
     }

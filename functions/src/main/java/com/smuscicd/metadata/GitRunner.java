@@ -14,6 +14,9 @@ public interface GitRunner {
     /** How long one git command may take by default. */
     Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
+    /** No git: every answer unknown (the metadata then has no git fields). */
+    GitRunner NONE = args -> Optional.empty();
+
     /**
      * Runs {@code git <args>}.
      *

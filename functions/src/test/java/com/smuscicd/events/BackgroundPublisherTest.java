@@ -104,6 +104,30 @@ class BackgroundPublisherTest {
     }
 
     @Test
+    void publish_whenTheDelegateFailsWithAnError_logsTheEventsWholeAndGoesOn() {
+        List<DeploymentEvent> events = TestEvents.success();
+        Recording delegate = new Recording() {
+            @Override
+            public PublishResult publish(List<DeploymentEvent> batch) {
+                if (batch.contains(events.get(0))) {
+                    throw new StackOverflowError("deep rule");
+                }
+                return super.publish(batch);
+            }
+        };
+        BackgroundPublisher publisher = publisher(delegate);
+
+        publisher.publish(List.of(events.get(0)));
+        publisher.publish(List.of(events.get(1)));
+        List<DeploymentEvent> givenUp = publisher.finish(GENEROUS);
+
+        assertThat(givenUp).isEmpty();
+        assertThat(delegate.batches).containsExactly(List.of(events.get(1)));
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("PUBLISHER_ERROR").contains("deep rule")
+                .contains(events.get(0).id());
+    }
+
+    @Test
     void publish_whenTheDelegateThrows_logsTheEventsWholeAndGoesOn() {
         List<DeploymentEvent> events = TestEvents.success();
         Recording delegate = new Recording() {
