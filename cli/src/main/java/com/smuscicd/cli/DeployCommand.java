@@ -215,6 +215,7 @@ public final class DeployCommand implements Callable<Integer> {
      * {@link GitRunner#DEFAULT_TIMEOUT}) and reading the repository's files, with room to spare.
      */
     static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+
     private static final List<String> LOCAL_ONLY = List.of("--state-dir", "--account", "--rules", "--events-to-aws",
             "--retry-delay-scale");
     private static final List<String> CLOUD_ONLY = List.of("--state-machine-arn", "--bundle-bucket", "--stack-name",
