@@ -83,7 +83,11 @@ public final class EventsCommand implements Callable<Integer> {
 
         /** Opens the archive and reports its skipped lines and notes on {@code err}. */
         EventArchive open(PrintWriter err) {
-            EventArchive archive = EventArchive.open(this.archive, options());
+            // a first run over a large archive takes seconds: say what it is doing before it starts
+            EventArchive archive = EventArchive.open(this.archive, options().withProgress(line -> {
+                err.println("note: " + line);
+                err.flush();
+            }));
             report(archive.problems(), err);
             for (String note : archive.notes()) {
                 err.println("note: " + note);

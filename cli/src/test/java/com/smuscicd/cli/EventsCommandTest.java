@@ -296,4 +296,21 @@ class EventsCommandTest {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void query_overAThousandNewFiles_saysOnStderrWhatItReadsFirst() throws Exception {
+        String line = java.nio.file.Files.readAllLines(fixture("archive-spec")
+                .resolve("smus-events/2025/11/03/a0000002-e003-03.json")).get(0);
+        Path dir = java.nio.file.Files.createDirectories(temp.resolve("archive/smus-events/2025/11/03"));
+        for (int i = 0; i < 1_000; i++) {
+            java.nio.file.Files.writeString(dir.resolve(String.format("e-%04d.json", i)), line + "\n");
+        }
+
+        int code = run("query", "-a", temp.resolve("archive").toString(), "--cache-dir", temp.resolve("cache").toString(),
+                "-o", "csv", "SELECT count(*) AS n FROM smus_events");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).containsExactly("n", "1");
+        assertThat(err.toString()).startsWith("note: reading 1,000 files (").contains("into the cache");
+    }
 }

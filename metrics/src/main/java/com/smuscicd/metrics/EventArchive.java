@@ -67,6 +67,9 @@ public final class EventArchive implements AutoCloseable {
      * sit in the temporary directory until it is done, so beyond this the work is split.
      */
     private static final long GROUP_BYTES = 4L << 30;
+    /** From this many files, or this many bytes, to read, the user is told before the reading starts. */
+    static final int PROGRESS_FILES = 1_000;
+    static final long PROGRESS_BYTES = 100_000_000L;
 
     static final String TARGET_TYPE = "STRUCT(name VARCHAR, stage VARCHAR, domain STRUCT(name VARCHAR, region VARCHAR,"
             + " id VARCHAR), project STRUCT(name VARCHAR, id VARCHAR))";
@@ -169,7 +172,7 @@ public final class EventArchive implements AutoCloseable {
                 s.execute("SET disabled_compression_methods = 'fsst'");
             }
             Path cacheFile = attachStore(connection, root, options, notes);
-            Indexer indexer = new Indexer(connection, root, spill, cacheFile != null);
+            Indexer indexer = new Indexer(connection, root, spill, cacheFile, options.progress());
             indexer.sync();
             for (String path : indexer.skipped()) {
                 notes.add("skipped " + path + ": names with * ? or [ cannot be read; rename the file");
@@ -426,16 +429,20 @@ public final class EventArchive implements AutoCloseable {
         private final Path root;
         private final Path spill;
         private final boolean persistent;
+        private final Path cacheFile;
+        private final java.util.function.Consumer<String> progress;
         private final List<String> skipped = new ArrayList<>();
         private long files;
         private long filesRead;
 
-        /** {@code persistent}: the store is a cache file (else it lives only as long as this process). */
-        Indexer(Connection connection, Path root, Path spill, boolean persistent) {
+        /** {@code cacheFile}: the store's file, or null when it lives only as long as this process. */
+        Indexer(Connection connection, Path root, Path spill, Path cacheFile, java.util.function.Consumer<String> progress) {
             this.connection = connection;
             this.root = root;
             this.spill = spill;
-            this.persistent = persistent;
+            this.persistent = cacheFile != null;
+            this.cacheFile = cacheFile;
+            this.progress = progress;
         }
 
         long files() {
@@ -520,6 +527,12 @@ public final class EventArchive implements AutoCloseable {
         private void ingest(Statement s, List<FileState> toRead) throws SQLException {
             long[] sizes = toRead.stream().mapToLong(Indexer::estimatedBytes).toArray();
             long total = Arrays.stream(sizes).sum();
+            if (toRead.size() >= PROGRESS_FILES || total >= PROGRESS_BYTES) {
+                progress.accept(String.format(Locale.ROOT, "reading %,d %sfiles (%,.0f MB of JSON) %s", toRead.size(),
+                        filesRead < files ? "new or changed " : "", total / 1e6, persistent
+                                ? "into the cache " + cacheFile + "; later runs read only new or changed files"
+                                : "in memory; nothing is kept for later runs"));
+            }
             for (int[] run : ChunkWriter.split(sizes, (int) Math.min(toRead.size(), 1 + total / GROUP_BYTES))) {
                 ingestGroup(s, toRead.subList(run[0], run[1]), Arrays.copyOfRange(sizes, run[0], run[1]));
             }

@@ -286,4 +286,33 @@ class EventArchiveTest {
         }
         return n;
     }
+
+    @Test
+    void open_whenManyFilesAreNew_saysWhatItReadsBeforeReadingAndNothingOnTheNextRun() throws IOException {
+        String line = Files.readAllLines(Fixtures.archive("archive-spec")
+                .resolve("smus-events/2025/11/03/a0000002-e003-03.json")).get(0);
+        Path dir = Files.createDirectories(temp.resolve("archive/smus-events/2025/11/03"));
+        for (int i = 0; i < EventArchive.PROGRESS_FILES; i++) {
+            // the same event a thousand times: one event, many deliveries
+            Files.writeString(dir.resolve(String.format("e-%04d.json", i)), line + "\n");
+        }
+        List<String> said = new java.util.ArrayList<>();
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache")).withProgress(said::add);
+
+        try (EventArchive archive = EventArchive.open(temp.resolve("archive"), options)) {
+            assertThat(archive.stats().filesRead()).isEqualTo(EventArchive.PROGRESS_FILES);
+        }
+        assertThat(said).singleElement().asString().startsWith("reading 1,000 files (")
+                .contains("into the cache " + temp.resolve("cache")).contains("later runs read only new or changed files");
+
+        said.clear();
+        try (EventArchive archive = EventArchive.open(temp.resolve("archive"), options)) {
+            assertThat(archive.stats().filesRead()).isZero();
+        }
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"),
+                ArchiveOptions.noCache().withProgress(said::add))) {
+            assertThat(archive.stats().filesRead()).isPositive();
+        }
+        assertThat(said).as("nothing new; a small archive").isEmpty();
+    }
 }
