@@ -19,14 +19,12 @@ import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.text.Utf8;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -370,14 +368,7 @@ public final class BundleTrigger {
     }
 
     private static String utf8(byte[] bytes, Path name) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidManifestException(List.of(name + ": is not UTF-8 text"));
-        }
+        return Utf8.decode(bytes).orElseThrow(() -> new InvalidManifestException(List.of(name + ": is not UTF-8 text")));
     }
 
     /** What identifies this version of the object: version id, else ETag, else the event id. */
