@@ -1,11 +1,8 @@
 package com.smuscicd.metadata;
 
+import com.smuscicd.text.Utf8;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -76,6 +73,7 @@ final class GitFiles {
 
     private Repository repository;
     private boolean discovered;
+    private List<GitConfigFile> outer;
 
     GitFiles(Path workingDir, Map<String, String> env, String userName, List<Path> systemConfigs) {
         this.workingDir = Objects.requireNonNull(workingDir, "workingDir");
@@ -96,7 +94,12 @@ final class GitFiles {
     Optional<Head> head() {
         try {
             Repository repo = repository();
-            return Optional.of(repo == null ? Head.NONE : repo.head(outerConfigs()));
+            if (repo == null) {
+                return Optional.of(Head.NONE);
+            }
+            // git stops at a config file it cannot parse, before it looks at HEAD
+            outerConfigFiles();
+            return Optional.of(repo.head());
         } catch (IOException | RuntimeException e) {
             // Unsure, or anything unexpected: git answers instead
             return Optional.empty();
@@ -117,9 +120,8 @@ final class GitFiles {
                 }
             }
             // Not set by the repository: a global or system file could set it, or include one that does.
-            for (Path file : outerConfigs()) {
-                Optional<GitConfigFile> config = readConfig(file);
-                if (config.isPresent() && config.get().last("remote", "origin", "url").isPresent()) {
+            for (GitConfigFile config : outerConfigFiles()) {
+                if (config.last("remote", "origin", "url").isPresent()) {
                     throw new Unsure();
                 }
             }
@@ -199,6 +201,21 @@ final class GitFiles {
                 && Files.isDirectory(dir.resolve("refs"));
     }
 
+    /**
+     * The global and system config files that exist, parsed once for {@link #head} and
+     * {@link #origin}; {@link Unsure} when one cannot be read as git would.
+     */
+    private List<GitConfigFile> outerConfigFiles() throws IOException {
+        if (outer == null) {
+            List<GitConfigFile> parsed = new ArrayList<>();
+            for (Path file : outerConfigs()) {
+                readConfig(file).ifPresent(parsed::add);
+            }
+            outer = List.copyOf(parsed);
+        }
+        return outer;
+    }
+
     /** The global config files, then the system ones (the reverse of git's order: only presence matters here). */
     private List<Path> outerConfigs() {
         if (systemConfigs == null) {
@@ -272,12 +289,7 @@ final class GitFiles {
         if (bytes.length > max) {
             throw new Unsure();
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new Unsure();
-        }
+        return Utf8.decode(bytes).orElseThrow(Unsure::new);
     }
 
     /** As git reads one-line files: without the trailing newlines and carriage returns. */
@@ -381,12 +393,7 @@ final class GitFiles {
             throw new Unsure();
         }
 
-        /** HEAD as git shows it; {@code outerConfigs}: the global and system config files, which git reads first. */
-        Head head(List<Path> outerConfigs) throws IOException {
-            // git stops at a config file it cannot parse, before it looks at HEAD
-            for (Path file : outerConfigs) {
-                readConfig(file);
-            }
+        Head head() throws IOException {
             if (Files.isSymbolicLink(gitDir.resolve("HEAD"))) {
                 throw new Unsure();
             }
