@@ -428,19 +428,17 @@ public final class EventArchive implements AutoCloseable {
         private final Connection connection;
         private final Path root;
         private final Path spill;
-        private final boolean persistent;
+        /** The store's file, or null when the store lives only as long as this process. */
         private final Path cacheFile;
         private final java.util.function.Consumer<String> progress;
         private final List<String> skipped = new ArrayList<>();
         private long files;
         private long filesRead;
 
-        /** {@code cacheFile}: the store's file, or null when it lives only as long as this process. */
         Indexer(Connection connection, Path root, Path spill, Path cacheFile, java.util.function.Consumer<String> progress) {
             this.connection = connection;
             this.root = root;
             this.spill = spill;
-            this.persistent = cacheFile != null;
             this.cacheFile = cacheFile;
             this.progress = progress;
         }
@@ -516,8 +514,8 @@ public final class EventArchive implements AutoCloseable {
                 s.execute(MARK_DUPLICATES_SQL);
                 // a cache keeps the deployments for the next run; in memory, only a query that reads
                 // them pays for them (the metrics read them once)
-                s.execute("CREATE OR REPLACE " + (persistent ? "TABLE" : "VIEW") + " store.deployments AS "
-                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, persistent ? "store.events" : "events"));
+                s.execute("CREATE OR REPLACE " + (cacheFile != null ? "TABLE" : "VIEW") + " store.deployments AS "
+                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, cacheFile != null ? "store.events" : "events"));
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_batch");
             }
@@ -529,7 +527,7 @@ public final class EventArchive implements AutoCloseable {
             long total = Arrays.stream(sizes).sum();
             if (toRead.size() >= PROGRESS_FILES || total >= PROGRESS_BYTES) {
                 progress.accept(String.format(Locale.ROOT, "reading %,d %sfiles (%,.0f MB of JSON) %s", toRead.size(),
-                        filesRead < files ? "new or changed " : "", total / 1e6, persistent
+                        filesRead < files ? "new or changed " : "", total / 1e6, cacheFile != null
                                 ? "into the cache " + cacheFile + "; later runs read only new or changed files"
                                 : "in memory; nothing is kept for later runs"));
             }
