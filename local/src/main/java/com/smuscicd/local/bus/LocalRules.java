@@ -51,9 +51,12 @@ public final class LocalRules {
     private static final int MAX_DESCRIPTION = 512;
 
     private final List<LocalRule> rules;
+    /** The enabled ones, asked for on every event. */
+    private final List<LocalRule> enabled;
 
     private LocalRules(List<LocalRule> rules) {
         this.rules = List.copyOf(rules);
+        this.enabled = this.rules.stream().filter(LocalRule::enabled).toList();
     }
 
     /** No rules: events are only archived. */
@@ -125,7 +128,7 @@ public final class LocalRules {
 
     /** The rules with {@code State} ENABLED, in load order. */
     public List<LocalRule> enabled() {
-        return rules.stream().filter(LocalRule::enabled).toList();
+        return enabled;
     }
 
     /** The rule of that name. */

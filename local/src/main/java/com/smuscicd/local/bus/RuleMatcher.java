@@ -172,11 +172,22 @@ public final class RuleMatcher {
             return null;
         }
         String[] values = new String[keyPaths.size()];
+        // The key paths share their objects (the envelope, detail...): look at each one's field names once.
+        JsonNode[] checked = new JsonNode[4];
+        int checkedCount = 0;
         for (int i = 0; i < values.length; i++) {
             JsonNode node = event;
             for (String segment : keyPaths.get(i)) {
-                if (!node.isObject() || hasDottedKey(node)) {
+                if (!node.isObject()) {
                     return null;
+                }
+                if (!contains(checked, checkedCount, node)) {
+                    if (hasDottedKey(node)) {
+                        return null;
+                    }
+                    if (checkedCount < checked.length) {
+                        checked[checkedCount++] = node;
+                    }
                 }
                 node = node.get(segment);
                 if (node == null) {
@@ -189,6 +200,15 @@ public final class RuleMatcher {
             values[i] = node.textValue();
         }
         return Arrays.asList(values);
+    }
+
+    private static boolean contains(JsonNode[] nodes, int count, JsonNode node) {
+        for (int i = 0; i < count; i++) {
+            if (nodes[i] == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDottedKey(JsonNode object) {
