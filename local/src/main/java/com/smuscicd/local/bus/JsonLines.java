@@ -3,10 +3,13 @@ package com.smuscicd.local.bus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The two ways the bus writes files: whole files atomically, and lines appended. */
 final class JsonLines {
@@ -16,22 +19,57 @@ final class JsonLines {
 
     /**
      * Writes {@code lines} (each ending with a newline) as the whole content of {@code file}, so
-     * that a reader (a DuckDB glob over the archive, say) never sees a half-written event.
+     * that a reader (a DuckDB glob over the archive, say) never sees a half-written event: they go
+     * to a new hidden file next to it, which is then renamed over it. Text that UTF-8 cannot encode
+     * (a lone surrogate) fails the write and leaves nothing behind.
      */
     static void writeAtomically(Path file, CharSequence lines) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        // Hidden and not *.json, so globs over the archive never pick up a temp file.
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Path tmp = null;
+        boolean moved = false;
         try {
-            Files.writeString(tmp, lines, StandardCharsets.UTF_8);
+            tmp = createAndWrite(file, lines);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null && !moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * A new temporary file beside {@code file} holding {@code lines}: hidden and not {@code *.json},
+     * so globs over the archive never pick it up. One open creates and writes it (the bus writes a
+     * file per batch, and creating files is most of that cost); the directories are made only when
+     * missing.
+     */
+    private static Path createAndWrite(Path file, CharSequence lines) throws IOException {
+        Path dir = file.getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + file.getFileName() + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                Files.writeString(tmp, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            } catch (NoSuchFileException e) {
+                if (attempt >= 100 || Files.isDirectory(dir)) {
+                    throw e;
+                }
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                // created but not written whole (text that cannot be encoded, a full disk)
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         }
     }
 
@@ -45,7 +83,18 @@ final class JsonLines {
      * the file and its directory as needed.
      */
     static void appendLines(Path file, CharSequence lines) throws IOException {
-        Files.createDirectories(file.getParent());
+        try {
+            appendOnce(file, lines);
+        } catch (NoSuchFileException e) {
+            if (file.getParent() == null || Files.isDirectory(file.getParent())) {
+                throw e;
+            }
+            Files.createDirectories(file.getParent());
+            appendOnce(file, lines);
+        }
+    }
+
+    private static void appendOnce(Path file, CharSequence lines) throws IOException {
         Files.writeString(file, lines, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
