@@ -12,9 +12,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +149,39 @@ class BenchmarksSmokeTest {
             assertThat(state.bus.stats().deliveries()).as("one target per rule").isEqualTo(expected).isPositive();
         } finally {
             state.deleteStateDir();
+        }
+    }
+
+    @Test
+    void busIoCeiling_whenRun_replaysEveryByteTheBusWroteForEachBatch(@TempDir Path temp) throws Exception {
+        Map<String, Long> byKind = new LinkedHashMap<>();
+
+        List<BusIoCeiling.BatchWrites> batches = BusIoCeiling.busWrites(temp.resolve("bus"), byKind);
+        BusIoCeiling.Ceiling ceiling = BusIoCeiling.replay(batches, temp.resolve("replay"), Duration.ofMillis(200));
+
+        assertThat(batches).hasSize((BusIoCeiling.EVENTS + BusIoCeiling.BATCH - 1) / BusIoCeiling.BATCH);
+        assertThat(byKind.keySet()).containsExactly("archive", "logs", "targets");
+        long busBytes;
+        try (Stream<Path> files = Files.walk(temp.resolve("bus"))) {
+            busBytes = files.filter(Files::isRegularFile).mapToLong(BenchmarksSmokeTest::size).sum();
+        }
+        assertThat(byKind.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(busBytes);
+        assertThat(batches.stream().mapToLong(BusIoCeiling.BatchWrites::bytes).sum()).isEqualTo(busBytes);
+        // Every archive line is one envelope: about a kilobyte in this workload.
+        assertThat(byKind.get("archive") / BusIoCeiling.EVENTS).isBetween(500L, 2000L);
+        assertThat(ceiling.bytesPerEvent()).isEqualTo((double) busBytes / BusIoCeiling.EVENTS);
+        assertThat(ceiling.sustainedEventsPerSecond()).isPositive();
+        try (Stream<Path> files = Files.walk(temp.resolve("replay/archive"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .isNotEmpty().allSatisfy(name -> assertThat(name).endsWith(".json").doesNotStartWith("."));
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
