@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * What the metadata needs from git, read from the repository's files instead of by starting git:
  * a JVM's first child process costs it tens of milliseconds of a deployment. Each answer is the
- * one git gives ({@code git show -s --format=%H%n%cI%n%D HEAD}, {@code git config --get
+ * one git gives ({@code git show -s --format=%H%n%ct%n%D HEAD}, {@code git config --get
  * remote.origin.url}) or none at all, and then the caller runs git. It answers for the usual
  * layouts: a work tree with a {@code .git} directory, a linked work tree or submodule with a
  * {@code .git} file, a branch or a detached HEAD, loose or packed refs, a loose or packed (whole)

@@ -2,8 +2,8 @@ package com.smuscicd.metadata;
 
 import com.smuscicd.events.Metadata;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +90,8 @@ public final class MetadataCollector {
     private GitFiles.Head headFromGit() {
         // %D lists the refs at HEAD, e.g. "HEAD -> main"; a detached HEAD has no "HEAD -> ". The
         // decoration options keep the user's log.decorate / log.excludeDecoration from changing it.
-        String[] head = gitValue("show", "-s", "--format=%H%n%cI%n%D", "--decorate=short", "--decorate-refs=HEAD",
+        // %ct (seconds since the epoch), not %cI: git takes zone offsets beyond the +/-18:00 Java parses.
+        String[] head = gitValue("show", "-s", "--format=%H%n%ct%n%D", "--decorate=short", "--decorate-refs=HEAD",
                 "--decorate-refs=refs/heads/", "HEAD").map(v -> v.split("\\R", -1))
                 .orElse(new String[0]);
         String commit = head.length > 0 && present(head[0]) ? head[0].trim() : null;
@@ -131,11 +132,11 @@ public final class MetadataCollector {
         }
     }
 
-    /** The committer date as an ISO-8601 UTC instant, e.g. {@code 2025-11-04T11:30:00Z}. */
-    private static Optional<String> utc(String isoWithOffset) {
+    /** The committer date ({@code %ct}, seconds since the epoch) as an ISO-8601 UTC instant, e.g. {@code 2025-11-04T11:30:00Z}. */
+    private static Optional<String> utc(String epochSeconds) {
         try {
-            return Optional.of(OffsetDateTime.parse(isoWithOffset).toInstant().toString());
-        } catch (DateTimeParseException e) {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(epochSeconds)).toString());
+        } catch (NumberFormatException | DateTimeException e) {
             return Optional.empty();
         }
     }

@@ -29,14 +29,14 @@ class MetadataCollectorFallbackTest {
             String line = String.join(" ", args);
             calls.add(line);
             return Optional.ofNullable(Map.of(
-                    "show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
-                    "a3f1c9e7b5d2f0a8c6e4b2d0f8a6c4e2b0d8f6a4\n2025-11-04T12:30:00+01:00\nHEAD -> main, origin/main",
+                    "show -s --format=%H%n%ct%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
+                    "a3f1c9e7b5d2f0a8c6e4b2d0f8a6c4e2b0d8f6a4\n1762255800\nHEAD -> main, origin/main",
                     "config --get remote.origin.url", "https://ci:s3cret@github.com/example-org/ml.git").get(line));
         };
 
         Metadata metadata = MetadataCollector.create(NO_CI, git, filesThatCannotTell(dir)).collect();
 
-        assertThat(calls).containsExactly("show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD", "config --get remote.origin.url");
+        assertThat(calls).containsExactly("show -s --format=%H%n%ct%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD", "config --get remote.origin.url");
         assertThat(metadata).isEqualTo(new Metadata("tester", "a3f1c9e7b5d2f0a8c6e4b2d0f8a6c4e2b0d8f6a4", "main",
                 "https://github.com/example-org/ml.git", null, null, null, "2025-11-04T11:30:00Z"));
     }

@@ -188,8 +188,8 @@ class MetadataCollectorTest {
     @Test
     void collect_inCiWithDetachedCheckout_takesCommitFromGitAndBranchFromPlatform() {
         GitRunner detached = answering(Map.of(
-                "show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
-                "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, origin/main",
+                "show -s --format=%H%n%ct%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
+                "1111111111111111111111111111111111111111\n1762259400\nHEAD, origin/main",
                 "config --get remote.origin.url", "https://x-access-token:ghs_abc123@github.com/example-org/ml.git"));
 
         Metadata metadata = MetadataCollector.create(Map.of(
@@ -203,8 +203,8 @@ class MetadataCollectorTest {
 
     @Test
     void collect_outsideCiWithDetachedHead_omitsBranch() {
-        GitRunner detached = answering(Map.of("show -s --format=%H%n%cI%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
-                "1111111111111111111111111111111111111111\n2025-11-04T13:30:00+01:00\nHEAD, tag: v1, origin/main"));
+        GitRunner detached = answering(Map.of("show -s --format=%H%n%ct%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",
+                "1111111111111111111111111111111111111111\n1762259400\nHEAD, tag: v1, origin/main"));
 
         assertThat(MetadataCollector.create(Map.of(), detached).collect().gitBranch()).isNull();
     }

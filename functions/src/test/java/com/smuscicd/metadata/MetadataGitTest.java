@@ -37,6 +37,22 @@ class MetadataGitTest {
     }
 
     @Test
+    void collect_whenCommittedInAZoneBeyondEighteenHours_givesTheCommitTimeFromGitAndFromTheFiles(@TempDir Path dir)
+            throws Exception {
+        // git records any offset up to +/-99:59; java.time parses only +/-18:00
+        gitRepository(dir, "https://github.com/example-org/ml-pipelines.git", "1762255800 +2300");
+
+        Metadata fromGit = MetadataCollector.create(NO_CI, GitRunner.create(dir)).collect();
+        Metadata fromFiles = MetadataCollector.create(NO_CI, GitRunner.NONE,
+                GitFiles.create(dir, Map.of("HOME", dir.toString()))).collect();
+
+        assertThat(git(dir, "show", "-s", "--format=%cI", "HEAD")).isEqualTo("2025-11-05T10:30:00+23:00");
+        assertThat(fromGit.commitTimestamp()).isEqualTo("2025-11-04T11:30:00Z");
+        assertThat(fromGit.gitCommit()).isEqualTo(git(dir, "rev-parse", "HEAD"));
+        assertThat(fromFiles).isEqualTo(fromGit);
+    }
+
+    @Test
     void collect_inSubdirectoryOfRepository_findsTheRepository(@TempDir Path dir) throws Exception {
         gitRepository(dir, "git@github.com:example-org/ml-pipelines.git");
         Path nested = Files.createDirectories(dir.resolve("workflows/daily"));
@@ -92,13 +108,18 @@ class MetadataGitTest {
 
     /** A repository on branch "trunk" with one commit dated 2025-11-04T12:30:00+01:00 and the given origin. */
     private static void gitRepository(Path dir, String origin) throws Exception {
+        gitRepository(dir, origin, "2025-11-04T12:30:00+01:00");
+    }
+
+    /** A repository on branch "trunk" with one commit of the given date (as git takes it) and origin. */
+    private static void gitRepository(Path dir, String origin, String date) throws Exception {
         assumeGit();
         run(dir, "git", "init", "-q", "-b", "trunk");
         run(dir, "git", "remote", "add", "origin", origin);
         Files.writeString(dir.resolve("pipeline.yaml"), "pipelineName: MyPipeline\n", StandardCharsets.UTF_8);
         run(dir, "git", "add", "pipeline.yaml");
-        run(dir, "git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false",
-                "commit", "-q", "-m", "initial");
+        run(dir, Map.of("GIT_COMMITTER_DATE", date, "GIT_AUTHOR_DATE", date), "git", "-c", "user.name=Test", "-c",
+                "user.email=test@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "initial");
     }
 
     private static void assumeGit() throws InterruptedException {
@@ -122,9 +143,12 @@ class MetadataGitTest {
     }
 
     private static void run(Path dir, String... command) throws Exception {
+        run(dir, Map.of(), command);
+    }
+
+    private static void run(Path dir, Map<String, String> environment, String... command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("GIT_COMMITTER_DATE", "2025-11-04T12:30:00+01:00");
-        builder.environment().put("GIT_AUTHOR_DATE", "2025-11-04T12:30:00+01:00");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {

@@ -64,8 +64,8 @@ class DeploymentSecretsTest {
     private static final GitRunner GIT = args -> Optional.ofNullable(Map.of(
             "config --get remote.origin.url", "https://x-access-token:" + REMOTE_TOKEN
                     + "@github.com/example/sales-analytics.git",
-            "show -s --format=%H%n%cI%n%D HEAD",
-            "0123456789abcdef0123456789abcdef01234567\n2026-11-27T03:00:00+00:00\nHEAD, origin/main")
+            "show -s --format=%H%n%ct%n%D HEAD",
+            "0123456789abcdef0123456789abcdef01234567\n1795748400\nHEAD, origin/main")
             .get(String.join(" ", args)));
 
     @TempDir
