@@ -2,6 +2,8 @@ package com.smuscicd.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +33,44 @@ public final class SmusCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SmusCli());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, args) -> usual.handleParseException(misspelledFirst(e, args), args));
         return cli;
+    }
+
+    /**
+     * The error to show for bad flags: picocli checks required options before unknown ones, so
+     * {@code deploy --target dev} would say "Missing required option '--targets'" and show the whole
+     * usage. An unknown option is the likelier mistake; it is shown instead, with the options whose
+     * names are close ("Possible solutions: --targets").
+     */
+    static CommandLine.ParameterException misspelledFirst(CommandLine.ParameterException e, String[] args) {
+        if (!(e instanceof CommandLine.MissingParameterException) || e.getCommandLine() == null) {
+            return e;
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.startsWith("-") && arg.length() > 1 && !Character.isDigit(arg.charAt(1))) {
+                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                if (!known(e.getCommandLine(), name)) {
+                    unknown.add(arg);
+                }
+            }
+        }
+        return unknown.isEmpty() ? e : new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unknown);
+    }
+
+    /** Whether the command or one of its parents has an option of that name. */
+    private static boolean known(CommandLine command, String name) {
+        for (CommandLine c = command; c != null; c = c.getParent()) {
+            if (c.getCommandSpec().findOption(name) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads the version Maven stamped into {@code smus-cli.properties}. */

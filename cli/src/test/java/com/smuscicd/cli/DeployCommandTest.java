@@ -48,6 +48,25 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_whenARequiredOptionIsMisspelled_namesTheUnknownOptionAndTheCloseOne() {
+        int exit = deploy("--target", "dev", "--pipeline=" + EXAMPLE, "--retry-delay-scale", "-1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines().limit(2)).containsExactly("Unknown option: '--target'",
+                "Possible solutions: --targets");
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenARequiredOptionIsMissingAndEveryOptionIsKnown_saysWhichIsMissing() {
+        int exit = deploy("--pipeline", EXAMPLE, "--retry-delay-scale", "-1", "--", "--target");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Missing required option: '--targets=TARGET");
+        assertNothingDeployed();
+    }
+
+    @Test
     void deploy_whenEventBusNameInvalid_namesTheFlagValue() {
         int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--event-bus-name", "bad bus!");
 
