@@ -1,9 +1,7 @@
 package com.smuscicd.metrics;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -13,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +43,15 @@ final class ChunkWriter {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long NEWLINES = ONES * '\n';
+    /** Bytes read from a file at a time, and buffered for a chunk. */
+    static final int BUFFER = 1 << 20;
+    /**
+     * The longest line copied: the engine reads objects of at most 16 MB, so a longer line is
+     * counted (and reported as unreadable) without being held in memory whole.
+     */
+    static final int MAX_LINE = 64 << 20;
+    private static final byte[] COMMA = {','};
+    private static final byte[] NEWLINE = {'\n'};
 
     private final List<Path> files;
     private final long[] lines;
@@ -151,55 +159,137 @@ final class ChunkWriter {
     }
 
     private void copy(int[] run, Path chunk) {
-        Content content = new Content();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(chunk), 1 << 20)) {
+        byte[][] buffer = {new byte[BUFFER]};
+        try (ChunkOutput out = new ChunkOutput(FileChannel.open(chunk, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
             for (int i = run[0]; i < run[1]; i++) {
                 Path file = files.get(i);
+                long mark = out.position();
                 try {
-                    content.read(file);
-                } catch (IOException e) {
-                    // reported with the reason by the line check, which reads the file again
+                    lines[i] = copyFile(file, tag(file), buffer, out);
+                } catch (FileReadException e) {
+                    // reported with the reason by the line check, which reads the file again; a
+                    // file is read whole or not at all, so what it gave before failing goes
                     failed[i] = true;
-                    continue;
+                    out.rewind(mark);
                 }
-                lines[i] = copyLines(content, tag(file), out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + chunk + ": " + e.getMessage(), e);
         }
     }
 
-    /** Copies the lines of one file, each opened with {@code tag}; returns its non-blank lines. */
-    private static long copyLines(Content file, byte[] tag, OutputStream out) throws IOException {
-        byte[] content = file.bytes;
-        int n = file.length;
-        long count = 0;
-        int start = 0;
-        while (start < n) {
-            int end = lineEnd(content, start, n);
-            int first = start;
-            while (first < end && isSpace(content[first])) {
-                first++;
-            }
-            if (first < end) {
-                count++;
-                if (content[first] == '{') {
-                    int next = first + 1;
-                    while (next < end && isSpace(content[next])) {
-                        next++;
+    /**
+     * Copies the lines of one file (gzip when named {@code *.gz}), each opened with {@code tag},
+     * a buffer at a time: memory is the buffer, or the longest line when longer, whatever the
+     * file's size. Returns its non-blank lines.
+     *
+     * @throws FileReadException when the file cannot be read (the chunk may hold part of it)
+     * @throws IOException       when the chunk cannot be written
+     */
+    private static long copyFile(Path file, byte[] tag, byte[][] buffer, ChunkOutput out) throws IOException {
+        try (InputStream in = open(file)) {
+            long count = 0;
+            int length = 0;
+            boolean eof = false;
+            // in a line longer than MAX_LINE: counted already, skipped to its end
+            boolean skipping = false;
+            while (!eof) {
+                byte[] bytes = buffer[0];
+                int read = read(in, bytes, length);
+                eof = read < 0;
+                length += Math.max(0, read);
+                int start = 0;
+                if (skipping) {
+                    int end = lineEnd(bytes, 0, length);
+                    if (end == length) {
+                        length = 0;
+                        continue;
                     }
-                    out.write(tag);
-                    // an empty object must stay valid JSON: no comma before its closing brace
-                    if (next >= end || content[next] != '}') {
-                        out.write(',');
+                    skipping = false;
+                    start = end + 1;
+                }
+                while (start < length) {
+                    int end = lineEnd(bytes, start, length);
+                    if (end == length && !eof) {
+                        break;
                     }
-                    out.write(content, first + 1, end - first - 1);
-                    out.write('\n');
+                    count += copyLine(bytes, start, end, tag, out);
+                    start = end + 1;
+                }
+                // keep the line not yet ended for the next read, making room when it fills the buffer
+                length = Math.max(0, length - start);
+                if (length > 0) {
+                    System.arraycopy(bytes, start, bytes, 0, length);
+                }
+                if (length == bytes.length) {
+                    if (bytes.length >= MAX_LINE) {
+                        // more than the engine would read as one object: an unreadable line
+                        count++;
+                        skipping = true;
+                        length = 0;
+                    } else {
+                        buffer[0] = Arrays.copyOf(bytes, bytes.length * 2);
+                    }
                 }
             }
-            start = end + 1;
+            return count;
+        } catch (FileReadException e) {
+            throw e;
+        } catch (ChunkWriteException e) {
+            throw e.getCause();
+        } catch (IOException e) {
+            throw new FileReadException(e);
         }
-        return count;
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+            return in;
+        }
+        try {
+            return new GZIPInputStream(in, 64 * 1024);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** Reads into {@code bytes} from {@code offset}: the count, or -1 at the end. */
+    private static int read(InputStream in, byte[] bytes, int offset) throws IOException {
+        for (int read; ; ) {
+            read = in.read(bytes, offset, bytes.length - offset);
+            if (read != 0) {
+                return read;
+            }
+        }
+    }
+
+    /** Copies one line {@code [start, end)} if it starts an object, opened with {@code tag}; 1 if not blank. */
+    private static int copyLine(byte[] content, int start, int end, byte[] tag, ChunkOutput out)
+            throws ChunkWriteException {
+        int first = start;
+        while (first < end && isSpace(content[first])) {
+            first++;
+        }
+        if (first >= end) {
+            return 0;
+        }
+        if (content[first] == '{') {
+            int next = first + 1;
+            while (next < end && isSpace(content[next])) {
+                next++;
+            }
+            out.write(tag, 0, tag.length);
+            // an empty object must stay valid JSON: no comma before its closing brace
+            if (next >= end || content[next] != '}') {
+                out.write(COMMA, 0, 1);
+            }
+            out.write(content, first + 1, end - first - 1);
+            out.write(NEWLINE, 0, 1);
+        }
+        return 1;
     }
 
     /** {@code {"smus-cli:file":"<path>"} without its closing brace, the path as a JSON string. */
@@ -245,44 +335,88 @@ final class ChunkWriter {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0x0B || b == '\f';
     }
 
-    /** The content of one file, in a buffer reused from file to file. */
-    private static final class Content {
-        private byte[] bytes = new byte[1 << 20];
-        private int length;
+    /** A file that could not be read (the chunk itself is fine). */
+    private static final class FileReadException extends IOException {
+        FileReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
-        void read(Path file) throws IOException {
-            length = 0;
-            if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 64 * 1024)) {
-                    for (int r; (r = in.read(bytes, length, bytes.length - length)) >= 0; ) {
-                        length += r;
-                        grow();
-                    }
+    /** A chunk that could not be written, passed through the file's copy as unchecked. */
+    private static final class ChunkWriteException extends IOException {
+        ChunkWriteException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /**
+     * A chunk file written through a buffer, that can go back to an earlier position (dropping
+     * what a file that then failed had copied).
+     */
+    private static final class ChunkOutput implements AutoCloseable {
+        private final FileChannel channel;
+        private final byte[] buffer = new byte[BUFFER];
+        private int buffered;
+        private long flushed;
+
+        ChunkOutput(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        long position() {
+            return flushed + buffered;
+        }
+
+        void write(byte[] bytes, int offset, int length) throws ChunkWriteException {
+            try {
+                if (length > buffer.length - buffered) {
+                    flush();
                 }
-                return;
-            }
-            try (FileChannel channel = FileChannel.open(file)) {
-                long size = channel.size();
-                if (size >= Integer.MAX_VALUE / 2) {
-                    throw new IOException("file too large: " + size + " bytes");
+                if (length > buffer.length) {
+                    writeFully(ByteBuffer.wrap(bytes, offset, length));
+                    return;
                 }
-                if (bytes.length <= size) {
-                    bytes = new byte[(int) size + 1];
-                }
-                for (int r; (r = channel.read(ByteBuffer.wrap(bytes, length, bytes.length - length))) >= 0; ) {
-                    length += r;
-                    grow();
-                }
+                System.arraycopy(bytes, offset, buffer, buffered, length);
+                buffered += length;
+            } catch (IOException e) {
+                throw new ChunkWriteException(e);
             }
         }
 
-        /** Room for more: the file may have grown since it was listed. */
-        private void grow() throws IOException {
-            if (length == bytes.length) {
-                if (bytes.length >= Integer.MAX_VALUE / 2) {
-                    throw new IOException("file too large");
-                }
-                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+        /** Drops everything written after {@code mark}. */
+        void rewind(long mark) throws IOException {
+            if (mark >= flushed) {
+                buffered = (int) (mark - flushed);
+                return;
+            }
+            buffered = 0;
+            channel.truncate(mark);
+            channel.position(mark);
+            flushed = mark;
+        }
+
+        private void flush() throws IOException {
+            writeFully(ByteBuffer.wrap(buffer, 0, buffered));
+            buffered = 0;
+        }
+
+        private void writeFully(ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                flushed += channel.write(bytes);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                flush();
+            } finally {
+                channel.close();
             }
         }
     }

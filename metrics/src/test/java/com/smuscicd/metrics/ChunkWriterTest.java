@@ -78,6 +78,77 @@ class ChunkWriterTest {
     }
 
     @Test
+    void write_whenFilesAndLinesAreLongerThanTheBuffer_copiesEveryLineWhole() throws IOException {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; many.length() < 3 * ChunkWriter.BUFFER; i++) {
+            many.append("{\"id\":\"").append(i).append("\",\"pad\":\"").append("x".repeat(i % 500)).append("\"}\n");
+        }
+        String longLine = "{\"id\":\"long\",\"pad\":\"" + "y".repeat(5 * ChunkWriter.BUFFER / 2) + "\"}";
+        Path big = write("big.json", many.toString());
+        Path longOne = write("long.json", "{\"id\":\"before\"}\n" + longLine + "\n{\"id\":\"after\"}");
+
+        ChunkWriter writer = ChunkWriter.write(List.of(big, longOne), new long[] {1, 1}, temp, 1);
+
+        String bigTag = "{\"" + ChunkWriter.FILE_KEY + "\":\"" + big + "\",";
+        String longTag = "{\"" + ChunkWriter.FILE_KEY + "\":\"" + longOne + "\",";
+        StringBuilder expected = new StringBuilder();
+        many.toString().lines().forEach(line -> expected.append(bigTag).append(line, 1, line.length()).append('\n'));
+        for (String line : List.of("{\"id\":\"before\"}", longLine, "{\"id\":\"after\"}")) {
+            expected.append(longTag).append(line, 1, line.length()).append('\n');
+        }
+        assertThat(Files.readString(writer.chunks().get(0))).isEqualTo(expected.toString());
+        assertThat(writer.lines(0)).isEqualTo(many.toString().lines().count());
+        assertThat(writer.lines(1)).isEqualTo(3);
+    }
+
+    @Test
+    void write_whenAGzipBreaksAfterMoreThanABuffer_copiesNothingOfItAndEverythingOfTheOthers() throws IOException {
+        Path before = write("a.json", "{\"id\":\"a\"}\n");
+        byte[] whole;
+        try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+             OutputStream out = new GZIPOutputStream(bytes)) {
+            Random random = new Random(7);
+            for (int i = 0; i < 40_000; i++) {
+                // random text, so that the compressed stream is long enough to cut past the first buffer
+                out.write(("{\"id\":\"" + i + "\",\"r\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            out.close();
+            whole = bytes.toByteArray();
+        }
+        Path broken = temp.resolve("b.json.gz");
+        Files.write(broken, java.util.Arrays.copyOf(whole, whole.length - 100));
+        Path after = write("c.json", "{\"id\":\"c\"}\n");
+
+        ChunkWriter writer = ChunkWriter.write(List.of(before, broken, after), new long[] {1, 1, 1}, temp, 1);
+
+        assertThat(writer.failed(1)).isTrue();
+        assertThat(Files.readAllLines(writer.chunks().get(0))).hasSize(2)
+                .satisfiesExactly(line -> assertThat(line).contains("a.json").endsWith("\"id\":\"a\"}"),
+                        line -> assertThat(line).contains("c.json").endsWith("\"id\":\"c\"}"));
+    }
+
+    @Test
+    void write_whenALineIsLongerThanAnyObjectTheEngineReads_countsItAndCopiesTheOtherLines() throws IOException {
+        Path file = temp.resolve("huge-line.json");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write("{\"id\":\"1\"}\n{\"pad\":\"".getBytes(StandardCharsets.UTF_8));
+            byte[] pad = new byte[1 << 20];
+            java.util.Arrays.fill(pad, (byte) 'z');
+            for (int i = 0; i <= ChunkWriter.MAX_LINE / pad.length; i++) {
+                out.write(pad);
+            }
+            out.write("\"}\n{\"id\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        ChunkWriter writer = ChunkWriter.write(List.of(file), new long[] {1}, temp, 1);
+
+        assertThat(writer.lines(0)).isEqualTo(3);
+        assertThat(Files.readAllLines(writer.chunks().get(0))).satisfiesExactly(
+                line -> assertThat(line).endsWith(",\"id\":\"1\"}"), line -> assertThat(line).endsWith(",\"id\":\"2\"}"));
+    }
+
+    @Test
     void write_whenSeveralThreads_everyFileIsCopiedOnceInOrderWithinItsChunk() throws IOException {
         List<Path> files = new ArrayList<>();
         long[] sizes = new long[10];
