@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  *       of that batch's lines. Events per second of the replay are the ceiling, reported for its
  *       first 3 seconds (as long as a JMH iteration: the page cache absorbs it) and for the whole
  *       run (sustained: the disk's write-back catches up).</li>
+ *   <li>Splits the bus's own time per batch, in rounds that alternate a bus with the 100 rules and
+ *       one with none: {@link LocalEventBus#publish} (envelopes, the archive file, matching) and
+ *       the {@link LocalEventBus#drain} after it (the deliveries' files). With no rules, publish is
+ *       envelopes and archive only; the difference is matching.</li>
  * </ol>
  *
  * <pre>java -cp bench/target/benchmarks.jar com.smuscicd.bench.BusIoCeiling [seconds, default 10]</pre>
@@ -40,6 +44,8 @@ public final class BusIoCeiling {
     static final int EVENTS = 4096;
     static final int BATCH = 100;
     static final Duration BURST = Duration.ofSeconds(3);
+    static final int ROUNDS = 7;
+    static final int ROUND_BATCHES = 400;
 
     private BusIoCeiling() {
     }
@@ -57,6 +63,14 @@ public final class BusIoCeiling {
                    double sustainedMegabytesPerSecond) {
     }
 
+    /** Median microseconds per batch in {@link LocalEventBus#publish} and in the {@link LocalEventBus#drain} after it. */
+    record Stages(String rules, double publishMicros, double drainMicros) {
+
+        double eventsPerSecond() {
+            return BATCH * 1e6 / (publishMicros + drainMicros);
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
         Path work = Files.createTempDirectory("smus-bench-io-");
@@ -72,6 +86,12 @@ public final class BusIoCeiling {
             System.out.printf("  first %d s: %,.0f events/s%n", BURST.toSeconds(), ceiling.burstEventsPerSecond());
             System.out.printf("  whole run: %,.0f events/s (%.0f MB/s)%n", ceiling.sustainedEventsPerSecond(),
                     ceiling.sustainedMegabytesPerSecond());
+            System.out.printf("the bus's time per batch of %d, medians of %d rounds of %d batches:%n", BATCH, ROUNDS,
+                    ROUND_BATCHES);
+            for (Stages stages : stages(work.resolve("stages"))) {
+                System.out.printf("  %-9s publish %,6.0f us, drain %,6.0f us: %,.0f events/s%n", stages.rules(),
+                        stages.publishMicros(), stages.drainMicros(), stages.eventsPerSecond());
+            }
         } finally {
             LocalBusBenchmark.deleteRecursively(work);
         }
@@ -119,6 +139,60 @@ public final class BusIoCeiling {
             batches.add(new BatchWrites(batch.size(), archive, appends));
         }
         return batches;
+    }
+
+    /** {@link #ROUNDS} rounds, each publishing {@link #ROUND_BATCHES} batches to a bus with the rules, then one without. */
+    static List<Stages> stages(Path dir) throws IOException {
+        return stages(dir, ROUNDS, ROUND_BATCHES);
+    }
+
+    static List<Stages> stages(Path dir, int rounds, int batches) throws IOException {
+        List<DeploymentEvent> events = BusWorkload.events(EVENTS);
+        Map<String, LocalRules> variants = new LinkedHashMap<>();
+        variants.put(BusWorkload.rules().size() + " rules", LocalRules.of(BusWorkload.rules()));
+        variants.put("no rules", LocalRules.none());
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        long published = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, LocalRules> variant : variants.entrySet()) {
+                Path stateDir = dir.resolve(round + "-" + variant.getValue().all().size());
+                LocalEventBus bus = LocalEventBus.builder()
+                        .stateDir(stateDir)
+                        .account(BusWorkload.ACCOUNT)
+                        .region("us-east-1")
+                        .rules(variant.getValue())
+                        .build();
+                LocalBusBenchmark.warm(bus, events);
+                long publish = 0;
+                long drain = 0;
+                for (int b = 0; b < batches; b++) {
+                    List<DeploymentEvent> batch = new ArrayList<>(BATCH);
+                    for (int i = 0; i < BATCH; i++, published++) {
+                        batch.add(LocalBusBenchmark.withId(events.get((int) (published % EVENTS)), "evt-" + published));
+                    }
+                    long start = System.nanoTime();
+                    bus.publish(batch);
+                    long returned = System.nanoTime();
+                    if (!bus.drain(Duration.ofSeconds(60))) {
+                        throw new IllegalStateException("the bus did not deliver a batch within 60 s");
+                    }
+                    drain += System.nanoTime() - returned;
+                    publish += returned - start;
+                }
+                samples.computeIfAbsent(variant.getKey(), k -> new ArrayList<>())
+                        .add(new double[] {publish / 1e3 / batches, drain / 1e3 / batches});
+                LocalBusBenchmark.deleteRecursively(stateDir);
+            }
+        }
+        List<Stages> result = new ArrayList<>();
+        samples.forEach((name, list) -> result.add(new Stages(name, median(list, 0), median(list, 1))));
+        return result;
+    }
+
+    private static double median(List<double[]> samples, int index) {
+        double[] values = samples.stream().mapToDouble(s -> s[index]).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     /** Writes the batches again and again into {@code dir}, as the bus writes them, for {@code run}. */

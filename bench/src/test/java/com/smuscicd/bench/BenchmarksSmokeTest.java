@@ -105,7 +105,7 @@ class BenchmarksSmokeTest {
         matching.setUp();
         LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
         state.loadEvents();
-        state.openBus();
+        state.openColdBus();
         try {
             state.published = firstMatchedEvent(matching);
 
@@ -127,7 +127,7 @@ class BenchmarksSmokeTest {
         matching.setUp();
         LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
         state.loadEvents();
-        state.openBus();
+        state.openColdBus();
         try {
             LocalBusBenchmark benchmark = new LocalBusBenchmark();
 
@@ -174,6 +174,32 @@ class BenchmarksSmokeTest {
         try (Stream<Path> files = Files.walk(temp.resolve("replay/archive"))) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
                     .isNotEmpty().allSatisfy(name -> assertThat(name).endsWith(".json").doesNotStartWith("."));
+        }
+    }
+
+    @Test
+    void busState_whenOpenedForAnIteration_hasSeenEveryWorkloadEventOnceWithoutFailure() throws Exception {
+        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
+        state.loadEvents();
+        state.openBus();
+        try {
+            assertThat(state.bus.stats().eventsPublished()).isEqualTo(LocalBusBenchmark.EVENTS);
+            assertThat(state.bus.stats().failedDeliveries()).isZero();
+            assertThat(state.bus.stats().deliveries()).isPositive();
+        } finally {
+            state.deleteStateDir();
+        }
+    }
+
+    @Test
+    void busIoCeilingStages_whenRun_timeABusWithTheRulesAndOneWithout(@TempDir Path temp) throws Exception {
+        List<BusIoCeiling.Stages> stages = BusIoCeiling.stages(temp, 1, 2);
+
+        assertThat(stages).extracting(BusIoCeiling.Stages::rules).containsExactly("100 rules", "no rules");
+        assertThat(stages).allSatisfy(s -> assertThat(s.publishMicros()).isPositive());
+        assertThat(stages.get(0).drainMicros()).isPositive();
+        try (Stream<Path> left = Files.list(temp)) {
+            assertThat(left).as("each bus's files are deleted after its round").isEmpty();
         }
     }
 
