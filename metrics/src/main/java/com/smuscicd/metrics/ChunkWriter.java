@@ -46,10 +46,12 @@ final class ChunkWriter {
     /** Bytes read from a file at a time, and buffered for a chunk. */
     static final int BUFFER = 1 << 20;
     /**
-     * The longest line copied: the engine reads objects of at most 16 MB, so a longer line is
-     * counted (and reported as unreadable) without being held in memory whole.
+     * The longest line copied: the engine's JSON reader is documented to read objects of at most
+     * 16 MiB ({@code maximum_object_size}) and fails the whole statement on some longer ones, and an
+     * EventBridge event is at most 1 MB; a longer line is counted (and reported as unreadable)
+     * without being held in memory whole.
      */
-    static final int MAX_LINE = 64 << 20;
+    static final int MAX_LINE = 16 << 20;
     private static final byte[] COMMA = {','};
     private static final byte[] NEWLINE = {'\n'};
 

@@ -3,10 +3,9 @@ package com.smuscicd.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,24 +27,50 @@ final class LineValidator {
 
     static Finding firstProblem(Path file) {
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
+             InputStream in = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")
+                     ? new GZIPInputStream(raw, 64 * 1024) : raw) {
+            byte[] buffer = new byte[64 * 1024];
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
             long number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                int start = 0;
+                for (int i = 0; i <= read; i++) {
+                    if (i < read && buffer[i] != '\n') {
+                        continue;
+                    }
+                    line.write(buffer, start, i - start);
+                    if (line.size() >= ChunkWriter.MAX_LINE) {
+                        // the copy skipped it without holding it whole; so does this
+                        return new Finding(number + 1, "line of " + (ChunkWriter.MAX_LINE >> 20)
+                                + " MiB or more, longer than the engine reads as one event");
+                    }
+                    if (i == read) {
+                        break;
+                    }
+                    number++;
+                    String problem = problemOfLine(line);
+                    if (problem != null) {
+                        return new Finding(number, problem);
+                    }
+                    line.reset();
+                    start = i + 1;
                 }
-                String problem = problemOf(line);
+            }
+            if (line.size() > 0) {
+                String problem = problemOfLine(line);
                 if (problem != null) {
-                    return new Finding(number, problem);
+                    return new Finding(number + 1, problem);
                 }
             }
             return new Finding(0, "unreadable content");
         } catch (IOException e) {
             return new Finding(0, "cannot read file: " + e.getMessage());
         }
+    }
+
+    private static String problemOfLine(ByteArrayOutputStream line) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        return text.isBlank() ? null : problemOf(text);
     }
 
     /** Why a line is not an event, or null when it is one. */

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventArchiveTest {
 
@@ -109,6 +111,32 @@ class EventArchiveTest {
             assertThat(problem.firstLine()).isEqualTo(2);
             assertThat(problem.unreadableLines()).isEqualTo(1);
             assertThat(problem.describe()).startsWith(problem.file() + ":2: not valid JSON");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {17, 40})
+    void open_whenALineIsLongerThanAnEventCanBe_reportsItAndStillReadsTheFilesOtherLines(int mebibytes)
+            throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Files.delete(day.resolve("truncated.json"));
+        List<String> good = Files.readAllLines(day.resolve("good-1.json"));
+        Path huge = day.resolve("huge.json");
+        // an event padded past the engine's 16 MiB objects (from 32 MiB on, it failed the whole read)
+        String padded = good.get(0).substring(0, good.get(0).length() - 1) + ",\"pad\":\""
+                + "x".repeat(mebibytes << 20) + "\"}";
+        Files.writeString(huge, "{\"id\":\"first\"}\n" + padded + "\n{\"id\":\"last\"}\n");
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.query("SELECT count(*) AS n FROM smus_events_raw WHERE file = "
+                    + EventArchive.literal(huge.toString())).column("n")).containsExactly(2L);
+            assertThat(archive.problems()).singleElement().satisfies(problem -> {
+                assertThat(problem.file()).isEqualTo(huge);
+                assertThat(problem.firstLine()).isEqualTo(2);
+                assertThat(problem.unreadableLines()).isEqualTo(1);
+                assertThat(problem.message()).contains("16 MiB");
+            });
         }
     }
 
