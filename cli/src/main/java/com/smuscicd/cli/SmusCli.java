@@ -2,7 +2,6 @@ package com.smuscicd.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -42,35 +41,16 @@ public final class SmusCli {
      * The error to show for bad flags: picocli checks required options before unknown ones, so
      * {@code deploy --target dev} would say "Missing required option '--targets'" and show the whole
      * usage. An unknown option is the likelier mistake; it is shown instead, with the options whose
-     * names are close ("Possible solutions: --targets").
+     * names are close ("Possible solutions: --targets"). What is unknown is what picocli itself
+     * could not match, so a value that starts with a dash is not taken for an option.
      */
     static CommandLine.ParameterException misspelledFirst(CommandLine.ParameterException e, String[] args) {
         if (!(e instanceof CommandLine.MissingParameterException) || e.getCommandLine() == null) {
             return e;
         }
-        List<String> unknown = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--")) {
-                break;
-            }
-            if (arg.startsWith("-") && arg.length() > 1 && !Character.isDigit(arg.charAt(1))) {
-                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                if (!known(e.getCommandLine(), name)) {
-                    unknown.add(arg);
-                }
-            }
-        }
-        return unknown.isEmpty() ? e : new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unknown);
-    }
-
-    /** Whether the command or one of its parents has an option of that name. */
-    private static boolean known(CommandLine command, String name) {
-        for (CommandLine c = command; c != null; c = c.getParent()) {
-            if (c.getCommandSpec().findOption(name) != null) {
-                return true;
-            }
-        }
-        return false;
+        List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
+        boolean anOption = unmatched.stream().anyMatch(arg -> arg.startsWith("-") && arg.length() > 1);
+        return anOption ? new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unmatched) : e;
     }
 
     /** Reads the version Maven stamped into {@code smus-cli.properties}. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Bad flags and bad local inputs of {@code smus-cli deploy}: a clear message, exit 2, nothing deployed. */
@@ -52,14 +54,15 @@ class DeployCommandTest {
         int exit = deploy("--target", "dev", "--pipeline=" + EXAMPLE, "--retry-delay-scale", "-1");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString().lines().limit(2)).containsExactly("Unknown option: '--target'",
+        assertThat(err.toString().lines().limit(2)).containsExactly("Unknown options: '--target', 'dev'",
                 "Possible solutions: --targets");
         assertNothingDeployed();
     }
 
-    @Test
-    void deploy_whenARequiredOptionIsMissingAndEveryOptionIsKnown_saysWhichIsMissing() {
-        int exit = deploy("--pipeline", EXAMPLE, "--retry-delay-scale", "-1", "--", "--target");
+    @ParameterizedTest
+    @ValueSource(strings = {"--retry-delay-scale=-.5", "--pipeline=-odd.yaml", "--output=json"})
+    void deploy_whenARequiredOptionIsMissingAndEveryArgumentIsValid_saysWhichIsMissing(String valid) {
+        int exit = deploy(valid.split("=", 2)[0], valid.split("=", 2)[1]);
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("Missing required option: '--targets=TARGET");
