@@ -183,7 +183,11 @@ final class GitFiles {
         }
     }
 
-    /** The directory a {@code .git} file names ({@code gitdir: <path>}, relative to the file's directory). */
+    /**
+     * The directory a {@code .git} file names ({@code gitdir: <path>}, relative to the file's
+     * directory), resolved as the system resolves it: a {@code ..} after a symbolic link leaves the
+     * link's target, not the link.
+     */
     private static Path gitFileTarget(Path dotGit) throws IOException {
         String content = readSmall(dotGit);
         if (!content.startsWith("gitdir: ")) {
@@ -193,7 +197,7 @@ final class GitFiles {
         if (target.isEmpty()) {
             throw new Unsure();
         }
-        return dotGit.getParent().resolve(target).normalize();
+        return dotGit.getParent().resolve(target).toRealPath();
     }
 
     private static boolean looksLikeGitDirectory(Path dir) {
@@ -349,7 +353,7 @@ final class GitFiles {
                 if (target.isEmpty()) {
                     throw new Unsure();
                 }
-                commonDir = gitDir.resolve(target).normalize();
+                commonDir = gitDir.resolve(target).toRealPath();
             }
             if (!Files.isRegularFile(gitDir.resolve("HEAD"), LinkOption.NOFOLLOW_LINKS)
                     || !Files.isDirectory(commonDir.resolve("objects")) || !Files.isDirectory(commonDir.resolve("refs"))

@@ -126,6 +126,25 @@ class GitFilesTest {
     }
 
     @Test
+    void collect_withARelativeGitDirectoryThroughASymbolicLink_resolvesTheLinkAsGitDoes() throws Exception {
+        // work/.git says "gitdir: ../link/../work.git"; link points into store/deep, so git opens
+        // store/work.git, while a lexical ".." would give the decoy next to work
+        Path work = Files.createDirectories(temp.resolve("work"));
+        Files.createDirectories(temp.resolve("store/deep"));
+        Files.createSymbolicLink(temp.resolve("link"), temp.resolve("store/deep"));
+        git(work, "init", "-q", "-b", "main", "--separate-git-dir", temp.resolve("store/work.git").toString());
+        Files.writeString(work.resolve(".git"), "gitdir: ../link/../work.git\n", StandardCharsets.UTF_8);
+        commit(work, "the real one");
+        Path decoy = repository(temp.resolve("decoy"), "decoy-branch");
+        Files.move(decoy.resolve(".git"), temp.resolve("work.git"));
+
+        Metadata metadata = assertFilesAgreeWithGit(work);
+
+        assertThat(metadata.gitBranch()).isEqualTo("main");
+        assertThat(metadata.gitCommit()).isEqualTo(git(work, "rev-parse", "HEAD"));
+    }
+
+    @Test
     void collect_onAnUnbornBranch_asksGitAndHasNoGitFields() throws Exception {
         Path repo = Files.createDirectories(temp.resolve("repo"));
         git(repo, "init", "-q", "-b", "main");
