@@ -32,6 +32,11 @@ public final class BackgroundPublisher implements EventPublisher {
 
     /** Guards the queue and the state; never held while the delegate publishes. */
     private final Object lock = new Object();
+    /**
+     * Held while the delegate publishes: a batch published after {@link #finish} gave up waiting
+     * goes after the one the worker may still be publishing, not beside it.
+     */
+    private final Object delegateLock = new Object();
     private final ArrayDeque<List<DeploymentEvent>> queue = new ArrayDeque<>();
     /** Started with the first batch; it waits for more until {@link #finish}. */
     private Thread worker;
@@ -50,7 +55,8 @@ public final class BackgroundPublisher implements EventPublisher {
 
     /**
      * Queues the batch for the delegate and returns at once, reporting every event accepted. After
-     * {@link #finish}, publishes in the caller's thread instead, so that a late event is not lost.
+     * {@link #finish}, publishes in the caller's thread instead, so that a late event is not lost
+     * (once a batch the worker may still be publishing is done: the delegate gets one call at a time).
      */
     @Override
     public PublishResult publish(List<DeploymentEvent> events) {
@@ -165,7 +171,9 @@ public final class BackgroundPublisher implements EventPublisher {
 
     private void deliver(List<DeploymentEvent> batch) {
         try {
-            delegate.publish(batch);
+            synchronized (delegateLock) {
+                delegate.publish(batch);
+            }
         } catch (RuntimeException e) {
             logWhole(batch, e);
         } catch (Error e) {

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -103,6 +104,51 @@ class BackgroundPublisherTest {
 
         assertThat(delegate.batches).containsExactly(List.of(late));
         assertThat(delegate.threads).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void publish_afterFinishGaveUpWhileABatchIsStillPublishing_waitsForItThenPublishes() throws Exception {
+        List<DeploymentEvent> events = TestEvents.success();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstEntered = new CountDownLatch(1);
+        CountDownLatch secondEntered = new CountDownLatch(1);
+        List<Integer> overlapping = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inside = new AtomicInteger();
+        Recording delegate = new Recording() {
+            @Override
+            public PublishResult publish(List<DeploymentEvent> batch) {
+                overlapping.add(inside.incrementAndGet());
+                try {
+                    if (firstEntered.getCount() > 0) {
+                        firstEntered.countDown();
+                        release.await(30, TimeUnit.SECONDS);
+                    } else {
+                        secondEntered.countDown();
+                    }
+                    return super.publish(batch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return super.publish(batch);
+                } finally {
+                    inside.decrementAndGet();
+                }
+            }
+        };
+        BackgroundPublisher publisher = publisher(delegate);
+        publisher.publish(List.of(events.get(0)));
+        assertThat(firstEntered.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(publisher.finish(Duration.ofMillis(20))).isEmpty();
+
+        Thread late = new Thread(() -> publisher.publish(List.of(events.get(1))));
+        late.start();
+        boolean enteredBeside = secondEntered.await(300, TimeUnit.MILLISECONDS);
+        release.countDown();
+        late.join(30_000);
+
+        assertThat(enteredBeside).as("the late batch reached the delegate during the first").isFalse();
+        assertThat(overlapping).containsExactly(1, 1);
+        assertThat(delegate.batches).containsExactly(List.of(events.get(0)), List.of(events.get(1)));
+        assertThat(errors.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
