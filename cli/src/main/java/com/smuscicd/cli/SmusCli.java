@@ -33,7 +33,7 @@ public final class SmusCli {
         CommandLine cli = new CommandLine(new SmusCli());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         CommandLine.IParameterExceptionHandler usual = cli.getParameterExceptionHandler();
-        cli.setParameterExceptionHandler((e, args) -> usual.handleParseException(misspelledFirst(e, args), args));
+        cli.setParameterExceptionHandler((e, args) -> usual.handleParseException(misspelledFirst(e), args));
         return cli;
     }
 
@@ -44,7 +44,7 @@ public final class SmusCli {
      * names are close ("Possible solutions: --targets"). What is unknown is what picocli itself
      * could not match, so a value that starts with a dash is not taken for an option.
      */
-    static CommandLine.ParameterException misspelledFirst(CommandLine.ParameterException e, String[] args) {
+    static CommandLine.ParameterException misspelledFirst(CommandLine.ParameterException e) {
         if (!(e instanceof CommandLine.MissingParameterException) || e.getCommandLine() == null) {
             return e;
         }

@@ -344,7 +344,7 @@ final class ChunkWriter {
         }
     }
 
-    /** A chunk that could not be written, passed through the file's copy as unchecked. */
+    /** A chunk that could not be written: told apart from a file that could not be read, which only fails that file. */
     private static final class ChunkWriteException extends IOException {
         ChunkWriteException(IOException cause) {
             super(cause.getMessage(), cause);
