@@ -333,7 +333,7 @@ final class ChunkWriter {
     }
 
     /** JSON whitespace, plus the vertical tab and form feed that the engine also skips on a blank line. */
-    private static boolean isSpace(byte b) {
+    static boolean isSpace(int b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0x0B || b == '\f';
     }
 

@@ -141,6 +141,24 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_whenALineHoldsOnlyAControlCharacter_reportsThatLineAsTheFirstUnreadable() throws IOException {
+        // blank to String.isBlank, not to the engine, which skips only JSON whitespace, VT and FF
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Files.delete(day.resolve("truncated.json"));
+        Path odd = day.resolve("odd.json");
+        Files.writeString(odd, "{\"id\":\"a\"}\n \t\n\u001c\n{\"id\":\"b\"}\nnot json\n");
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.problems()).singleElement().satisfies(problem -> {
+                assertThat(problem.file()).isEqualTo(odd);
+                assertThat(problem.firstLine()).isEqualTo(3);
+                assertThat(problem.unreadableLines()).isEqualTo(2);
+            });
+        }
+    }
+
+    @Test
     void query_whenUnknownColumn_throwsTheEnginesMessageNamingTheColumn() {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
             assertThatThrownBy(() -> archive.query("SELECT pipeline_name FROM smus_events"))
