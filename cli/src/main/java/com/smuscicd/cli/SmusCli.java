@@ -2,6 +2,7 @@ package com.smuscicd.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -48,7 +49,11 @@ public final class SmusCli {
         if (!(e instanceof CommandLine.MissingParameterException) || e.getCommandLine() == null) {
             return e;
         }
-        List<String> unmatched = e.getCommandLine().getUnmatchedArguments();
+        // an option unknown to a parent command (smus-cli --bogus deploy) is in the parent's list
+        List<String> unmatched = new ArrayList<>();
+        for (CommandLine command = e.getCommandLine(); command != null; command = command.getParent()) {
+            unmatched.addAll(0, command.getUnmatchedArguments());
+        }
         boolean anOption = unmatched.stream().anyMatch(arg -> arg.startsWith("-") && arg.length() > 1);
         return anOption ? new CommandLine.UnmatchedArgumentException(e.getCommandLine(), unmatched) : e;
     }

@@ -20,6 +20,8 @@ class SmusCliTest {
         // a misspelled option comes first, with the one it is close to
         "events query --outptu => Unknown option: '--outptu'",
         "deploy --local --target dev => Unknown options: '--target', 'dev'",
+        "events --bogus query => Unknown option: '--bogus'",
+        "--bogus deploy --local => Unknown option: '--bogus'",
     })
     void execute_whenTheCommandLineIsBad_saysWhatIsWrongFirstAndExitsTwo(String args, String firstLine) {
         StringWriter err = new StringWriter();
