@@ -111,7 +111,8 @@ public final class EventsCommand implements Callable<Integer> {
     /** {@code smus-cli events query "SQL"}. */
     @Command(name = "query", mixinStandardHelpOptions = true,
             description = {"Run SQL over the captured events: table smus_events (one row per event, duplicates"
-                    + " delivered by EventBridge removed) and smus_events_raw (every line read, with its file).",
+                    + " delivered by EventBridge removed), smus_events_raw (every line read, with its file) and"
+                    + " smus_deployments (one row per deployment: outcome, start and end, failed phase, error code).",
                     "Example: smus-cli events query \"SELECT * FROM smus_events WHERE pipelineName = 'MyPipeline'"
                             + " AND status = 'failed' ORDER BY timestamp DESC LIMIT 10\""})
     public static final class QueryCommand implements Callable<Integer> {
