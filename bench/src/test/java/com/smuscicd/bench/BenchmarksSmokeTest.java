@@ -103,9 +103,7 @@ class BenchmarksSmokeTest {
     void fullPublish_whenRunOnce_archivesTheEventAndDeliversItToTheMatchedRulesTargets() throws Exception {
         LocalBusBenchmark.Matching matching = new LocalBusBenchmark.Matching();
         matching.setUp();
-        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
-        state.loadEvents();
-        state.openColdBus();
+        LocalBusBenchmark.Bus state = busState(false);
         try {
             state.published = firstMatchedEvent(matching);
 
@@ -125,9 +123,7 @@ class BenchmarksSmokeTest {
     void fullPublishBatches_whenRunOnce_archiveEachBatchInOneFileAndDeliverEveryMatch() throws Exception {
         LocalBusBenchmark.Matching matching = new LocalBusBenchmark.Matching();
         matching.setUp();
-        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
-        state.loadEvents();
-        state.openColdBus();
+        LocalBusBenchmark.Bus state = busState(false);
         try {
             LocalBusBenchmark benchmark = new LocalBusBenchmark();
 
@@ -179,9 +175,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void busState_whenOpenedForAnIteration_hasSeenEveryWorkloadEventOnceWithoutFailure() throws Exception {
-        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
-        state.loadEvents();
-        state.openBus();
+        LocalBusBenchmark.Bus state = busState(true);
         try {
             assertThat(state.bus.stats().eventsPublished()).isEqualTo(LocalBusBenchmark.EVENTS);
             assertThat(state.bus.stats().failedDeliveries()).isZero();
@@ -201,6 +195,18 @@ class BenchmarksSmokeTest {
         try (Stream<Path> left = Files.list(temp)) {
             assertThat(left).as("each bus's files are deleted after its round").isEmpty();
         }
+    }
+
+    /** The JMH state of the publishing benchmarks with its bus open, as for an iteration ({@code warm}) or new. */
+    private static LocalBusBenchmark.Bus busState(boolean warm) throws Exception {
+        LocalBusBenchmark.Bus state = new LocalBusBenchmark.Bus();
+        state.loadEvents();
+        if (warm) {
+            state.openBus();
+        } else {
+            state.openColdBus();
+        }
+        return state;
     }
 
     private static long size(Path file) {
