@@ -245,7 +245,8 @@ final class ChunkWriter {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
+    /** The file's content: decompressed when it is named {@code *.gz}, in any case. */
+    static InputStream open(Path file) throws IOException {
         InputStream in = Files.newInputStream(file);
         if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
             return in;

@@ -7,10 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Finds why a file's lines were skipped: the engine only says that a line was unreadable, the
@@ -26,25 +23,20 @@ final class LineValidator {
     }
 
     static Finding firstProblem(Path file) {
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")
-                     ? new GZIPInputStream(raw, 64 * 1024) : raw) {
+        try (InputStream in = ChunkWriter.open(file)) {
             byte[] buffer = new byte[64 * 1024];
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long number = 0;
             for (int read; (read = in.read(buffer)) >= 0; ) {
-                int start = 0;
-                for (int i = 0; i <= read; i++) {
-                    if (i < read && buffer[i] != '\n') {
-                        continue;
-                    }
-                    line.write(buffer, start, i - start);
+                for (int start = 0; start < read; ) {
+                    int end = ChunkWriter.lineEnd(buffer, start, read);
+                    line.write(buffer, start, end - start);
                     if (line.size() >= ChunkWriter.MAX_LINE) {
                         // the copy skipped it without holding it whole; so does this
                         return new Finding(number + 1, "line of " + (ChunkWriter.MAX_LINE >> 20)
                                 + " MiB or more, longer than the engine reads as one event");
                     }
-                    if (i == read) {
+                    if (end == read) {
                         break;
                     }
                     number++;
@@ -53,7 +45,7 @@ final class LineValidator {
                         return new Finding(number, problem);
                     }
                     line.reset();
-                    start = i + 1;
+                    start = end + 1;
                 }
             }
             if (line.size() > 0) {
