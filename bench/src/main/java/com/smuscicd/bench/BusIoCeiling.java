@@ -99,12 +99,7 @@ public final class BusIoCeiling {
 
     /** Publishes the workload through a bus in {@code stateDir} and returns each batch's writes; adds bytes per kind. */
     static List<BatchWrites> busWrites(Path stateDir, Map<String, Long> byKind) throws IOException {
-        LocalEventBus bus = LocalEventBus.builder()
-                .stateDir(stateDir)
-                .account(BusWorkload.ACCOUNT)
-                .region("us-east-1")
-                .rules(LocalRules.of(BusWorkload.rules()))
-                .build();
+        LocalEventBus bus = bus(stateDir, LocalRules.of(BusWorkload.rules()));
         List<DeploymentEvent> events = BusWorkload.events(EVENTS);
         List<BatchWrites> batches = new ArrayList<>();
         Map<Path, Long> seen = new LinkedHashMap<>();
@@ -156,12 +151,7 @@ public final class BusIoCeiling {
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, LocalRules> variant : variants.entrySet()) {
                 Path stateDir = dir.resolve(round + "-" + variant.getValue().all().size());
-                LocalEventBus bus = LocalEventBus.builder()
-                        .stateDir(stateDir)
-                        .account(BusWorkload.ACCOUNT)
-                        .region("us-east-1")
-                        .rules(variant.getValue())
-                        .build();
+                LocalEventBus bus = bus(stateDir, variant.getValue());
                 LocalBusBenchmark.warm(bus, events);
                 long publish = 0;
                 long drain = 0;
@@ -187,6 +177,16 @@ public final class BusIoCeiling {
         List<Stages> result = new ArrayList<>();
         samples.forEach((name, list) -> result.add(new Stages(name, median(list, 0), median(list, 1))));
         return result;
+    }
+
+    /** A bus of the workload's account and region over {@code stateDir}. */
+    private static LocalEventBus bus(Path stateDir, LocalRules rules) {
+        return LocalEventBus.builder()
+                .stateDir(stateDir)
+                .account(BusWorkload.ACCOUNT)
+                .region("us-east-1")
+                .rules(rules)
+                .build();
     }
 
     private static double median(List<double[]> samples, int index) {
