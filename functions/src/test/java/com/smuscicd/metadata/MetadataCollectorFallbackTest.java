@@ -52,10 +52,7 @@ class MetadataCollectorFallbackTest {
 
     @Test
     void collect_whenTheFilesCannotTellAndGitHangs_hasNoGitFields(@TempDir Path dir) throws Exception {
-        Path slowGit = Files.writeString(dir.resolve("slow-git"), "#!/bin/sh\nsleep 20\necho never\n",
-                StandardCharsets.UTF_8);
-        assumeTrue(slowGit.toFile().setExecutable(true));
-        GitRunner hanging = GitRunner.create(slowGit.toString(), dir, Duration.ofMillis(300));
+        GitRunner hanging = GitRepositories.hangingGit(dir);
 
         Metadata metadata = MetadataCollector.create(NO_CI, hanging, filesThatCannotTell(dir)).collect();
 

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.smuscicd.events.Metadata;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -85,10 +82,7 @@ class MetadataGitTest {
 
     @Test
     void run_whenGitHangs_givesUpAtTheTimeout(@TempDir Path dir) throws IOException {
-        Path slowGit = Files.writeString(dir.resolve("slow-git"), "#!/bin/sh\nsleep 20\necho never\n",
-                StandardCharsets.UTF_8);
-        assumeTrue(slowGit.toFile().setExecutable(true));
-        GitRunner runner = GitRunner.create(slowGit.toString(), dir, Duration.ofMillis(300));
+        GitRunner runner = GitRepositories.hangingGit(dir);
 
         long started = System.nanoTime();
         var output = runner.run("rev-parse", "HEAD");
@@ -108,51 +102,26 @@ class MetadataGitTest {
 
     /** A repository on branch "trunk" with one commit dated 2025-11-04T12:30:00+01:00 and the given origin. */
     private static void gitRepository(Path dir, String origin) throws Exception {
-        gitRepository(dir, origin, "2025-11-04T12:30:00+01:00");
+        gitRepository(dir, origin, GitRepositories.COMMIT_DATE);
     }
 
     /** A repository on branch "trunk" with one commit of the given date (as git takes it) and origin. */
     private static void gitRepository(Path dir, String origin, String date) throws Exception {
         assumeGit();
-        run(dir, "git", "init", "-q", "-b", "trunk");
-        run(dir, "git", "remote", "add", "origin", origin);
-        Files.writeString(dir.resolve("pipeline.yaml"), "pipelineName: MyPipeline\n", StandardCharsets.UTF_8);
-        run(dir, "git", "add", "pipeline.yaml");
-        run(dir, Map.of("GIT_COMMITTER_DATE", date, "GIT_AUTHOR_DATE", date), "git", "-c", "user.name=Test", "-c",
-                "user.email=test@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "initial");
+        GitRepositories.repository(dir, "trunk", date);
+        GitRepositories.git(dir, "remote", "add", "origin", origin);
     }
 
-    private static void assumeGit() throws InterruptedException {
-        boolean available;
+    private static void assumeGit() {
+        assumeTrue(GitRepositories.gitAvailable(), "git is not installed");
+    }
+
+    /** git's output in {@code dir}, or null when it fails. */
+    private static String git(Path dir, String... args) {
         try {
-            available = new ProcessBuilder("git", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
-        } catch (IOException e) {
-            available = false;
-        }
-        assumeTrue(available, "git is not installed");
-    }
-
-    private static String git(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return process.waitFor() == 0 ? out : null;
-    }
-
-    private static void run(Path dir, String... command) throws Exception {
-        run(dir, Map.of(), command);
-    }
-
-    private static void run(Path dir, Map<String, String> environment, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            return GitRepositories.git(dir, args);
+        } catch (Exception e) {
+            return null;
         }
     }
 }
