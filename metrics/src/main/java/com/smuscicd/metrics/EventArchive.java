@@ -17,6 +17,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.duckdb.DuckDBAppender;
@@ -153,6 +155,10 @@ public final class EventArchive implements AutoCloseable {
             throw new ArchiveNotFoundException(dir);
         }
         DuckDbLibrary.require();
+        // DuckDB's JDBC driver turns TIMESTAMP and TIMESTAMPTZ values into Java objects through the
+        // JVM's default time zone, and picks the wrong offset in the hour after a daylight-saving
+        // change: query output and metrics would shift with the machine's zone. Times here are UTC.
+        TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
         Path root = dir.toAbsolutePath().normalize();
         List<String> notes = new ArrayList<>();
         Connection connection = null;

@@ -156,6 +156,77 @@ class DeploymentMetricsTest {
         assertThatThrownBy(() -> MetricsQuery.parseSince("0d")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Writes one deployment's events as an archive file under {@code dir}: Deploy-Started at
+     * {@code start}, the four phases one second apart, then Deploy-Completed, or, when
+     * {@code failedPhase} is 1-4, that phase's Failed and Deploy-Failed. {@code edit} may change
+     * each event's detail (as JSON text) before it is written.
+     */
+    static void writeDeployment(Path dir, String id, String pipeline, String target, Instant start, String commit,
+                                int failedPhase, java.util.function.UnaryOperator<String> edit) {
+        String[] stages = {"project-init", "bundle-upload", "workflow-creation", "catalog-assets"};
+        String[] names = {"ProjectInitialization", "BundleUpload", "WorkflowCreation", "CatalogAssets"};
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.function.BiFunction<Integer, String[], String> line = (sequence, e) -> {
+            Instant at = start.plusSeconds(sequence);
+            String detail = String.format(java.util.Locale.ROOT, "{\"version\":\"1.0\",\"timestamp\":\"%s\","
+                    + "\"pipelineName\":\"%s\",\"stage\":\"%s\",\"status\":\"%s\",\"target\":{\"name\":\"%s\"},"
+                    + "\"metadata\":{%s},\"deploymentId\":\"%s\",\"sequence\":%d%s%s}", at, pipeline, e[1], e[2], target,
+                    commit == null ? "" : "\"commitTimestamp\":\"" + commit + "\"", id, sequence,
+                    "started".equals(e[2]) ? "" : ",\"durationMs\":1000",
+                    "failed".equals(e[2]) ? ",\"error\":{\"code\":\"E" + failedPhase + "\"}" : "");
+            return String.format(java.util.Locale.ROOT, "{\"version\":\"0\",\"id\":\"%s-%d\",\"detail-type\":\"%s\","
+                    + "\"source\":\"com.amazon.smus.cicd\",\"account\":\"123456789012\",\"time\":\"%s\","
+                    + "\"region\":\"us-east-1\",\"resources\":[],\"detail\":%s}", id, sequence, e[0], at, edit.apply(detail));
+        };
+        lines.add(line.apply(1, new String[] {"SMUS-CICD-Deploy-Started", "deploy", "started"}));
+        for (int k = 1; k <= 4; k++) {
+            lines.add(line.apply(2 * k, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Started", stages[k - 1], "started"}));
+            if (k == failedPhase) {
+                lines.add(line.apply(2 * k + 1, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Failed", stages[k - 1], "failed"}));
+                lines.add(line.apply(2 * k + 2, new String[] {"SMUS-CICD-Deploy-Failed", "deploy", "failed"}));
+                break;
+            }
+            lines.add(line.apply(2 * k + 1, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Completed", stages[k - 1], "completed"}));
+            if (k == 4) {
+                lines.add(line.apply(10, new String[] {"SMUS-CICD-Deploy-Completed", "deploy", "completed"}));
+            }
+        }
+        try {
+            Path file = dir.resolve("smus-events/2026/10/25/" + id + ".json");
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, lines);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void compute_whenTheMachineIsNotInUtc_givesTheSameTimesAsInUtc() {
+        // Berlin leaves summer time at 01:00Z on 2026-10-25: the hour after it is where the JDBC
+        // driver picked the wrong offset; a TIMESTAMP without zone was shifted on any day
+        writeDeployment(temp, "fail", "P", "prod", Instant.parse("2026-10-25T00:30:00Z"), null, 2, d -> d);
+        writeDeployment(temp, "ok", "P", "prod", Instant.parse("2026-10-25T03:30:00Z"), "2026-10-24T23:30:00Z", 0,
+                d -> d);
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        try {
+            for (String zone : List.of("Europe/Berlin", "America/Los_Angeles", "UTC")) {
+                java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+                try (EventArchive archive = EventArchive.open(temp)) {
+                    SeriesMetrics s = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW)).series().get(0);
+                    QueryResult times = archive.query("SELECT TIMESTAMPTZ '2026-10-25 01:30:00+00' AS tz,"
+                            + " TIMESTAMP '2026-01-02 03:04:05' AS plain");
+
+                    assertThat(s.leadTimeMedianMs()).as(zone).isEqualTo(4 * 3_600_000.0 + 10_000);
+                    assertThat(s.timeToRestoreMedianMs()).as(zone).isEqualTo(3 * 3_600_000.0 + 4_000);
+                    assertThat(times.rows().get(0)).as(zone).containsExactly("2026-10-25T01:30:00Z", "2026-01-02T03:04:05Z");
+                }
+            }
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
+
     private static MetricsReport compute(MetricsQuery query) {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
             return DeploymentMetrics.compute(archive, query);
