@@ -1,7 +1,7 @@
 SELECT pipeline, target, count(*) AS deployments,
        count_if(outcome = 'succeeded') AS succeeded, count_if(outcome = 'failed') AS failed, count_if(outcome = 'in_progress') AS in_progress,
        CAST(count_if(outcome = 'succeeded') AS double) / nullif(count_if(outcome <> 'in_progress'), 0) AS success_rate,
-       count_if(outcome = 'succeeded') / 30.0 AS deployments_per_day,
+       CAST(count_if(outcome = 'succeeded') AS double) / 30 AS deployments_per_day,
        approx_percentile(date_diff('millisecond', committed_at, ended_at), 0.5)
          FILTER (WHERE outcome = 'succeeded' AND committed_at IS NOT NULL) AS lead_time_p50_ms,
        CAST(count_if(outcome = 'failed') AS double) / nullif(count_if(outcome <> 'in_progress'), 0) AS change_failure_rate

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +34,9 @@ import java.util.TreeMap;
  */
 public final class DeploymentMetrics {
 
+    /** The key of the statistics over every series (no series key can be empty). */
+    private static final String OVERALL = "";
+
     private static final List<String> PHASE_ORDER =
             List.of("project-init", "bundle-upload", "workflow-creation", "catalog-assets", "deploy");
 
@@ -41,14 +45,18 @@ public final class DeploymentMetrics {
      * archive, computed when the archive is indexed. Within a deployment, order is by sequence.
      */
     static final String DEPLOYMENTS_TABLE_SQL = """
-            WITH d AS (
+            WITH e AS (
+              -- an event's own time, else the time EventBridge gave it (a producer may send a bad one)
+              SELECT *, coalesce("timestamp", "time") AS event_at FROM %s WHERE deploymentid IS NOT NULL
+            ), d AS (
               SELECT deploymentid,
-                     arg_min(pipelinename, sequence) AS pipeline,
-                     arg_min(target.name, sequence) AS target,
-                     coalesce(min("timestamp") FILTER (WHERE stage = 'deploy' AND status = 'started'),
-                              min("timestamp")) AS started_at,
-                     min("timestamp") FILTER (WHERE stage = 'deploy' AND status = 'completed') AS completed_at,
-                     arg_max("timestamp", sequence) FILTER (WHERE status = 'failed') AS failed_at,
+                     arg_min(pipelinename, sequence) FILTER (WHERE pipelinename IS NOT NULL) AS pipeline,
+                     arg_min(target.name, sequence) FILTER (WHERE target.name IS NOT NULL) AS target,
+                     coalesce(min(event_at) FILTER (WHERE stage = 'deploy' AND status = 'started'), min(event_at)) AS started_at,
+                     bool_or(stage = 'deploy' AND status = 'completed') AS completed,
+                     min(event_at) FILTER (WHERE stage = 'deploy' AND status = 'completed') AS completed_at,
+                     bool_or(status = 'failed') AS failed,
+                     arg_max(event_at, sequence) FILTER (WHERE status = 'failed') AS failed_at,
                      arg_max(stage, sequence) FILTER (WHERE status = 'failed') AS failed_stage,
                      max(sequence) FILTER (WHERE status = 'failed') AS failed_sequence,
                      arg_max(error.code, sequence) FILTER (WHERE status = 'failed' AND error.code IS NOT NULL)
@@ -56,24 +64,22 @@ public final class DeploymentMetrics {
                      arg_max(durationms, sequence) FILTER (WHERE stage = 'deploy' AND status <> 'started')
                          AS duration_ms,
                      max(TRY_CAST(metadata.committimestamp AS TIMESTAMPTZ)) AS committed_at,
-                     max("timestamp") AS last_event_at,
+                     max(event_at) AS last_event_at,
                      count(*) AS events
-              FROM %s
-              WHERE deploymentid IS NOT NULL
+              FROM e
               GROUP BY deploymentid
             )
             SELECT deploymentid, pipeline, target,
-                   CASE WHEN completed_at IS NOT NULL THEN 'succeeded'
-                        WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'in_progress' END AS outcome,
+                   CASE WHEN completed THEN 'succeeded' WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
                    started_at,
-                   CASE WHEN completed_at IS NOT NULL THEN completed_at ELSE failed_at END AS ended_at,
+                   CASE WHEN completed THEN completed_at ELSE failed_at END AS ended_at,
                    -- Deploy-Failed after phase k has sequence 2k+2; before any phase, 2
-                   CASE WHEN completed_at IS NOT NULL OR failed_at IS NULL THEN NULL
+                   CASE WHEN completed OR NOT failed THEN NULL
                         WHEN failed_stage <> 'deploy' THEN failed_stage
                         ELSE CASE (failed_sequence - 2) // 2 WHEN 1 THEN 'project-init' WHEN 2 THEN 'bundle-upload'
                              WHEN 3 THEN 'workflow-creation' WHEN 4 THEN 'catalog-assets' ELSE 'deploy' END
                    END AS failed_phase,
-                   CASE WHEN completed_at IS NULL THEN error_code END AS error_code,
+                   CASE WHEN NOT completed THEN error_code END AS error_code,
                    duration_ms, committed_at, last_event_at, events
             FROM d
             """;
@@ -89,7 +95,8 @@ public final class DeploymentMetrics {
 
     private static final String PHASES_SQL = """
             SELECT d.pipeline, d.target, e.stage, count(*),
-                   quantile_cont(e.durationms, 0.5), quantile_cont(e.durationms, 0.95), max(e.durationms)
+                   quantile_cont(e.durationms, 0.5), quantile_cont(e.durationms, 0.95), max(e.durationms),
+                   grouping(d.pipeline) = 1 AS overall
             FROM smus_events e JOIN metrics_deployments d USING (deploymentid)
             WHERE e.status = 'completed' AND e.durationms IS NOT NULL
             GROUP BY GROUPING SETS ((d.pipeline, d.target, e.stage), (e.stage))
@@ -125,7 +132,7 @@ public final class DeploymentMetrics {
             // restore times are a property of one pipeline and target: pool them, never recompute across series
             Restores pooled = new Restores(allRestores, openStreaks.stream().min(Comparator.naturalOrder()).orElse(null));
             SeriesMetrics overall = metrics(null, null, deployments, pooled, window,
-                    phases.getOrDefault(key(null, null), List.of()));
+                    phases.getOrDefault(OVERALL, List.of()));
             return new MetricsReport(window, overall, series, deployments);
         } catch (SQLException e) {
             throw new ArchiveException("cannot compute metrics: " + e.getMessage(), e);
@@ -166,12 +173,13 @@ public final class DeploymentMetrics {
         return new Loaded(deployments, lastEvent);
     }
 
-    /** Phase statistics per series key, in execution order; the key of (null, null) holds all series. */
+    /** Phase statistics per series key, in execution order; {@link #OVERALL} holds all series. */
     private static Map<String, List<PhaseDurations>> loadPhases(EventArchive archive) throws SQLException {
         Map<String, List<PhaseDurations>> phases = new HashMap<>();
         try (Statement s = archive.connection().createStatement(); ResultSet rs = s.executeQuery(PHASES_SQL)) {
             while (rs.next()) {
-                phases.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                String key = rs.getBoolean(8) ? OVERALL : key(rs.getString(1), rs.getString(2));
+                phases.computeIfAbsent(key, k -> new ArrayList<>())
                         .add(new PhaseDurations(rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
                                 rs.getLong(7)));
             }
@@ -192,7 +200,7 @@ public final class DeploymentMetrics {
             switch (d.outcome()) {
                 case "succeeded" -> {
                     succeeded++;
-                    if (d.committedAt() != null) {
+                    if (d.committedAt() != null && d.endedAt() != null) {
                         leadTimes.add(Duration.between(d.committedAt(), d.endedAt()).toMillis());
                     }
                 }
@@ -233,7 +241,8 @@ public final class DeploymentMetrics {
                 finished.add(d);
             }
         }
-        finished.sort(Comparator.comparing(Deployment::endedAt).thenComparing(Deployment::startedAt)
+        finished.sort(Comparator.comparing(Deployment::endedAt)
+                .thenComparing(Deployment::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(Deployment::deploymentId));
         List<Long> durations = new ArrayList<>();
         Instant streakStart = null;
@@ -253,21 +262,23 @@ public final class DeploymentMetrics {
     record Restores(List<Long> durations, Instant failingSince) {
     }
 
+    /**
+     * The period the rates are over: {@code --since} as given; else from the first deployment to
+     * the last event, counted as at least one day, so that a few deployments within an hour do not
+     * read as dozens a day.
+     */
     private static Window window(MetricsQuery query, List<Deployment> deployments, Instant lastEvent) {
-        Instant start;
-        Instant end;
         if (query.since() != null) {
-            end = query.now();
-            start = end.minus(query.since());
-        } else if (deployments.isEmpty()) {
-            end = query.now();
-            start = end;
-        } else {
-            start = deployments.get(0).startedAt();
-            end = lastEvent != null && lastEvent.isAfter(start) ? lastEvent : start;
+            Instant end = query.now();
+            return new Window(end.minus(query.since()), end, query.since().toMillis() / 86_400_000.0);
         }
-        double days = Math.max(1.0, Duration.between(start, end).toMillis() / 86_400_000.0);
-        return new Window(start, end, days);
+        Instant start = deployments.stream().map(Deployment::startedAt).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder()).orElse(null);
+        if (start == null) {
+            return new Window(query.now(), query.now(), 1.0);
+        }
+        Instant end = lastEvent != null && lastEvent.isAfter(start) ? lastEvent : start;
+        return new Window(start, end, Math.max(1.0, Duration.between(start, end).toMillis() / 86_400_000.0));
     }
 
     /** Linear interpolation between closest ranks, as DuckDB's quantile_cont. */
@@ -299,8 +310,9 @@ public final class DeploymentMetrics {
         return i < 0 ? PHASE_ORDER.size() : i;
     }
 
+    /** A series: events without a pipeline name or target form their own series, never the overall one. */
     private static String key(String pipeline, String target) {
-        return pipeline == null ? "" : pipeline + "\u0000" + target;
+        return (pipeline == null ? "\u0001" : "\u0002" + pipeline) + "\u0000" + (target == null ? "\u0001" : "\u0002" + target);
     }
 
     private static Instant instant(Object value) {

@@ -82,12 +82,12 @@ public final class HtmlReport {
 
     private static void timeline(StringBuilder h, MetricsReport report) {
         Map<String, List<Deployment>> bySeries = new TreeMap<>();
-        for (Deployment d : report.deployments()) {
-            bySeries.computeIfAbsent(d.pipeline() + " / " + d.target(), k -> new ArrayList<>()).add(d);
+        for (Deployment d : dated(report)) {
+            bySeries.computeIfAbsent(label(d.pipeline(), d.target()), k -> new ArrayList<>()).add(d);
         }
         long start = report.window().start().toEpochMilli();
         long end = Math.max(report.window().end().toEpochMilli(), start + 1);
-        for (Deployment d : report.deployments()) {
+        for (Deployment d : dated(report)) {
             Instant last = d.endedAt() != null ? d.endedAt() : d.startedAt();
             end = Math.max(end, last.toEpochMilli());
             start = Math.min(start, d.startedAt().toEpochMilli());
@@ -97,7 +97,7 @@ public final class HtmlReport {
         int height = top + rowH * bySeries.size() + 8;
         double span = end - start;
         double plot = WIDTH - LABEL - 10;
-        boolean marks = report.deployments().size() <= TIMELINE_MARK_LIMIT;
+        boolean marks = dated(report).size() <= TIMELINE_MARK_LIMIT;
         h.append("<section><h2>Deployment timeline</h2><p class=\"sub\">")
                 .append(marks ? "One mark per deployment: " : "One cell per day (too many deployments for one mark each): ")
                 .append("<span class=\"dot ok\"></span>succeeded <span class=\"dot fail\"></span>failed ")
@@ -120,7 +120,7 @@ public final class HtmlReport {
                     String cls = "succeeded".equals(d.outcome()) ? "ok" : "failed".equals(d.outcome()) ? "fail" : "run";
                     h.append("<rect class=\"m ").append(cls).append("\" x=\"").append(fmt(x - 2)).append("\" y=\"")
                             .append(y + 3).append("\" width=\"4\" height=\"").append(rowH - 6).append("\"><title>")
-                            .append(esc(d.pipeline() + " / " + d.target() + " · " + d.startedAt() + " · " + d.outcome()
+                            .append(esc(label(d.pipeline(), d.target()) + " · " + d.startedAt() + " · " + d.outcome()
                                     + (d.failedPhase() != null ? " in " + d.failedPhase() : "")
                                     + (d.errorCode() != null ? " (" + d.errorCode() + ")" : "")
                                     + (d.durationMs() != null ? " · " + MetricsText.duration((double) d.durationMs()) : "")
@@ -152,9 +152,19 @@ public final class HtmlReport {
         h.append("</svg></section>\n");
     }
 
+    /** The deployments with a start time, which every chart places by (one whose events have no usable time has none). */
+    private static List<Deployment> dated(MetricsReport report) {
+        return report.deployments().stream().filter(d -> d.startedAt() != null).toList();
+    }
+
+    /** A series as one label. */
+    private static String label(String pipeline, String target) {
+        return MetricsText.pipelineLabel(pipeline) + " / " + MetricsText.targetLabel(target);
+    }
+
     private static void perDay(StringBuilder h, MetricsReport report) {
         Map<LocalDate, int[]> days = new TreeMap<>();
-        for (Deployment d : report.deployments()) {
+        for (Deployment d : dated(report)) {
             int[] c = days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[3]);
             c["succeeded".equals(d.outcome()) ? 0 : "failed".equals(d.outcome()) ? 1 : 2]++;
         }
@@ -270,7 +280,8 @@ public final class HtmlReport {
                 .append("<th class=\"n\">Change fail</th><th class=\"n\">Restore p50</th>")
                 .append("<th class=\"n\">Restore mean</th><th>Failing since</th></tr></thead>\n<tbody>\n");
         for (SeriesMetrics s : report.series()) {
-            h.append("<tr><td>").append(esc(s.pipeline())).append("</td><td>").append(esc(s.target())).append("</td>");
+            h.append("<tr><td>").append(esc(MetricsText.pipelineLabel(s.pipeline()))).append("</td><td>")
+                    .append(esc(MetricsText.targetLabel(s.target()))).append("</td>");
             num(h, s.deployments(), String.valueOf(s.deployments()));
             num(h, s.succeeded(), String.valueOf(s.succeeded()));
             num(h, s.failed(), String.valueOf(s.failed()));
@@ -292,8 +303,8 @@ public final class HtmlReport {
         List<String[]> rows = new ArrayList<>();
         for (SeriesMetrics s : report.series()) {
             for (FailureCount f : s.failures()) {
-                rows.add(new String[] {s.pipeline(), s.target(), f.phase(), f.errorCode() == null ? "" : f.errorCode(),
-                    String.valueOf(f.count())});
+                rows.add(new String[] {MetricsText.pipelineLabel(s.pipeline()), MetricsText.targetLabel(s.target()),
+                    f.phase(), f.errorCode() == null ? "" : f.errorCode(), String.valueOf(f.count())});
                 counts.merge(f.phase(), f.count(), Long::sum);
             }
         }

@@ -32,7 +32,8 @@ public final class MetricsText {
             all.add(report.overall());
         }
         for (SeriesMetrics s : all) {
-            rows.add(new String[] {s.pipeline() == null ? "(all)" : s.pipeline(), s.target() == null ? "" : s.target(),
+            boolean overall = s == report.overall();
+            rows.add(new String[] {overall ? "(all)" : pipelineLabel(s.pipeline()), overall ? "" : targetLabel(s.target()),
                 String.valueOf(s.deployments()), String.valueOf(s.succeeded()), String.valueOf(s.failed()),
                 String.valueOf(s.inProgress()), percent(s.successRate()), number(s.deploymentsPerDay(), 2),
                 duration(s.leadTimeMedianMs()), percent(s.changeFailureRate()), duration(s.timeToRestoreMedianMs()),
@@ -46,7 +47,7 @@ public final class MetricsText {
         rows.add(new String[] {"PIPELINE", "TARGET", "PHASE", "N", "p50", "p95", "max"});
         for (SeriesMetrics s : report.series()) {
             for (PhaseDurations p : s.phases()) {
-                rows.add(new String[] {s.pipeline(), s.target(), p.phase(), String.valueOf(p.count()),
+                rows.add(new String[] {pipelineLabel(s.pipeline()), targetLabel(s.target()), p.phase(), String.valueOf(p.count()),
                     duration(p.p50Ms()), duration(p.p95Ms()), duration((double) p.maxMs())});
             }
         }
@@ -58,7 +59,8 @@ public final class MetricsText {
         rows.add(new String[] {"PIPELINE", "TARGET", "PHASE", "ERROR CODE", "COUNT"});
         for (SeriesMetrics s : report.series()) {
             for (FailureCount f : s.failures()) {
-                rows.add(new String[] {s.pipeline(), s.target(), f.phase(), f.errorCode() == null ? "" : f.errorCode(),
+                rows.add(new String[] {pipelineLabel(s.pipeline()), targetLabel(s.target()), f.phase(),
+                    f.errorCode() == null ? "" : f.errorCode(),
                     String.valueOf(f.count())});
             }
         }
@@ -77,18 +79,19 @@ public final class MetricsText {
         window.put("start", report.window().start().toString());
         window.put("end", report.window().end().toString());
         window.put("days", report.window().days());
-        root.set("overall", series(report.overall()));
+        root.set("overall", series(report.overall(), true));
         ArrayNode list = root.putArray("series");
         for (SeriesMetrics s : report.series()) {
-            list.add(series(s));
+            list.add(series(s, false));
         }
         out.println(Json.write(root));
         out.flush();
     }
 
-    private static ObjectNode series(SeriesMetrics s) {
+    /** {@code overall}: the totals, which have no pipeline or target (a series may lack them too: null). */
+    private static ObjectNode series(SeriesMetrics s, boolean overall) {
         ObjectNode node = Json.mapper().createObjectNode();
-        if (s.pipeline() != null) {
+        if (!overall) {
             node.put("pipeline", s.pipeline());
             node.put("target", s.target());
         }
@@ -145,6 +148,16 @@ public final class MetricsText {
             return String.format(Locale.ROOT, "%dh %02dm", s / 3_600, (s % 3_600) / 60);
         }
         return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, (s % 86_400) / 3_600);
+    }
+
+    /** A series' pipeline as shown: events without a pipeline name form a series of their own. */
+    static String pipelineLabel(String pipeline) {
+        return pipeline == null ? "(no pipeline)" : pipeline;
+    }
+
+    /** A series' target as shown: events without a target form a series of their own. */
+    static String targetLabel(String target) {
+        return target == null ? "(no target)" : target;
     }
 
     /** {@code 83.3%}; empty for null. */

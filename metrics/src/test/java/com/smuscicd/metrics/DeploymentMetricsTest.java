@@ -227,6 +227,72 @@ class DeploymentMetricsTest {
         }
     }
 
+    @Test
+    void compute_whenEventsLackPipelineOrTarget_keepsThemInSeriesOfTheirOwnAndEveryFormatRenders() {
+        Instant start = Instant.parse("2026-10-25T08:00:00Z");
+        writeDeployment(temp, "named", "P", "prod", start, null, 0, d -> d);
+        writeDeployment(temp, "no-target", "P", "prod", start.plusSeconds(60), null, 0,
+                d -> d.replace(",\"target\":{\"name\":\"prod\"}", ""));
+        writeDeployment(temp, "no-pipeline", "P", "prod", start.plusSeconds(120), null, 3,
+                d -> d.replace("\"pipelineName\":\"P\",", ""));
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+            java.io.StringWriter table = new java.io.StringWriter();
+            java.io.StringWriter json = new java.io.StringWriter();
+            MetricsText.table(report, new java.io.PrintWriter(table));
+            MetricsText.json(report, new java.io.PrintWriter(json));
+            String html = HtmlReport.render(report, NOW);
+
+            assertThat(report.series()).extracting(SeriesMetrics::pipeline, SeriesMetrics::target, SeriesMetrics::deployments)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(null, "prod", 1L),
+                            org.assertj.core.groups.Tuple.tuple("P", null, 1L),
+                            org.assertj.core.groups.Tuple.tuple("P", "prod", 1L));
+            // the overall statistics count each phase once, not once more for the series without a pipeline
+            assertThat(report.overall().phases()).extracting(PhaseDurations::phase).doesNotHaveDuplicates();
+            assertThat(report.overall().phases().get(0)).isEqualTo(new PhaseDurations("project-init", 3, 1000, 1000, 1000));
+            assertThat(table.toString()).contains("(no pipeline)", "(no target)", "(all)");
+            assertThat(json.toString()).contains("\"pipeline\":null,\"target\":\"prod\"");
+            assertThat(html).contains("(no pipeline) / prod", "P / (no target)");
+        }
+    }
+
+    @Test
+    void compute_whenEventTimestampsAreUnreadable_usesTheEnvelopeTimeAndStillSeesTheOutcome() {
+        writeDeployment(temp, "bad-times", "P", "prod", Instant.parse("2026-10-25T08:00:00Z"), null, 0,
+                d -> d.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"yesterday at noon\""));
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+
+            assertThat(report.deployments()).singleElement().satisfies(d -> {
+                assertThat(d.outcome()).isEqualTo("succeeded");
+                assertThat(d.startedAt()).isEqualTo(Instant.parse("2026-10-25T08:00:01Z"));
+                assertThat(d.endedAt()).isEqualTo(Instant.parse("2026-10-25T08:00:10Z"));
+            });
+            assertThat(HtmlReport.render(report, NOW)).contains("P / prod");
+        }
+    }
+
+    @Test
+    void compute_whenSinceIsShorterThanADay_ratesOverThatWindow() {
+        Instant now = Instant.parse("2026-10-25T12:00:00Z");
+        for (int i = 1; i <= 6; i++) {
+            writeDeployment(temp, "d" + i, "P", "prod", now.minus(Duration.ofHours(i)).plusSeconds(60), null, 0, d -> d);
+        }
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            MetricsReport sixHours = DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofHours(6), now));
+            MetricsReport all = DeploymentMetrics.compute(archive, MetricsQuery.all(now));
+
+            assertThat(sixHours.window().days()).isEqualTo(0.25);
+            assertThat(sixHours.overall().deploymentsPerDay()).isEqualTo(24.0);
+            // without --since, the window runs from the first deployment to the last event, at least a day
+            assertThat(all.window().days()).isEqualTo(1.0);
+            assertThat(all.overall().deploymentsPerDay()).isEqualTo(6.0);
+        }
+    }
+
     private static MetricsReport compute(MetricsQuery query) {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
             return DeploymentMetrics.compute(archive, query);
