@@ -180,9 +180,6 @@ public final class EventArchive implements AutoCloseable {
             Path cacheFile = attachStore(connection, root, options, notes);
             Indexer indexer = new Indexer(connection, root, spill, cacheFile, options.progress());
             indexer.sync();
-            for (String path : indexer.skipped()) {
-                notes.add("skipped " + path + ": names with * ? or [ cannot be read; rename the file");
-            }
             if (cacheFile != null) {
                 // the user's SQL must not be able to change the cache
                 try (Statement s = connection.createStatement()) {
@@ -437,7 +434,6 @@ public final class EventArchive implements AutoCloseable {
         /** The store's file, or null when the store lives only as long as this process. */
         private final Path cacheFile;
         private final java.util.function.Consumer<String> progress;
-        private final List<String> skipped = new ArrayList<>();
         private long files;
         private long filesRead;
 
@@ -457,9 +453,6 @@ public final class EventArchive implements AutoCloseable {
             return filesRead;
         }
 
-        List<String> skipped() {
-            return skipped;
-        }
 
         void sync() throws SQLException {
             boolean fresh = prepareTables();
@@ -715,12 +708,8 @@ public final class EventArchive implements AutoCloseable {
                         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
                         if (attrs.isRegularFile() && (name.endsWith(".json") || name.endsWith(".json.gz"))
                                 && !name.startsWith(".")) {
+                            // read by ChunkWriter, never by name by the engine: * ? [ in names are fine
                             String path = file.toString();
-                            if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {
-                                // the engine would take the name for a glob pattern
-                                skipped.add(path);
-                                return FileVisitResult.CONTINUE;
-                            }
                             found.put(path, new FileState(path, attrs.size(),
                                     attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
                         }

@@ -114,6 +114,18 @@ class EventArchiveTest {
         }
     }
 
+    @Test
+    void open_whenPathsHoldGlobCharacters_readsTheirFilesLikeAnyOther() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp.resolve("archive [prod] *?"));
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Files.move(day.resolve("good-1.json"), day.resolve("good[1]*?.json"));
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.query("SELECT count(*) AS n FROM smus_events").column("n")).containsExactly(9L);
+            assertThat(archive.notes()).isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {17, 40})
     void open_whenALineIsLongerThanAnEventCanBe_reportsItAndStillReadsTheFilesOtherLines(int mebibytes)
