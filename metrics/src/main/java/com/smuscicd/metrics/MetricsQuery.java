@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  */
 public record MetricsQuery(String pipeline, String target, Duration since, Instant now) {
 
+    /** The longest window: 100 years. */
+    static final Duration MAX_SINCE = Duration.ofDays(36_500);
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([hdw])");
 
     /** Every deployment in the archive. */
@@ -35,14 +38,19 @@ public record MetricsQuery(String pipeline, String target, Duration since, Insta
             throw new IllegalArgumentException("invalid duration '" + text + "': use a number followed by h, d or w"
                     + " (e.g. 12h, 30d, 2w)");
         }
-        long n = Long.parseLong(m.group(1));
+        // beyond a century there are no deployments, and the engine's timestamps end some day
+        long n = m.group(1).length() > 9 ? Long.MAX_VALUE : Long.parseLong(m.group(1));
         if (n <= 0) {
             throw new IllegalArgumentException("invalid duration '" + text + "': must be positive");
         }
-        return switch (m.group(2)) {
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
+        Duration since = switch (m.group(2)) {
+            case "h" -> Duration.ofHours(Math.min(n, MAX_SINCE.toHours() + 1));
+            case "d" -> Duration.ofDays(Math.min(n, MAX_SINCE.toDays() + 1));
+            default -> Duration.ofDays(7 * Math.min(n, MAX_SINCE.toDays()));
         };
+        if (since.compareTo(MAX_SINCE) > 0) {
+            throw new IllegalArgumentException("invalid duration '" + text + "': at most 100 years (36500d)");
+        }
+        return since;
     }
 }

@@ -154,6 +154,11 @@ class DeploymentMetricsTest {
         assertThatThrownBy(() -> MetricsQuery.parseSince("30 days")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("30 days");
         assertThatThrownBy(() -> MetricsQuery.parseSince("0d")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MetricsQuery.parseSince("36500d")).isEqualTo(Duration.ofDays(36_500));
+        for (String tooLong : List.of("36501d", "876001h", "5215w", "99999999999d", "99999999999999999999999h")) {
+            assertThatThrownBy(() -> MetricsQuery.parseSince(tooLong)).as(tooLong)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 100 years");
+        }
     }
 
     /**
