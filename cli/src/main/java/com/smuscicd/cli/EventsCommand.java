@@ -231,7 +231,7 @@ public final class EventsCommand implements Callable<Integer> {
         private int testEvents(PatternTester tester, PrintWriter out, PrintWriter err) {
             String text;
             try {
-                text = Files.readString(event, StandardCharsets.UTF_8);
+                text = PatternTester.readEventFile(event);
             } catch (IOException e) {
                 err.println("error: cannot read event file " + event + ": " + e.getMessage());
                 return SmusCli.EXIT_BAD_INPUT;

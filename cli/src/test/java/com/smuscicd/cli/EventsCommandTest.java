@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,30 @@ class EventsCommandTest {
 
         assertThat(code).isZero();
         assertThat(out.toString()).contains("SMUS-CICD-Deploy-Failed").contains("1 of 1 event matched");
+    }
+
+    @Test
+    void testPattern_whenEventFileIsGzippedLikeArchiveFiles_readsItDecompressed() throws IOException {
+        Path event = temp.resolve("event.json.GZ");
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(event))) {
+            gz.write(resource("smus-events/examples/SMUS-CICD-Deploy-Failed.json").getBytes(StandardCharsets.UTF_8));
+        }
+
+        int code = run("test-pattern", "-p", "{\"detail-type\": [\"SMUS-CICD-Deploy-Failed\"]}", "--event", event.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1 of 1 event matched");
+    }
+
+    @Test
+    void testPattern_whenEventFileIsNotUtf8_exits2SayingSo() throws IOException {
+        Path event = temp.resolve("latin1.json");
+        Files.write(event, "{\"source\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", event.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot read event file " + event + ": not valid UTF-8");
     }
 
     @Test

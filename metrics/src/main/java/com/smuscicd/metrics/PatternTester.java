@@ -37,6 +37,24 @@ public final class PatternTester {
         this.rules = rules;
     }
 
+
+    /**
+     * The text of an events file for {@link #testEvents}: decompressed when named {@code *.gz} (any
+     * case), like archive files; strictly UTF-8.
+     *
+     * @throws IOException when it cannot be read, or is not UTF-8 (the message says so)
+     */
+    public static String readEventFile(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = ChunkWriter.open(file)) {
+            bytes = in.readAllBytes();
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException("not valid UTF-8", e);
+        }
+    }
     /**
      * A named event pattern.
      *
