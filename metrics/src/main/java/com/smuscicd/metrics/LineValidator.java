@@ -61,7 +61,13 @@ final class LineValidator {
     }
 
     private static String problemOfLine(ByteArrayOutputStream line) {
-        String text = line.toString(StandardCharsets.UTF_8);
+        String text;
+        try {
+            // strictly: the engine drops a line that is not UTF-8, where a lenient decode would not see it
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(line.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "not valid UTF-8";
+        }
         // blank as the copy sees it: what the engine skips, not every Unicode space
         return text.chars().allMatch(ChunkWriter::isSpace) ? null : problemOf(text);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -123,6 +124,34 @@ class EventArchiveTest {
         try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
             assertThat(archive.query("SELECT count(*) AS n FROM smus_events").column("n")).containsExactly(9L);
             assertThat(archive.notes()).isEmpty();
+        }
+    }
+
+    @Test
+    void open_whenALineIsNotUtf8_reportsThatLine() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Files.delete(day.resolve("truncated.json"));
+        List<String> good = Files.readAllLines(day.resolve("good-1.json"));
+        Path latin1 = day.resolve("latin1.json");
+        // line 2 holds an ISO-8859-1 byte where UTF-8 was due; line 3 a NaN the engine reads anyway
+        byte[] bad = good.get(1).replace("\"version\":\"1.0\"", "\"version\":\"1.0\u00e9\"")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (var out = Files.newOutputStream(latin1)) {
+            out.write((good.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(bad);
+            out.write(("\n" + good.get(2).replace("\"sequence\":", "\"nan\":NaN,\"sequence\":") + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        Files.delete(day.resolve("good-1.json"));
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.problems()).singleElement().satisfies(problem -> {
+                assertThat(problem.file()).isEqualTo(latin1);
+                assertThat(problem.unreadableLines()).isEqualTo(1);
+                assertThat(problem.firstLine()).isEqualTo(2);
+                assertThat(problem.message()).isEqualTo("not valid UTF-8");
+            });
         }
     }
 
