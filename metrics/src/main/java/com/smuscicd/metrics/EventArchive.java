@@ -312,8 +312,19 @@ public final class EventArchive implements AutoCloseable {
             Path file = options.cacheDir().resolve("events-" + digest(root.toString()) + ".duckdb");
             try {
                 Files.createDirectories(options.cacheDir());
-                try (Statement s = connection.createStatement()) {
-                    s.execute("ATTACH " + literal(file.toString()) + " AS store");
+                try {
+                    attach(connection, file);
+                } catch (SQLException e) {
+                    String message = e.getMessage() == null ? "" : e.getMessage();
+                    if (!damaged(message) || !Files.isRegularFile(file)) {
+                        throw e;
+                    }
+                    // not a database this engine can open (damaged, or another version's): the cache
+                    // only ever holds what the archive gives again, so it is made anew
+                    Files.delete(file);
+                    Files.deleteIfExists(Path.of(file + ".wal"));
+                    attach(connection, file);
+                    notes.add("cache " + file + " could not be read (" + firstLine(message) + "); made it anew");
                 }
                 return file;
             } catch (IOException | SQLException e) {
@@ -325,6 +336,22 @@ public final class EventArchive implements AutoCloseable {
             s.execute("ATTACH ':memory:' AS store");
         }
         return null;
+    }
+
+    /**
+     * Whether the engine's error says the file is not a database it can read (garbage, cut short,
+     * another storage version, a bad checksum), as opposed to one in use (a lock, or attached
+     * already), which must be left alone.
+     */
+    static boolean damaged(String message) {
+        return message.contains("not a valid DuckDB database file") || message.contains("Could not read enough bytes")
+                || message.contains("with version number") || message.contains("checksum");
+    }
+
+    private static void attach(Connection connection, Path file) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("ATTACH " + literal(file.toString()) + " AS store");
+        }
     }
 
     private static List<ArchiveProblem> loadProblems(Connection connection) throws SQLException {

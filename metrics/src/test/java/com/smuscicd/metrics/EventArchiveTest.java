@@ -275,6 +275,34 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_whenTheCacheFileIsDamaged_makesItAnewAndSaysSo() throws IOException {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        Path dir = Fixtures.archive("archive-corrupt");
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.stats().cached()).isTrue();
+        }
+        Path file;
+        try (var files = Files.list(temp.resolve("cache"))) {
+            file = files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
+        }
+        for (byte[] damage : List.of("garbage\n".getBytes(StandardCharsets.UTF_8),
+                java.util.Arrays.copyOf(Files.readAllBytes(file), 20_000))) {
+            Files.write(file, damage);
+
+            try (EventArchive again = EventArchive.open(dir, options)) {
+                assertThat(again.stats().cached()).isTrue();
+                assertThat(again.stats().events()).isEqualTo(9);
+                assertThat(again.notes()).singleElement().asString().contains(file + " could not be read")
+                        .contains("made it anew");
+            }
+            try (EventArchive after = EventArchive.open(dir, options)) {
+                assertThat(after.notes()).isEmpty();
+                assertThat(after.stats().filesRead()).isZero();
+            }
+        }
+    }
+
+    @Test
     void open_whenFilesGzipped_readsThemLikePlainOnes() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         Path day = dir.resolve("smus-events/2025/11/03");
