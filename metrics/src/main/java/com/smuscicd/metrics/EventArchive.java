@@ -229,7 +229,7 @@ public final class EventArchive implements AutoCloseable {
                 for (int i = 1; i <= n; i++) {
                     names.add(meta.getColumnLabel(i));
                 }
-                sink.columns(names);
+                sink.columns(unique(names));
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>(n);
                     for (int i = 1; i <= n; i++) {
@@ -242,6 +242,27 @@ public final class EventArchive implements AutoCloseable {
         } catch (SQLException e) {
             throw new InvalidQueryException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Column names made unique as the engine does for a table ({@code x}, {@code x_1}, ...), so a
+     * JSON row never holds one key twice (e.g. {@code SELECT *} over a join).
+     */
+    static List<String> unique(List<String> names) {
+        java.util.Set<String> taken = new java.util.HashSet<>(names);
+        java.util.Set<String> used = new java.util.HashSet<>();
+        List<String> result = new ArrayList<>(names.size());
+        for (String name : names) {
+            String candidate = name;
+            for (int k = 1; !used.add(candidate); k++) {
+                candidate = name + "_" + k;
+                while (taken.contains(candidate) || used.contains(candidate)) {
+                    candidate = name + "_" + ++k;
+                }
+            }
+            result.add(candidate);
+        }
+        return result;
     }
 
     /** Runs a query and keeps its whole result: for small results only. */
@@ -408,7 +429,24 @@ public final class EventArchive implements AutoCloseable {
         if (value instanceof java.sql.Timestamp ts) {
             return ts.toInstant().toString();
         }
+        if (value instanceof java.sql.Blob blob) {
+            return blobText(blob.getBytes(1, (int) Math.min(Integer.MAX_VALUE - 8, blob.length())));
+        }
         return value.toString();
+    }
+
+    /** A BLOB as the engine prints one: printable ASCII as is, other bytes (and backslash) as {@code \\xHH}. */
+    static String blobText(byte[] bytes) {
+        StringBuilder text = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                text.append((char) c);
+            } else {
+                text.append(String.format(Locale.ROOT, "\\x%02X", c));
+            }
+        }
+        return text.toString();
     }
 
     static String literal(String text) {

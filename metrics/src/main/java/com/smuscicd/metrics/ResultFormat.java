@@ -1,5 +1,6 @@
 package com.smuscicd.metrics;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.smuscicd.json.Json;
@@ -157,7 +158,9 @@ public enum ResultFormat {
 
     private static final class JsonSink implements ResultSink {
         private final PrintWriter out;
-        private final ObjectMapper mapper = Json.mapper();
+        // the project's mapper leaves nulls out; a result keeps them (a struct field that is NULL)
+        private final ObjectMapper mapper = Json.mapper().copy()
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
         private List<String> columns = List.of();
         private boolean first = true;
 

@@ -303,6 +303,18 @@ class EventArchiveTest {
     }
 
     @Test
+    void query_asJson_keepsNullStructFieldsPrintsBlobsAndNamesRepeatedColumnsApart() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (EventArchive archive = EventArchive.open(temp, ArchiveOptions.noCache())) {
+            archive.query("SELECT {'a': NULL, 'b': 1} AS s, '\\x41\\x00\\xFF'::BLOB AS b, 1 AS x, 2 AS x, 3 AS x_1",
+                    ResultFormat.JSON.sink(new java.io.PrintWriter(text), 10));
+        }
+
+        assertThat(text.toString())
+                .contains("{\"s\":{\"a\":null,\"b\":1},\"b\":\"A\\\\x00\\\\xFF\",\"x\":1,\"x_2\":2,\"x_1\":3}");
+    }
+
+    @Test
     void open_whenFilesGzipped_readsThemLikePlainOnes() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         Path day = dir.resolve("smus-events/2025/11/03");
