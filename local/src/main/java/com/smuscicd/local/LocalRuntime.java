@@ -1,9 +1,11 @@
 package com.smuscicd.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeployFunctions;
 import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.ExecutionEnding;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.events.BackgroundPublisher;
 import com.smuscicd.events.DeploymentEvent;
@@ -98,6 +100,42 @@ public final class LocalRuntime {
         return new LocalRuntime(settings, clock, customizer);
     }
 
+    /** Passes progress on to a listener and keeps the states the execution went through. */
+    private static final class StepRecorder implements ExecutionListener {
+        private final ExecutionListener next;
+        private final List<ExecutionEnding.Step> steps = new ArrayList<>();
+
+        StepRecorder(ExecutionListener next) {
+            this.next = next;
+        }
+
+        List<ExecutionEnding.Step> steps() {
+            return steps;
+        }
+
+        @Override
+        public void stateEntered(String state, String type, JsonNode input) {
+            steps.add(ExecutionEnding.Step.entered(state, type, input));
+            next.stateEntered(state, type, input);
+        }
+
+        @Override
+        public void stateExited(String state, String type, JsonNode output, Duration duration) {
+            steps.add(ExecutionEnding.Step.exited(state, type, output));
+            next.stateExited(state, type, output, duration);
+        }
+
+        @Override
+        public void taskFailed(String state, String error, String cause, int attempt, Duration retryIn) {
+            next.taskFailed(state, error, cause, attempt, retryIn);
+        }
+
+        @Override
+        public void caught(String state, String error, String next) {
+            this.next.caught(state, error, next);
+        }
+    }
+
     /** The local object store (bundles and project files). */
     public LocalObjectStore store() {
         return store;
@@ -150,8 +188,21 @@ public final class LocalRuntime {
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
         ExecutionResult result;
         List<DeploymentEvent> notPublished = List.of();
+        StepRecorder steps = new StepRecorder(listener);
         try {
-            result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), listener);
+            result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), steps);
+            // an ending that skipped RecordFailure (timeout, data limit, RecordFailure failing) still
+            // owes the deployment its terminal event, as the status-change rule settles it in AWS
+            ExecutionResult ended = result;
+            ExecutionEnding.owed(steps.steps(), ended.status(), ended.error(), ended.cause(), ended.executionArn())
+                    .ifPresent(owed -> {
+                        try {
+                            functions.byPlaceholder().get(DeployFunctions.LIFECYCLE).invoke(owed);
+                        } catch (RuntimeException e) {
+                            // the lifecycle task is what failed (RecordFailure could not run either):
+                            // the run's result already says how it ended
+                        }
+                    });
         } finally {
             long deadline = System.nanoTime() + DELIVERY_DRAIN_TIMEOUT.toNanos();
             if (background != null) {

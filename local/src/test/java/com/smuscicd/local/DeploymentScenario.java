@@ -43,11 +43,16 @@ final class DeploymentScenario {
     }
 
     LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports) {
+        return deploy(target, ports, Clock.systemUTC());
+    }
+
+    /** {@code clock}: what the runtime, its tasks and the state machine's timeouts see. */
+    LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock) {
         LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
                 manifestFile.resolveSibling("local-account.json"),
                 java.nio.file.Files.isDirectory(manifestFile.resolveSibling("rules")) ? manifestFile.resolveSibling("rules")
                         : null, 0.0, null),
-                Clock.systemUTC(), ports);
+                clock, ports);
         BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
         DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),
                 EventOverrides.NONE, METADATA, UUID.randomUUID().toString(), Clock.systemUTC().instant(), null,

@@ -16,6 +16,7 @@ import com.smuscicd.events.Stage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -250,6 +251,41 @@ class LocalDeploymentTest {
         assertThat(Files.readAllLines(allEvents)).hasSize(10);
         Path success = stateDir.resolve("logs").resolve("aws_events_smus-deploy-success.jsonl");
         assertThat(Files.readAllLines(success)).hasSize(1).allMatch(l -> l.contains("SMUS-CICD-Deploy-Completed"));
+    }
+
+    @Test
+    void deploy_whenTheExecutionTimesOutInAPhase_stillEndsThatPhaseAndTheDeploymentWithFailedEvents() {
+        // the execution's own timeout: Catchers do not apply, so RecordFailure never runs
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now().plus(late.get() ? java.time.Duration.ofHours(2) : java.time.Duration.ZERO);
+            }
+        };
+
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
+            late.set(true);
+            return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
+        }, Integer.MAX_VALUE), clock);
+
+        assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
+        assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Started",
+                "SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+        DeploymentEvent failed = run.events().get(run.events().size() - 1);
+        assertThat(failed.detail().error().code()).isEqualTo("EXECUTION_TIMED_OUT");
+        assertThat(failed.detail().error().message()).contains("timed out in WorkflowCreation");
+        EventInvariants.check(run.events());
     }
 
     /** Port decorators that fail one phase's first calls. */
