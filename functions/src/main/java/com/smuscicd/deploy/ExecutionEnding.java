@@ -24,8 +24,8 @@ public final class ExecutionEnding {
     static final String FAILED_STATE = "RecordFailure";
 
     /**
-     * A state entered or left successfully, with its data: the raw input of an entered state, the
-     * output of an exited one. Exits of states whose error a Catch handled are not steps.
+     * A state entered or left, with its data: the raw input of an entered state, the output of an
+     * exited one (for a state whose error a Catch handled, that output holds the error).
      */
     public record Step(String state, String type, boolean exited, JsonNode data) {
         public Step {
@@ -38,7 +38,7 @@ public final class ExecutionEnding {
             return new Step(state, type, false, input);
         }
 
-        /** A state left successfully with this output. */
+        /** A state left with this output. */
         public static Step exited(String state, String type, JsonNode output) {
             return new Step(state, type, true, output);
         }
@@ -65,7 +65,8 @@ public final class ExecutionEnding {
         }
         Step last = null;
         for (Step step : steps) {
-            if (step.exited() && (COMPLETED_STATE.equals(step.state())
+            // a state whose error a Catch handled may be listed as left, with the error in its output
+            if (step.exited() && (COMPLETED_STATE.equals(step.state()) && !step.data().has("failure")
                     || FAILED_STATE.equals(step.state()) && !step.data().has("recordFailureError"))) {
                 return Optional.empty();
             }

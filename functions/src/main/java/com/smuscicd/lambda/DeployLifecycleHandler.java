@@ -2,6 +2,8 @@ package com.smuscicd.lambda;
 
 import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsPorts;
+import com.smuscicd.aws.EndedExecutions;
+import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.EventPublisher;
 import java.util.Map;
@@ -9,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Lambda entry point of the deployment lifecycle task (Deploy-Started, each phase's Started,
- * Deploy-Completed, the failure path): JSON in, JSON out.
+ * Deploy-Completed, the failure path), and of the rule that settles executions which ended
+ * without a terminal event ({@link EndedExecutions}): JSON in, JSON out.
  */
 public final class DeployLifecycleHandler extends TaskHandler {
 
@@ -23,11 +26,16 @@ public final class DeployLifecycleHandler extends TaskHandler {
     }
 
     /**
-     * This function's task over AWS: the event publishers and EventBridge only (the SDKs in this
-     * function's jar; nothing else may be named here).
+     * This function's task over AWS: the event publishers, EventBridge, and Step Functions for the
+     * histories of executions that ended without their terminal event (the SDKs in this function's
+     * jar; nothing else may be named here). Task inputs go to the lifecycle; Step Functions' status
+     * change events to {@link EndedExecutions}.
      */
     static TaskFunction wire(Map<String, String> env, AwsClients clients, Function<String, EventPublisher> publishers) {
-        return AwsPorts.functions(env, publishers, null, null, null).lifecycle();
+        TaskFunction lifecycle = AwsPorts.functions(env, publishers, null, null, null).lifecycle();
+        SfnExecutions executions = SfnExecutions.create(clients);
+        EndedExecutions ended = new EndedExecutions(arn -> executions.history(arn, 0), lifecycle);
+        return input -> EndedExecutions.isStatusChange(input) ? ended.invoke(input) : lifecycle.invoke(input);
     }
 
     /** Built on the first construction (the cold start), once per JVM. */

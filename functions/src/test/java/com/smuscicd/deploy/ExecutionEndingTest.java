@@ -100,6 +100,17 @@ class ExecutionEndingTest {
     }
 
     @Test
+    void owed_whenDeployCompletedFailedAndWasCaught_doesNotTakeItsExitForTheCompletedEvent() {
+        ObjectNode caught = (ObjectNode) inPhase("CatalogAssets", "catalogAssets");
+        caught.putObject("failure").put("Error", "States.Timeout");
+
+        assertThat(owed("FAILED", Step.entered("DeployCompleted", "Task", inPhase("CatalogAssets", "catalogAssets")),
+                Step.exited("DeployCompleted", "Task", caught), Step.entered("RecordFailure", "Task", caught)))
+                .hasValueSatisfying(input -> assertThat(input.path("state").path("failure").path("Error").asText())
+                        .isEqualTo("States.Timeout"));
+    }
+
+    @Test
     void owed_whenNoTaskWithADeploymentRan_isNothing() {
         assertThat(owed("ABORTED")).isEmpty();
         assertThat(owed("ABORTED", Step.entered("DeployStarted", "Task", Json.read("{\"other\": 1}")))).isEmpty();

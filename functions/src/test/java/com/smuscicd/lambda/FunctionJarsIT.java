@@ -41,7 +41,7 @@ class FunctionJarsIT {
 
     static List<FunctionJar> jars() {
         return List.of(
-                new FunctionJar("deploy-lifecycle", "DeployLifecycleHandler", Set.of("eventbridge")),
+                new FunctionJar("deploy-lifecycle", "DeployLifecycleHandler", Set.of("eventbridge", "sfn")),
                 new FunctionJar("project-initialization", "ProjectInitializationHandler",
                         Set.of("eventbridge", "datazone")),
                 new FunctionJar("bundle-upload", "BundleUploadHandler", Set.of("eventbridge", "s3")),

@@ -1,0 +1,97 @@
+package com.smuscicd.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.deploy.ExecutionEnding;
+import com.smuscicd.deploy.TaskFunction;
+import com.smuscicd.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * Settles executions of the deployment state machine that ended without their terminal event:
+ * the lifecycle function receives Step Functions' "Execution Status Change" event for every
+ * execution that FAILED, TIMED_OUT or was ABORTED (an EventBridge rule of the orchestrator
+ * stack), reads the execution's history, and, when no Deploy-Completed or Deploy-Failed went out,
+ * runs the lifecycle's {@code fail} action on the state the execution stopped in
+ * ({@link ExecutionEnding}). An execution that went through RecordFailure needs nothing, so a
+ * repeated delivery of the change event publishes nothing twice, except when the first run's own
+ * publish failed, which is what a retry is for.
+ */
+public final class EndedExecutions implements TaskFunction {
+
+    /** The {@code detail-type} of Step Functions' status change events. */
+    public static final String STATUS_CHANGE = "Step Functions Execution Status Change";
+
+    private final Function<String, List<HistoryEvent>> history;
+    private final TaskFunction lifecycle;
+
+    /**
+     * @param history   an execution's history, oldest first
+     * @param lifecycle the deployment lifecycle task, whose {@code fail} action emits the events
+     */
+    public EndedExecutions(Function<String, List<HistoryEvent>> history, TaskFunction lifecycle) {
+        this.history = Objects.requireNonNull(history, "history");
+        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** Whether {@code input} is a Step Functions status change event (rather than a task input). */
+    public static boolean isStatusChange(JsonNode input) {
+        return "aws.states".equals(input.path("source").asText()) && STATUS_CHANGE.equals(input.path("detail-type").asText());
+    }
+
+    @Override
+    public JsonNode invoke(JsonNode event) {
+        JsonNode detail = event.path("detail");
+        String executionArn = detail.path("executionArn").asText(null);
+        String status = detail.path("status").asText("");
+        ObjectNode result = Json.mapper().createObjectNode();
+        result.put("executionArn", executionArn).put("status", status);
+        if (executionArn == null || "SUCCEEDED".equals(status) || "RUNNING".equals(status)) {
+            return result.put("settled", "nothing to do");
+        }
+        Optional<ObjectNode> owed = ExecutionEnding.owed(steps(history.apply(executionArn)), status,
+                detail.path("error").asText(null), detail.path("cause").asText(null), executionArn);
+        if (owed.isEmpty()) {
+            return result.put("settled", "a terminal event went out");
+        }
+        result.set("published", lifecycle.invoke(owed.get()));
+        return result.put("settled", "terminal event published");
+    }
+
+    /** The states an execution went through, from its history (exits of caught errors included, as Step Functions lists them). */
+    static List<ExecutionEnding.Step> steps(List<HistoryEvent> events) {
+        List<ExecutionEnding.Step> steps = new ArrayList<>();
+        for (HistoryEvent event : events) {
+            String type = event.typeAsString();
+            if (type == null) {
+                continue;
+            }
+            if (type.endsWith("StateEntered") && event.stateEnteredEventDetails() != null) {
+                steps.add(ExecutionEnding.Step.entered(event.stateEnteredEventDetails().name(),
+                        type.substring(0, type.length() - "StateEntered".length()),
+                        parse(event.stateEnteredEventDetails().input())));
+            } else if (type.endsWith("StateExited") && event.stateExitedEventDetails() != null) {
+                steps.add(ExecutionEnding.Step.exited(event.stateExitedEventDetails().name(),
+                        type.substring(0, type.length() - "StateExited".length()),
+                        parse(event.stateExitedEventDetails().output())));
+            }
+        }
+        return steps;
+    }
+
+    private static JsonNode parse(String json) {
+        if (json == null || json.isBlank()) {
+            return Json.mapper().createObjectNode();
+        }
+        try {
+            return Json.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.mapper().createObjectNode();
+        }
+    }
+}
