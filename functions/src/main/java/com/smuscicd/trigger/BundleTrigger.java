@@ -25,7 +25,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -54,7 +56,8 @@ import java.util.function.Function;
  * The object's user metadata {@value #TARGET_METADATA} ({@code x-amz-meta-smus-target}) names the
  * target; without it, the key does: {@code <pipeline>/<target>/<file>.zip}, the folder that holds
  * the file. The pipeline folder is for people browsing the bucket; the pipeline itself is the
- * bundle's {@code pipeline.yaml}.
+ * bundle's {@code pipeline.yaml}. The event carries the key URL-encoded ({@code release+1.zip} for
+ * {@code release 1.zip}); it is decoded once, on arrival, and only the decoded key is used.
  *
  * <h2>Exactly once</h2>
  * The execution name is derived from bucket, key and version id (the ETag on unversioned buckets),
@@ -180,10 +183,19 @@ public final class BundleTrigger {
     public Outcome handle(JsonNode event) {
         JsonNode detail = event.path("detail");
         String bucket = detail.path("bucket").path("name").asText("");
-        String key = detail.path("object").path("key").asText("");
-        if (bucket.isEmpty() || key.isEmpty()) {
+        String encodedKey = detail.path("object").path("key").asText("");
+        if (bucket.isEmpty() || encodedKey.isEmpty()) {
             return logged(new Outcome("IGNORED", null, null, null, null, null,
                     "not an S3 Object Created event (no detail.bucket.name / detail.object.key)"));
+        }
+        String key;
+        try {
+            key = decodeKey(encodedKey);
+        } catch (IllegalArgumentException e) {
+            // S3 encodes every '%' it sends, so no upload gets here: nothing to deploy, nothing to alert on.
+            return logged(new Outcome("IGNORED", "s3://" + bucket + "/" + encodedKey, null, null, null,
+                    "INVALID_S3_KEY", "object key '" + encodedKey + "' is not URL-encoded as S3 sends keys: "
+                    + e.getMessage()));
         }
         S3Location location = new S3Location(bucket, key);
         if (!key.toLowerCase(Locale.ROOT).endsWith(".zip")) {
@@ -236,7 +248,7 @@ public final class BundleTrigger {
             return reject(request, null, "MANIFEST_MISSING", location + " has no " + BundleArchive.MANIFEST_ENTRY
                     + " at its root");
         }
-        Path manifestName = Path.of(key, BundleArchive.MANIFEST_ENTRY);
+        Path manifestName = manifestName(key);
         PipelineManifest manifest;
         try {
             manifest = ManifestLoader.create().parse(utf8(manifestBytes, manifestName), manifestName);
@@ -272,6 +284,17 @@ public final class BundleTrigger {
         StartedExecution started = starter.start(executionName, Json.write(executionInput));
         return logged(new Outcome(started.alreadyStarted() ? "ALREADY_STARTED" : "STARTED", location.toString(),
                 executionName, started.executionArn(), deploymentId, null, null));
+    }
+
+    /**
+     * The object key an S3 event names, decoded: S3 sends it URL-encoded, form style ({@code '+'} for
+     * a space, {@code %XX} for other bytes of the UTF-8 key), as AWS's own tools read it
+     * ({@code unquote_plus}).
+     *
+     * @throws IllegalArgumentException for a malformed {@code %} escape
+     */
+    static String decodeKey(String encodedKey) {
+        return URLDecoder.decode(encodedKey, StandardCharsets.UTF_8);
     }
 
     /** The target named by metadata, else by the folder holding the file; null when neither names one. */
@@ -364,6 +387,18 @@ public final class BundleTrigger {
                     counted.count());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + location + " failed", e);
+        }
+    }
+
+    /**
+     * How messages name the manifest: {@code <key>/pipeline.yaml}. A decoded key may hold what no
+     * path can (a NUL), and a bad key must not make the trigger throw: such a key is left out.
+     */
+    static Path manifestName(String key) {
+        try {
+            return Path.of(key, BundleArchive.MANIFEST_ENTRY);
+        } catch (InvalidPathException e) {
+            return Path.of(BundleArchive.MANIFEST_ENTRY);
         }
     }
 
