@@ -97,22 +97,6 @@ public final class BundleTrigger {
         Map<String, String> userMetadata(S3Location location, String versionId);
     }
 
-    /**
-     * Reads one version of a bundle object. The trigger's own port, so the domain's
-     * {@link BundleStore} stays version-free: a store that also implements this (S3) is read at the
-     * event's version; any other store is read at its latest (see {@link #create}).
-     */
-    @FunctionalInterface
-    public interface VersionedBundleSource {
-        /**
-         * Opens the object for reading; the caller closes the stream.
-         *
-         * @param versionId the version to read; null: the latest
-         * @throws PhaseFailure with code {@code BUNDLE_NOT_FOUND} if the object or that version does not exist
-         */
-        InputStream open(S3Location location, String versionId);
-    }
-
     /** Starts an execution of the deployment state machine. */
     @FunctionalInterface
     public interface ExecutionStarter {
@@ -133,7 +117,7 @@ public final class BundleTrigger {
                           String deploymentId, String errorCode, String message) {
     }
 
-    private final VersionedBundleSource store;
+    private final BundleStore store;
     private final MetadataSource metadata;
     private final ExecutionStarter starter;
     private final Function<String, EventPublisher> publisherForBus;
@@ -142,7 +126,7 @@ public final class BundleTrigger {
     private final long maxBundleBytes;
     private final Consumer<String> log;
 
-    BundleTrigger(VersionedBundleSource store, MetadataSource metadata, ExecutionStarter starter,
+    BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                   Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
                   long maxBundleBytes, Consumer<String> log) {
         this.store = Objects.requireNonNull(store, "store");
@@ -158,8 +142,7 @@ public final class BundleTrigger {
     /**
      * A trigger.
      *
-     * @param store           where bundles are read; at the event's version when it is also a
-     *                        {@link VersionedBundleSource} (as {@code S3BundleStore} is), else at the latest
+     * @param store           where bundles are read, at the version the event names
      * @param publisherForBus the publisher of a bus name or ARN (null: the default bus)
      * @param defaultBus      the bus for bundles whose manifest cannot say ({@code EVENT_BUS_NAME}); null: default bus
      */
@@ -173,10 +156,7 @@ public final class BundleTrigger {
     public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                                        Function<String, EventPublisher> publisherForBus, String defaultBus,
                                        Clock clock, long maxBundleBytes, Consumer<String> log) {
-        Objects.requireNonNull(store, "store");
-        VersionedBundleSource source = store instanceof VersionedBundleSource versioned ? versioned
-                : (location, versionId) -> store.open(location);
-        return new BundleTrigger(source, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
+        return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
     }
 
     /** Handles one EventBridge event of source {@code aws.s3}, detail-type {@code Object Created}. */

@@ -114,7 +114,7 @@ class MwaaServerlessWorkflowCreationTest {
         }
 
         @Override
-        public InputStream open(S3Location location) {
+        public InputStream open(S3Location location, String versionId) {
             assertThat(location).isEqualTo(BUNDLE);
             return new ByteArrayInputStream(bundle);
         }

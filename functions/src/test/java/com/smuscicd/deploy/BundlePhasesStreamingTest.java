@@ -132,7 +132,7 @@ class BundlePhasesStreamingTest {
         }
 
         @Override
-        public InputStream open(S3Location location) {
+        public InputStream open(S3Location location, String versionId) {
             assertThat(location).isEqualTo(BUNDLE);
             open = new BundleArchiveStreamingTest.CountingStream(new ByteArrayInputStream(bundle));
             return open;
