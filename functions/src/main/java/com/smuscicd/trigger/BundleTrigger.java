@@ -63,9 +63,14 @@ import java.util.function.Function;
  * The execution name is derived from bucket, key and version id (the ETag on unversioned buckets),
  * and the input from the object and the event alone (the event's time is {@code requestedAt}), so
  * the same event delivered twice starts one execution. The bundle read is the version the event
- * names ({@code detail.object.version-id}), not whatever the key holds by then, so two quick uploads
- * to one key each deploy their own content. Objects that {@code smus-cli deploy} uploaded
- * ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts those itself.
+ * names ({@code detail.object.version-id}), not whatever the key holds by then, and the execution
+ * input names that version ({@code bundle.versionId}) with the digest and size read here; the
+ * phases read that version and fail with {@code BUNDLE_CHANGED} on any other content. So two quick
+ * uploads to one key each deploy their own content. (A bucket without versioning has no version to
+ * name: an upload that overwrites the key before a phase reads it fails the earlier deployment
+ * with {@code BUNDLE_CHANGED}; its own event deploys it.) Objects that {@code smus-cli deploy}
+ * uploaded ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts
+ * those itself.
  *
  * <h2>Bad bundles</h2>
  * Not a zip or an entry escaping the root ({@code BUNDLE_INVALID}), too large
@@ -258,7 +263,8 @@ public final class BundleTrigger {
 
         DeploymentInput input = DeploymentInputs.of(manifest, target, EventOverrides.NONE, request.metadata(),
                 deploymentId, request.requestedAt(),
-                new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes()), workflows);
+                new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes(),
+                        versionId.isEmpty() ? null : versionId), workflows);
         Map<String, Object> executionInput = new LinkedHashMap<>();
         executionInput.put("deployment", input);
         StartedExecution started = starter.start(executionName, Json.write(executionInput));
