@@ -5,7 +5,6 @@ import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
-import com.smuscicd.trigger.BundleTrigger;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +36,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       verified by S3 on receipt) and as the user metadata {@value #SHA256_METADATA}, which is what
  *       "unchanged" is decided on (a multipart object's S3 checksum is a checksum of part checksums,
  *       not comparable to the content's digest);</li>
- *   <li>reads can name a version ({@link #open(S3Location, String)}), so the upload trigger deploys
- *       the version its event is about, not a later upload to the same key;</li>
+ *   <li>reads can name a version ({@link #open(S3Location, String)}), so a deployment the upload
+ *       trigger started reads the version its event is about, not a later upload to the same key;</li>
  *   <li>an object whose {@value #SHA256_METADATA} already matches is not uploaded again;</li>
  *   <li>content above {@link #MULTIPART_THRESHOLD} is uploaded in parts of {@link #PART_SIZE},
  *       and an upload that fails part-way is aborted so no orphaned parts are billed;</li>
@@ -47,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       download is being read) {@link RetryablePhaseException}.</li>
  * </ul>
  */
-public final class S3BundleStore implements BundleStore, BundleTrigger.VersionedBundleSource {
+public final class S3BundleStore implements BundleStore {
 
     /** User metadata key holding the lower-case hex SHA-256 of the object's content. */
     public static final String SHA256_METADATA = "sha256";
@@ -94,13 +93,9 @@ public final class S3BundleStore implements BundleStore, BundleTrigger.Versioned
         return new S3BundleStore(client, MULTIPART_THRESHOLD, PART_SIZE);
     }
 
-    @Override
-    public InputStream open(S3Location location) {
-        return open(location, null);
-    }
-
     /**
-     * Opens one version of an object for reading; the caller closes the stream.
+     * Opens one version of an object for reading ({@code s3:GetObjectVersion} when a version is
+     * named, {@code s3:GetObject} otherwise); the caller closes the stream.
      *
      * @param versionId the version to read; null: the latest
      * @throws PhaseFailure {@code BUNDLE_NOT_FOUND} when the object, or that version of it, does not exist

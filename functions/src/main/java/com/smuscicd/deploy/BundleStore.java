@@ -12,11 +12,23 @@ import java.io.InputStream;
 public interface BundleStore {
 
     /**
-     * Opens an object for reading; the caller closes the stream.
+     * Opens the latest version of an object for reading; the caller closes the stream.
      *
      * @throws com.smuscicd.errors.PhaseFailure with code {@code BUNDLE_NOT_FOUND} if it does not exist
      */
-    InputStream open(S3Location location);
+    default InputStream open(S3Location location) {
+        return open(location, null);
+    }
+
+    /**
+     * Opens one version of an object for reading; the caller closes the stream. A store that keeps
+     * no versions has only the latest, and no other version to give.
+     *
+     * @param versionId the version to read (an S3 version id); null: the latest
+     * @throws com.smuscicd.errors.PhaseFailure with code {@code BUNDLE_NOT_FOUND} if the object, or
+     *     that version of it, does not exist
+     */
+    InputStream open(S3Location location, String versionId);
 
     /**
      * Stores {@code content} at {@code location} unless an object with the same SHA-256 is already there.

@@ -35,12 +35,21 @@ public record DeploymentInput(
 
     /**
      * The bundle zip: {@code pipeline.yaml} at its root, {@code storage/<name>/...} and
-     * {@code workflows/<file>}.
+     * {@code workflows/<file>}. The phases read exactly this: the version named, if any, and only
+     * content whose digest and size are these ({@code BUNDLE_CHANGED} otherwise).
      *
-     * @param location {@code s3://bucket/key} of the zip
-     * @param digest   {@code sha256:<hex>} of the zip bytes
-     * @param bytes    size of the zip
+     * @param location  {@code s3://bucket/key} of the zip
+     * @param digest    {@code sha256:<hex>} of the zip bytes
+     * @param bytes     size of the zip
+     * @param versionId the S3 version of the object to read; null (left out of the JSON): the
+     *                  latest, for keys that are written once (the CLI's content-addressed keys,
+     *                  local runs) and for inputs made before the field existed
      */
-    public record BundleRef(String location, String digest, long bytes) {
+    public record BundleRef(String location, String digest, long bytes, String versionId) {
+
+        /** A bundle at a key whose latest version is read. */
+        public BundleRef(String location, String digest, long bytes) {
+            this(location, digest, bytes, null);
+        }
     }
 }

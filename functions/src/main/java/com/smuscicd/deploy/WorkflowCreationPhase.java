@@ -14,6 +14,10 @@ import java.util.stream.Collectors;
 /**
  * Places each workflow (Airflow DAG) file in the project's workflow location and creates or
  * updates the workflow.
+ *
+ * <p>The DAG files come from the bundle the deployment was started with: the version its input
+ * names, checked against its digest and size before any file is placed ({@code BUNDLE_CHANGED}
+ * otherwise, see {@link BundleUploadPhase}).
  */
 public final class WorkflowCreationPhase implements Phase {
 

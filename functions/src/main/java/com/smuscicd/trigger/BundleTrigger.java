@@ -25,7 +25,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -54,15 +56,21 @@ import java.util.function.Function;
  * The object's user metadata {@value #TARGET_METADATA} ({@code x-amz-meta-smus-target}) names the
  * target; without it, the key does: {@code <pipeline>/<target>/<file>.zip}, the folder that holds
  * the file. The pipeline folder is for people browsing the bucket; the pipeline itself is the
- * bundle's {@code pipeline.yaml}.
+ * bundle's {@code pipeline.yaml}. The event carries the key URL-encoded ({@code release+1.zip} for
+ * {@code release 1.zip}); it is decoded once, on arrival, and only the decoded key is used.
  *
  * <h2>Exactly once</h2>
  * The execution name is derived from bucket, key and version id (the ETag on unversioned buckets),
  * and the input from the object and the event alone (the event's time is {@code requestedAt}), so
  * the same event delivered twice starts one execution. The bundle read is the version the event
- * names ({@code detail.object.version-id}), not whatever the key holds by then, so two quick uploads
- * to one key each deploy their own content. Objects that {@code smus-cli deploy} uploaded
- * ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts those itself.
+ * names ({@code detail.object.version-id}), not whatever the key holds by then, and the execution
+ * input names that version ({@code bundle.versionId}) with the digest and size read here; the
+ * phases read that version and fail with {@code BUNDLE_CHANGED} on any other content. So two quick
+ * uploads to one key each deploy their own content. (A bucket without versioning has no version to
+ * name: an upload that overwrites the key before a phase reads it fails the earlier deployment
+ * with {@code BUNDLE_CHANGED}; its own event deploys it.) Objects that {@code smus-cli deploy}
+ * uploaded ({@value #ORIGIN_METADATA}{@code =}{@value #ORIGIN_CLI}) are ignored: the CLI starts
+ * those itself.
  *
  * <h2>Bad bundles</h2>
  * Not a zip or an entry escaping the root ({@code BUNDLE_INVALID}), too large
@@ -94,22 +102,6 @@ public final class BundleTrigger {
         Map<String, String> userMetadata(S3Location location, String versionId);
     }
 
-    /**
-     * Reads one version of a bundle object. The trigger's own port, so the domain's
-     * {@link BundleStore} stays version-free: a store that also implements this (S3) is read at the
-     * event's version; any other store is read at its latest (see {@link #create}).
-     */
-    @FunctionalInterface
-    public interface VersionedBundleSource {
-        /**
-         * Opens the object for reading; the caller closes the stream.
-         *
-         * @param versionId the version to read; null: the latest
-         * @throws PhaseFailure with code {@code BUNDLE_NOT_FOUND} if the object or that version does not exist
-         */
-        InputStream open(S3Location location, String versionId);
-    }
-
     /** Starts an execution of the deployment state machine. */
     @FunctionalInterface
     public interface ExecutionStarter {
@@ -130,7 +122,7 @@ public final class BundleTrigger {
                           String deploymentId, String errorCode, String message) {
     }
 
-    private final VersionedBundleSource store;
+    private final BundleStore store;
     private final MetadataSource metadata;
     private final ExecutionStarter starter;
     private final Function<String, EventPublisher> publisherForBus;
@@ -139,7 +131,7 @@ public final class BundleTrigger {
     private final long maxBundleBytes;
     private final Consumer<String> log;
 
-    BundleTrigger(VersionedBundleSource store, MetadataSource metadata, ExecutionStarter starter,
+    BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                   Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
                   long maxBundleBytes, Consumer<String> log) {
         this.store = Objects.requireNonNull(store, "store");
@@ -155,8 +147,7 @@ public final class BundleTrigger {
     /**
      * A trigger.
      *
-     * @param store           where bundles are read; at the event's version when it is also a
-     *                        {@link VersionedBundleSource} (as {@code S3BundleStore} is), else at the latest
+     * @param store           where bundles are read, at the version the event names
      * @param publisherForBus the publisher of a bus name or ARN (null: the default bus)
      * @param defaultBus      the bus for bundles whose manifest cannot say ({@code EVENT_BUS_NAME}); null: default bus
      */
@@ -170,20 +161,26 @@ public final class BundleTrigger {
     public static BundleTrigger create(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                                        Function<String, EventPublisher> publisherForBus, String defaultBus,
                                        Clock clock, long maxBundleBytes, Consumer<String> log) {
-        Objects.requireNonNull(store, "store");
-        VersionedBundleSource source = store instanceof VersionedBundleSource versioned ? versioned
-                : (location, versionId) -> store.open(location);
-        return new BundleTrigger(source, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
+        return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
     }
 
     /** Handles one EventBridge event of source {@code aws.s3}, detail-type {@code Object Created}. */
     public Outcome handle(JsonNode event) {
         JsonNode detail = event.path("detail");
         String bucket = detail.path("bucket").path("name").asText("");
-        String key = detail.path("object").path("key").asText("");
-        if (bucket.isEmpty() || key.isEmpty()) {
+        String encodedKey = detail.path("object").path("key").asText("");
+        if (bucket.isEmpty() || encodedKey.isEmpty()) {
             return logged(new Outcome("IGNORED", null, null, null, null, null,
                     "not an S3 Object Created event (no detail.bucket.name / detail.object.key)"));
+        }
+        String key;
+        try {
+            key = decodeKey(encodedKey);
+        } catch (IllegalArgumentException e) {
+            // S3 encodes every '%' it sends, so no upload gets here: nothing to deploy, nothing to alert on.
+            return logged(new Outcome("IGNORED", "s3://" + bucket + "/" + encodedKey, null, null, null,
+                    "INVALID_S3_KEY", "object key '" + encodedKey + "' is not URL-encoded as S3 sends keys: "
+                    + e.getMessage()));
         }
         S3Location location = new S3Location(bucket, key);
         if (!key.toLowerCase(Locale.ROOT).endsWith(".zip")) {
@@ -236,7 +233,7 @@ public final class BundleTrigger {
             return reject(request, null, "MANIFEST_MISSING", location + " has no " + BundleArchive.MANIFEST_ENTRY
                     + " at its root");
         }
-        Path manifestName = Path.of(key, BundleArchive.MANIFEST_ENTRY);
+        Path manifestName = manifestName(key);
         PipelineManifest manifest;
         try {
             manifest = ManifestLoader.create().parse(utf8(manifestBytes, manifestName), manifestName);
@@ -266,12 +263,24 @@ public final class BundleTrigger {
 
         DeploymentInput input = DeploymentInputs.of(manifest, target, EventOverrides.NONE, request.metadata(),
                 deploymentId, request.requestedAt(),
-                new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes()), workflows);
+                new DeploymentInput.BundleRef(location.toString(), bundle.digest(), bundle.bytes(),
+                        versionId.isEmpty() ? null : versionId), workflows);
         Map<String, Object> executionInput = new LinkedHashMap<>();
         executionInput.put("deployment", input);
         StartedExecution started = starter.start(executionName, Json.write(executionInput));
         return logged(new Outcome(started.alreadyStarted() ? "ALREADY_STARTED" : "STARTED", location.toString(),
                 executionName, started.executionArn(), deploymentId, null, null));
+    }
+
+    /**
+     * The object key an S3 event names, decoded: S3 sends it URL-encoded, form style ({@code '+'} for
+     * a space, {@code %XX} for other bytes of the UTF-8 key), as AWS's own tools read it
+     * ({@code unquote_plus}).
+     *
+     * @throws IllegalArgumentException for a malformed {@code %} escape
+     */
+    static String decodeKey(String encodedKey) {
+        return URLDecoder.decode(encodedKey, StandardCharsets.UTF_8);
     }
 
     /** The target named by metadata, else by the folder holding the file; null when neither names one. */
@@ -364,6 +373,18 @@ public final class BundleTrigger {
                     counted.count());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + location + " failed", e);
+        }
+    }
+
+    /**
+     * How messages name the manifest: {@code <key>/pipeline.yaml}. A decoded key may hold what no
+     * path can (a NUL), and a bad key must not make the trigger throw: such a key is left out.
+     */
+    static Path manifestName(String key) {
+        try {
+            return Path.of(key, BundleArchive.MANIFEST_ENTRY);
+        } catch (InvalidPathException e) {
+            return Path.of(BundleArchive.MANIFEST_ENTRY);
         }
     }
 

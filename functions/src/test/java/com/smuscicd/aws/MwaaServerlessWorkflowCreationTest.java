@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -58,9 +59,12 @@ class MwaaServerlessWorkflowCreationTest {
         AwsClients clients = AwsClients.forEndpoint(URI.create(STUB.baseUrl()), Region.US_EAST_1,
                 AwsTestCredentials.provider());
         // Built once, as a cold start builds it; every invocation below is a warm one.
-        TaskFunction task = AwsPorts.functions(Map.of(), new RecordingPublishers(), null, new BundleOnly(),
+        BundleOnly store = new BundleOnly();
+        TaskFunction task = AwsPorts.functions(Map.of(), new RecordingPublishers(), null, store,
                 MwaaServerlessWorkflowGateway.fromEnvironment(Map.of(), clients)).workflowCreation();
-        JsonNode input = Json.read(AwsFixtures.read("workflow-creation-task-input.json"));
+        ObjectNode input = (ObjectNode) Json.read(AwsFixtures.read("workflow-creation-task-input.json"));
+        ((ObjectNode) input.path("state").path("deployment").path("bundle"))
+                .put("digest", "sha256:" + BundleArchive.sha256Hex(store.bundle)).put("bytes", store.bundle.length);
 
         JsonNode first = task.invoke(input);
 
@@ -114,7 +118,7 @@ class MwaaServerlessWorkflowCreationTest {
         }
 
         @Override
-        public InputStream open(S3Location location) {
+        public InputStream open(S3Location location, String versionId) {
             assertThat(location).isEqualTo(BUNDLE);
             return new ByteArrayInputStream(bundle);
         }

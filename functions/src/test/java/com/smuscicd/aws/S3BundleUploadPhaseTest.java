@@ -31,6 +31,7 @@ class S3BundleUploadPhaseTest {
     private final RecordingPublishers publishers = new RecordingPublishers();
     private S3Client s3;
     private DeployFunctions functions;
+    private byte[] zip;
 
     @BeforeEach
     void setUp() {
@@ -44,8 +45,8 @@ class S3BundleUploadPhaseTest {
         entries.put("pipeline.yaml", "pipelineName: MyPipeline\n".getBytes(StandardCharsets.UTF_8));
         entries.put("storage/code/etl/transform.py", "def transform(): pass\n".getBytes(StandardCharsets.UTF_8));
         entries.put("storage/code/sql/daily.sql", "select 1\n".getBytes(StandardCharsets.UTF_8));
-        s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
-                RequestBody.fromBytes(BundleArchive.write(entries)));
+        zip = BundleArchive.write(entries);
+        s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"), RequestBody.fromBytes(zip));
     }
 
     @Test
@@ -64,10 +65,11 @@ class S3BundleUploadPhaseTest {
         assertThat(publishers.published()).allSatisfy(p -> assertThat(p.bus()).isEqualTo("smus-deployments"));
     }
 
-    private static JsonNode taskInput() {
+    private JsonNode taskInput() {
         ObjectNode input = (ObjectNode) Json.read(AwsFixtures.read("/com/smuscicd/lambda/project-initialization-task-input.json"));
         ObjectNode state = (ObjectNode) input.path("state");
-        ((ObjectNode) state.path("deployment").path("bundle")).put("location", "s3://smus-bundles/MyPipeline/prod/bundle.zip");
+        ((ObjectNode) state.path("deployment").path("bundle")).put("location", "s3://smus-bundles/MyPipeline/prod/bundle.zip")
+                .put("digest", "sha256:" + BundleArchive.sha256Hex(zip)).put("bytes", zip.length);
         ((ObjectNode) state.path("deployment").path("monitoring")).remove("eventBusName");
         ((ObjectNode) state.path("phases")).putObject("projectInitialization")
                 .put("domainId", "dzd_prod").put("projectId", "prj_1").put("projectCreated", false)

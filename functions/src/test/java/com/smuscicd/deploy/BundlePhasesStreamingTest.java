@@ -3,6 +3,7 @@ package com.smuscicd.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.json.Json;
 import java.io.ByteArrayInputStream;
@@ -45,9 +46,13 @@ class BundlePhasesStreamingTest {
         return BundleArchive.write(entries);
     }
 
-    private static TaskInput task() {
+    /** The phase's input, naming {@code zip} (its digest and size) as the deployment's bundle. */
+    static TaskInput task(byte[] zip) {
         try (InputStream in = BundlePhasesStreamingTest.class.getResourceAsStream("workflow-creation-task-input.json")) {
-            return TaskInput.from(Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            ObjectNode input = (ObjectNode) Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            ((ObjectNode) input.path("state").path("deployment").path("bundle"))
+                    .put("digest", "sha256:" + BundleArchive.sha256Hex(zip)).put("bytes", zip.length);
+            return TaskInput.from(input);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,9 +64,9 @@ class BundlePhasesStreamingTest {
         MemoryStore store = new MemoryStore(zip);
         BundleUploadPhase phase = new BundleUploadPhase(store, 4L * BIG);
 
-        Map<String, Object> first = phase.run(task());
+        Map<String, Object> first = phase.run(task(store.bundle));
         List<Long> readAtFirstRun = List.copyOf(store.readWhenPut);
-        Map<String, Object> second = phase.run(task());
+        Map<String, Object> second = phase.run(task(store.bundle));
 
         assertThat(store.objects.keySet()).containsExactly(PROJECT + "code/a.bin", PROJECT + "code/b.bin",
                 PROJECT + "code/c.bin");
@@ -84,7 +89,7 @@ class BundlePhasesStreamingTest {
             return WorkflowGateway.WorkflowOutcome.CREATED;
         }, 4L * BIG);
 
-        Map<String, Object> details = phase.run(task());
+        Map<String, Object> details = phase.run(task(store.bundle));
 
         assertThat(store.objects).containsOnlyKeys(PROJECT + "workflows/dags/daily_sales_etl.py");
         assertThat(specs).singleElement().satisfies(spec -> assertThat(spec.definitionSha256())
@@ -99,7 +104,7 @@ class BundlePhasesStreamingTest {
         WorkflowCreationPhase phase = new WorkflowCreationPhase(store,
                 spec -> WorkflowGateway.WorkflowOutcome.CREATED, 2L * BIG);
 
-        assertThatThrownBy(() -> phase.run(task()))
+        assertThatThrownBy(() -> phase.run(task(store.bundle)))
                 .isInstanceOf(PhaseFailure.class)
                 .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("BUNDLE_TOO_LARGE"));
         assertThat(store.objects).isEmpty();
@@ -113,7 +118,7 @@ class BundlePhasesStreamingTest {
         WorkflowCreationPhase phase = new WorkflowCreationPhase(store,
                 spec -> WorkflowGateway.WorkflowOutcome.CREATED, 4L * BIG);
 
-        assertThatThrownBy(() -> phase.run(task()))
+        assertThatThrownBy(() -> phase.run(task(store.bundle)))
                 .isInstanceOf(PhaseFailure.class)
                 .hasMessageContaining("workflows/daily_sales_etl.py")
                 .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("WORKFLOW_FILE_MISSING"));
@@ -132,7 +137,7 @@ class BundlePhasesStreamingTest {
         }
 
         @Override
-        public InputStream open(S3Location location) {
+        public InputStream open(S3Location location, String versionId) {
             assertThat(location).isEqualTo(BUNDLE);
             open = new BundleArchiveStreamingTest.CountingStream(new ByteArrayInputStream(bundle));
             return open;

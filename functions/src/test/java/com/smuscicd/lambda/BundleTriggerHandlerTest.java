@@ -31,7 +31,7 @@ class BundleTriggerHandlerTest {
 
     private final BundleStore store = new BundleStore() {
         @Override
-        public InputStream open(S3Location location) {
+        public InputStream open(S3Location location, String versionId) {
             byte[] content = objects.get(location);
             if (content == null) {
                 throw new PhaseFailure("BUNDLE_NOT_FOUND", location + " does not exist");

@@ -9,11 +9,13 @@ import com.smuscicd.aws.DeployStateMachineFixture;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.S3Location;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.MotoServerExtension;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -147,6 +149,75 @@ class BundleTriggerTest {
         assertThat(outcome.status()).isEqualTo("IGNORED");
         assertThat(outcome.errorCode()).isEqualTo("BUNDLE_NOT_FOUND");
         assertThat(executions()).isEmpty();
+    }
+
+    static Stream<Arguments> encodedKeys() {
+        return Stream.of(
+                Arguments.of("a space, sent as '+'", "MyPipeline/prod/release 1.zip", "MyPipeline/prod/release+1.zip"),
+                Arguments.of("a literal plus, sent as %2B", "MyPipeline/prod/release+1.zip",
+                        "MyPipeline/prod/release%2B1.zip"),
+                Arguments.of("non-ASCII, sent as UTF-8 escapes", "Caf\u00e9 Pipeline/prod/bundle.zip",
+                        "Caf%C3%A9+Pipeline/prod/bundle.zip"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("encodedKeys")
+    void handle_whenTheEventKeyIsUrlEncoded_deploysTheObjectAtTheDecodedKey(String description, String key,
+                                                                          String keyInEvent) {
+        byte[] zip = TestBundles.valid();
+        ObjectNode event = upload(key, zip, Map.of());
+        ((ObjectNode) event.path("detail").path("object")).put("key", keyInEvent);
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.status()).as(outcome.message()).isEqualTo("STARTED");
+        assertThat(outcome.bundle()).isEqualTo("s3://" + BUCKET + "/" + key);
+        JsonNode deployment = Json.read(sfn.describeExecution(b -> b.executionArn(outcome.executionArn())).input())
+                .path("deployment");
+        assertThat(deployment.path("bundle").path("location").asText()).isEqualTo("s3://" + BUCKET + "/" + key);
+        assertThat(deployment.path("bundle").path("digest").asText()).isEqualTo("sha256:" + BundleArchive.sha256Hex(zip));
+        assertThat(deployment.path("target").path("name").asText()).isEqualTo("prod");
+        assertThat(outcome.executionName()).isEqualTo(BundleTrigger.executionName(new S3Location(BUCKET, key), "prod",
+                "etag:" + event.path("detail").path("object").path("etag").asText() + ":"
+                        + event.path("detail").path("object").path("sequencer").asText()));
+    }
+
+    @Test
+    void handle_whenTheEncodedTargetFolderIsNotATarget_rejectsNamingTheDecodedFolder() {
+        ObjectNode event = upload("MyPipeline/d\u00e9v/bundle.zip", TestBundles.valid(), Map.of());
+        ((ObjectNode) event.path("detail").path("object")).put("key", "MyPipeline/d%C3%A9v/bundle.zip");
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.errorCode()).isEqualTo("TARGET_UNKNOWN");
+        assertThat(outcome.message()).contains("d\u00e9v").doesNotContain("%C3%A9");
+        assertThat(publishers.published()).singleElement().satisfies(published -> {
+            assertThat(published.event().detail().target().name()).isEqualTo("d\u00e9v");
+            assertThat(published.event().resources()).containsExactly("arn:aws:s3:::" + BUCKET + "/MyPipeline/d\u00e9v/bundle.zip");
+        });
+    }
+
+    @Test
+    void manifestName_whenTheDecodedKeyHoldsANul_leavesTheKeyOutInsteadOfThrowing() {
+        assertThat(BundleTrigger.manifestName(BundleTrigger.decodeKey("MyPipeline/prod/a%00b.zip")))
+                .isEqualTo(Path.of("pipeline.yaml"));
+        assertThat(BundleTrigger.manifestName("MyPipeline/prod/a b.zip"))
+                .isEqualTo(Path.of("MyPipeline/prod/a b.zip/pipeline.yaml"));
+    }
+
+    @Test
+    void handle_whenTheEventKeyHasAMalformedEscape_ignoresItNamingTheKey() {
+        ObjectNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+        ((ObjectNode) event.path("detail").path("object")).put("key", "MyPipeline/prod/100%.zip");
+
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.status()).isEqualTo("IGNORED");
+        assertThat(outcome.errorCode()).isEqualTo("INVALID_S3_KEY");
+        assertThat(outcome.message()).contains("'MyPipeline/prod/100%.zip'");
+        assertThat(executions()).isEmpty();
+        assertThat(publishers.published()).isEmpty();
     }
 
     @Test

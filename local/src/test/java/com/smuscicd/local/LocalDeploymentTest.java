@@ -350,8 +350,8 @@ class LocalDeploymentTest {
         private static BundleStore store(BundleStore real, Stage phase, Runnable fail) {
             return new BundleStore() {
                 @Override
-                public InputStream open(S3Location location) {
-                    return real.open(location);
+                public InputStream open(S3Location location, String versionId) {
+                    return real.open(location, versionId);
                 }
 
                 @Override

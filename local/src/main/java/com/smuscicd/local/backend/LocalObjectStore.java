@@ -38,8 +38,13 @@ public final class LocalObjectStore implements BundleStore {
         return file;
     }
 
+    /** The object's one version: a directory keeps no others, so a named version is not found. */
     @Override
-    public InputStream open(S3Location location) {
+    public InputStream open(S3Location location, String versionId) {
+        if (versionId != null) {
+            throw new PhaseFailure("BUNDLE_NOT_FOUND", "no version " + versionId + " of " + location
+                    + ": the local store keeps one version of each object");
+        }
         try {
             return Files.newInputStream(fileOf(location));
         } catch (NoSuchFileException e) {
