@@ -44,18 +44,10 @@ public final class DeployFunctions extends Construct {
         if (!props.projectProfileId().isEmpty()) {
             projectInitialization.function().addEnvironment("PROJECT_PROFILE_ID", props.projectProfileId());
         }
-        // Any region: a target's domain may live in another region than the orchestrator (account still fixed).
-        String domains = stack.formatArn(ArnComponents.builder()
-                .service("datazone").region("*").resource("domain").resourceName("*")
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
-        projectInitialization.allow(Permissions.readDomain(domains));
         projectInitialization.allow(Permissions.initializeProject());
         Acknowledgments.wildcardResource(projectInitialization.role(), "*",
-                "DataZone defines no resource type for ListDomains, ListProjects, CreateProject, GetProject, "
+                "DataZone defines no resource type for ListDomains, ListProjects, CreateProject, "
                         + "ListEnvironments or GetEnvironment: IAM accepts only Resource \"*\" for them.");
-        Acknowledgments.wildcardResource(projectInitialization.role(), domains,
-                "The target domain comes from the pipeline manifest at run time; GetDomain is limited to "
-                        + "domains of this account (any region: a target domain may be in another region).");
 
         PhaseFunction bundleUpload = function("BundleUpload", props, 1536, Duration.minutes(15));
         bundleUpload.allow(Permissions.readBundles(bundleObjects));
@@ -98,9 +90,8 @@ public final class DeployFunctions extends Construct {
         PhaseFunction catalogAssets = function("CatalogAssets", props, 1024, Duration.minutes(5));
         catalogAssets.allow(Permissions.subscribeToAssets());
         Acknowledgments.wildcardResource(catalogAssets.role(), "*",
-                "DataZone defines no resource type for Search, SearchListings, GetListing, CreateSubscriptionRequest, "
-                        + "ListSubscriptionRequests, ListSubscriptions or ListSubscriptionGrants: "
-                        + "IAM accepts only Resource \"*\" for them.");
+                "DataZone defines no resource type for SearchListings, CreateSubscriptionRequest, "
+                        + "ListSubscriptionRequests or ListSubscriptions: IAM accepts only Resource \"*\" for them.");
 
         byPlaceholder.put(LIFECYCLE_PLACEHOLDER, lifecycle);
         byPlaceholder.put(PROJECT_INITIALIZATION_PLACEHOLDER, projectInitialization);

@@ -158,16 +158,13 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void projectInitialization_permissions_areDomainReadAndProjectGetOrCreate() {
+    void projectInitialization_permissions_areProjectGetOrCreateOnly() {
         assertPolicy("ProjectInitializationHandler", List.of(
                 logs("ProjectInitializationHandler"),
                 putEvents(),
-                Map.of("Sid", "ReadDomain", "Effect", "Allow", "Action", "datazone:GetDomain",
-                        "Resource", join("arn:", ref("AWS::Partition"), ":datazone:*:",
-                                ref("AWS::AccountId"), ":domain/*")),
                 Map.of("Sid", "GetOrCreateProject", "Effect", "Allow", "Resource", "*", "Action", List.of(
                         "datazone:ListDomains", "datazone:ListProjects", "datazone:CreateProject",
-                        "datazone:GetProject", "datazone:ListEnvironments", "datazone:GetEnvironment"))));
+                        "datazone:ListEnvironments", "datazone:GetEnvironment"))));
     }
 
     @Test
@@ -193,8 +190,7 @@ class OrchestratorStackTest {
                 Map.of("Sid", "CreateWorkflows", "Effect", "Allow", "Resource", "*",
                         "Action", List.of("airflow-serverless:CreateWorkflow", "airflow-serverless:ListWorkflows")),
                 Map.of("Sid", "UpdateWorkflows", "Effect", "Allow",
-                        "Action", List.of("airflow-serverless:GetWorkflow", "airflow-serverless:UpdateWorkflow",
-                                "airflow-serverless:TagResource"),
+                        "Action", List.of("airflow-serverless:UpdateWorkflow", "airflow-serverless:TagResource"),
                         "Resource", join("arn:", ref("AWS::Partition"), ":airflow-serverless:*:",
                                 ref("AWS::AccountId"), ":workflow/*")),
                 Map.of("Sid", "PassWorkflowExecutionRole", "Effect", "Allow", "Action", "iam:PassRole",
@@ -210,9 +206,8 @@ class OrchestratorStackTest {
                 logs("CatalogAssetsHandler"),
                 putEvents(),
                 Map.of("Sid", "SubscribeToCatalogAssets", "Effect", "Allow", "Resource", "*", "Action", List.of(
-                        "datazone:Search", "datazone:SearchListings", "datazone:GetListing",
-                        "datazone:CreateSubscriptionRequest", "datazone:ListSubscriptionRequests",
-                        "datazone:ListSubscriptions", "datazone:ListSubscriptionGrants"))));
+                        "datazone:SearchListings", "datazone:CreateSubscriptionRequest",
+                        "datazone:ListSubscriptionRequests", "datazone:ListSubscriptions"))));
     }
 
     @Test
