@@ -50,7 +50,8 @@ public final class DeployFunctions extends Construct {
                         + "ListEnvironments or GetEnvironment: IAM accepts only Resource \"*\" for them.");
 
         PhaseFunction bundleUpload = function("BundleUpload", props, 1536, Duration.minutes(15));
-        bundleUpload.allow(Permissions.readBundles(bundleObjects));
+        // the phases read the bundle version the trigger checked, not whatever the key holds now
+        bundleUpload.allow(Permissions.readBundleVersions(bundleObjects));
         bundleUpload.allow(Permissions.writeProjectObjects(projectObjects, account));
         bundleUpload.allow(Permissions.listProjectBuckets(projectBuckets, account));
         Acknowledgments.wildcardResource(bundleUpload.role(), bundleObjects, BUNDLE_KEYS_REASON);
@@ -66,7 +67,7 @@ public final class DeployFunctions extends Construct {
                 .service("iam").region("").resource("role").resourceName(props.workflowExecutionRolePattern())
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
         // The workflow files come out of the bundle.
-        workflowCreation.allow(Permissions.readBundles(bundleObjects));
+        workflowCreation.allow(Permissions.readBundleVersions(bundleObjects));
         workflowCreation.allow(Permissions.putWorkflowDefinitions(projectObjects, account));
         workflowCreation.allow(Permissions.createWorkflows());
         workflowCreation.allow(Permissions.updateWorkflows(workflows));

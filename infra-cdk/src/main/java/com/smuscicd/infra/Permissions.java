@@ -57,18 +57,10 @@ public final class Permissions {
                 .build();
     }
 
-    /** Reads uploaded bundles. */
-    public static PolicyStatement readBundles(String bundleObjectsArn) {
-        return PolicyStatement.Builder.create()
-                .sid("ReadBundles")
-                .actions(List.of("s3:GetObject"))
-                .resources(List.of(bundleObjectsArn))
-                .build();
-    }
-
     /**
-     * Reads the exact version of a bundle that an upload event names (object and metadata): S3
-     * authorizes reads by version id with {@code s3:GetObjectVersion}, not {@code s3:GetObject}.
+     * Reads uploaded bundles, by key or by the exact version an upload event names (object and
+     * metadata): S3 authorizes reads by version id with {@code s3:GetObjectVersion}, not
+     * {@code s3:GetObject}.
      */
     public static PolicyStatement readBundleVersions(String bundleObjectsArn) {
         return PolicyStatement.Builder.create()

@@ -168,11 +168,11 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void bundleUpload_permissions_readBundlesAndWriteOnlyProjectBucketsOfThisAccount() {
+    void bundleUpload_permissions_readBundleVersionsAndWriteOnlyProjectBucketsOfThisAccount() {
         assertPolicy("BundleUploadHandler", List.of(
                 logs("BundleUploadHandler"),
                 putEvents(),
-                readBundles(),
+                readBundleVersions(),
                 Map.of("Sid", "WriteProjectObjects", "Effect", "Allow", "Action", List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"),
                         "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
                 Map.of("Sid", "ListProjectBuckets", "Effect", "Allow", "Action", "s3:ListBucket",
@@ -180,11 +180,11 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void workflowCreation_permissions_areBundleReadDefinitionsWorkflowsAndPassRoleToMwaaServerlessOnlyNoDataZone() {
+    void workflowCreation_permissions_areBundleVersionReadDefinitionsWorkflowsAndPassRoleToMwaaServerlessOnlyNoDataZone() {
         assertPolicy("WorkflowCreationHandler", List.of(
                 logs("WorkflowCreationHandler"),
                 putEvents(),
-                readBundles(),
+                readBundleVersions(),
                 Map.of("Sid", "PutWorkflowDefinitions", "Effect", "Allow", "Action", "s3:PutObject",
                         "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
                 Map.of("Sid", "CreateWorkflows", "Effect", "Allow", "Resource", "*",
@@ -214,9 +214,7 @@ class OrchestratorStackTest {
     void bundleTrigger_permissions_readBundlesStartTheStateMachineAndPutEvents() {
         assertPolicy("BundleTriggerHandler", List.of(
                 logs("BundleTriggerHandler"),
-                Map.of("Sid", "ReadBundleVersions", "Effect", "Allow",
-                        "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
-                        "Resource", Map.of("Fn::Join", List.of("", List.of(getAtt(bucketId(), "Arn"), "/*")))),
+                readBundleVersions(),
                 Map.of("Sid", "StartDeployment", "Effect", "Allow", "Action", "states:StartExecution",
                         "Resource", ref(stateMachineId())),
                 putEvents()));
@@ -304,8 +302,9 @@ class OrchestratorStackTest {
                 "Condition", Map.of("StringEquals", Map.of("events:source", "com.amazon.smus.cicd")));
     }
 
-    private static Map<String, Object> readBundles() {
-        return Map.of("Sid", "ReadBundles", "Effect", "Allow", "Action", "s3:GetObject",
+    private static Map<String, Object> readBundleVersions() {
+        return Map.of("Sid", "ReadBundleVersions", "Effect", "Allow",
+                "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
                 "Resource", Map.of("Fn::Join", List.of("", List.of(getAtt(bucketId(), "Arn"), "/*"))));
     }
 
