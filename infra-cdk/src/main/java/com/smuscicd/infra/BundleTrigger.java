@@ -56,7 +56,8 @@ public final class BundleTrigger extends Construct {
                         .detailType(List.of("Object Created"))
                         .detail(Ordered.map(
                                 "bucket", Map.of("name", List.of(props.bundleBucket().getBucketName())),
-                                "object", Map.of("key", Match.suffix(props.bundleKeySuffix()))))
+                                // any case, as the handler accepts it: Release.ZIP is a bundle too
+                                "object", Map.of("key", Match.suffixEqualsIgnoreCase(props.bundleKeySuffix()))))
                         .build())
                 .targets(List.of(new LambdaFunction(function.invocationTarget(), LambdaFunctionProps.builder()
                         .deadLetterQueue(deadLetterQueue)

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.event.ruler.Machine;
 
 class OrchestratorStackTest {
 
@@ -266,13 +267,38 @@ class OrchestratorStackTest {
                         "detail-type", List.of("Object Created"),
                         "detail", Map.of(
                                 "bucket", Map.of("name", List.of(ref(bucketId()))),
-                                "object", Map.of("key", List.of(Map.of("suffix", ".zip"))))),
+                                "object", Map.of("key", List.of(Map.of("suffix", Map.of("equals-ignore-case", ".zip")))))),
                 "Targets", List.of(Map.of(
                         "Arn", getAtt(functionId("BundleTriggerHandler"), "Arn"),
                         "DeadLetterConfig", Map.of("Arn", getAtt(queueId(), "Arn")),
                         "RetryPolicy", Map.of("MaximumRetryAttempts", 4, "MaximumEventAgeInSeconds", 7200)))));
         template.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true, "MessageRetentionPeriod", 1_209_600));
+    }
+
+    @Test
+    void triggerRule_pattern_whenRunByEventRuler_matchesZipKeysInAnyCaseOnly() throws Exception {
+        Object pattern = properties(single("AWS::Events::Rule")).get("EventPattern");
+        // the bucket name is a Ref in the template; put the name EventBridge would see in its place
+        String json = new ObjectMapper().writeValueAsString(pattern)
+                .replace(new ObjectMapper().writeValueAsString(ref(bucketId())), "\"bundles\"");
+        Machine machine = new Machine();
+        machine.addRule("trigger", json);
+
+        assertThat(machine.rulesForJSONEvent(objectCreated("bundles", "pipe/prod/Release.ZIP"))).containsExactly("trigger");
+        assertThat(machine.rulesForJSONEvent(objectCreated("bundles", "pipe/prod/a.zip"))).containsExactly("trigger");
+        assertThat(machine.rulesForJSONEvent(objectCreated("bundles", "pipe/prod/a.Zip"))).containsExactly("trigger");
+        assertThat(machine.rulesForJSONEvent(objectCreated("bundles", "pipe/prod/a.zip.txt"))).isEmpty();
+        assertThat(machine.rulesForJSONEvent(objectCreated("bundles", "pipe/prod/zip"))).isEmpty();
+        assertThat(machine.rulesForJSONEvent(objectCreated("other", "pipe/prod/a.zip"))).isEmpty();
+    }
+
+    private static String objectCreated(String bucket, String key) throws Exception {
+        return new ObjectMapper().writeValueAsString(Map.of(
+                "version", "0", "id", "1", "source", "aws.s3", "detail-type", "Object Created",
+                "account", "123456789012", "region", "us-east-1", "time", "2026-01-01T00:00:00Z",
+                "resources", List.of("arn:aws:s3:::" + bucket),
+                "detail", Map.of("bucket", Map.of("name", bucket), "object", Map.of("key", key, "size", 1))));
     }
 
     @Test
