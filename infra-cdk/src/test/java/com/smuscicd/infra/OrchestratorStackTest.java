@@ -218,7 +218,31 @@ class OrchestratorStackTest {
                 readBundleVersions(),
                 Map.of("Sid", "StartDeployment", "Effect", "Allow", "Action", "states:StartExecution",
                         "Resource", ref(stateMachineId())),
-                putEvents()));
+                putEvents(),
+                // what Lambda needs to send failed invocations to the on-failure destination
+                Map.of("Effect", "Allow", "Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+                        "Resource", getAtt(queueId(), "Arn"))));
+    }
+
+    @Test
+    void bundleTrigger_whenTheFunctionFailsAfterLambdasRetries_sendsTheEventToTheDeadLetterQueue() {
+        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", ref(functionId("BundleTriggerHandler")),
+                "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 2,
+                "MaximumEventAgeInSeconds", 7200,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", getAtt(queueId(), "Arn")))));
+    }
+
+    @Test
+    void bundleTrigger_deadLetterQueue_alarmsAsSoonAsAnEventIsInIt() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 1);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName", "Value", getAtt(queueId(), "QueueName"))),
+                "Statistic", "Maximum", "Period", 300, "EvaluationPeriods", 1,
+                "Threshold", 0, "ComparisonOperator", "GreaterThanThreshold", "TreatMissingData", "notBreaching"));
     }
 
     @Test
