@@ -21,6 +21,13 @@ public final class DeployFunctions extends Construct {
     public static final String WORKFLOW_CREATION_PLACEHOLDER = "WorkflowCreationFunctionArn";
     public static final String CATALOG_ASSETS_PLACEHOLDER = "CatalogAssetsFunctionArn";
 
+    /**
+     * Smallest gap between a function's timeout and its task's: covers the init phase Lambda
+     * allows outside the function timeout (10 s, also the SnapStart restore limit) and the
+     * invocation's scheduling.
+     */
+    static final int MIN_INIT_MARGIN_SECONDS = 20;
+
     /** Why reading any key of the bundle bucket is fine. */
     static final String BUNDLE_KEYS_REASON =
             "Bundle keys are chosen by whoever uploads them; reading is limited to the one bundle bucket.";
@@ -107,8 +114,11 @@ public final class DeployFunctions extends Construct {
     }
 
     /**
-     * Timeouts equal the TimeoutSeconds of the ASL task states that call each function (a test
-     * keeps them in step), so neither side gives up while the other still works.
+     * Each function's timeout is shorter than the TimeoutSeconds of the ASL task states that call
+     * it by at least {@link #MIN_INIT_MARGIN_SECONDS} or a tenth of the timeout, whichever is
+     * larger (a test checks it): the task's timer runs from scheduling and includes the cold start,
+     * the function's timeout does not, so with equal values Step Functions could time a task out
+     * while its function still runs and later reports success.
      */
     private PhaseFunction function(String name, DeployFunctionsProps props, int memoryMb, Duration timeout) {
         PhaseFunction function = new PhaseFunction(this, name, PhaseFunctionProps.builder()
