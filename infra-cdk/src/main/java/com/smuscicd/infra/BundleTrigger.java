@@ -3,24 +3,40 @@ package com.smuscicd.infra;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Match;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
  * Upload-to-deploy: S3 "Object Created" for a bundle → EventBridge rule → trigger function →
- * {@code StartExecution}. Events the function cannot take after retries land in a dead-letter queue.
+ * {@code StartExecution}. Events that fail after retries land in one dead-letter queue, with an
+ * alarm on it: those EventBridge could not deliver to Lambda (the rule target's dead-letter
+ * queue) and those the function itself failed on (its asynchronous invocation's on-failure
+ * destination).
  */
 public final class BundleTrigger extends Construct {
+
+    /** Lambda's own retries of a failed asynchronous invocation (its default, made explicit). */
+    static final int ASYNC_RETRY_ATTEMPTS = 2;
+    /** How long an upload event may wait, for delivery and for the function, before it is dead-lettered. */
+    static final Duration MAX_EVENT_AGE = Duration.hours(2);
 
     private final PhaseFunction function;
     private final Rule rule;
     private final Queue deadLetterQueue;
+    private final Alarm deadLetterAlarm;
 
     public BundleTrigger(Construct scope, String id, BundleTriggerProps props) {
         super(scope, id);
@@ -47,7 +63,31 @@ public final class BundleTrigger extends Construct {
                 .retentionPeriod(Duration.days(14))
                 .build();
         Acknowledgments.acknowledge(deadLetterQueue, "AwsSolutions-SQS3",
-                "This queue is itself the dead-letter queue of the trigger rule's target.");
+                "This queue is itself the dead-letter queue of the trigger rule's target and the trigger "
+                        + "function's on-failure destination.");
+
+        // The rule's retries only cover EventBridge handing the event to Lambda; once Lambda has
+        // it, a function error is retried by Lambda's asynchronous invocation and then dropped
+        // unless the function has an on-failure destination. Lambda sends there with the
+        // function's role, which CDK grants sqs:SendMessage on this queue.
+        function.invocationTarget().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(deadLetterQueue))
+                .retryAttempts(ASYNC_RETRY_ATTEMPTS)
+                .maxEventAge(MAX_EVENT_AGE)
+                .build());
+        this.deadLetterAlarm = deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum")
+                        .period(Duration.minutes(5))
+                        .build())
+                .createAlarm(this, "DeadLetterAlarm", CreateAlarmOptions.builder()
+                        .alarmDescription("Bundle uploads did not start a deployment: their events are in the "
+                                + "trigger's dead-letter queue (not delivered to the function, or the function failed "
+                                + "on them after its retries)")
+                        .threshold(0)
+                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                        .evaluationPeriods(1)
+                        .treatMissingData(TreatMissingData.NOT_BREACHING)
+                        .build());
 
         this.rule = Rule.Builder.create(this, "Rule")
                 .description("Starts a deployment when a bundle is uploaded")
@@ -56,12 +96,13 @@ public final class BundleTrigger extends Construct {
                         .detailType(List.of("Object Created"))
                         .detail(Ordered.map(
                                 "bucket", Map.of("name", List.of(props.bundleBucket().getBucketName())),
-                                "object", Map.of("key", Match.suffix(props.bundleKeySuffix()))))
+                                // any case, as the handler accepts it: Release.ZIP is a bundle too
+                                "object", Map.of("key", Match.suffixEqualsIgnoreCase(props.bundleKeySuffix()))))
                         .build())
                 .targets(List.of(new LambdaFunction(function.invocationTarget(), LambdaFunctionProps.builder()
                         .deadLetterQueue(deadLetterQueue)
                         .retryAttempts(4)
-                        .maxEventAge(Duration.hours(2))
+                        .maxEventAge(MAX_EVENT_AGE)
                         .build())))
                 .build();
     }
@@ -76,5 +117,9 @@ public final class BundleTrigger extends Construct {
 
     public Queue deadLetterQueue() {
         return deadLetterQueue;
+    }
+
+    public Alarm deadLetterAlarm() {
+        return deadLetterAlarm;
     }
 }

@@ -21,6 +21,13 @@ public final class DeployFunctions extends Construct {
     public static final String WORKFLOW_CREATION_PLACEHOLDER = "WorkflowCreationFunctionArn";
     public static final String CATALOG_ASSETS_PLACEHOLDER = "CatalogAssetsFunctionArn";
 
+    /**
+     * Smallest gap between a function's timeout and its task's: covers the init phase Lambda
+     * allows outside the function timeout (10 s, also the SnapStart restore limit) and the
+     * invocation's scheduling.
+     */
+    static final int MIN_INIT_MARGIN_SECONDS = 20;
+
     /** Why reading any key of the bundle bucket is fine. */
     static final String BUNDLE_KEYS_REASON =
             "Bundle keys are chosen by whoever uploads them; reading is limited to the one bundle bucket.";
@@ -44,21 +51,14 @@ public final class DeployFunctions extends Construct {
         if (!props.projectProfileId().isEmpty()) {
             projectInitialization.function().addEnvironment("PROJECT_PROFILE_ID", props.projectProfileId());
         }
-        // Any region: a target's domain may live in another region than the orchestrator (account still fixed).
-        String domains = stack.formatArn(ArnComponents.builder()
-                .service("datazone").region("*").resource("domain").resourceName("*")
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
-        projectInitialization.allow(Permissions.readDomain(domains));
         projectInitialization.allow(Permissions.initializeProject());
         Acknowledgments.wildcardResource(projectInitialization.role(), "*",
-                "DataZone defines no resource type for ListDomains, ListProjects, CreateProject, GetProject, "
+                "DataZone defines no resource type for ListDomains, ListProjects, CreateProject, "
                         + "ListEnvironments or GetEnvironment: IAM accepts only Resource \"*\" for them.");
-        Acknowledgments.wildcardResource(projectInitialization.role(), domains,
-                "The target domain comes from the pipeline manifest at run time; GetDomain is limited to "
-                        + "domains of this account (any region: a target domain may be in another region).");
 
         PhaseFunction bundleUpload = function("BundleUpload", props, 1536, Duration.minutes(15));
-        bundleUpload.allow(Permissions.readBundles(bundleObjects));
+        // the phases read the bundle version the trigger checked, not whatever the key holds now
+        bundleUpload.allow(Permissions.readBundleVersions(bundleObjects));
         bundleUpload.allow(Permissions.writeProjectObjects(projectObjects, account));
         bundleUpload.allow(Permissions.listProjectBuckets(projectBuckets, account));
         Acknowledgments.wildcardResource(bundleUpload.role(), bundleObjects, BUNDLE_KEYS_REASON);
@@ -74,7 +74,7 @@ public final class DeployFunctions extends Construct {
                 .service("iam").region("").resource("role").resourceName(props.workflowExecutionRolePattern())
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
         // The workflow files come out of the bundle.
-        workflowCreation.allow(Permissions.readBundles(bundleObjects));
+        workflowCreation.allow(Permissions.readBundleVersions(bundleObjects));
         workflowCreation.allow(Permissions.putWorkflowDefinitions(projectObjects, account));
         workflowCreation.allow(Permissions.createWorkflows());
         workflowCreation.allow(Permissions.updateWorkflows(workflows));
@@ -98,9 +98,8 @@ public final class DeployFunctions extends Construct {
         PhaseFunction catalogAssets = function("CatalogAssets", props, 1024, Duration.minutes(5));
         catalogAssets.allow(Permissions.subscribeToAssets());
         Acknowledgments.wildcardResource(catalogAssets.role(), "*",
-                "DataZone defines no resource type for Search, SearchListings, GetListing, CreateSubscriptionRequest, "
-                        + "ListSubscriptionRequests, ListSubscriptions or ListSubscriptionGrants: "
-                        + "IAM accepts only Resource \"*\" for them.");
+                "DataZone defines no resource type for SearchListings, CreateSubscriptionRequest, "
+                        + "ListSubscriptionRequests or ListSubscriptions: IAM accepts only Resource \"*\" for them.");
 
         byPlaceholder.put(LIFECYCLE_PLACEHOLDER, lifecycle);
         byPlaceholder.put(PROJECT_INITIALIZATION_PLACEHOLDER, projectInitialization);
@@ -115,8 +114,11 @@ public final class DeployFunctions extends Construct {
     }
 
     /**
-     * Timeouts equal the TimeoutSeconds of the ASL task states that call each function (a test
-     * keeps them in step), so neither side gives up while the other still works.
+     * Each function's timeout is shorter than the TimeoutSeconds of the ASL task states that call
+     * it by at least {@link #MIN_INIT_MARGIN_SECONDS} or a tenth of the timeout, whichever is
+     * larger (a test checks it): the task's timer runs from scheduling and includes the cold start,
+     * the function's timeout does not, so with equal values Step Functions could time a task out
+     * while its function still runs and later reports success.
      */
     private PhaseFunction function(String name, DeployFunctionsProps props, int memoryMb, Duration timeout) {
         PhaseFunction function = new PhaseFunction(this, name, PhaseFunctionProps.builder()

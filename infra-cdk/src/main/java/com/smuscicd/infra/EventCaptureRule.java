@@ -26,6 +26,9 @@ import software.constructs.Construct;
  */
 public final class EventCaptureRule extends Construct {
 
+    /** The account's default bus, whose rule metrics have no EventBusName dimension. */
+    static final String DEFAULT_BUS = "default";
+
     /** Retries cover a day of target outage; EventBridge's maximum is 185 attempts and 24 hours. */
     static final int MAX_RETRY_ATTEMPTS = 185;
     static final int MAX_EVENT_AGE_SECONDS = 86_400;
@@ -124,8 +127,7 @@ public final class EventCaptureRule extends Construct {
                         + "(they are retried, then sent to the dead-letter queue)")
                 .namespace("AWS/Events")
                 .metricName("FailedInvocations")
-                .dimensions(List.of(CfnAlarm.DimensionProperty.builder()
-                        .name("RuleName").value(props.ruleName()).build()))
+                .dimensions(ruleMetricDimensions(props))
                 .statistic("Sum")
                 .period(300)
                 .evaluationPeriods(1)
@@ -156,6 +158,24 @@ public final class EventCaptureRule extends Construct {
         if (alarmActions != null) {
             acknowledgeOptionalTopic(deadLetterAlarm);
         }
+    }
+
+    /**
+     * EventBridge publishes a rule's metrics with RuleName alone for rules on the default bus, and
+     * with EventBusName and RuleName for rules on any other bus: an alarm on RuleName alone would
+     * never see a custom bus's failures.
+     */
+    private static List<Object> ruleMetricDimensions(EventCaptureRuleProps props) {
+        List<Object> dimensions = new ArrayList<>();
+        if (Token.isUnresolved(props.eventBusName())) {
+            // Inside Fn::If the dimension is raw CloudFormation: CDK does not map struct fields there.
+            dimensions.add(Fn.conditionIf(props.customBus().getLogicalId(),
+                    Ordered.map("Name", "EventBusName", "Value", props.eventBusName()), Aws.NO_VALUE));
+        } else if (!DEFAULT_BUS.equals(props.eventBusName())) {
+            dimensions.add(CfnAlarm.DimensionProperty.builder().name("EventBusName").value(props.eventBusName()).build());
+        }
+        dimensions.add(CfnAlarm.DimensionProperty.builder().name("RuleName").value(props.ruleName()).build());
+        return dimensions;
     }
 
     private static void acknowledgeOptionalTopic(CfnAlarm alarm) {

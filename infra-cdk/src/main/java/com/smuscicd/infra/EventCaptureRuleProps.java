@@ -3,12 +3,15 @@ package com.smuscicd.infra;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.CfnCondition;
+import software.amazon.awscdk.Token;
 
 /**
  * Settings of {@link EventCaptureRule}.
  *
  * @param ruleName name of the rule (the alarm's metric dimension)
  * @param eventBusName bus the rule listens on (may be a parameter token)
+ * @param customBus condition that {@code eventBusName} is not {@code default}; needed when the
+ *     name is a token (the alarm's metric has an EventBusName dimension on custom buses only)
  * @param eventPattern the pattern, as JSON-like maps and lists
  * @param deliveryStreamArn Firehose stream that archives the events
  * @param logGroupTargetArn optional CloudWatch Logs target, present when {@code logsEnabled} holds
@@ -19,6 +22,7 @@ import software.amazon.awscdk.CfnCondition;
 public record EventCaptureRuleProps(
         String ruleName,
         String eventBusName,
+        CfnCondition customBus,
         Map<String, Object> eventPattern,
         String deliveryStreamArn,
         String logGroupTargetArn,
@@ -34,6 +38,9 @@ public record EventCaptureRuleProps(
     public EventCaptureRuleProps {
         Objects.requireNonNull(ruleName, "ruleName");
         Objects.requireNonNull(eventBusName, "eventBusName");
+        if (Token.isUnresolved(eventBusName) && customBus == null) {
+            throw new IllegalArgumentException("an eventBusName known only at deploy time needs the customBus condition");
+        }
         Objects.requireNonNull(eventPattern, "eventPattern");
         Objects.requireNonNull(deliveryStreamArn, "deliveryStreamArn");
         if ((logGroupTargetArn == null) != (logsEnabled == null)) {
@@ -51,7 +58,8 @@ public record EventCaptureRuleProps(
     /** Builder of {@link EventCaptureRuleProps}. */
     public static final class Builder {
         private String ruleName;
-        private String eventBusName = "default";
+        private String eventBusName = EventCaptureRule.DEFAULT_BUS;
+        private CfnCondition customBus;
         private Map<String, Object> eventPattern = SMUS_EVENTS;
         private String deliveryStreamArn;
         private String logGroupTargetArn;
@@ -67,8 +75,17 @@ public record EventCaptureRuleProps(
             return this;
         }
 
+        /** A bus known by name at synthesis time. */
         public Builder eventBusName(String value) {
             this.eventBusName = value;
+            this.customBus = null;
+            return this;
+        }
+
+        /** A bus whose name is a token (a parameter), with the condition that it is not {@code default}. */
+        public Builder eventBusName(String value, CfnCondition notDefault) {
+            this.eventBusName = value;
+            this.customBus = notDefault;
             return this;
         }
 
@@ -95,7 +112,7 @@ public record EventCaptureRuleProps(
         }
 
         public EventCaptureRuleProps build() {
-            return new EventCaptureRuleProps(ruleName, eventBusName, eventPattern, deliveryStreamArn,
+            return new EventCaptureRuleProps(ruleName, eventBusName, customBus, eventPattern, deliveryStreamArn,
                     logGroupTargetArn, logsEnabled, alarmTopicArn, hasAlarmTopic);
         }
     }

@@ -92,6 +92,9 @@ public final class MonitoringStack extends Stack {
         CfnCondition logsEnabled = CfnCondition.Builder.create(this, "CloudWatchLogsEnabled")
                 .expression(Fn.conditionEquals(enableLogs.getValueAsString(), "true"))
                 .build();
+        CfnCondition customEventBus = CfnCondition.Builder.create(this, "CustomEventBus")
+                .expression(Fn.conditionNot(Fn.conditionEquals(eventBusName.getValueAsString(), EventCaptureRule.DEFAULT_BUS)))
+                .build();
         CfnCondition hasAlarmTopic = CfnCondition.Builder.create(this, "HasAlarmTopic")
                 .expression(Fn.conditionNot(Fn.conditionEquals(alarmTopic.getValueAsString(), "")))
                 .build();
@@ -106,7 +109,7 @@ public final class MonitoringStack extends Stack {
                 .build());
         this.capture = new EventCaptureRule(this, "Capture", EventCaptureRuleProps.builder()
                 .ruleName(RULE_NAME)
-                .eventBusName(eventBusName.getValueAsString())
+                .eventBusName(eventBusName.getValueAsString(), customEventBus)
                 .deliveryStreamArn(archive.deliveryStream().getAttrArn())
                 .logGroupTarget(logs.targetArn(), logsEnabled)
                 .alarmTopic(alarmTopic.getValueAsString(), hasAlarmTopic)

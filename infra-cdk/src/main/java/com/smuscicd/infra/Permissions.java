@@ -40,15 +40,6 @@ public final class Permissions {
                 .build();
     }
 
-    /** {@code datazone:GetDomain}, the one action here for which DataZone defines a resource (domain). */
-    public static PolicyStatement readDomain(String domainArnPattern) {
-        return PolicyStatement.Builder.create()
-                .sid("ReadDomain")
-                .actions(List.of("datazone:GetDomain"))
-                .resources(List.of(domainArnPattern))
-                .build();
-    }
-
     /**
      * Project get-or-create. DataZone defines no resource type for these actions (they are
      * authorized by the domain's own membership model), so IAM only accepts {@code "*"}.
@@ -60,25 +51,16 @@ public final class Permissions {
                         "datazone:ListDomains",
                         "datazone:ListProjects",
                         "datazone:CreateProject",
-                        "datazone:GetProject",
                         "datazone:ListEnvironments",
                         "datazone:GetEnvironment"))
                 .resources(List.of("*"))
                 .build();
     }
 
-    /** Reads uploaded bundles. */
-    public static PolicyStatement readBundles(String bundleObjectsArn) {
-        return PolicyStatement.Builder.create()
-                .sid("ReadBundles")
-                .actions(List.of("s3:GetObject"))
-                .resources(List.of(bundleObjectsArn))
-                .build();
-    }
-
     /**
-     * Reads the exact version of a bundle that an upload event names (object and metadata): S3
-     * authorizes reads by version id with {@code s3:GetObjectVersion}, not {@code s3:GetObject}.
+     * Reads uploaded bundles, by key or by the exact version an upload event names (object and
+     * metadata): S3 authorizes reads by version id with {@code s3:GetObjectVersion}, not
+     * {@code s3:GetObject}.
      */
     public static PolicyStatement readBundleVersions(String bundleObjectsArn) {
         return PolicyStatement.Builder.create()
@@ -133,12 +115,11 @@ public final class Permissions {
                 .build();
     }
 
-    /** Reading, updating and tagging (CreateWorkflow with tags) existing workflows. */
+    /** Updating existing workflows, and tagging new ones (CreateWorkflow with tags). */
     public static PolicyStatement updateWorkflows(String workflowArnPattern) {
         return PolicyStatement.Builder.create()
                 .sid("UpdateWorkflows")
                 .actions(List.of(
-                        MWAA_SERVERLESS + ":GetWorkflow",
                         MWAA_SERVERLESS + ":UpdateWorkflow",
                         MWAA_SERVERLESS + ":TagResource"))
                 .resources(List.of(workflowArnPattern))
@@ -164,13 +145,10 @@ public final class Permissions {
         return PolicyStatement.Builder.create()
                 .sid("SubscribeToCatalogAssets")
                 .actions(List.of(
-                        "datazone:Search",
                         "datazone:SearchListings",
-                        "datazone:GetListing",
                         "datazone:CreateSubscriptionRequest",
                         "datazone:ListSubscriptionRequests",
-                        "datazone:ListSubscriptions",
-                        "datazone:ListSubscriptionGrants"))
+                        "datazone:ListSubscriptions"))
                 .resources(List.of("*"))
                 .build();
     }

@@ -41,6 +41,8 @@ class MonitoringStackTest {
                 "BucketName", "EventPrefix", "EventBusName", "EnableCloudWatchLogs", "AlarmTopicArn");
         template.hasCondition("CreateBucket", Map.of("Fn::Equals", List.of(ref("BucketName"), "")));
         template.hasCondition("CloudWatchLogsEnabled", Map.of("Fn::Equals", List.of(ref("EnableCloudWatchLogs"), "true")));
+        template.hasCondition("CustomEventBus",
+                Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("EventBusName"), "default")))));
     }
 
     @Test
@@ -165,7 +167,11 @@ class MonitoringStackTest {
         template.resourceCountIs("AWS::CloudWatch::Alarm", 2);
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/Events", "MetricName", "FailedInvocations",
-                "Dimensions", List.of(Map.of("Name", "RuleName", "Value", "smus-cicd-events-capture")),
+                // EventBridge adds EventBusName to the rule's metrics on any bus but the default one
+                "Dimensions", List.of(
+                        Map.of("Fn::If", List.of("CustomEventBus",
+                                Map.of("Name", "EventBusName", "Value", ref("EventBusName")), ref("AWS::NoValue"))),
+                        Map.of("Name", "RuleName", "Value", "smus-cicd-events-capture")),
                 "Statistic", "Sum", "Period", 300, "EvaluationPeriods", 1, "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold", "TreatMissingData", "notBreaching",
                 "AlarmActions", actions));

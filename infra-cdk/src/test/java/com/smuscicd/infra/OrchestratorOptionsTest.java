@@ -71,6 +71,20 @@ class OrchestratorOptionsTest {
     }
 
     @Test
+    void triggerAsyncInvoke_whenSnapStartIsOn_isConfiguredOnTheAliasTheRuleInvokes() {
+        Map<String, Map<String, Object>> configs = template.findResources("AWS::Lambda::EventInvokeConfig");
+        assertThat(configs).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> target = ((List<Map<String, Object>>) properties(
+                template.findResources("AWS::Events::Rule").values().iterator().next()).get("Targets")).get(0);
+        Map<String, Object> config = properties(configs.values().iterator().next());
+        // the alias's name, taken from the ARN the rule invokes (the 8th field: ...:function:name:live)
+        assertThat(config).containsEntry("Qualifier",
+                        Map.of("Fn::Select", List.of(7, Map.of("Fn::Split", List.of(":", target.get("Arn"))))))
+                .containsEntry("MaximumRetryAttempts", 2);
+    }
+
+    @Test
     void functions_whenTwoBusesAreGiven_defaultToTheFirstAndMayPutOurEventsOnExactlyBoth() {
         for (String handler : TestApps.HANDLERS) {
             template.hasResourceProperties("AWS::Lambda::Function", Map.of(

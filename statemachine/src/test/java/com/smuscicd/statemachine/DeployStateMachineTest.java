@@ -116,6 +116,48 @@ class DeployStateMachineTest {
         }
     }
 
+    /**
+     * Catchers do not apply to the execution's own timeout: reaching it ends the execution
+     * TIMED_OUT with no Deploy-Failed event. So it must lie above the longest run the states allow:
+     * every state once (the definition has no loops), each task using every attempt its retriers
+     * allow, each attempt its whole TimeoutSeconds, and each retry its longest backoff delay.
+     */
+    @Test
+    void definition_executionTimeout_isAboveEveryTaskUsingAllItsAttemptsAndDelays() {
+        double worstSeconds = 0;
+        for (var it = asl.path("States").fields(); it.hasNext(); ) {
+            var entry = it.next();
+            JsonNode state = entry.getValue();
+            switch (state.path("Type").asText()) {
+                case "Task" -> {
+                    assertThat(state.has("TimeoutSeconds")).as("%s has TimeoutSeconds", entry.getKey()).isTrue();
+                    int attempts = 1;
+                    double delays = 0;
+                    for (JsonNode retrier : state.path("Retry")) {
+                        // ASL defaults: MaxAttempts 3, IntervalSeconds 1, BackoffRate 2.0, no MaxDelaySeconds
+                        int maxAttempts = retrier.path("MaxAttempts").asInt(3);
+                        double interval = retrier.path("IntervalSeconds").asDouble(1);
+                        double rate = retrier.path("BackoffRate").asDouble(2.0);
+                        double cap = retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE);
+                        attempts += maxAttempts;
+                        for (int retry = 0; retry < maxAttempts; retry++) {
+                            delays += Math.min(interval * Math.pow(rate, retry), cap);
+                        }
+                    }
+                    worstSeconds += state.get("TimeoutSeconds").asDouble() * attempts + delays;
+                }
+                case "Pass", "Fail", "Succeed" -> {
+                }
+                default -> throw new AssertionError("state " + entry.getKey() + " of type "
+                        + state.path("Type").asText() + ": add its longest duration to this bound");
+            }
+        }
+
+        assertThat(asl.path("TimeoutSeconds").asDouble(Double.MAX_VALUE))
+                .as("execution TimeoutSeconds against the longest run of the states, %.0f s", worstSeconds)
+                .isGreaterThan(worstSeconds);
+    }
+
     @Test
     void definition_theFailurePath_endsInOneFailState() {
         assertThat(states("Fail")).hasSize(1);
