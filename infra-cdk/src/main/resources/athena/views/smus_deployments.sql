@@ -1,5 +1,4 @@
 WITH e AS (
-  -- an event's own time, else the time EventBridge gave it (a producer may send a bad one)
   SELECT *, coalesce("timestamp", "time") AS event_at FROM smus_events WHERE deploymentid IS NOT NULL),
 d AS (
   SELECT deploymentid,

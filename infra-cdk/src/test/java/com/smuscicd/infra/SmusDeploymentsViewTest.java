@@ -47,7 +47,7 @@ class SmusDeploymentsViewTest {
         String encoded = text.substring("/* Presto View: ".length(), text.length() - " */".length());
         JsonNode view = new ObjectMapper().readTree(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
 
-        assertThat(view.get("originalSql").asText()).isEqualTo(SmusDeploymentsView.sql()).startsWith("WITH d AS (");
+        assertThat(view.get("originalSql").asText()).isEqualTo(SmusDeploymentsView.sql()).startsWith("WITH e AS (");
         assertThat(view.get("catalog").asText()).isEqualTo("awsdatacatalog");
         assertThat(view.get("columns")).extracting(c -> c.get("type").asText()).containsExactly(
                 "varchar", "varchar", "varchar", "varchar", "timestamp", "timestamp", "varchar", "varchar",
