@@ -63,8 +63,8 @@ public final class BundleTrigger extends Construct {
                 .retentionPeriod(Duration.days(14))
                 .build();
         Acknowledgments.acknowledge(deadLetterQueue, "AwsSolutions-SQS3",
-                "This queue is itself the dead-letter queue of the trigger rule's target and the trigger "
-                        + "function's on-failure destination.");
+                "This queue is itself the dead-letter queue of the trigger rule's and the ended-executions rule's "
+                        + "targets and the trigger function's on-failure destination.");
 
         // The rule's retries only cover EventBridge handing the event to Lambda; once Lambda has
         // it, a function error is retried by Lambda's asynchronous invocation and then dropped
@@ -80,9 +80,10 @@ public final class BundleTrigger extends Construct {
                         .period(Duration.minutes(5))
                         .build())
                 .createAlarm(this, "DeadLetterAlarm", CreateAlarmOptions.builder()
-                        .alarmDescription("Bundle uploads did not start a deployment: their events are in the "
-                                + "trigger's dead-letter queue (not delivered to the function, or the function failed "
-                                + "on them after its retries)")
+                        .alarmDescription("Events are in the trigger's dead-letter queue: bundle uploads that did "
+                                + "not start a deployment (not delivered to the function, or the function failed on "
+                                + "them after its retries), or status changes of ended executions the lifecycle "
+                                + "function never got (their Deploy-Failed may be missing)")
                         .threshold(0)
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                         .evaluationPeriods(1)

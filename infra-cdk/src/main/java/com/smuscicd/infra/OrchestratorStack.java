@@ -6,7 +6,8 @@ import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
 
 /**
- * The deploy orchestrator: bundle bucket, phase functions, state machine and upload trigger.
+ * The deploy orchestrator: bundle bucket, phase functions, state machine, upload trigger, and the
+ * rule that settles executions which ended without a terminal event.
  * Its outputs are what {@code smus-cli deploy} reads to start a deployment.
  */
 public final class OrchestratorStack extends Stack {
@@ -22,6 +23,7 @@ public final class OrchestratorStack extends Stack {
     private final DeployStateMachine stateMachine;
     private final BundleBucket bundleBucket;
     private final BundleTrigger trigger;
+    private final EndedExecutionsRule endedExecutions;
 
     public OrchestratorStack(Construct scope, String id, StackProps props, AppSettings settings) {
         super(scope, id, props);
@@ -58,6 +60,12 @@ public final class OrchestratorStack extends Stack {
                 .snapStart(settings.snapStart())
                 .build());
 
+        this.endedExecutions = new EndedExecutionsRule(this, "EndedExecutions", EndedExecutionsRuleProps.builder()
+                .lifecycle(functions.byPlaceholder().get(DeployFunctions.LIFECYCLE_PLACEHOLDER))
+                .stateMachine(stateMachine.stateMachine())
+                .deadLetterQueue(trigger.deadLetterQueue())
+                .build());
+
         CfnOutput.Builder.create(this, STATE_MACHINE_ARN_OUTPUT)
                 .description("Deploy state machine; smus-cli deploy starts executions of it")
                 .value(stateMachine.stateMachine().getStateMachineArn())
@@ -87,5 +95,9 @@ public final class OrchestratorStack extends Stack {
 
     public BundleTrigger trigger() {
         return trigger;
+    }
+
+    public EndedExecutionsRule endedExecutions() {
+        return endedExecutions;
     }
 }

@@ -162,6 +162,15 @@ public final class Permissions {
                 .build();
     }
 
+    /** Reads the histories of the deploy state machine's executions (to settle those that ended without a terminal event). */
+    public static PolicyStatement readExecutionHistory(String executionsArn) {
+        return PolicyStatement.Builder.create()
+                .sid("ReadExecutionHistory")
+                .actions(List.of("states:GetExecutionHistory"))
+                .resources(List.of(executionsArn))
+                .build();
+    }
+
     /** Lets Step Functions call exactly the given function ARNs (the ones the definition names). */
     public static PolicyStatement invokeFunctions(List<String> functionArns) {
         return PolicyStatement.Builder.create()

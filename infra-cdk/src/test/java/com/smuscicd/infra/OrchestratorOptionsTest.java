@@ -63,10 +63,9 @@ class OrchestratorOptionsTest {
 
     @Test
     void triggerRule_whenSnapStartIsOn_targetsTheTriggerAlias() {
-        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
-        assertThat(rules).hasSize(1);
         @SuppressWarnings("unchecked")
-        Map<String, Object> target = ((List<Map<String, Object>>) properties(rules.values().iterator().next()).get("Targets")).get(0);
+        Map<String, Object> target = ((List<Map<String, Object>>) properties(
+                OrchestratorStackTest.rule(template, "Trigger")).get("Targets")).get(0);
         assertThat(template.findResources("AWS::Lambda::Alias")).containsKey(((Map<?, ?>) target.get("Arn")).get("Ref").toString());
     }
 
@@ -76,7 +75,7 @@ class OrchestratorOptionsTest {
         assertThat(configs).hasSize(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> target = ((List<Map<String, Object>>) properties(
-                template.findResources("AWS::Events::Rule").values().iterator().next()).get("Targets")).get(0);
+                OrchestratorStackTest.rule(template, "Trigger")).get("Targets")).get(0);
         Map<String, Object> config = properties(configs.values().iterator().next());
         // the alias's name, taken from the ARN the rule invokes (the 8th field: ...:function:name:live)
         assertThat(config).containsEntry("Qualifier",

@@ -305,7 +305,7 @@ class OrchestratorStackTest {
 
     @Test
     void triggerRule_pattern_whenRunByEventRuler_matchesZipKeysInAnyCaseOnly() throws Exception {
-        Object pattern = properties(single("AWS::Events::Rule")).get("EventPattern");
+        Object pattern = properties(rule(template, "Trigger")).get("EventPattern");
         // the bucket name is a Ref in the template; put the name EventBridge would see in its place
         String json = new ObjectMapper().writeValueAsString(pattern)
                 .replace(new ObjectMapper().writeValueAsString(ref(bucketId())), "\"bundles\"");
@@ -326,6 +326,53 @@ class OrchestratorStackTest {
                 "account", "123456789012", "region", "us-east-1", "time", "2026-01-01T00:00:00Z",
                 "resources", List.of("arn:aws:s3:::" + bucket),
                 "detail", Map.of("bucket", Map.of("name", bucket), "object", Map.of("key", key, "size", 1))));
+    }
+
+    @Test
+    void endedExecutionsRule_pattern_sendsThisStateMachinesUnsuccessfulEndsToTheLifecycleFunction() throws Exception {
+        Map<String, Object> rule = properties(rule(template, "EndedExecutions"));
+        // the state machine ARN is a Ref in the template; put the ARN EventBridge would see in its place
+        String machineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:Deploy";
+        Machine machine = new Machine();
+        machine.addRule("ended", new ObjectMapper().writeValueAsString(rule.get("EventPattern"))
+                .replace(new ObjectMapper().writeValueAsString(ref(stateMachineId())), "\"" + machineArn + "\""));
+
+        for (String status : List.of("FAILED", "TIMED_OUT", "ABORTED")) {
+            assertThat(machine.rulesForJSONEvent(statusChange(machineArn, status))).as(status).containsExactly("ended");
+        }
+        assertThat(machine.rulesForJSONEvent(statusChange(machineArn, "SUCCEEDED"))).isEmpty();
+        assertThat(machine.rulesForJSONEvent(statusChange(machineArn, "RUNNING"))).isEmpty();
+        assertThat(machine.rulesForJSONEvent(statusChange(machineArn + "Other", "FAILED"))).isEmpty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> target = ((List<Map<String, Object>>) rule.get("Targets")).get(0);
+        assertThat(target.get("Arn")).isEqualTo(getAtt(functionId("DeployLifecycleHandler"), "Arn"));
+        assertThat(target).containsEntry("DeadLetterConfig", Map.of("Arn", getAtt(queueId(), "Arn")))
+                .containsEntry("RetryPolicy", Map.of("MaximumRetryAttempts", 4, "MaximumEventAgeInSeconds", 7200));
+    }
+
+    @Test
+    void endedExecutionsRule_permissions_readOnlyTheHistoriesOfThisStateMachinesExecutions() {
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                        Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "ReadExecutionHistory")))))))))));
+        assertThat(policies).hasSize(1);
+        Map<String, Object> policy = properties(policies.values().iterator().next());
+        assertThat(policy.get("Roles")).isEqualTo(List.of(ref(roleId("DeployLifecycleHandler"))));
+        assertThat(policy.get("PolicyDocument")).isEqualTo(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                "Sid", "ReadExecutionHistory", "Effect", "Allow", "Action", "states:GetExecutionHistory",
+                "Resource", join("arn:", ref("AWS::Partition"), ":states:", ref("AWS::Region"), ":", ACCOUNT,
+                        ":execution:", getAtt(stateMachineId(), "Name"), ":*")))));
+        // its own policy: the function (which the state machine names) must not wait for the state machine
+        assertThat(policies.keySet().iterator().next()).doesNotContain("DefaultPolicy");
+    }
+
+    private static String statusChange(String machineArn, String status) throws Exception {
+        return new ObjectMapper().writeValueAsString(Map.of(
+                "version", "0", "id", "1", "source", "aws.states", "detail-type", "Step Functions Execution Status Change",
+                "account", "123456789012", "region", "us-east-1", "time", "2026-01-01T00:00:00Z",
+                "resources", List.of(machineArn.replace(":stateMachine:", ":execution:") + ":d1"),
+                "detail", Map.of("executionArn", machineArn.replace(":stateMachine:", ":execution:") + ":d1",
+                        "stateMachineArn", machineArn, "status", status)));
     }
 
     @Test
@@ -391,6 +438,14 @@ class OrchestratorStackTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> stateMachineSubstitutions() {
         return (Map<String, Object>) properties(single("AWS::StepFunctions::StateMachine")).get("DefinitionSubstitutions");
+    }
+
+    /** The rule of the construct {@code id} (Trigger, EndedExecutions): the stack has one of each. */
+    static Map<String, Object> rule(Template template, String id) {
+        Map<String, Map<String, Object>> rules = new java.util.TreeMap<>(template.findResources("AWS::Events::Rule"));
+        rules.keySet().removeIf(logicalId -> !logicalId.startsWith(id));
+        assertThat(rules).as("rules of " + id).hasSize(1);
+        return rules.values().iterator().next();
     }
 
     private static Map<String, Object> single(String type) {
