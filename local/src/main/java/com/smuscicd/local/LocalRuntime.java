@@ -7,6 +7,7 @@ import com.smuscicd.deploy.DeployFunctions;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.ExecutionEnding;
 import com.smuscicd.deploy.S3Location;
+import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
@@ -25,9 +26,12 @@ import com.smuscicd.statemachine.DeployStateMachine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -54,6 +58,19 @@ public final class LocalRuntime {
      * that hang for all their attempts (about 15 s each).
      */
     public static final Duration DELIVERY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * How long a stopped process waits for the running task to end, and then for its last events
+     * to be delivered: a cancelled GitHub Actions job gets SIGINT, SIGTERM 7.5 s later, SIGKILL
+     * 2.5 s after that.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(3);
+
+    /** The cause of a local run stopped with its process. */
+    static final String STOPPED = "the smus-cli process was stopped (SIGTERM or Ctrl-C)";
+
+    /** The local state machine's name, as in its execution ARNs. */
+    static final String STATE_MACHINE_NAME = "smus-cicd-deploy";
 
     private final Settings settings;
     private final Clock clock;
@@ -100,21 +117,59 @@ public final class LocalRuntime {
         return new LocalRuntime(settings, clock, customizer);
     }
 
-    /** Passes progress on to a listener and keeps the states the execution went through. */
+    /**
+     * Publishes what an execution that ended without its terminal event still owes
+     * ({@link ExecutionEnding}); nothing if it needs nothing.
+     */
+    private static void settle(TaskFunction lifecycle, List<ExecutionEnding.Step> steps, String status, String error,
+                               String cause, String executionArn) {
+        ExecutionEnding.owed(steps, status, error, cause, executionArn).ifPresent(owed -> {
+            try {
+                lifecycle.invoke(owed);
+            } catch (RuntimeException e) {
+                // the lifecycle task is what failed (RecordFailure could not run either): the
+                // run's result already says how it ended
+            }
+        });
+    }
+
+    /** Thrown into the runner at the next state once the process is being stopped. */
+    private static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super(STOPPED, null, false, false);
+        }
+    }
+
+    /**
+     * Passes progress on to a listener and keeps the states the execution went through; once a
+     * stop is requested, the next state is not entered.
+     */
     private static final class StepRecorder implements ExecutionListener {
         private final ExecutionListener next;
-        private final List<ExecutionEnding.Step> steps = new ArrayList<>();
+        private final List<ExecutionEnding.Step> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean stop;
 
         StepRecorder(ExecutionListener next) {
             this.next = next;
         }
 
         List<ExecutionEnding.Step> steps() {
-            return steps;
+            return List.copyOf(steps);
+        }
+
+        List<String> visited() {
+            return steps.stream().filter(s -> !s.exited()).map(ExecutionEnding.Step::state).toList();
+        }
+
+        void requestStop() {
+            stop = true;
         }
 
         @Override
         public void stateEntered(String state, String type, JsonNode input) {
+            if (stop) {
+                throw new StopRequested();
+            }
             steps.add(ExecutionEnding.Step.entered(state, type, input));
             next.stateEntered(state, type, input);
         }
@@ -148,6 +203,43 @@ public final class LocalRuntime {
      * @param bundle the packed bundle
      */
     public LocalRun deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ExecutionListener listener) {
+        return deploy(input, bundle, listener, ShutdownHooks.RUNTIME);
+    }
+
+    /** Where a run registers what to do if the process is stopped in the middle of it. */
+    interface ShutdownHooks {
+        void add(Thread hook);
+
+        void remove(Thread hook);
+
+        /** The JVM's: SIGTERM, SIGINT (Ctrl-C) and System.exit run them. */
+        ShutdownHooks RUNTIME = new ShutdownHooks() {
+            @Override
+            public void add(Thread hook) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+
+            @Override
+            public void remove(Thread hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run
+                }
+            }
+        };
+    }
+
+    /**
+     * As {@link #deploy(DeploymentInput, BundlePackager.PackedBundle, ExecutionListener)}; if the
+     * process is stopped meanwhile (SIGTERM from a cancelled CI job, Ctrl-C), the run stops at the
+     * next state and ends as Step Functions' stopped executions do: ABORTED, with the running
+     * phase's Failed and Deploy-Failed ({@code EXECUTION_ABORTED}) published and delivered. A task
+     * that does not finish within {@link #STOP_WAIT} is not waited for: the events are published
+     * from the stopping thread.
+     */
+    LocalRun deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ExecutionListener listener,
+                    ShutdownHooks hooks) {
         S3Location bundleLocation = new S3Location(BUNDLE_BUCKET, input.pipelineName() + "/" + input.target().name()
                 + "/" + bundle.digest().substring("sha256:".length()) + ".zip");
         store.put(bundleLocation, bundle.zip(), BundleArchive.sha256Hex(bundle.zip()));
@@ -184,25 +276,46 @@ public final class LocalRuntime {
                 new LocalDataZone(account), store, new LocalWorkflows(account), clock,
                 BundleArchive.DEFAULT_MAX_BYTES));
         LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
-                new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, "smus-cicd-deploy"));
+                new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, STATE_MACHINE_NAME));
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
+        String executionArn = LocalStateMachineRunner.executionArn(STATE_MACHINE_NAME, withBundle.deploymentId());
         ExecutionResult result;
         List<DeploymentEvent> notPublished = List.of();
         StepRecorder steps = new StepRecorder(listener);
+        TaskFunction lifecycle = functions.byPlaceholder().get(DeployFunctions.LIFECYCLE);
+        CountDownLatch settled = new CountDownLatch(1);
+        LocalEventBus stopBus = bus;
+        BackgroundPublisher stopPublisher = background;
+        Thread onStop = new Thread(() -> {
+            steps.requestStop();
+            try {
+                if (settled.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // the running task does not end in time: settle the deployment from here
+            settle(lifecycle, steps.steps(), "ABORTED", null, STOPPED, executionArn);
+            if (stopPublisher != null) {
+                stopPublisher.finish(STOP_WAIT);
+            }
+            if (stopBus != null) {
+                stopBus.drain(STOP_WAIT);
+            }
+        }, "smus-cli-stopped");
+        hooks.add(onStop);
+        Instant started = clock.instant();
         try {
-            result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), steps);
-            // an ending that skipped RecordFailure (timeout, data limit, RecordFailure failing) still
-            // owes the deployment its terminal event, as the status-change rule settles it in AWS
-            ExecutionResult ended = result;
-            ExecutionEnding.owed(steps.steps(), ended.status(), ended.error(), ended.cause(), ended.executionArn())
-                    .ifPresent(owed -> {
-                        try {
-                            functions.byPlaceholder().get(DeployFunctions.LIFECYCLE).invoke(owed);
-                        } catch (RuntimeException e) {
-                            // the lifecycle task is what failed (RecordFailure could not run either):
-                            // the run's result already says how it ended
-                        }
-                    });
+            try {
+                result = runner.run(withBundle.deploymentId(), Json.tree(executionInput), steps);
+            } catch (StopRequested e) {
+                result = new ExecutionResult(executionArn, "ABORTED", null, "ExecutionAborted", STOPPED,
+                        steps.visited(), started, clock.instant());
+            }
+            // an ending that skipped RecordFailure (stopped, timed out, data limit, RecordFailure
+            // failing) still owes the deployment its terminal event, as the status-change rule settles it in AWS
+            settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(), executionArn);
         } finally {
             long deadline = System.nanoTime() + DELIVERY_DRAIN_TIMEOUT.toNanos();
             if (background != null) {
@@ -213,6 +326,8 @@ public final class LocalRuntime {
             if (bus != null) {
                 bus.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
+            settled.countDown();
+            hooks.remove(onStop);
         }
         // Events given up on come after every published one: the queue is first in, first out.
         List<DeploymentEvent> events = new ArrayList<>(publisher.events());

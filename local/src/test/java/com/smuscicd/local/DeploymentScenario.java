@@ -48,6 +48,11 @@ final class DeploymentScenario {
 
     /** {@code clock}: what the runtime, its tasks and the state machine's timeouts see. */
     LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock) {
+        return deploy(target, ports, clock, LocalRuntime.ShutdownHooks.RUNTIME);
+    }
+
+    /** {@code hooks}: where the run registers what a stopped process does (a test runs it by hand). */
+    LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock, LocalRuntime.ShutdownHooks hooks) {
         LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
                 manifestFile.resolveSibling("local-account.json"),
                 java.nio.file.Files.isDirectory(manifestFile.resolveSibling("rules")) ? manifestFile.resolveSibling("rules")
@@ -57,6 +62,6 @@ final class DeploymentScenario {
         DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),
                 EventOverrides.NONE, METADATA, UUID.randomUUID().toString(), Clock.systemUTC().instant(), null,
                 bundle.workflows());
-        return runtime.deploy(input, bundle, ExecutionListener.NONE);
+        return runtime.deploy(input, bundle, ExecutionListener.NONE, hooks);
     }
 }

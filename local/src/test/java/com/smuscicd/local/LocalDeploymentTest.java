@@ -270,7 +270,7 @@ class LocalDeploymentTest {
 
             @Override
             public java.time.Instant instant() {
-                return java.time.Instant.now().plus(late.get() ? java.time.Duration.ofHours(2) : java.time.Duration.ZERO);
+                return java.time.Instant.now().plus(late.get() ? java.time.Duration.ofDays(1) : java.time.Duration.ZERO);
             }
         };
 
@@ -288,15 +288,99 @@ class LocalDeploymentTest {
         EventInvariants.check(run.events());
     }
 
+    /** Runs the example with WorkflowCreation held inside its first call until {@code release}; hooks go to {@code stops}. */
+    private java.util.concurrent.Future<LocalRun> deployHeldInWorkflowCreation(
+            java.util.concurrent.CountDownLatch inPhase, java.util.concurrent.CountDownLatch release, List<Thread> stops) {
+        LocalRuntime.ShutdownHooks capture = new LocalRuntime.ShutdownHooks() {
+            @Override
+            public void add(Thread hook) {
+                stops.add(hook);
+            }
+
+            @Override
+            public void remove(Thread hook) {
+            }
+        };
+        UnaryOperator<DeployFunctions> held = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
+            inPhase.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 1);
+        return java.util.concurrent.Executors.newSingleThreadExecutor().submit(
+                () -> new DeploymentScenario(stateDir).deploy("dev", held, Clock.systemUTC(), capture));
+    }
+
+    @Test
+    void deploy_whenTheProcessIsStoppedDuringATask_stopsBeforeTheNextStateAndEndsTheDeployment() throws Exception {
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = deployHeldInWorkflowCreation(inPhase, release, stops);
+
+        inPhase.await();
+        Thread stop = stops.get(0);
+        stop.start(); // what the JVM does on SIGTERM
+        release.countDown();
+        stop.join();
+        LocalRun run = deployment.get();
+
+        // the task that was running completes; the next state is not entered
+        assertThat(run.execution().status()).isEqualTo("ABORTED");
+        assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-Failed");
+        assertThat(run.events().get(run.events().size() - 1).detail().error().code()).isEqualTo("EXECUTION_ABORTED");
+        assertThat(run.execution().visited()).doesNotContain("EnterCatalogAssets");
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenTheStoppedTaskDoesNotEndInTime_theStoppingThreadPublishesTheFailedEvents() throws Exception {
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = deployHeldInWorkflowCreation(inPhase, release, stops);
+
+        inPhase.await();
+        Thread stop = stops.get(0);
+        stop.start();
+        stop.join(); // waits STOP_WAIT for the task, then settles the deployment itself
+        List<String> archived;
+        try (var files = Files.walk(stateDir.resolve("archive"))) {
+            archived = files.filter(Files::isRegularFile).flatMap(f -> {
+                try {
+                    return Files.readAllLines(f).stream();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+        release.countDown();
+        deployment.get();
+
+        // what a process stopped for good leaves in the archive: the phase ended, and the deployment
+        assertThat(archived).anyMatch(l -> l.contains("SMUS-CICD-Deploy-WorkflowCreation-Failed"))
+                .anyMatch(l -> l.contains("\"SMUS-CICD-Deploy-Failed\"") && l.contains("EXECUTION_ABORTED"))
+                .noneMatch(l -> l.contains("SMUS-CICD-Deploy-WorkflowCreation-Completed"));
+    }
+
     /** Port decorators that fail one phase's first calls. */
     static final class Faults {
 
         static UnaryOperator<DeployFunctions> in(Stage phase, java.util.function.Supplier<RuntimeException> fault,
                                                  int times) {
+            return calling(phase, () -> {
+                throw fault.get();
+            }, times);
+        }
+
+        /** Runs {@code action} in the first {@code times} calls the phase makes to its ports. */
+        static UnaryOperator<DeployFunctions> calling(Stage phase, Runnable action, int times) {
             AtomicInteger left = new AtomicInteger(times);
             Runnable maybeFail = () -> {
                 if (left.getAndDecrement() > 0) {
-                    throw fault.get();
+                    action.run();
                 }
             };
             return f -> new DeployFunctions(f.publisherForBus(),

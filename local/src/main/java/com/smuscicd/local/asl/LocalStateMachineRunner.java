@@ -81,11 +81,16 @@ public final class LocalStateMachineRunner {
         this.options = options;
     }
 
+    /** The ARN a local execution gets, in the form Step Functions gives one. */
+    public static String executionArn(String stateMachineName, String executionName) {
+        return "arn:aws:states:local:123456789012:execution:" + stateMachineName + ":" + executionName;
+    }
+
     /** Runs an execution to its end. */
     public ExecutionResult run(String executionName, JsonNode input, ExecutionListener listener) {
         Clock clock = options.clock();
         Instant start = clock.instant();
-        String arn = "arn:aws:states:local:123456789012:execution:" + options.stateMachineName() + ":" + executionName;
+        String arn = executionArn(options.stateMachineName(), executionName);
         ObjectNode context = JsonNodeFactory.instance.objectNode();
         context.putObject("Execution").put("Id", arn).put("Name", executionName).put("StartTime", start.toString())
                 .set("Input", input);
