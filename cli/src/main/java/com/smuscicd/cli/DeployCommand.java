@@ -143,7 +143,7 @@ public final class DeployCommand implements Callable<Integer> {
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
         try {
-            bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
+            bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES, stateDir);
             if (local) {
                 runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
             }

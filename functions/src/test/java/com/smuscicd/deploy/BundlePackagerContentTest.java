@@ -1,0 +1,76 @@
+package com.smuscicd.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What packing takes from a storage directory, and what it leaves out whatever the globs say. */
+class BundlePackagerContentTest {
+
+    private static final String TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
+
+    @TempDir
+    Path dir;
+
+    private PipelineManifest manifest(String storage) throws Exception {
+        Path file = Files.writeString(dir.resolve("pipeline.yaml"), """
+                pipelineName: ContentTest
+                bundle:
+                  storage:
+                %s
+                targets:
+                  dev:
+                    stage: DEV
+                    domain: {name: d, region: us-east-1}
+                    project: {name: p}
+                """.formatted(storage.indent(4).stripTrailing()));
+        return ManifestLoader.create().load(file);
+    }
+
+    private static List<String> entryNames(BundlePackager.PackedBundle bundle) {
+        return BundleArchive.read(new ByteArrayInputStream(bundle.zip()), 1 << 20).stream()
+                .map(BundleArchive.Entry::name).toList();
+    }
+
+    @Test
+    void pack_whenStoragePathIsTheRepositoryRoot_leavesOutGitAndTheStateDirectories() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve(".git")).resolve("config"),
+                "[remote \"origin\"]\n\turl = https://x-access-token:" + TOKEN + "@github.com/o/r.git\n");
+        Files.writeString(Files.createDirectories(dir.resolve("vendor/lib/.git")).resolve("config"), TOKEN);
+        Files.writeString(dir.resolve("vendor/lib/.git/../.git-keep"), "kept");
+        Files.writeString(Files.createDirectories(dir.resolve(".smus/local")).resolve("account.json"), "{}");
+        Files.writeString(Files.createDirectories(dir.resolve("state/s3")).resolve("bundle.zip"), "old bundle");
+        Files.writeString(Files.createDirectories(dir.resolve("src")).resolve("job.py"), "print('hi')\n");
+        PipelineManifest manifest = manifest("- name: repo\n  path: .");
+
+        BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, 1 << 20, dir.resolve("state"));
+
+        assertThat(entryNames(bundle)).containsExactlyInAnyOrder("pipeline.yaml", "storage/repo/pipeline.yaml",
+                "storage/repo/src/job.py", "storage/repo/vendor/lib/.git-keep");
+        assertThat(BundleArchive.read(new ByteArrayInputStream(bundle.zip()), 1 << 20))
+                .noneMatch(e -> new String(e.content(), StandardCharsets.UTF_8).contains(TOKEN));
+    }
+
+    @Test
+    void pack_whenTheStateDirectoryIsInsideStorageAndARunWroteToIt_givesTheSameBundleAgain() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("src")).resolve("job.py"), "print('hi')\n");
+        PipelineManifest manifest = manifest("- name: repo\n  path: .");
+        Path stateDir = dir.resolve("runs/state");
+
+        BundlePackager.PackedBundle first = BundlePackager.pack(manifest, 1 << 20, stateDir);
+        Files.write(Files.createDirectories(stateDir.resolve("s3/smus-local-bundles")).resolve("b.zip"), first.zip());
+        Files.writeString(Files.createDirectories(dir.resolve(".smus/local")).resolve("account.json"), "{}");
+        BundlePackager.PackedBundle second = BundlePackager.pack(manifest, 1 << 20, stateDir);
+
+        assertThat(second.digest()).isEqualTo(first.digest());
+        assertThat(second.files()).isEqualTo(first.files()).isEqualTo(2);
+    }
+}
