@@ -81,8 +81,9 @@ public final class BundlePackager {
                         continue;
                     }
                     if (matchesAny(include, relative) && !matchesAny(exclude, relative)) {
+                        // Counted before reading: a file of several GiB must not be read to learn it is too big.
+                        total = addWithinLimit(total, Files.size(file), maxBytes, manifest, problems);
                         byte[] content = Files.readAllBytes(file);
-                        total += content.length;
                         entries.put(BundleArchive.STORAGE_PREFIX + storage.name() + "/"
                                 + relative.toString().replace('\\', '/'), content);
                     }
@@ -97,17 +98,12 @@ public final class BundlePackager {
                             + file.getFileName() + "'");
                     continue;
                 }
-                byte[] content = Files.readAllBytes(file);
-                total += content.length;
-                entries.put(entry, content);
+                total = addWithinLimit(total, Files.size(file), maxBytes, manifest, problems);
+                entries.put(entry, Files.readAllBytes(file));
                 workflows.add(new PipelineManifest.WorkflowItem(workflow.name(), entry));
             }
             if (!problems.isEmpty()) {
                 throw new InvalidManifestException(problems);
-            }
-            if (total > maxBytes) {
-                throw new InvalidManifestException(List.of(manifest.source() + ": bundle content is " + total
-                        + " bytes, more than the limit of " + maxBytes));
             }
             byte[] zip = BundleArchive.write(entries);
             int files = (int) entries.keySet().stream().filter(k -> k.startsWith(BundleArchive.STORAGE_PREFIX)).count();
@@ -115,6 +111,19 @@ public final class BundlePackager {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read bundle content: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code total + size}, or the problems so far and the limit's when that is over {@code maxBytes}. */
+    private static long addWithinLimit(long total, long size, long maxBytes, PipelineManifest manifest,
+                                       List<String> problems) {
+        long sum = total + size;
+        if (sum > maxBytes) {
+            List<String> all = new ArrayList<>(problems);
+            all.add(manifest.source() + ": bundle content is at least " + sum + " bytes, more than the limit of "
+                    + maxBytes);
+            throw new InvalidManifestException(all);
+        }
+        return sum;
     }
 
     /**

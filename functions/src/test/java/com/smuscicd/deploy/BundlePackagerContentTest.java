@@ -1,10 +1,13 @@
 package com.smuscicd.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import java.io.ByteArrayInputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,5 +75,21 @@ class BundlePackagerContentTest {
 
         assertThat(second.digest()).isEqualTo(first.digest());
         assertThat(second.files()).isEqualTo(first.files()).isEqualTo(2);
+    }
+
+    @Test
+    void pack_whenAFileIsLargerThanTheLimit_failsWithoutReadingIt() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.py"), "a\n");
+        try (RandomAccessFile sparse = new RandomAccessFile(src.resolve("model.bin").toFile(), "rw")) {
+            // 3 GiB: more than a Java array holds, so reading it whole could only fail.
+            sparse.setLength(3L << 30);
+        }
+        PipelineManifest manifest = manifest("- name: code\n  path: src");
+
+        assertThatThrownBy(() -> BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES))
+                .isInstanceOf(InvalidManifestException.class)
+                .hasMessageContaining("bundle content is at least " + ((3L << 30) + 2)
+                        + " bytes, more than the limit of " + BundleArchive.DEFAULT_MAX_BYTES);
     }
 }
