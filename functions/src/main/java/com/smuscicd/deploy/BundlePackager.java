@@ -67,26 +67,31 @@ public final class BundlePackager {
         long total = 0;
         try {
             entries.put(BundleArchive.MANIFEST_ENTRY, Files.readAllBytes(manifest.source()));
-            for (PipelineManifest.StorageItem storage : manifest.bundle().storage()) {
+            List<PipelineManifest.StorageItem> storageItems = manifest.bundle().storage();
+            for (int i = 0; i < storageItems.size(); i++) {
+                PipelineManifest.StorageItem storage = storageItems.get(i);
                 Path dir = base.resolve(storage.path()).normalize();
                 List<PathMatcher> include = matchers(storage.include());
                 List<PathMatcher> exclude = matchers(storage.exclude());
                 Path realDir = dir.toRealPath();
                 for (Path file : contentFiles(dir, stateDir)) {
                     Path relative = dir.relativize(file);
-                    if (!file.toRealPath().startsWith(realDir)) {
-                        // A link to ~/.aws/credentials or /proc/self/environ must not ship secrets.
-                        problems.add(manifest.source() + ": bundle.storage '" + storage.name() + "': "
-                                + relative + " links outside " + storage.path());
+                    if (!matchesAny(include, relative) || matchesAny(exclude, relative)) {
+                        // Left out: where a link leads does not matter (a virtualenv's python, say).
                         continue;
                     }
-                    if (matchesAny(include, relative) && !matchesAny(exclude, relative)) {
-                        // Counted before reading: a file of several GiB must not be read to learn it is too big.
-                        total = addWithinLimit(total, Files.size(file), maxBytes, manifest, problems);
-                        byte[] content = Files.readAllBytes(file);
-                        entries.put(BundleArchive.STORAGE_PREFIX + storage.name() + "/"
-                                + relative.toString().replace('\\', '/'), content);
+                    if (!file.toRealPath().startsWith(realDir)) {
+                        // A link to ~/.aws/credentials or /proc/self/environ must not ship secrets.
+                        problems.add(manifest.source() + ": bundle.storage[" + i + "] '" + storage.name() + "': "
+                                + relative + " links outside " + storage.path()
+                                + "; exclude it, or put the file itself there");
+                        continue;
                     }
+                    // Counted before reading: a file of several GiB must not be read to learn it is too big.
+                    total = addWithinLimit(total, Files.size(file), maxBytes, manifest, problems);
+                    byte[] content = Files.readAllBytes(file);
+                    entries.put(BundleArchive.STORAGE_PREFIX + storage.name() + "/"
+                            + relative.toString().replace('\\', '/'), content);
                 }
             }
             List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();

@@ -92,4 +92,43 @@ class BundlePackagerContentTest {
                 .hasMessageContaining("bundle content is at least " + ((3L << 30) + 2)
                         + " bytes, more than the limit of " + BundleArchive.DEFAULT_MAX_BYTES);
     }
+
+    @Test
+    void pack_whenALinkOutsideIsExcludedOrNotIncluded_packsTheRestWithoutComplaint() throws Exception {
+        Path outside = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("python3"), "elf");
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("job.py"), "print('hi')\n");
+        Files.createSymbolicLink(Files.createDirectories(src.resolve(".venv/bin")).resolve("python"), outside);
+        Files.createSymbolicLink(src.resolve("data.csv"), outside);
+        PipelineManifest manifest = manifest("""
+                - name: code
+                  path: src
+                  exclude: ["**/.venv/**", "data.csv"]
+                - name: py
+                  path: src
+                  include: ["**/*.py"]""");
+
+        BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, 1 << 20);
+
+        assertThat(entryNames(bundle)).containsExactlyInAnyOrder("pipeline.yaml",
+                "storage/code/job.py", "storage/py/job.py");
+    }
+
+    @Test
+    void pack_whenAPackedFileLinksOutside_namesTheStorageItemByPosition() throws Exception {
+        Path outside = Files.writeString(Files.createDirectories(dir.resolve("elsewhere")).resolve("python3"), "elf");
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createSymbolicLink(Files.createDirectories(src.resolve(".venv/bin")).resolve("python"), outside);
+        PipelineManifest manifest = manifest("""
+                - name: code
+                  path: src
+                  include: ["*.py"]
+                - name: all
+                  path: src""");
+
+        assertThatThrownBy(() -> BundlePackager.pack(manifest, 1 << 20))
+                .isInstanceOf(InvalidManifestException.class)
+                .hasMessage(manifest.source() + ": bundle.storage[1] 'all': .venv/bin/python links outside src;"
+                        + " exclude it, or put the file itself there");
+    }
 }
