@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
@@ -87,11 +88,23 @@ public final class BundlePackager {
                                 + "; exclude it, or put the file itself there");
                         continue;
                     }
+                    String where = manifest.source() + ": bundle.storage[" + i + "] '" + storage.name() + "': ";
+                    if (!roundTrips(relative)) {
+                        // Zip entry names are text: the name would change (bytes become U+FFFD) and two
+                        // such files could become one entry.
+                        problems.add(where + "the file name " + relative + " is not valid UTF-8 (" + FILE_NAME_ENCODING
+                                + " here; shown with replacement characters); rename it, or exclude it");
+                        continue;
+                    }
+                    String entry = BundleArchive.STORAGE_PREFIX + storage.name() + "/"
+                            + relative.toString().replace('\\', '/');
+                    if (entries.containsKey(entry)) {
+                        problems.add(where + relative + " and another file are both packed as " + entry);
+                        continue;
+                    }
                     // Counted before reading: a file of several GiB must not be read to learn it is too big.
                     total = addWithinLimit(total, Files.size(file), maxBytes, manifest, problems);
-                    byte[] content = Files.readAllBytes(file);
-                    entries.put(BundleArchive.STORAGE_PREFIX + storage.name() + "/"
-                            + relative.toString().replace('\\', '/'), content);
+                    entries.put(entry, Files.readAllBytes(file));
                 }
             }
             List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
@@ -115,6 +128,21 @@ public final class BundlePackager {
             return new PackedBundle(zip, "sha256:" + BundleArchive.sha256Hex(zip), files, total, workflows);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read bundle content: " + e.getMessage(), e);
+        }
+    }
+
+    /** How this JVM turns file names into text (on Linux, from the locale; UTF-8 under C.UTF-8 or en_US.UTF-8). */
+    private static final String FILE_NAME_ENCODING = System.getProperty("sun.jnu.encoding", "UTF-8");
+
+    /**
+     * Whether the name, read as text, gives the same file name back: on Linux a name is bytes,
+     * and bytes that are not valid in the file-name encoding come back as replacement characters.
+     */
+    private static boolean roundTrips(Path relative) {
+        try {
+            return relative.getFileSystem().getPath(relative.toString()).equals(relative);
+        } catch (InvalidPathException e) {
+            return false;
         }
     }
 

@@ -131,4 +131,24 @@ class BundlePackagerContentTest {
                 .hasMessage(manifest.source() + ": bundle.storage[1] 'all': .venv/bin/python links outside src;"
                         + " exclude it, or put the file itself there");
     }
+
+    @Test
+    void pack_whenFileNamesAreNotUtf8_rejectsEachInsteadOfRenamingOrMergingThem() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("ok.py"), "ok\n");
+        // A Java string cannot hold these names: they are raw bytes (Latin-1 0xFF and 0xFE), as an
+        // archive unpacked on another system can leave them.
+        Process shell = new ProcessBuilder("/bin/sh", "-c",
+                "printf one > \"$(printf 'a\\377.txt')\" && printf two > \"$(printf 'a\\376.txt')\"")
+                .directory(src.toFile()).redirectErrorStream(true).start();
+        assertThat(shell.waitFor()).isZero();
+        assertThat(Files.list(src).count()).isEqualTo(3);
+        PipelineManifest manifest = manifest("- name: code\n  path: src");
+
+        assertThatThrownBy(() -> BundlePackager.pack(manifest, 1 << 20))
+                .isInstanceOfSatisfying(InvalidManifestException.class, e -> assertThat(e.problems())
+                        .hasSize(2)
+                        .allSatisfy(p -> assertThat(p).startsWith(manifest.source() + ": bundle.storage[0] 'code': "
+                                + "the file name a").contains(".txt is not valid UTF-8")));
+    }
 }
