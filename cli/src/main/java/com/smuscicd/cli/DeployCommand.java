@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,6 +109,7 @@ public final class DeployCommand implements Callable<Integer> {
         EventOverrides overrides;
         PipelineManifest manifest;
         List<PipelineManifest.Target> resolved = new ArrayList<>();
+        CloudDeploy cloudDeploy = null;
         try {
             overrides = new EventOverrides(emitEvents, noEvents, eventBusName);
             if (eventBusName != null) {
@@ -121,6 +123,14 @@ public final class DeployCommand implements Callable<Integer> {
             for (String name : targets) {
                 resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
             }
+            if (!local) {
+                cloudDeploy = cloudDeploys.apply(cloud);
+                cloudDeploy.checkOptions(resolved.stream().map(PipelineManifest.Target::name).toList());
+            }
+        } catch (CloudSetupException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
         } catch (InvalidManifestException e) {
             e.problems().forEach(err::println);
             err.flush();
@@ -170,7 +180,7 @@ public final class DeployCommand implements Callable<Integer> {
 
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
-        CloudDeploy cloudDeploy = local ? null : new CloudDeploy(cloud);
+        Map<String, Object> notStarted = null;
         for (PipelineManifest.Target target : resolved) {
             DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
                     UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
@@ -182,7 +192,17 @@ public final class DeployCommand implements Callable<Integer> {
             } catch (CloudSetupException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
-                return SmusCli.EXIT_BAD_INPUT;
+                if (outcomes.isEmpty()) {
+                    return SmusCli.EXIT_BAD_INPUT;
+                }
+                // Earlier targets were deployed (or started): report them, not "nothing deployed".
+                notStarted = new LinkedHashMap<>();
+                notStarted.put("pipelineName", manifest.pipelineName());
+                notStarted.put("target", target.name());
+                notStarted.put("status", NOT_STARTED);
+                notStarted.put("error", Map.of("code", "BAD_INPUT", "message", e.getMessage()));
+                progress.line(NOT_STARTED + " " + target.name() + ": " + e.getMessage());
+                break;
             }
             outcomes.add(outcome);
             if (!outcome.ok()) {
@@ -193,15 +213,24 @@ public final class DeployCommand implements Callable<Integer> {
             // One object for one target; for several, one entry per requested target, in order,
             // those not reached after a failure marked SKIPPED, so scripts can rely on the shape.
             List<Object> all = new ArrayList<>(outcomes);
-            for (int i = outcomes.size(); i < resolved.size(); i++) {
+            if (notStarted != null) {
+                all.add(notStarted);
+            }
+            for (int i = all.size(); i < resolved.size(); i++) {
                 all.add(java.util.Map.of("pipelineName", manifest.pipelineName(), "target", resolved.get(i).name(),
                         "status", "SKIPPED"));
             }
             out.println(Json.write(resolved.size() == 1 ? all.get(0) : all));
             out.flush();
         }
-        return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
+        return notStarted == null && outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
     }
+
+    /** The status of a target that could not be started after earlier targets were. */
+    static final String NOT_STARTED = "NOT_STARTED";
+
+    /** Builds the cloud deployer; tests point it at moto. */
+    Function<CloudOptions, CloudDeploy> cloudDeploys = CloudDeploy::new;
 
     /** {@code collecting}, or what {@code fallback} gives when it has not completed within {@code timeout}. */
     static CompletableFuture<Metadata> bounded(CompletableFuture<Metadata> collecting, Duration timeout,
