@@ -12,6 +12,7 @@ import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.LocalRun;
 import com.smuscicd.local.LocalRuntime;
+import com.smuscicd.local.StateDirLock;
 import com.smuscicd.local.bus.InvalidRuleException;
 import com.smuscicd.local.asl.AslException;
 import com.smuscicd.manifest.ManifestLoader;
@@ -141,6 +142,35 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
 
+        // One run at a time per state directory: the local account is read once and written back
+        // whole, so a concurrent run's changes would be lost. Held until every target is done.
+        StateDirLock stateLock = null;
+        if (local) {
+            try {
+                stateLock = StateDirLock.acquire(stateDir, STATE_LOCK_WAIT, note -> {
+                    err.println("note: " + note);
+                    err.flush();
+                });
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+        }
+        try {
+            return deployAll(out, err, progressOut, overrides, manifest, resolved, cloudDeploy);
+        } finally {
+            if (stateLock != null) {
+                stateLock.close();
+            }
+        }
+    }
+
+    /** How long {@code deploy --local} waits for another run on the same state directory. */
+    static final Duration STATE_LOCK_WAIT = Duration.ofMinutes(10);
+
+    private int deployAll(PrintWriter out, PrintWriter err, PrintWriter progressOut, EventOverrides overrides,
+                          PipelineManifest manifest, List<PipelineManifest.Target> resolved, CloudDeploy cloudDeploy) {
         // Reading the repository's files (or, when they cannot tell, running git) takes a few
         // milliseconds: collect the metadata while the bundle is packed and the runtime opens.
         // Bounded: git runs are killed after their timeout, but a repository on a stalled file
