@@ -5,6 +5,7 @@ import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventBridgePublisher;
@@ -182,8 +183,17 @@ public final class DeployCommand implements Callable<Integer> {
                 : CompletableFuture.completedFuture(null);
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
+        List<DeploymentInput> inputs = new ArrayList<>();
         try {
             bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES, stateDir);
+            for (PipelineManifest.Target target : resolved) {
+                DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
+                        UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+                // With the bundle's place filled in as it will be; for every target before any runs.
+                ExecutionInputLimit.check(Json.write(Map.of("deployment", withBundle(input, bundle))),
+                        manifest.source() + " (target " + target.name() + ")");
+                inputs.add(input);
+            }
             if (local) {
                 runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
             }
@@ -211,9 +221,9 @@ public final class DeployCommand implements Callable<Integer> {
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
         Map<String, Object> notStarted = null;
-        for (PipelineManifest.Target target : resolved) {
-            DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
-                    UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+        for (int t = 0; t < resolved.size(); t++) {
+            PipelineManifest.Target target = resolved.get(t);
+            DeploymentInput input = inputs.get(t);
             debug.input(input);
             DeployOutcome outcome;
             try {
@@ -254,6 +264,18 @@ public final class DeployCommand implements Callable<Integer> {
             out.flush();
         }
         return notStarted == null && outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
+    }
+
+    /**
+     * The input with a bundle reference as long as the one the deployment will carry (the bucket
+     * is known only once the orchestrator is resolved; its name has at most 63 characters).
+     */
+    static DeploymentInput withBundle(DeploymentInput input, BundlePackager.PackedBundle bundle) {
+        String location = "s3://" + "b".repeat(63) + "/" + input.pipelineName() + "/" + input.target().name() + "/"
+                + bundle.digest().substring("sha256:".length()) + ".zip";
+        return new DeploymentInput(input.deploymentId(), input.pipelineName(), input.target(), input.monitoring(),
+                input.metadata(), new DeploymentInput.BundleRef(location, bundle.digest(), bundle.bytes()),
+                input.workflows(), input.assets(), input.requestedAt());
     }
 
     /** The status of a target that could not be started after earlier targets were. */

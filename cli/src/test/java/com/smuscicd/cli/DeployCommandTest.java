@@ -301,4 +301,20 @@ class DeployCommandTest {
         assertThat(account).contains("\"project-a\"", "\"project-b\"");
         assertThat(errs.get(0) + "\n" + errs.get(1)).contains("note: waiting for another smus-cli using " + stateDir);
     }
+
+    @Test
+    void deploy_whenTheExecutionInputWouldBeTooLarge_exitsTwoBeforeAnythingRuns() throws IOException {
+        Path project = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-big"));
+        Files.copy(Path.of(EXAMPLE).resolveSibling("local-account.json"), project.resolve("local-account.json"));
+        Path manifest = Files.writeString(project.resolve("pipeline.yaml"),
+                ValidateCommandTest.manifestWithLargeAssets());
+
+        int exit = deploy("--targets", "dev", "--pipeline", manifest.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith(manifest + " (target dev): the deployment's execution input would be ")
+                .contains("catalog.assets");
+        assertThat(out.toString()).doesNotContain("Started", "SUCCEEDED", "FAILED");
+        assertNothingDeployed();
+    }
 }
