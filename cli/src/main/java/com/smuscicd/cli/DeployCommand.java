@@ -357,7 +357,10 @@ public final class DeployCommand implements Callable<Integer> {
                 : deliveredCount + " of " + run.events().size() + " events written to " + where + ", "
                         + run.undelivered() + " undelivered (each logged whole to stderr)";
         progress.line(String.format("%s %s in %s: %s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
-                input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine));
+                input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine)
+                // No phase reported it (e.g. States.DataLimitExceeded): the execution's own error.
+                + (execution.succeeded() || listener.failure().isPresent() ? ""
+                        : " (" + execution.error() + ": " + execution.cause() + ")"));
         debug.events(run.events(), run.undelivered());
         String delivered = run.deliveries().entrySet().stream().filter(e -> e.getValue() > 0)
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted()
