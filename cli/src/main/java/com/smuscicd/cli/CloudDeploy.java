@@ -158,9 +158,7 @@ final class CloudDeploy {
      *     (the command maps it to exit 2)
      */
     DeployOutcome deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ProgressPrinter progress) {
-        if (options.waitTimeoutSeconds <= 0) {
-            throw new CloudSetupException("--wait-timeout must be more than 0 seconds");
-        }
+        checkOptions(java.util.List.of(input.target().name()));
         String name = options.executionName != null ? explicitExecutionName(input.target().name())
                 : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
                         ciRunId(input));
@@ -210,6 +208,21 @@ final class CloudDeploy {
             }
             return follow(executions, deployment, deployment.deploymentId(), started.executionArn(), consoleUrl,
                     progress);
+        }
+    }
+
+    /**
+     * Checks the options that depend only on the command line, for every target to be deployed,
+     * so that a bad {@code --execution-name} for the last target fails before the first is started.
+     *
+     * @throws CloudSetupException naming the flag
+     */
+    void checkOptions(java.util.List<String> targetNames) {
+        if (options.waitTimeoutSeconds <= 0) {
+            throw new CloudSetupException("--wait-timeout must be more than 0 seconds");
+        }
+        if (options.executionName != null) {
+            targetNames.forEach(this::explicitExecutionName);
         }
     }
 

@@ -5,6 +5,7 @@ import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventBridgePublisher;
@@ -12,6 +13,7 @@ import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.LocalRun;
 import com.smuscicd.local.LocalRuntime;
+import com.smuscicd.local.StateDirLock;
 import com.smuscicd.local.bus.InvalidRuleException;
 import com.smuscicd.local.asl.AslException;
 import com.smuscicd.manifest.ManifestLoader;
@@ -31,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,6 +111,7 @@ public final class DeployCommand implements Callable<Integer> {
         EventOverrides overrides;
         PipelineManifest manifest;
         List<PipelineManifest.Target> resolved = new ArrayList<>();
+        CloudDeploy cloudDeploy = null;
         try {
             overrides = new EventOverrides(emitEvents, noEvents, eventBusName);
             if (eventBusName != null) {
@@ -121,6 +125,14 @@ public final class DeployCommand implements Callable<Integer> {
             for (String name : targets) {
                 resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
             }
+            if (!local) {
+                cloudDeploy = cloudDeploys.apply(cloud);
+                cloudDeploy.checkOptions(resolved.stream().map(PipelineManifest.Target::name).toList());
+            }
+        } catch (CloudSetupException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return SmusCli.EXIT_BAD_INPUT;
         } catch (InvalidManifestException e) {
             e.problems().forEach(err::println);
             err.flush();
@@ -131,6 +143,35 @@ public final class DeployCommand implements Callable<Integer> {
             return SmusCli.EXIT_BAD_INPUT;
         }
 
+        // One run at a time per state directory: the local account is read once and written back
+        // whole, so a concurrent run's changes would be lost. Held until every target is done.
+        StateDirLock stateLock = null;
+        if (local) {
+            try {
+                stateLock = StateDirLock.acquire(stateDir, STATE_LOCK_WAIT, note -> {
+                    err.println("note: " + note);
+                    err.flush();
+                });
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+        }
+        try {
+            return deployAll(out, err, progressOut, overrides, manifest, resolved, cloudDeploy);
+        } finally {
+            if (stateLock != null) {
+                stateLock.close();
+            }
+        }
+    }
+
+    /** How long {@code deploy --local} waits for another run on the same state directory. */
+    static final Duration STATE_LOCK_WAIT = Duration.ofMinutes(10);
+
+    private int deployAll(PrintWriter out, PrintWriter err, PrintWriter progressOut, EventOverrides overrides,
+                          PipelineManifest manifest, List<PipelineManifest.Target> resolved, CloudDeploy cloudDeploy) {
         // Reading the repository's files (or, when they cannot tell, running git) takes a few
         // milliseconds: collect the metadata while the bundle is packed and the runtime opens.
         // Bounded: git runs are killed after their timeout, but a repository on a stalled file
@@ -142,8 +183,17 @@ public final class DeployCommand implements Callable<Integer> {
                 : CompletableFuture.completedFuture(null);
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
+        List<DeploymentInput> inputs = new ArrayList<>();
         try {
-            bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
+            bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES, stateDir);
+            for (PipelineManifest.Target target : resolved) {
+                DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
+                        UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+                // With the bundle's place filled in as it will be; for every target before any runs.
+                ExecutionInputLimit.check(Json.write(Map.of("deployment", withBundle(input, bundle))),
+                        manifest.source() + " (target " + target.name() + ")");
+                inputs.add(input);
+            }
             if (local) {
                 runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
             }
@@ -170,10 +220,10 @@ public final class DeployCommand implements Callable<Integer> {
 
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
-        CloudDeploy cloudDeploy = local ? null : new CloudDeploy(cloud);
-        for (PipelineManifest.Target target : resolved) {
-            DeploymentInput input = DeploymentInputs.of(manifest, target, overrides, metadata.join(),
-                    UUID.randomUUID().toString(), Clock.systemUTC().instant(), null, bundle.workflows());
+        Map<String, Object> notStarted = null;
+        for (int t = 0; t < resolved.size(); t++) {
+            PipelineManifest.Target target = resolved.get(t);
+            DeploymentInput input = inputs.get(t);
             debug.input(input);
             DeployOutcome outcome;
             try {
@@ -182,7 +232,17 @@ public final class DeployCommand implements Callable<Integer> {
             } catch (CloudSetupException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
-                return SmusCli.EXIT_BAD_INPUT;
+                if (outcomes.isEmpty()) {
+                    return SmusCli.EXIT_BAD_INPUT;
+                }
+                // Earlier targets were deployed (or started): report them, not "nothing deployed".
+                notStarted = new LinkedHashMap<>();
+                notStarted.put("pipelineName", manifest.pipelineName());
+                notStarted.put("target", target.name());
+                notStarted.put("status", NOT_STARTED);
+                notStarted.put("error", Map.of("code", "BAD_INPUT", "message", e.getMessage()));
+                progress.line(NOT_STARTED + " " + target.name() + ": " + e.getMessage());
+                break;
             }
             outcomes.add(outcome);
             if (!outcome.ok()) {
@@ -193,15 +253,36 @@ public final class DeployCommand implements Callable<Integer> {
             // One object for one target; for several, one entry per requested target, in order,
             // those not reached after a failure marked SKIPPED, so scripts can rely on the shape.
             List<Object> all = new ArrayList<>(outcomes);
-            for (int i = outcomes.size(); i < resolved.size(); i++) {
+            if (notStarted != null) {
+                all.add(notStarted);
+            }
+            for (int i = all.size(); i < resolved.size(); i++) {
                 all.add(java.util.Map.of("pipelineName", manifest.pipelineName(), "target", resolved.get(i).name(),
                         "status", "SKIPPED"));
             }
             out.println(Json.write(resolved.size() == 1 ? all.get(0) : all));
             out.flush();
         }
-        return outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
+        return notStarted == null && outcomes.stream().allMatch(DeployOutcome::ok) ? 0 : SmusCli.EXIT_FAILED;
     }
+
+    /**
+     * The input with a bundle reference as long as the one the deployment will carry (the bucket
+     * is known only once the orchestrator is resolved; its name has at most 63 characters).
+     */
+    static DeploymentInput withBundle(DeploymentInput input, BundlePackager.PackedBundle bundle) {
+        String location = "s3://" + "b".repeat(63) + "/" + input.pipelineName() + "/" + input.target().name() + "/"
+                + bundle.digest().substring("sha256:".length()) + ".zip";
+        return new DeploymentInput(input.deploymentId(), input.pipelineName(), input.target(), input.monitoring(),
+                input.metadata(), new DeploymentInput.BundleRef(location, bundle.digest(), bundle.bytes()),
+                input.workflows(), input.assets(), input.requestedAt());
+    }
+
+    /** The status of a target that could not be started after earlier targets were. */
+    static final String NOT_STARTED = "NOT_STARTED";
+
+    /** Builds the cloud deployer; tests point it at moto. */
+    Function<CloudOptions, CloudDeploy> cloudDeploys = CloudDeploy::new;
 
     /** {@code collecting}, or what {@code fallback} gives when it has not completed within {@code timeout}. */
     static CompletableFuture<Metadata> bounded(CompletableFuture<Metadata> collecting, Duration timeout,
@@ -276,7 +357,10 @@ public final class DeployCommand implements Callable<Integer> {
                 : deliveredCount + " of " + run.events().size() + " events written to " + where + ", "
                         + run.undelivered() + " undelivered (each logged whole to stderr)";
         progress.line(String.format("%s %s in %s: %s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
-                input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine));
+                input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine)
+                // No phase reported it (e.g. States.DataLimitExceeded): the execution's own error.
+                + (execution.succeeded() || listener.failure().isPresent() ? ""
+                        : " (" + execution.error() + ": " + execution.cause() + ")"));
         debug.events(run.events(), run.undelivered());
         String delivered = run.deliveries().entrySet().stream().filter(e -> e.getValue() > 0)
                 .map(e -> e.getKey() + " (" + e.getValue() + ")").sorted()

@@ -1,14 +1,23 @@
 package com.smuscicd.cli;
 
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.DeploymentInputs;
+import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.errors.InvalidManifestException;
+import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +72,12 @@ public final class ValidateCommand implements Callable<Integer> {
                     problems.addAll(e.problems());
                 }
             }
+            for (String name : selected.isEmpty() ? manifest.targets().keySet() : selected) {
+                PipelineManifest.Target target = manifest.targets().get(name);
+                if (target != null) {
+                    problems.addAll(inputSizeProblems(manifest, target));
+                }
+            }
             if (!problems.isEmpty()) {
                 return fail(err, problems);
             }
@@ -72,6 +87,29 @@ public final class ValidateCommand implements Callable<Integer> {
             return 0;
         } catch (InvalidManifestException e) {
             return fail(err, e.problems());
+        }
+    }
+
+    /**
+     * The execution input's size, as {@code deploy} would send it (without the CI metadata, which
+     * the headroom of {@link ExecutionInputLimit} covers).
+     */
+    private static List<String> inputSizeProblems(PipelineManifest manifest, PipelineManifest.Target target) {
+        List<PipelineManifest.WorkflowItem> workflows = manifest.bundle().workflows().stream()
+                .map(w -> new PipelineManifest.WorkflowItem(w.name(),
+                        BundleArchive.workflowEntry(Path.of(w.file()).getFileName().toString())))
+                .toList();
+        DeploymentInput input = DeploymentInputs.of(manifest, target, EventOverrides.NONE, null,
+                UUID.randomUUID().toString(), Instant.now(),
+                new DeploymentInput.BundleRef("s3://" + "b".repeat(63) + "/" + manifest.pipelineName() + "/"
+                        + target.name() + "/" + "0".repeat(64) + ".zip", "sha256:" + "0".repeat(64), 0),
+                workflows);
+        try {
+            ExecutionInputLimit.check(Json.write(Map.of("deployment", input)),
+                    manifest.source() + " (target " + target.name() + ")");
+            return List.of();
+        } catch (InvalidManifestException e) {
+            return e.problems();
         }
     }
 

@@ -193,6 +193,46 @@ class CloudDeployTest {
     }
 
     @Test
+    void command_whenTheExecutionNameIsTooLongOnlyForALaterTarget_startsNothingAndExitsTwo() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // 76 characters: "-dev" fits in the 80 Step Functions allows, "-broken" does not.
+        int exit = deployCommand(out, err, "--targets", "dev,broken", "--execution-name", "n".repeat(76),
+                "--output", "json");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--execution-name", "too long", "n".repeat(76) + "-broken");
+        assertThat(out.toString()).isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void command_whenALaterTargetCannotStartAfterAnEarlierOneDid_reportsBothInJsonAndExitsOne() {
+        sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name("release-prod").input("""
+                {"deployment": {"pipelineName": "Other", "target": {"name": "prod"}, "bundle": {"digest": "sha256:00"}}}"""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, "--targets", "dev,prod,broken", "--execution-name", "release",
+                "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("execution name release-prod already used by a deployment of Other/prod");
+        JsonNode json = Json.read(out.toString());
+        assertThat(json).hasSize(3);
+        assertThat(json.get(0).path("target").asText()).isEqualTo("dev");
+        assertThat(json.get(0).path("status").asText()).isEqualTo("RUNNING");
+        assertThat(json.get(0).path("executionArn").asText()).endsWith(":release-dev");
+        assertThat(json.get(1).path("target").asText()).isEqualTo("prod");
+        assertThat(json.get(1).path("status").asText()).isEqualTo("NOT_STARTED");
+        assertThat(json.get(1).path("error").path("code").asText()).isEqualTo("BAD_INPUT");
+        assertThat(json.get(2).path("status").asText()).isEqualTo("SKIPPED");
+        assertThat(executions()).extracting(ExecutionListItem::name)
+                .containsExactlyInAnyOrder("release-prod", "release-dev");
+    }
+
+    @Test
     void deploy_whenTheSameCiRunIsRetriedAfterTheExecutionWasAborted_reportsAbortedAndHowToDeployAgain() {
         env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001"));
         CloudOptions options = options(stateMachineArn, BUCKET);
@@ -417,6 +457,19 @@ class CloudDeployTest {
     }
 
     // --- helpers ---
+
+    /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
+    private int deployCommand(StringWriter out, StringWriter err, String... args) {
+        DeployCommand command = new DeployCommand();
+        command.cloudDeploys = options -> cloudDeploy(options, motoClients());
+        picocli.CommandLine cli = new picocli.CommandLine(command);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("--pipeline", MANIFEST.toString(),
+                "--state-machine-arn", stateMachineArn, "--bundle-bucket", BUCKET));
+        all.addAll(List.of(args));
+        return cli.execute(all.toArray(String[]::new));
+    }
 
     private CloudDeploy cloudDeploy(CloudOptions options, CloudDeploy.ClientFactory clients) {
         long[] now = {0};

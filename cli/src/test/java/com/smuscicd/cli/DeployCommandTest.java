@@ -8,6 +8,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,5 +254,67 @@ class DeployCommandTest {
                 }).join();
 
         assertThat(got).isSameAs(collected);
+    }
+
+    @Test
+    void deploy_whenTwoLocalRunsShareAStateDirectory_theSecondWaitsAndNeitherLosesTheOthersChanges()
+            throws Exception {
+        Path project = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-pipeline"));
+        Files.copy(Path.of(EXAMPLE).resolveSibling("local-account.json"), project.resolve("local-account.json"));
+        StringBuilder targets = new StringBuilder();
+        for (String name : List.of("a", "b")) {
+            targets.append("""
+                      %s:
+                        stage: DEV
+                        domain: {name: analytics-dev, region: us-east-1}
+                        project: {name: project-%s, create: true}
+                    """.formatted(name, name));
+        }
+        Path manifest = Files.writeString(project.resolve("pipeline.yaml"),
+                "pipelineName: Parallel\ntargets:\n" + targets);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<StringWriter> errs = List.of(new StringWriter(), new StringWriter());
+        try {
+            List<Future<Integer>> runs = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 2; i++) {
+                String target = i == 0 ? "a" : "b";
+                StringWriter runErr = errs.get(i);
+                runs.add(pool.submit(() -> {
+                    CommandLine cli = SmusCli.commandLine();
+                    cli.setOut(new PrintWriter(new StringWriter(), true));
+                    cli.setErr(new PrintWriter(runErr, true));
+                    start.await();
+                    return cli.execute("deploy", "--local", "--state-dir", stateDir.toString(), "--targets", target,
+                            "--pipeline", manifest.toString());
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> run : runs) {
+                assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        String account = Files.readString(stateDir.resolve("account.json"));
+        assertThat(account).contains("\"project-a\"", "\"project-b\"");
+        assertThat(errs.get(0) + "\n" + errs.get(1)).contains("note: waiting for another smus-cli using " + stateDir);
+    }
+
+    @Test
+    void deploy_whenTheExecutionInputWouldBeTooLarge_exitsTwoBeforeAnythingRuns() throws IOException {
+        Path project = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-big"));
+        Files.copy(Path.of(EXAMPLE).resolveSibling("local-account.json"), project.resolve("local-account.json"));
+        Path manifest = Files.writeString(project.resolve("pipeline.yaml"),
+                ValidateCommandTest.manifestWithLargeAssets());
+
+        int exit = deploy("--targets", "dev", "--pipeline", manifest.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith(manifest + " (target dev): the deployment's execution input would be ")
+                .contains("catalog.assets");
+        assertThat(out.toString()).doesNotContain("Started", "SUCCEEDED", "FAILED");
+        assertNothingDeployed();
     }
 }

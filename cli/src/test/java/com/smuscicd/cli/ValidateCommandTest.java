@@ -117,4 +117,32 @@ class ValidateCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("Missing required option: '--pipeline=FILE'");
     }
+
+    @Test
+    void execute_whenTheExecutionInputWouldBeTooLarge_namesTheFileAndTheLargestPartAndExitsTwo() throws IOException {
+        Path file = write(manifestWithLargeAssets());
+
+        int exit = cli.execute("--pipeline", file.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith(file + " (target dev): the deployment's execution input would be ")
+                .contains("more than the 245760 a deployment may use")
+                .contains("largest parts: catalog.assets 2");
+    }
+
+    /** Valid, but 64 catalog assets with 4,000-character reasons make an execution input of about 260 KB. */
+    static String manifestWithLargeAssets() {
+        StringBuilder assets = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            assets.append("    - name: asset_").append(i).append("\n      reason: ").append("r".repeat(4000)).append('\n');
+        }
+        return "pipelineName: Big\ncatalog:\n  assets:\n" + assets + """
+                targets:
+                  dev:
+                    stage: DEV
+                    domain: {name: analytics-dev, region: us-east-1}
+                    project: {name: sales-analytics-dev, create: true}
+                """;
+    }
 }
