@@ -7,6 +7,7 @@ import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.InvalidManifestException;
@@ -267,7 +268,14 @@ public final class BundleTrigger {
                         versionId.isEmpty() ? null : versionId), workflows);
         Map<String, Object> executionInput = new LinkedHashMap<>();
         executionInput.put("deployment", input);
-        StartedExecution started = starter.start(executionName, Json.write(executionInput));
+        String inputJson = Json.write(executionInput);
+        try {
+            // too big for the state machine to work in: it would fail with no Deploy-Failed
+            ExecutionInputLimit.check(inputJson, manifestName + " (target " + targetName + ")");
+        } catch (InvalidManifestException e) {
+            return reject(request, manifest, "MANIFEST_INVALID", String.join("; ", e.problems()));
+        }
+        StartedExecution started = starter.start(executionName, inputJson);
         return logged(new Outcome(started.alreadyStarted() ? "ALREADY_STARTED" : "STARTED", location.toString(),
                 executionName, started.executionArn(), deploymentId, null, null));
     }

@@ -308,9 +308,22 @@ class BundleTriggerTest {
                 Arguments.of("unknown target", "MyPipeline/staging/bundle.zip", TestBundles.valid(), "TARGET_UNKNOWN",
                         "smus-deployments"),
                 Arguments.of("no target named", "bundle.zip", TestBundles.valid(), "TARGET_UNKNOWN", "smus-deployments"),
+                Arguments.of("execution input over what the state machine can hold", "MyPipeline/prod/bundle.zip",
+                        TestBundles.withManifest(manifestWithAssets(64, 4000)), "MANIFEST_INVALID", "smus-deployments"),
                 Arguments.of("workflow file missing", "MyPipeline/prod/bundle.zip",
                         TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"))),
                         "BUNDLE_INVALID", "smus-deployments"));
+    }
+
+    /** The test manifest with {@code count} catalog assets whose reasons are {@code reasonLength} characters (each within its limits). */
+    private static byte[] manifestWithAssets(int count, int reasonLength) {
+        StringBuilder yaml = new StringBuilder(new String(TestBundles.resource("pipeline.yaml"), StandardCharsets.UTF_8))
+                .append("\ncatalog:\n  assets:\n");
+        for (int i = 0; i < count; i++) {
+            yaml.append("    - name: asset_").append(i).append("\n      permission: READ\n      reason: \"").append("r".repeat(reasonLength))
+                    .append("\"\n");
+        }
+        return yaml.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -332,6 +345,18 @@ class BundleTriggerTest {
             assertThat(event.resources()).containsExactly("arn:aws:s3:::" + BUCKET + "/" + key);
             assertThat(EventContract.validateDetail(Json.tree(event.detail()))).isEmpty();
         });
+    }
+
+    @Test
+    void handle_whenTheExecutionInputWouldBeTooLarge_saysSoAndNamesTheLargestPart() {
+        BundleTrigger.Outcome small = trigger.handle(upload("MyPipeline/prod/small.zip",
+                TestBundles.withManifest(manifestWithAssets(2, 4000)), Map.of()));
+        BundleTrigger.Outcome large = trigger.handle(upload("MyPipeline/prod/large.zip",
+                TestBundles.withManifest(manifestWithAssets(64, 4000)), Map.of()));
+
+        assertThat(small.status()).isEqualTo("STARTED");
+        assertThat(large.status()).isEqualTo("REJECTED");
+        assertThat(large.message()).contains("execution input would be").contains("catalog.assets");
     }
 
     @Test
