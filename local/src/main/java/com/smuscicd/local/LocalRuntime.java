@@ -296,6 +296,8 @@ public final class LocalRuntime {
                 Thread.currentThread().interrupt();
             }
             // the running task does not end in time: settle the deployment from here
+            System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
+                    + " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)");
             settle(lifecycle, steps.steps(), "ABORTED", null, STOPPED, executionArn);
             if (stopPublisher != null) {
                 stopPublisher.finish(STOP_WAIT);
