@@ -117,8 +117,10 @@ public final class DeployCommand implements Callable<Integer> {
             if (eventBusName != null) {
                 ManifestLoader.validateEventBusName(eventBusName);
             }
-            if (retryDelayScale < 0) {
-                throw new IllegalArgumentException("--retry-delay-scale must be 0 or more");
+            // NaN passes "< 0", and Infinity (or 1e400) turns a retry's wait into Long.MAX_VALUE ns.
+            if (!Double.isFinite(retryDelayScale) || retryDelayScale < 0) {
+                throw new IllegalArgumentException("--retry-delay-scale must be a finite number, 0 or more, got "
+                        + retryDelayScale);
             }
             rejectFlagsOfTheOtherMode();
             manifest = ManifestLoader.create().load(pipeline);

@@ -103,6 +103,16 @@ class DeployCommandTest {
         assertNothingDeployed();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "1e400"})
+    void deploy_whenRetryDelayScaleIsNotAFiniteNumber_exitsTwo(String scale) {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--retry-delay-scale", scale);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: --retry-delay-scale must be a finite number, 0 or more, got ");
+        assertNothingDeployed();
+    }
+
     @Test
     void deploy_whenEventsToAwsWithoutLocal_exitsTwo() {
         CommandLine cli = SmusCli.commandLine();
