@@ -123,6 +123,9 @@ public final class DeployCommand implements Callable<Integer> {
                         + retryDelayScale);
             }
             rejectFlagsOfTheOtherMode();
+            if (local) {
+                requireStateDirCanBeADirectory(stateDir);
+            }
             manifest = ManifestLoader.create().load(pipeline);
             for (String name : targets) {
                 resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
@@ -311,6 +314,24 @@ public final class DeployCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption(flag)) {
                 throw new IllegalArgumentException(flag + (local ? " only applies without --local"
                         : " only applies with --local"));
+            }
+        }
+    }
+
+    /**
+     * Rejects a {@code --state-dir} that is, or lies below, something other than a directory: the
+     * exception creating it would name {@code FileAlreadyExistsException} instead of the problem.
+     */
+    static void requireStateDirCanBeADirectory(Path stateDir) {
+        Path absolute = stateDir.toAbsolutePath();
+        for (Path at = absolute; at != null; at = at.getParent()) {
+            if (Files.exists(at)) {
+                if (Files.isDirectory(at)) {
+                    return;
+                }
+                throw new IllegalArgumentException(at.equals(absolute)
+                        ? "--state-dir " + stateDir + " is a file, not a directory"
+                        : "--state-dir " + stateDir + ": " + at + " is a file, not a directory");
             }
         }
     }

@@ -223,6 +223,37 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_whenTheStateDirectoryIsAFile_saysSoAndExitsTwo() throws IOException {
+        Path file = Files.writeString(stateDir.resolve("state"), "not a directory");
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--targets", "dev", "--pipeline", EXAMPLE,
+                "--state-dir", file.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --state-dir " + file + " is a file, not a directory"
+                + System.lineSeparator());
+        assertThat(file).hasContent("not a directory");
+    }
+
+    @Test
+    void deploy_whenTheStateDirectoryIsBelowAFile_namesTheFileAndExitsTwo() throws IOException {
+        Path file = Files.writeString(stateDir.resolve("state"), "not a directory");
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--targets", "dev", "--pipeline", EXAMPLE,
+                "--state-dir", file.resolve("sub").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --state-dir " + file.resolve("sub") + ": " + file
+                + " is a file, not a directory" + System.lineSeparator());
+    }
+
+    @Test
     void deploy_whenTheAccountSeedIsBroken_namesTheSeedAndLeavesNoCopy() throws IOException {
         Path seed = Files.writeString(stateDir.resolveSibling(stateDir.getFileName() + "-seed.json"), "{\"domains\": 3}");
 
