@@ -117,10 +117,15 @@ public final class DeployCommand implements Callable<Integer> {
             if (eventBusName != null) {
                 ManifestLoader.validateEventBusName(eventBusName);
             }
-            if (retryDelayScale < 0) {
-                throw new IllegalArgumentException("--retry-delay-scale must be 0 or more");
+            // NaN passes "< 0", and Infinity (or 1e400) turns a retry's wait into Long.MAX_VALUE ns.
+            if (!Double.isFinite(retryDelayScale) || retryDelayScale < 0) {
+                throw new IllegalArgumentException("--retry-delay-scale must be a finite number, 0 or more, got "
+                        + retryDelayScale);
             }
             rejectFlagsOfTheOtherMode();
+            if (local) {
+                requireStateDirCanBeADirectory(stateDir);
+            }
             manifest = ManifestLoader.create().load(pipeline);
             for (String name : targets) {
                 resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
@@ -309,6 +314,24 @@ public final class DeployCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption(flag)) {
                 throw new IllegalArgumentException(flag + (local ? " only applies without --local"
                         : " only applies with --local"));
+            }
+        }
+    }
+
+    /**
+     * Rejects a {@code --state-dir} that is, or lies below, something other than a directory: the
+     * exception creating it would name {@code FileAlreadyExistsException} instead of the problem.
+     */
+    static void requireStateDirCanBeADirectory(Path stateDir) {
+        Path absolute = stateDir.toAbsolutePath();
+        for (Path at = absolute; at != null; at = at.getParent()) {
+            if (Files.exists(at)) {
+                if (Files.isDirectory(at)) {
+                    return;
+                }
+                throw new IllegalArgumentException(at.equals(absolute)
+                        ? "--state-dir " + stateDir + " is a file, not a directory"
+                        : "--state-dir " + stateDir + ": " + at + " is a file, not a directory");
             }
         }
     }

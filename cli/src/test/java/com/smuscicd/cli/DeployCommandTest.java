@@ -103,6 +103,16 @@ class DeployCommandTest {
         assertNothingDeployed();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "1e400"})
+    void deploy_whenRetryDelayScaleIsNotAFiniteNumber_exitsTwo(String scale) {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--retry-delay-scale", scale);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: --retry-delay-scale must be a finite number, 0 or more, got ");
+        assertNothingDeployed();
+    }
+
     @Test
     void deploy_whenEventsToAwsWithoutLocal_exitsTwo() {
         CommandLine cli = SmusCli.commandLine();
@@ -210,6 +220,37 @@ class DeployCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("error: ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void deploy_whenTheStateDirectoryIsAFile_saysSoAndExitsTwo() throws IOException {
+        Path file = Files.writeString(stateDir.resolve("state"), "not a directory");
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--targets", "dev", "--pipeline", EXAMPLE,
+                "--state-dir", file.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --state-dir " + file + " is a file, not a directory"
+                + System.lineSeparator());
+        assertThat(file).hasContent("not a directory");
+    }
+
+    @Test
+    void deploy_whenTheStateDirectoryIsBelowAFile_namesTheFileAndExitsTwo() throws IOException {
+        Path file = Files.writeString(stateDir.resolve("state"), "not a directory");
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("deploy", "--local", "--targets", "dev", "--pipeline", EXAMPLE,
+                "--state-dir", file.resolve("sub").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --state-dir " + file.resolve("sub") + ": " + file
+                + " is a file, not a directory" + System.lineSeparator());
     }
 
     @Test

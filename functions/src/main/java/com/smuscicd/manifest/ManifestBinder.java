@@ -31,6 +31,8 @@ final class ManifestBinder {
     static final String DEFAULT_EVENT_BUS = "default";
     static final List<String> DEFAULT_INCLUDE = List.of("**");
     static final String DEFAULT_PERMISSION = "READ";
+    /** The first folder of WorkflowCreationPhase.DAGS_PREFIX, kept free of storage items. */
+    static final String WORKFLOW_FOLDER = "workflows";
 
     private final YamlTree document;
     private final Path baseDir;
@@ -56,6 +58,13 @@ final class ManifestBinder {
             if (name.isTextual() && (name.asText().equals(".") || name.asText().equals(".."))) {
                 problems.add(position(append(at, "name")), FieldPath.of(append(at, "name"))
                         + " must not be \".\" or \"..\"; it names a folder in the project's storage");
+            }
+            // Ignoring case: the local runtime keeps objects as files, and on macOS or Windows
+            // "Workflows/" and "workflows/" are one folder.
+            if (name.isTextual() && name.asText().equalsIgnoreCase(WORKFLOW_FOLDER)) {
+                problems.add(position(append(at, "name")), FieldPath.of(append(at, "name")) + " "
+                        + FieldPath.quote(name.asText()) + " is the folder where the deployment places workflow files ("
+                        + WORKFLOW_FOLDER + "/dags/); storage uploaded there would replace them, choose another name");
             }
             relativePath(item.path("path"), append(at, "path"), true);
             globs(item.path("include"), append(at, "include"));

@@ -175,6 +175,10 @@ public final class ManifestLoader {
             int offset = in.position();
             out.flip();
             String before = out.toString();
+            // The byte-order mark is no column: the parser never sees it (see parse).
+            if (before.startsWith("\uFEFF")) {
+                before = before.substring(1);
+            }
             Position position = Position.ofCodePointIndex(before, (int) before.codePoints().count());
             problems.add(position, String.format("file is not valid UTF-8: byte 0x%02X at offset %d cannot be"
                     + " decoded; save the file as UTF-8", bytes[offset] & 0xFF, offset));

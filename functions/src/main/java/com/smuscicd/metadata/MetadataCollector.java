@@ -64,7 +64,7 @@ public final class MetadataCollector {
         String commit = head.commit() != null ? head.commit() : ci.map(CiRun::commit).orElse(null);
         // CI checkouts are usually detached: the platform knows the branch.
         String branch = ci.map(CiRun::branch).orElse(head.branch());
-        String repository = RemoteUrls.stripCredentials(originUrl().orElse(ci.map(CiRun::repository).orElse(null)));
+        String repository = RemoteUrls.repositoryUrl(originUrl().orElse(ci.map(CiRun::repository).orElse(null)));
         String commitTimestamp = head.commitTimestamp();
         return new Metadata(
                 user(),

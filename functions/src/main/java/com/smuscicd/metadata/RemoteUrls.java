@@ -1,5 +1,7 @@
 package com.smuscicd.metadata;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -20,19 +22,79 @@ public final class RemoteUrls {
 
     private static final Pattern SCP_LIKE = Pattern.compile("^([^@/]+)@([^:/]+):(.*)$");
 
+    // Query parameter names that carry a credential: matched as substrings of the lower-cased name,
+    // so private_token, access_token, oauth_token, api_key, client_secret, X-Goog-Signature all match.
+    // Over-matching only loses a harmless parameter; a missed one leaks a secret.
+    private static final List<String> CREDENTIAL_NAME_PARTS = List.of(
+            "token", "auth", "key", "passw", "pwd", "secret", "sig", "credential", "session", "jwt");
+
     private RemoteUrls() {
+    }
+
+    /** Without the fragment and the query parameters named like a credential; other parameters are kept. */
+    private static String withoutCredentialParameters(String url) {
+        int query = queryStart(url);
+        String base = url.substring(0, query);
+        if (query == url.length() || url.charAt(query) == '#') {
+            return base;
+        }
+        int fragment = url.indexOf('#', query);
+        String parameters = url.substring(query + 1, fragment < 0 ? url.length() : fragment);
+        List<String> kept = new ArrayList<>();
+        for (String parameter : parameters.split("&")) {
+            String name = parameter.split("=", 2)[0];
+            if (!parameter.isEmpty() && !credentialName(name)) {
+                kept.add(parameter);
+            }
+        }
+        return kept.isEmpty() ? base : base + "?" + String.join("&", kept);
+    }
+
+    private static boolean credentialName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.startsWith("x-amz-") || CREDENTIAL_NAME_PARTS.stream().anyMatch(lower::contains);
+    }
+
+    /** Where the query or, without one, the fragment starts after the authority; the length when neither. */
+    private static int queryStart(String url) {
+        int from = authorityEnd(url, url.indexOf("://") + 3);
+        for (int i = from; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return url.length();
     }
 
     /**
      * The URL without credentials: {@code https://user:token@host/repo} becomes
      * {@code https://host/repo}; {@code ssh://git:secret@host/repo} and {@code git:secret@host:repo}
-     * keep the user and lose the password. Blank, "None" and "null" give null.
+     * keep the user and lose the password. A URL with a scheme also loses its fragment and the
+     * query parameters named like a credential ({@code token}, {@code private_token},
+     * {@code X-Amz-Signature}, ...). Blank, "None" and "null" give null.
      */
     public static String stripCredentials(String url) {
         if (!MetadataCollector.present(url)) {
             return null;
         }
-        String value = url.trim();
+        String value = withoutUserInfo(url.trim());
+        return value.indexOf("://") > 0 ? withoutCredentialParameters(value) : value;
+    }
+
+    /**
+     * A repository URL fit for an event: {@link #stripCredentials(String)}, then without any query,
+     * which never names a repository but may carry a token ({@code ?private_token=...}).
+     */
+    public static String repositoryUrl(String url) {
+        String stripped = stripCredentials(url);
+        if (stripped == null || stripped.indexOf("://") <= 0) {
+            return stripped;
+        }
+        return stripped.substring(0, queryStart(stripped));
+    }
+
+    private static String withoutUserInfo(String value) {
         int schemeEnd = value.indexOf("://");
         if (schemeEnd > 0) {
             String scheme = value.substring(0, schemeEnd).toLowerCase(Locale.ROOT);

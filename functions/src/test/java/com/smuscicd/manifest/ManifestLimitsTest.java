@@ -6,6 +6,7 @@ import static com.smuscicd.manifest.Fixtures.problemsOfParsing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +92,20 @@ class ManifestLimitsTest {
         assertThat(problemsOf("latin1.yaml")).containsExactly(
                 "latin1.yaml:4:13: file is not valid UTF-8: byte 0xE9 at offset 53 cannot be decoded;"
                         + " save the file as UTF-8");
+    }
+
+    @Test
+    void load_whenFileWithAByteOrderMarkIsNotUtf8_doesNotCountTheMarkAsAColumn(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("pipeline.yaml");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        bytes.write("pipelineName: Caf".getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xE9);
+        bytes.write(("\n" + TARGETS).getBytes(StandardCharsets.UTF_8));
+        Files.write(file, bytes.toByteArray());
+
+        assertThat(problemsOfLoading(file)).containsExactly(file + ":1:18: file is not valid UTF-8:"
+                + " byte 0xE9 at offset 20 cannot be decoded; save the file as UTF-8");
     }
 
     @Test

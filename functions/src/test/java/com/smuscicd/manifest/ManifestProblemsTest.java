@@ -6,11 +6,14 @@ import static com.smuscicd.manifest.Fixtures.problemsOfLoading;
 import static com.smuscicd.manifest.Fixtures.problemsOfParsing;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.smuscicd.deploy.WorkflowCreationPhase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each kind of bad input gives one message per problem, at the right line and column, in file order. */
 class ManifestProblemsTest {
@@ -162,6 +165,24 @@ class ManifestProblemsTest {
                         + " bundle.workflows[0].file (\"etl.yaml\"); workflow files must have different names",
                 "bundle-problems.yaml:25:13: bundle.workflows[3].file must use '/' between folders,"
                         + " got \"content\\\\dags\\\\etl.yaml\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"workflows", "Workflows"})
+    void parse_whenAStorageNameIsTheWorkflowFolder_rejectsItAtTheName(String name) {
+        assertThat(problemsOfParsing("""
+                pipelineName: MyPipeline
+                bundle:
+                  storage: [{name: %s, path: wfstore}]
+                """.formatted(name) + TARGETS)).containsExactly(
+                "pipeline.yaml:3:20: bundle.storage[0].name \"" + name + "\" is the folder where the deployment"
+                        + " places workflow files (workflows/dags/); storage uploaded there would replace them,"
+                        + " choose another name");
+    }
+
+    @Test
+    void workflowFolder_isWhereTheWorkflowPhasePlacesDags() {
+        assertThat(WorkflowCreationPhase.DAGS_PREFIX).startsWith(ManifestBinder.WORKFLOW_FOLDER + "/");
     }
 
     @Test

@@ -186,6 +186,18 @@ class MetadataCollectorTest {
     }
 
     @Test
+    void collect_whenGitLabUrlsCarryTokensInTheQuery_dropsThem() {
+        Metadata metadata = collect(Map.of(
+                "GITLAB_CI", "true",
+                "CI_PIPELINE_ID", "9",
+                "CI_PIPELINE_URL", "https://gitlab.com/o/r/-/pipelines/9?token=pSECRET",
+                "CI_PROJECT_URL", "https://gitlab.com/o/r?private_token=qSECRET"));
+
+        assertThat(metadata.runUrl()).isEqualTo("https://gitlab.com/o/r/-/pipelines/9");
+        assertThat(metadata.gitRepository()).isEqualTo("https://gitlab.com/o/r");
+    }
+
+    @Test
     void collect_inCiWithDetachedCheckout_takesCommitFromGitAndBranchFromPlatform() {
         GitRunner detached = answering(Map.of(
                 "show -s --format=%H%n%ct%n%D --decorate=short --decorate-refs=HEAD --decorate-refs=refs/heads/ HEAD",

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,6 +97,26 @@ class DeploymentSecretsTest {
             String content = read(file);
             assertThat(SECRETS).allSatisfy(secret -> assertThat(content).as(stateDir.relativize(file).toString())
                     .doesNotContain(secret));
+        }
+    }
+
+    @Test
+    void deploy_whenGitLabUrlsCarryTokensInTheQuery_noFileUnderTheStateDirectoryContainsThem() {
+        Metadata metadata = MetadataCollector.create(Map.of(
+                "GITLAB_CI", "true",
+                "CI_PIPELINE_ID", "9",
+                "CI_PIPELINE_URL", "https://gitlab.com/o/r/-/pipelines/9?token=pSECRET",
+                "CI_PROJECT_URL", "https://gitlab.com/o/r?private_token=qSECRET"), args -> Optional.empty()).collect();
+
+        LocalRun run = deploy("dev", metadata);
+
+        assertThat(run.events()).allSatisfy(e -> assertThat(e.detail().metadata().gitRepository())
+                .isEqualTo("https://gitlab.com/o/r"));
+        List<Path> written = filesUnder(stateDir);
+        assertThat(written).anyMatch(p -> read(p).contains("\"runUrl\":\"https://gitlab.com/o/r/-/pipelines/9\""));
+        for (Path file : written) {
+            assertThat(read(file)).as(stateDir.relativize(file).toString())
+                    .doesNotContain("pSECRET").doesNotContain("qSECRET");
         }
     }
 

@@ -54,6 +54,13 @@ public final class LocalStateMachineRunner {
      */
     public record Options(double delayScale, Clock clock, DoubleSupplier random, String stateMachineName) {
 
+        /** @throws IllegalArgumentException when delayScale is negative, NaN or infinite (a wait without end) */
+        public Options {
+            if (!Double.isFinite(delayScale) || delayScale < 0) {
+                throw new IllegalArgumentException("delayScale must be a finite number, 0 or more, got " + delayScale);
+            }
+        }
+
         /** Real delays, system clock. */
         public static Options defaults() {
             return new Options(1.0, Clock.systemUTC(), Math::random, "smus-cicd-deploy");

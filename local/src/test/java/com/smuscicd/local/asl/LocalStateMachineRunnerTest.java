@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalStateMachineRunnerTest {
 
@@ -32,6 +34,14 @@ class LocalStateMachineRunnerTest {
     private static ExecutionResult run(String asl, TaskFunction fn, JsonNode input, ExecutionListener listener) {
         return new LocalStateMachineRunner(StateMachineDefinition.parse(asl), Map.of("Fn", fn), NO_DELAY)
                 .run("exec-1", input, listener);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, -0.5})
+    void options_whenDelayScaleIsNotAFiniteNumberOfZeroOrMore_isRejected(double scale) {
+        assertThatThrownBy(() -> new LocalStateMachineRunner.Options(scale, Clock.systemUTC(), () -> 1.0, "test"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("delayScale must be a finite number, 0 or more, got " + scale);
     }
 
     @Test
