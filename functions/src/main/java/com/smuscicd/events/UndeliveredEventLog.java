@@ -9,15 +9,16 @@ import com.smuscicd.json.Json;
  * holding the whole event in its EventBridge envelope shape so it can be replayed or archived
  * from the log alone.
  */
-final class UndeliveredEventLog {
+public final class UndeliveredEventLog {
 
     static final String MESSAGE = "event not delivered";
 
     private UndeliveredEventLog() {
     }
 
-    static String line(DeploymentEvent event, String eventBusName, String errorCode, String errorMessage,
-                       int attempts) {
+    /** The line for {@code event}, which was not delivered for {@code errorCode}: {@code errorMessage}. */
+    public static String line(DeploymentEvent event, String eventBusName, String errorCode, String errorMessage,
+                              int attempts) {
         ObjectNode line = Json.mapper().createObjectNode();
         line.put("level", "ERROR");
         line.put("message", MESSAGE);

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param archiveDir  where the archive copy of the events was written (null when sent to AWS)
  * @param deliveries  deliveries per local rule name during this run, counted once the bus finished
  *                    delivering (empty when sent to AWS)
+ * @param failedDeliveries deliveries that failed for good and were written to the state directory's
+ *                    {@code dead-letter.jsonl} (0 when sent to AWS)
  */
 public record LocalRun(DeploymentInput input, ExecutionResult execution, List<DeploymentEvent> events,
-                       int undelivered, Path archiveDir, Map<String, Long> deliveries) {
+                       int undelivered, Path archiveDir, Map<String, Long> deliveries, long failedDeliveries) {
 
     public LocalRun {
         events = List.copyOf(events);

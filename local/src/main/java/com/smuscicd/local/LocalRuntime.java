@@ -11,6 +11,7 @@ import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.UndeliveredEventLog;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.asl.ExecutionListener;
 import com.smuscicd.local.asl.ExecutionResult;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -115,6 +117,56 @@ public final class LocalRuntime {
     /** For tests: the same runtime with its task functions' ports replaced (fault injection). */
     static LocalRuntime create(Settings settings, Clock clock, UnaryOperator<DeployFunctions> customizer) {
         return new LocalRuntime(settings, clock, customizer);
+    }
+
+    private static boolean await(CountDownLatch latch, Duration timeout) {
+        try {
+            return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Passes events on until a stop settles the deployment; then only the stopping thread's get
+     * through, and the rest (the still-running task's, now after Deploy-Failed) are written whole
+     * to the error stream and kept as late.
+     */
+    private static final class LateGate implements EventPublisher {
+        private final EventPublisher next;
+        private final List<DeploymentEvent> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile Thread onlyFrom;
+
+        LateGate(EventPublisher next) {
+            this.next = next;
+        }
+
+        void closeToAllBut(Thread thread) {
+            onlyFrom = thread;
+        }
+
+        List<DeploymentEvent> late() {
+            return List.copyOf(late);
+        }
+
+        @Override
+        public PublishResult publish(List<DeploymentEvent> batch) {
+            Thread only = onlyFrom;
+            if (only == null || only == Thread.currentThread()) {
+                return next.publish(batch);
+            }
+            List<DeploymentEvent> kept = new ArrayList<>();
+            for (DeploymentEvent event : batch) {
+                if (event != null) {
+                    kept.add(event);
+                    System.err.println(UndeliveredEventLog.line(event, null, "PUBLISHED_AFTER_STOP",
+                            "published by a task still running after the deployment was ended as stopped", 0));
+                }
+            }
+            late.addAll(kept);
+            return new PublishResult(0, kept);
+        }
     }
 
     /**
@@ -272,7 +324,10 @@ public final class LocalRuntime {
             background = BackgroundPublisher.create(publisher);
             emitTo = background;
         }
-        DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> emitTo,
+        // Once a stop has settled the deployment, what the still-running task publishes is late:
+        // it would come after Deploy-Failed, so it is logged whole instead of delivered.
+        LateGate gate = new LateGate(emitTo);
+        DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> gate,
                 new LocalDataZone(account), store, new LocalWorkflows(account), clock,
                 BundleArchive.DEFAULT_MAX_BYTES));
         LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
@@ -283,28 +338,30 @@ public final class LocalRuntime {
         List<DeploymentEvent> notPublished = List.of();
         StepRecorder steps = new StepRecorder(listener);
         TaskFunction lifecycle = functions.byPlaceholder().get(DeployFunctions.LIFECYCLE);
-        CountDownLatch settled = new CountDownLatch(1);
+        // exactly one thread settles the deployment: the run's own, or the stopping one
+        AtomicBoolean settleClaimed = new AtomicBoolean();
+        CountDownLatch runEnded = new CountDownLatch(1);
+        CountDownLatch delivered = new CountDownLatch(1);
         LocalEventBus stopBus = bus;
         BackgroundPublisher stopPublisher = background;
         Thread onStop = new Thread(() -> {
             steps.requestStop();
-            try {
-                if (settled.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
+            if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
+                // the running task does not end in time: settle the deployment from here
+                System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
+                        + " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)");
+                gate.closeToAllBut(Thread.currentThread());
+                settle(lifecycle, steps.steps(), "ABORTED", null, STOPPED, executionArn);
+                if (stopPublisher != null) {
+                    stopPublisher.finish(STOP_WAIT);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                if (stopBus != null) {
+                    stopBus.drain(STOP_WAIT);
+                }
+                return;
             }
-            // the running task does not end in time: settle the deployment from here
-            System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
-                    + " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)");
-            settle(lifecycle, steps.steps(), "ABORTED", null, STOPPED, executionArn);
-            if (stopPublisher != null) {
-                stopPublisher.finish(STOP_WAIT);
-            }
-            if (stopBus != null) {
-                stopBus.drain(STOP_WAIT);
-            }
+            // the run settles itself: give its deliveries a little time before the process ends
+            await(delivered, STOP_WAIT);
         }, "smus-cli-stopped");
         hooks.add(onStop);
         Instant started = clock.instant();
@@ -317,8 +374,11 @@ public final class LocalRuntime {
             }
             // an ending that skipped RecordFailure (stopped, timed out, data limit, RecordFailure
             // failing) still owes the deployment its terminal event, as the status-change rule settles it in AWS
-            settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(), executionArn);
+            if (settleClaimed.compareAndSet(false, true)) {
+                settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(), executionArn);
+            }
         } finally {
+            runEnded.countDown();
             long deadline = System.nanoTime() + DELIVERY_DRAIN_TIMEOUT.toNanos();
             if (background != null) {
                 notPublished = background.finish(DELIVERY_DRAIN_TIMEOUT);
@@ -328,14 +388,17 @@ public final class LocalRuntime {
             if (bus != null) {
                 bus.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
-            settled.countDown();
+            delivered.countDown();
             hooks.remove(onStop);
         }
         // Events given up on come after every published one: the queue is first in, first out.
         List<DeploymentEvent> events = new ArrayList<>(publisher.events());
         events.addAll(notPublished);
-        return new LocalRun(withBundle, result, events, publisher.undelivered() + notPublished.size(),
+        events.addAll(gate.late());
+        return new LocalRun(withBundle, result, events,
+                publisher.undelivered() + notPublished.size() + gate.late().size(),
                 bus == null ? null : bus.archiveDir(),
-                bus == null ? Map.of() : bus.stats().deliveriesByRule());
+                bus == null ? Map.of() : bus.stats().deliveriesByRule(),
+                bus == null ? 0 : bus.stats().failedDeliveries());
     }
 }

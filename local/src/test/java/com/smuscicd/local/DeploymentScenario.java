@@ -53,10 +53,16 @@ final class DeploymentScenario {
 
     /** {@code hooks}: where the run registers what a stopped process does (a test runs it by hand). */
     LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock, LocalRuntime.ShutdownHooks hooks) {
+        return deploy(target, ports, clock, hooks, null);
+    }
+
+    /** {@code publisherForBus}: where events go instead of the local bus (as with --events-to-aws), or null. */
+    LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock, LocalRuntime.ShutdownHooks hooks,
+                    java.util.function.Function<String, com.smuscicd.events.EventPublisher> publisherForBus) {
         LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
                 manifestFile.resolveSibling("local-account.json"),
                 java.nio.file.Files.isDirectory(manifestFile.resolveSibling("rules")) ? manifestFile.resolveSibling("rules")
-                        : null, 0.0, null),
+                        : null, 0.0, publisherForBus),
                 clock, ports);
         BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
         DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),

@@ -288,10 +288,9 @@ class LocalDeploymentTest {
         EventInvariants.check(run.events());
     }
 
-    /** Runs the example with WorkflowCreation held inside its first call until {@code release}; hooks go to {@code stops}. */
-    private java.util.concurrent.Future<LocalRun> deployHeldInWorkflowCreation(
-            java.util.concurrent.CountDownLatch inPhase, java.util.concurrent.CountDownLatch release, List<Thread> stops) {
-        LocalRuntime.ShutdownHooks capture = new LocalRuntime.ShutdownHooks() {
+    /** Shutdown hooks that are kept in {@code stops} for the test to run, as the JVM would on SIGTERM. */
+    private static LocalRuntime.ShutdownHooks capturing(List<Thread> stops) {
+        return new LocalRuntime.ShutdownHooks() {
             @Override
             public void add(Thread hook) {
                 stops.add(hook);
@@ -301,7 +300,12 @@ class LocalDeploymentTest {
             public void remove(Thread hook) {
             }
         };
-        UnaryOperator<DeployFunctions> held = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
+    }
+
+    /** WorkflowCreation held inside its first call until {@code release}. */
+    private static UnaryOperator<DeployFunctions> heldInWorkflowCreation(java.util.concurrent.CountDownLatch inPhase,
+                                                                        java.util.concurrent.CountDownLatch release) {
+        return Faults.calling(Stage.WORKFLOW_CREATION, () -> {
             inPhase.countDown();
             try {
                 release.await();
@@ -309,8 +313,13 @@ class LocalDeploymentTest {
                 Thread.currentThread().interrupt();
             }
         }, 1);
-        return java.util.concurrent.Executors.newSingleThreadExecutor().submit(
-                () -> new DeploymentScenario(stateDir).deploy("dev", held, Clock.systemUTC(), capture));
+    }
+
+    /** Runs the example with WorkflowCreation held; hooks go to {@code stops}. */
+    private java.util.concurrent.Future<LocalRun> deployHeldInWorkflowCreation(
+            java.util.concurrent.CountDownLatch inPhase, java.util.concurrent.CountDownLatch release, List<Thread> stops) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> new DeploymentScenario(stateDir)
+                .deploy("dev", heldInWorkflowCreation(inPhase, release), Clock.systemUTC(), capturing(stops)));
     }
 
     @Test
@@ -336,7 +345,8 @@ class LocalDeploymentTest {
     }
 
     @Test
-    void deploy_whenTheStoppedTaskDoesNotEndInTime_theStoppingThreadPublishesTheFailedEvents() throws Exception {
+    void deploy_whenTheStoppedTaskDoesNotEndInTime_theStoppingThreadEndsItAndTheTasksLateEventsAreNotDelivered()
+            throws Exception {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -345,24 +355,63 @@ class LocalDeploymentTest {
         inPhase.await();
         Thread stop = stops.get(0);
         stop.start();
-        stop.join(); // waits STOP_WAIT for the task, then settles the deployment itself
-        List<String> archived;
+        // past the wait for the task: the stopping thread settles, then waits for its deliveries
+        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 300);
+        release.countDown(); // the task ends while that thread still delivers, and publishes Completed
+        stop.join();
+        LocalRun run = deployment.get();
+
+        List<String> archived = archivedTypes();
+        assertThat(archived).containsOnlyOnce("SMUS-CICD-Deploy-Failed")
+                .contains("SMUS-CICD-Deploy-WorkflowCreation-Failed")
+                .doesNotContain("SMUS-CICD-Deploy-WorkflowCreation-Completed");
+        // the late Completed is reported, not delivered; nobody settles a second time
+        assertThat(types(run)).containsOnlyOnce("SMUS-CICD-Deploy-Failed").endsWith("SMUS-CICD-Deploy-WorkflowCreation-Completed");
+        assertThat(run.undelivered()).isEqualTo(1);
+    }
+
+    @Test
+    void deploy_whenStoppedWhileTheRunSettlesSlowly_theDeploymentIsSettledOnce() throws Exception {
+        // --events-to-aws with a PutEvents slower than the stopping thread's wait
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.smuscicd.events.EventPublisher slow = events -> {
+            events.forEach(e -> published.add(e.detailType()));
+            if (events.stream().anyMatch(e -> e.detailType().equals("SMUS-CICD-Deploy-Failed"))) {
+                try {
+                    Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
+        };
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
+                        Clock.systemUTC(), capturing(stops), bus -> slow));
+
+        inPhase.await();
+        Thread stop = stops.get(0);
+        stop.start();
+        release.countDown();
+        stop.join();
+        deployment.get();
+
+        assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-Failed").endsWith("SMUS-CICD-Deploy-Failed");
+    }
+
+    private List<String> archivedTypes() throws java.io.IOException {
         try (var files = Files.walk(stateDir.resolve("archive"))) {
-            archived = files.filter(Files::isRegularFile).flatMap(f -> {
+            return files.filter(Files::isRegularFile).flatMap(f -> {
                 try {
                     return Files.readAllLines(f).stream();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }).toList();
+            }).map(l -> com.smuscicd.json.Json.read(l).path("detail-type").asText()).toList();
         }
-        release.countDown();
-        deployment.get();
-
-        // what a process stopped for good leaves in the archive: the phase ended, and the deployment
-        assertThat(archived).anyMatch(l -> l.contains("SMUS-CICD-Deploy-WorkflowCreation-Failed"))
-                .anyMatch(l -> l.contains("\"SMUS-CICD-Deploy-Failed\"") && l.contains("EXECUTION_ABORTED"))
-                .noneMatch(l -> l.contains("SMUS-CICD-Deploy-WorkflowCreation-Completed"));
     }
 
     /** Port decorators that fail one phase's first calls. */
