@@ -489,7 +489,8 @@ final class CloudDeploy {
                                          Long durationMs, String executionArn, String consoleUrl, String failedPhase,
                                          Map<String, String> error, Map<String, Object> phases) {
         return new DeployOutcome(deploymentId, deployment.pipelineName(), deployment.target().name(), status,
-                durationMs, executionArn, consoleUrl, failedPhase, error, new LinkedHashMap<>(phases), 0, null, null);
+                durationMs, executionArn, consoleUrl, failedPhase, error, new LinkedHashMap<>(phases), 0, null, null,
+                null);
     }
 
     /**

@@ -379,7 +379,10 @@ public final class DeployCommand implements Callable<Integer> {
                 : run.undelivered() == 0 ? run.events().size() + " events written to " + where
                 : deliveredCount + " of " + run.events().size() + " events written to " + where + ", "
                         + run.undelivered() + " undelivered (each logged whole to stderr)";
-        progress.line(String.format("%s %s in %s: %s", execution.succeeded() ? "SUCCEEDED" : "FAILED",
+        // a run stopped with its process, or timed out, says so rather than FAILED
+        progress.line(String.format("%s %s in %s: %s", execution.succeeded() ? "SUCCEEDED"
+                        : "TIMED_OUT".equals(execution.status()) || "ABORTED".equals(execution.status())
+                        ? execution.status() : "FAILED",
                 input.deploymentId(), ProgressPrinter.duration(durationMs), eventsLine)
                 // No phase reported it (e.g. States.DataLimitExceeded): the execution's own error.
                 + (execution.succeeded() || listener.failure().isPresent() ? ""
@@ -391,9 +394,14 @@ public final class DeployCommand implements Callable<Integer> {
         if (!delivered.isEmpty()) {
             progress.line("  rules matched: " + delivered);
         }
+        if (run.failedDeliveries() > 0) {
+            progress.line("  failed deliveries: " + run.failedDeliveries() + ", written whole to "
+                    + stateDir.resolve("dead-letter.jsonl"));
+        }
         return new DeployOutcome(input.deploymentId(), input.pipelineName(), input.target().name(),
                 execution.status(), durationMs, execution.executionArn(), null,
                 listener.failedPhase().map(p -> p.value()).orElse(null), error, new LinkedHashMap<>(listener.phases()), run.events().size(), detailTypes,
-                run.archiveDir() == null ? null : run.archiveDir().toString());
+                run.archiveDir() == null ? null : run.archiveDir().toString(),
+                run.archiveDir() == null ? null : run.failedDeliveries());
     }
 }

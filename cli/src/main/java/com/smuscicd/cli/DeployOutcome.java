@@ -13,6 +13,8 @@ import java.util.Map;
  * @param phases        per phase (detail stage value): status, durationMs and details
  * @param events        detail-types emitted, in order (local runs)
  * @param eventsArchive where the archive copy of the events is (local runs)
+ * @param failedDeliveries deliveries by local rules that failed for good, written whole to the
+ *                      state directory's {@code dead-letter.jsonl} (local runs; null otherwise)
  */
 public record DeployOutcome(
         String deploymentId,
@@ -27,7 +29,8 @@ public record DeployOutcome(
         Map<String, Object> phases,
         int eventCount,
         List<String> events,
-        String eventsArchive) {
+        String eventsArchive,
+        Long failedDeliveries) {
 
     /** Whether this outcome counts as success for the exit code. */
     public boolean ok() {

@@ -171,6 +171,38 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_whenAWebhookRefusesADelivery_saysHowManyWentToTheDeadLetterFile() throws Exception {
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(400, -1); // a revoked hook: not retried
+            exchange.close();
+        });
+        hook.start();
+        try {
+            Path rules = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-hooks"));
+            Files.writeString(rules.resolve("hook.json"), """
+                    {"Name": "hook", "EventPattern": {"detail-type": ["SMUS-CICD-Deploy-Completed"]},
+                     "Targets": [{"Id": "1", "HttpEndpoint": "http://127.0.0.1:%d/hook"}]}
+                    """.formatted(hook.getAddress().getPort()));
+
+            int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--rules", rules.toString());
+            String text = out.toString();
+            out.getBuffer().setLength(0);
+            int jsonExit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--rules", rules.toString(),
+                    "--output", "json");
+
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(text).contains("failed deliveries: 1, written whole to " + stateDir.resolve("dead-letter.jsonl"));
+            assertThat(jsonExit).isZero();
+            assertThat(out.toString()).contains("\"failedDeliveries\":1");
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    @Test
     void deploy_whenRulesPathMissing_exitsTwo() {
         int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--rules", "no-such-dir");
 
