@@ -78,8 +78,9 @@ public final class ExecutionEnding {
             return Optional.empty();
         }
         ObjectNode state = last.data().deepCopy();
-        if (!FAILED_STATE.equals(last.state()) || !state.path("failure").isObject()) {
-            // RecordFailure's input already names the error it was recording; anything else is this ending
+        if (!state.path("failure").isObject()) {
+            // RecordFailure's input, or a task's caught exit, already names the error that ended
+            // the phase (which may have reported itself): anything else is this ending
             state.putObject("failure").put("Error", errorName(status, error)).put("Cause", cause(status, cause, last));
         }
         state.remove("recordFailureError");

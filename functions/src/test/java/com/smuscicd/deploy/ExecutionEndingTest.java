@@ -111,6 +111,18 @@ class ExecutionEndingTest {
     }
 
     @Test
+    void owed_whenStoppedAfterAPhaseFailureWasCaught_keepsThatFailureSoThePhaseIsNotFailedTwice() {
+        ObjectNode caught = (ObjectNode) inPhase("BundleUpload");
+        caught.putObject("failure").put("Error", "com.smuscicd.errors.PhaseFailedException").put("Cause", "X: y");
+
+        ObjectNode input = owed("ABORTED", Step.entered("BundleUpload", "Task", inPhase("BundleUpload")),
+                Step.exited("BundleUpload", "Task", caught)).orElseThrow();
+
+        assertThat(input.path("state").path("failure").path("Error").asText())
+                .isEqualTo("com.smuscicd.errors.PhaseFailedException");
+    }
+
+    @Test
     void owed_whenNoTaskWithADeploymentRan_isNothing() {
         assertThat(owed("ABORTED")).isEmpty();
         assertThat(owed("ABORTED", Step.entered("DeployStarted", "Task", Json.read("{\"other\": 1}")))).isEmpty();

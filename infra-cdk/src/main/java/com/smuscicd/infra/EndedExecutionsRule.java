@@ -10,6 +10,8 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Policy;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.constructs.Construct;
 
 /**
@@ -45,6 +47,16 @@ public final class EndedExecutionsRule extends Construct {
                 .build();
         Acknowledgments.wildcardResource(readHistory, executions,
                 "Executions of the one deploy state machine: their names are made per deployment.");
+
+        // The rule's retries and queue only cover EventBridge handing the event to Lambda; a
+        // settlement that fails in the function (throttled history reads, say) is retried by
+        // Lambda's asynchronous invocation twice, then sent to the same queue instead of dropped.
+        // The state machine calls the function synchronously, which this does not change.
+        props.lifecycle().invocationTarget().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(props.deadLetterQueue()))
+                .retryAttempts(2)
+                .maxEventAge(Duration.hours(2))
+                .build());
 
         this.rule = Rule.Builder.create(this, "Rule")
                 .description("Executions of the deploy state machine that ended without success go to the lifecycle "

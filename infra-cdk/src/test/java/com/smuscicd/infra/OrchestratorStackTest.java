@@ -158,7 +158,10 @@ class OrchestratorStackTest {
 
     @Test
     void deployLifecycle_permissions_areItsLogsAndPutEventsOnly() {
-        assertPolicy("DeployLifecycleHandler", List.of(logs("DeployLifecycleHandler"), putEvents()));
+        assertPolicy("DeployLifecycleHandler", List.of(logs("DeployLifecycleHandler"), putEvents(),
+                // the settlements it fails on go to the dead-letter queue (EndedExecutionsRule)
+                Map.of("Effect", "Allow", "Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+                        "Resource", getAtt(queueId(), "Arn"))));
     }
 
     @Test
@@ -228,8 +231,18 @@ class OrchestratorStackTest {
     }
 
     @Test
+    void endedExecutions_whenTheLifecycleFunctionFailsToSettleAfterLambdasRetries_sendsTheEventToTheDeadLetterQueue() {
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", ref(functionId("DeployLifecycleHandler")),
+                "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 2,
+                "MaximumEventAgeInSeconds", 7200,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", getAtt(queueId(), "Arn")))));
+    }
+
+    @Test
     void bundleTrigger_whenTheFunctionFailsAfterLambdasRetries_sendsTheEventToTheDeadLetterQueue() {
-        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
         template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
                 "FunctionName", ref(functionId("BundleTriggerHandler")),
                 "Qualifier", "$LATEST",
