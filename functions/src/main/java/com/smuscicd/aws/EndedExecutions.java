@@ -66,22 +66,39 @@ public final class EndedExecutions implements TaskFunction {
     /** The states an execution went through, from its history (exits of caught errors included, as Step Functions lists them). */
     static List<ExecutionEnding.Step> steps(List<HistoryEvent> events) {
         List<ExecutionEnding.Step> steps = new ArrayList<>();
+        String task = null;
         for (HistoryEvent event : events) {
             String type = event.typeAsString();
             if (type == null) {
                 continue;
             }
             if (type.endsWith("StateEntered") && event.stateEnteredEventDetails() != null) {
-                steps.add(ExecutionEnding.Step.entered(event.stateEnteredEventDetails().name(),
-                        type.substring(0, type.length() - "StateEntered".length()),
+                String stateType = type.substring(0, type.length() - "StateEntered".length());
+                task = "Task".equals(stateType) ? event.stateEnteredEventDetails().name() : null;
+                steps.add(ExecutionEnding.Step.entered(event.stateEnteredEventDetails().name(), stateType,
                         parse(event.stateEnteredEventDetails().input())));
             } else if (type.endsWith("StateExited") && event.stateExitedEventDetails() != null) {
                 steps.add(ExecutionEnding.Step.exited(event.stateExitedEventDetails().name(),
                         type.substring(0, type.length() - "StateExited".length()),
                         parse(event.stateExitedEventDetails().output())));
+            } else if (task != null && attempt(type) != null) {
+                // the attempts of the task state entered last (tasks run one at a time here)
+                steps.add(ExecutionEnding.Step.attempt(task, attempt(type)));
             }
         }
         return steps;
+    }
+
+    /** What a function attempt event says, for Lambda tasks and service integrations alike; null for others. */
+    private static ExecutionEnding.Kind attempt(String type) {
+        return switch (type) {
+            case "LambdaFunctionStarted", "TaskStarted" -> ExecutionEnding.Kind.ATTEMPT_STARTED;
+            case "LambdaFunctionSucceeded", "TaskSucceeded" -> ExecutionEnding.Kind.ATTEMPT_SUCCEEDED;
+            case "LambdaFunctionFailed", "LambdaFunctionTimedOut", "LambdaFunctionStartFailed",
+                 "LambdaFunctionScheduleFailed", "TaskFailed", "TaskTimedOut", "TaskStartFailed",
+                 "TaskSubmitFailed" -> ExecutionEnding.Kind.ATTEMPT_FAILED;
+            default -> null;
+        };
     }
 
     private static JsonNode parse(String json) {

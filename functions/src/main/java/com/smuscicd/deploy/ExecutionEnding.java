@@ -2,6 +2,7 @@ package com.smuscicd.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.smuscicd.events.Stage;
 import com.smuscicd.json.Json;
 import java.util.List;
 import java.util.Objects;
@@ -23,24 +24,49 @@ public final class ExecutionEnding {
     /** The state that emits Deploy-Failed. */
     static final String FAILED_STATE = "RecordFailure";
 
+    /** What a step records. */
+    public enum Kind {
+        /** A state was entered; the data is its raw input. */
+        ENTERED,
+        /** A state was left; the data is its output (for a caught error, holding the error). */
+        EXITED,
+        /** An attempt of the current task's function started. */
+        ATTEMPT_STARTED,
+        /** An attempt of the current task's function returned. */
+        ATTEMPT_SUCCEEDED,
+        /** An attempt of the current task's function failed or timed out. */
+        ATTEMPT_FAILED
+    }
+
     /**
-     * A state entered or left, with its data: the raw input of an entered state, the output of an
-     * exited one (for a state whose error a Catch handled, that output holds the error).
+     * A state entered or left, with its data, or what the attempt of the task state entered last
+     * did (from the history of an execution in AWS; a local run has no attempts to tell).
      */
-    public record Step(String state, String type, boolean exited, JsonNode data) {
+    public record Step(String state, String type, Kind kind, JsonNode data) {
         public Step {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(kind, "kind");
         }
 
         /** A state entered with this input. */
         public static Step entered(String state, String type, JsonNode input) {
-            return new Step(state, type, false, input);
+            return new Step(state, type, Kind.ENTERED, input);
         }
 
         /** A state left with this output. */
         public static Step exited(String state, String type, JsonNode output) {
-            return new Step(state, type, true, output);
+            return new Step(state, type, Kind.EXITED, output);
+        }
+
+        /** An attempt of task state {@code state}: started, succeeded or failed. */
+        public static Step attempt(String state, Kind kind) {
+            return new Step(state, "Task", kind, Json.mapper().createObjectNode());
+        }
+
+        /** Whether this is a state left. */
+        public boolean exited() {
+            return kind == Kind.EXITED;
         }
     }
 
@@ -49,8 +75,15 @@ public final class ExecutionEnding {
 
     /**
      * The lifecycle task input that emits what the execution still owes, or empty when it needs
-     * nothing (it succeeded, a terminal event went out, or it never reached a task with a
-     * deployment).
+     * nothing (it succeeded, a terminal event went out or is on its way, or it never reached a
+     * task with a deployment).
+     *
+     * <p>A task's function is not stopped with its execution. So when the last task state has no
+     * exit, its last attempt decides: one that returned has published its own events (a phase's
+     * Completed, or the terminal event of DeployCompleted or RecordFailure); one still running in
+     * DeployCompleted or RecordFailure publishes the terminal event itself. A phase function still
+     * running may yet publish Completed after the Failed given here: its end is given now rather
+     * than never.
      *
      * @param steps        the states in the order the execution went through them
      * @param status       how it ended: {@code FAILED}, {@code TIMED_OUT} or {@code ABORTED}
@@ -64,20 +97,37 @@ public final class ExecutionEnding {
             return Optional.empty();
         }
         Step last = null;
+        Kind attempt = null;
         for (Step step : steps) {
             // a state whose error a Catch handled may be listed as left, with the error in its output
             if (step.exited() && (COMPLETED_STATE.equals(step.state()) && !step.data().has("failure")
                     || FAILED_STATE.equals(step.state()) && !step.data().has("recordFailureError"))) {
                 return Optional.empty();
             }
-            if ("Task".equals(step.type())) {
-                last = step;
+            if (!"Task".equals(step.type())) {
+                continue;
+            }
+            switch (step.kind()) {
+                case ENTERED, EXITED -> {
+                    last = step;
+                    attempt = null;
+                }
+                default -> attempt = step.kind();
             }
         }
         if (last == null || !last.data().path("deployment").isObject()) {
             return Optional.empty();
         }
+        boolean terminalTask = COMPLETED_STATE.equals(last.state()) || FAILED_STATE.equals(last.state());
+        if (!last.exited() && terminalTask && (attempt == Kind.ATTEMPT_SUCCEEDED || attempt == Kind.ATTEMPT_STARTED)) {
+            return Optional.empty();
+        }
         ObjectNode state = last.data().deepCopy();
+        if (!last.exited() && attempt == Kind.ATTEMPT_SUCCEEDED && isPhaseTask(last.state())) {
+            // the phase function returned, so it published its Completed: only the deployment is owed
+            ObjectNode phases = state.path("phases").isObject() ? (ObjectNode) state.get("phases") : state.putObject("phases");
+            phases.putObject(Stage.of(last.state()).outputKey());
+        }
         if (!state.path("failure").isObject()) {
             // RecordFailure's input, or a task's caught exit, already names the error that ended
             // the phase (which may have reported itself): anything else is this ending
@@ -92,6 +142,16 @@ public final class ExecutionEnding {
             input.put("executionArn", executionArn);
         }
         return Optional.of(input);
+    }
+
+    /** Whether {@code state} is one of the four phase task states (named as the phases are). */
+    private static boolean isPhaseTask(String state) {
+        for (Stage phase : Stage.phases()) {
+            if (phase.phaseName().equals(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String errorName(String status, String error) {

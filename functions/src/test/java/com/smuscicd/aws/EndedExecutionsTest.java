@@ -91,6 +91,35 @@ class EndedExecutionsTest {
         assertThat(published).isEmpty();
     }
 
+    private void attempt(HistoryEventType type) {
+        history.add(HistoryEvent.builder().id((long) history.size() + 1).type(type).build());
+    }
+
+    @Test
+    void invoke_whenStoppedWhileRecordFailuresFunctionRuns_leavesTheTerminalEventToIt() {
+        entered(HistoryEventType.TASK_STATE_ENTERED, "RecordFailure", data("BundleUpload"));
+        attempt(HistoryEventType.LAMBDA_FUNCTION_SCHEDULED);
+        attempt(HistoryEventType.LAMBDA_FUNCTION_STARTED);
+
+        JsonNode result = ended().invoke(statusChange("ABORTED"));
+
+        assertThat(result.path("settled").asText()).isEqualTo("a terminal event went out");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void invoke_whenThePhaseFunctionReturnedBeforeTheStop_publishesOnlyDeployFailed() {
+        entered(HistoryEventType.TASK_STATE_ENTERED, "BundleUpload", data("BundleUpload"));
+        attempt(HistoryEventType.LAMBDA_FUNCTION_SCHEDULED);
+        attempt(HistoryEventType.LAMBDA_FUNCTION_STARTED);
+        attempt(HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED);
+
+        ended().invoke(statusChange("ABORTED"));
+
+        assertThat(published).extracting(DeploymentEvent::detailType).containsExactly("SMUS-CICD-Deploy-Failed");
+        assertThat(published.get(0).detail().sequence()).isEqualTo(6);
+    }
+
     @Test
     void invoke_whenTheEventIsATaskInput_isNotAStatusChange() {
         assertThat(EndedExecutions.isStatusChange(Json.read("{\"action\": \"fail\", \"state\": {}}"))).isFalse();

@@ -123,6 +123,40 @@ class ExecutionEndingTest {
     }
 
     @Test
+    void owed_whenStoppedWhileTheTerminalTasksFunctionRunsOrAfterItReturned_isNothing() {
+        JsonNode data = inPhase("CatalogAssets", "catalogAssets");
+        for (String terminal : List.of("RecordFailure", "DeployCompleted")) {
+            for (ExecutionEnding.Kind kind : List.of(ExecutionEnding.Kind.ATTEMPT_STARTED,
+                    ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)) {
+                assertThat(owed("ABORTED", Step.entered(terminal, "Task", data), Step.attempt(terminal, kind)))
+                        .as(terminal + " " + kind).isEmpty();
+            }
+            // its function failed and the execution was stopped before a retry: the event is owed
+            assertThat(owed("ABORTED", Step.entered(terminal, "Task", data),
+                    Step.attempt(terminal, ExecutionEnding.Kind.ATTEMPT_FAILED))).as(terminal).isPresent();
+        }
+    }
+
+    @Test
+    void owed_whenThePhaseFunctionReturnedButItsStateDidNotLeave_owesOnlyTheDeploymentsEnd() {
+        ObjectNode input = owed("FAILED", Step.entered("BundleUpload", "Task", inPhase("BundleUpload")),
+                Step.attempt("BundleUpload", ExecutionEnding.Kind.ATTEMPT_STARTED),
+                Step.attempt("BundleUpload", ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)).orElseThrow();
+
+        // with the phase's output in place, the lifecycle counts the phase as having reported itself
+        assertThat(TaskInput.from(input).phaseOutput(com.smuscicd.events.Stage.BUNDLE_UPLOAD).isObject()).isTrue();
+    }
+
+    @Test
+    void owed_whenThePhaseFunctionIsStillRunning_endsThePhaseNow() {
+        ObjectNode input = owed("ABORTED", Step.entered("BundleUpload", "Task", inPhase("BundleUpload")),
+                Step.attempt("BundleUpload", ExecutionEnding.Kind.ATTEMPT_STARTED)).orElseThrow();
+
+        assertThat(TaskInput.from(input).phaseOutput(com.smuscicd.events.Stage.BUNDLE_UPLOAD).isMissingNode()).isTrue();
+        assertThat(input.path("state").path("failure").path("Error").asText()).isEqualTo("ExecutionAborted");
+    }
+
+    @Test
     void owed_whenNoTaskWithADeploymentRan_isNothing() {
         assertThat(owed("ABORTED")).isEmpty();
         assertThat(owed("ABORTED", Step.entered("DeployStarted", "Task", Json.read("{\"other\": 1}")))).isEmpty();
