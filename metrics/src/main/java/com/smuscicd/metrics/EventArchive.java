@@ -2,11 +2,14 @@ package com.smuscicd.metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -336,16 +339,10 @@ public final class EventArchive implements AutoCloseable {
                 try {
                     attach(connection, file);
                 } catch (SQLException e) {
-                    String message = e.getMessage() == null ? "" : e.getMessage();
-                    if (!damaged(message) || !Files.isRegularFile(file)) {
+                    if (!damaged(e) || !Files.isRegularFile(file)) {
                         throw e;
                     }
-                    // not a database this engine can open (damaged, or another version's): the cache
-                    // only ever holds what the archive gives again, so it is made anew
-                    Files.delete(file);
-                    Files.deleteIfExists(Path.of(file + ".wal"));
-                    attach(connection, file);
-                    notes.add("cache " + file + " could not be read (" + firstLine(message) + "); made it anew");
+                    remake(connection, file, notes);
                 }
                 return file;
             } catch (IOException | SQLException e) {
@@ -357,6 +354,42 @@ public final class EventArchive implements AutoCloseable {
             s.execute("ATTACH ':memory:' AS store");
         }
         return null;
+    }
+
+    /**
+     * Makes a cache file the engine cannot read anew: it only ever holds what the archive gives
+     * again. Two runs may both have found it damaged, so this happens under a lock beside it, and
+     * the file is tried once more first: the other run may have made it anew already (then it is
+     * read, or found in use and left alone).
+     */
+    private static void remake(Connection connection, Path file, List<String> notes) throws IOException, SQLException {
+        try (FileChannel lockFile = FileChannel.open(Path.of(file + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = lock(lockFile)) {
+            try {
+                attach(connection, file);
+            } catch (SQLException again) {
+                if (!damaged(again) || !Files.isRegularFile(file)) {
+                    throw again;
+                }
+                Files.delete(file);
+                Files.deleteIfExists(Path.of(file + ".wal"));
+                attach(connection, file);
+                notes.add("cache " + file + " could not be read (" + firstLine(again.getMessage()) + "); made it anew");
+            }
+        }
+    }
+
+    /** The lock; one this process holds already (another open making it anew) counts as in use. */
+    private static FileLock lock(FileChannel lockFile) throws IOException {
+        try {
+            return lockFile.lock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IOException("being made anew by another open in this process", e);
+        }
+    }
+
+    private static boolean damaged(SQLException e) {
+        return damaged(e.getMessage() == null ? "" : e.getMessage());
     }
 
     /**

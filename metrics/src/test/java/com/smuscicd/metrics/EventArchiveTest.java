@@ -315,6 +315,42 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_whenTwoOpensFindTheCacheDamagedAtOnce_bothReadTheArchiveAndOneCacheIsLeft() throws Exception {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        Path dir = Fixtures.archive("archive-corrupt");
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.stats().cached()).isTrue();
+        }
+        Path file;
+        try (var files = Files.list(temp.resolve("cache"))) {
+            file = files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, "garbage\n");
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Long> open = () -> {
+            together.await();
+            try (EventArchive archive = EventArchive.open(dir, options)) {
+                return archive.stats().events();
+            }
+        };
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(open);
+            var b = pool.submit(open);
+            assertThat(a.get()).isEqualTo(9);
+            assertThat(b.get()).isEqualTo(9);
+        } finally {
+            pool.shutdown();
+        }
+        try (EventArchive after = EventArchive.open(dir, options)) {
+            assertThat(after.stats().cached()).isTrue();
+            assertThat(after.notes()).isEmpty();
+            assertThat(after.stats().events()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void open_whenFilesGzipped_readsThemLikePlainOnes() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         Path day = dir.resolve("smus-events/2025/11/03");
