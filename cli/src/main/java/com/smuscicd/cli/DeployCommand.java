@@ -16,6 +16,7 @@ import com.smuscicd.local.LocalRuntime;
 import com.smuscicd.local.StateDirLock;
 import com.smuscicd.local.bus.InvalidRuleException;
 import com.smuscicd.local.asl.AslException;
+import com.smuscicd.local.asl.LocalStateMachineRunner;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.metadata.GitRunner;
@@ -117,10 +118,11 @@ public final class DeployCommand implements Callable<Integer> {
             if (eventBusName != null) {
                 ManifestLoader.validateEventBusName(eventBusName);
             }
-            // NaN passes "< 0", and Infinity (or 1e400) turns a retry's wait into Long.MAX_VALUE ns.
-            if (!Double.isFinite(retryDelayScale) || retryDelayScale < 0) {
-                throw new IllegalArgumentException("--retry-delay-scale must be a finite number, 0 or more, got "
-                        + retryDelayScale);
+            // NaN passes "< 0", and Infinity (or 1e400, or 1e12) turns a retry's wait into Long.MAX_VALUE ns.
+            if (!Double.isFinite(retryDelayScale) || retryDelayScale < 0
+                    || retryDelayScale > LocalStateMachineRunner.MAX_DELAY_SCALE) {
+                throw new IllegalArgumentException("--retry-delay-scale must be a number from 0 to "
+                        + (int) LocalStateMachineRunner.MAX_DELAY_SCALE + ", got " + retryDelayScale);
             }
             rejectFlagsOfTheOtherMode();
             if (local) {

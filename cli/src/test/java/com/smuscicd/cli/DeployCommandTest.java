@@ -104,12 +104,12 @@ class DeployCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "Infinity", "1e400"})
+    @ValueSource(strings = {"NaN", "Infinity", "1e400", "1e12", "1000.5"})
     void deploy_whenRetryDelayScaleIsNotAFiniteNumber_exitsTwo(String scale) {
         int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--retry-delay-scale", scale);
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: --retry-delay-scale must be a finite number, 0 or more, got ");
+        assertThat(err.toString()).startsWith("error: --retry-delay-scale must be a number from 0 to 1000, got ");
         assertNothingDeployed();
     }
 

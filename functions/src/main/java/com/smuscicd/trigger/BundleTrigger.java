@@ -439,7 +439,7 @@ public final class BundleTrigger {
             return null;
         }
         return new Metadata(values.get("user"), values.get("git-commit"), values.get("git-branch"),
-                withoutCredentials(values.get("git-repository")), values.get("cicd-platform"), values.get("run-id"),
+                RemoteUrls.repositoryUrl(values.get("git-repository")), values.get("cicd-platform"), values.get("run-id"),
                 withoutCredentials(values.get("run-url")), values.get("commit-timestamp"));
     }
 

@@ -224,7 +224,7 @@ class BundleTriggerTest {
     void handle_whenBundleIsValid_startsTheExecutionWithTheDeploymentInput() {
         byte[] zip = TestBundles.valid();
         JsonNode event = upload("MyPipeline/prod/bundle.zip", zip,
-                Map.of("smus-git-commit", "a3f1c9e", "smus-git-repository", "https://user:token@github.com/org/repo"));
+                Map.of("smus-git-commit", "a3f1c9e", "smus-git-repository", "https://user:token@github.com/org/repo?ref=x&deploy_ticket=t0k#readme"));
 
         BundleTrigger.Outcome outcome = trigger.handle(event);
 

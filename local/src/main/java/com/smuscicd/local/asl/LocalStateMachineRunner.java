@@ -52,12 +52,22 @@ public final class LocalStateMachineRunner {
      * @param random           uniform [0,1) for FULL jitter
      * @param stateMachineName used in the execution ARN
      */
+    /**
+     * The largest delay scale: a thousand times the definition's delays (its longest retry wait,
+     * 16 s, becomes four and a half hours); beyond it a retry's wait is no longer a wait but an end.
+     */
+    public static final double MAX_DELAY_SCALE = 1000;
+
     public record Options(double delayScale, Clock clock, DoubleSupplier random, String stateMachineName) {
 
-        /** @throws IllegalArgumentException when delayScale is negative, NaN or infinite (a wait without end) */
+        /**
+         * @throws IllegalArgumentException when delayScale is negative, NaN, infinite or above
+         *                                  {@link #MAX_DELAY_SCALE} (a wait without end)
+         */
         public Options {
-            if (!Double.isFinite(delayScale) || delayScale < 0) {
-                throw new IllegalArgumentException("delayScale must be a finite number, 0 or more, got " + delayScale);
+            if (!Double.isFinite(delayScale) || delayScale < 0 || delayScale > MAX_DELAY_SCALE) {
+                throw new IllegalArgumentException("delayScale must be a number from 0 to " + (int) MAX_DELAY_SCALE
+                        + ", got " + delayScale);
             }
         }
 

@@ -37,11 +37,11 @@ class LocalStateMachineRunnerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, -0.5})
+    @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, -0.5, 1e12})
     void options_whenDelayScaleIsNotAFiniteNumberOfZeroOrMore_isRejected(double scale) {
         assertThatThrownBy(() -> new LocalStateMachineRunner.Options(scale, Clock.systemUTC(), () -> 1.0, "test"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("delayScale must be a finite number, 0 or more, got " + scale);
+                .hasMessage("delayScale must be a number from 0 to 1000, got " + scale);
     }
 
     @Test
