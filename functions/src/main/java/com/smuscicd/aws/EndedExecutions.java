@@ -81,12 +81,30 @@ public final class EndedExecutions implements TaskFunction {
                 steps.add(ExecutionEnding.Step.exited(event.stateExitedEventDetails().name(),
                         type.substring(0, type.length() - "StateExited".length()),
                         parse(event.stateExitedEventDetails().output())));
-            } else if (task != null && attempt(type) != null) {
+            } else if (task != null && attempt(type) == ExecutionEnding.Kind.ATTEMPT_FAILED) {
                 // the attempts of the task state entered last (tasks run one at a time here)
+                steps.add(failedAttempt(task, event));
+            } else if (task != null && attempt(type) != null) {
                 steps.add(ExecutionEnding.Step.attempt(task, attempt(type)));
             }
         }
         return steps;
+    }
+
+    /** A failed attempt with the error and cause its event names (a timeout as Step Functions names it). */
+    private static ExecutionEnding.Step failedAttempt(String task, HistoryEvent event) {
+        String error = null;
+        String cause = null;
+        if (event.lambdaFunctionFailedEventDetails() != null) {
+            error = event.lambdaFunctionFailedEventDetails().error();
+            cause = event.lambdaFunctionFailedEventDetails().cause();
+        } else if (event.taskFailedEventDetails() != null) {
+            error = event.taskFailedEventDetails().error();
+            cause = event.taskFailedEventDetails().cause();
+        } else if (event.lambdaFunctionTimedOutEventDetails() != null || event.taskTimedOutEventDetails() != null) {
+            error = "States.Timeout";
+        }
+        return ExecutionEnding.Step.failedAttempt(task, error == null ? event.typeAsString() : error, cause);
     }
 
     /** What a function attempt event says, for Lambda tasks and service integrations alike; null for others. */

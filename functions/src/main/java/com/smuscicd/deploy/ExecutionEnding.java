@@ -23,6 +23,8 @@ public final class ExecutionEnding {
     static final String COMPLETED_STATE = "DeployCompleted";
     /** The state that emits Deploy-Failed. */
     static final String FAILED_STATE = "RecordFailure";
+    /** The error of a phase that failed and reported its own Failed event. */
+    private static final String PHASE_FAILED = com.smuscicd.errors.PhaseFailedException.class.getName();
 
     /** What a step records. */
     public enum Kind {
@@ -64,6 +66,14 @@ public final class ExecutionEnding {
             return new Step(state, "Task", kind, Json.mapper().createObjectNode());
         }
 
+        /** A failed attempt of task state {@code state}, with its error name and cause. */
+        public static Step failedAttempt(String state, String error, String cause) {
+            ObjectNode data = Json.mapper().createObjectNode();
+            data.put("Error", error);
+            data.put("Cause", cause);
+            return new Step(state, "Task", Kind.ATTEMPT_FAILED, data);
+        }
+
         /** Whether this is a state left. */
         public boolean exited() {
             return kind == Kind.EXITED;
@@ -97,7 +107,7 @@ public final class ExecutionEnding {
             return Optional.empty();
         }
         Step last = null;
-        Kind attempt = null;
+        Step attemptStep = null;
         for (Step step : steps) {
             // a state whose error a Catch handled may be listed as left, with the error in its output
             if (step.exited() && (COMPLETED_STATE.equals(step.state()) && !step.data().has("failure")
@@ -110,11 +120,16 @@ public final class ExecutionEnding {
             switch (step.kind()) {
                 case ENTERED, EXITED -> {
                     last = step;
-                    attempt = null;
+                    attemptStep = null;
                 }
-                default -> attempt = step.kind();
+                default -> {
+                    if (last != null && last.state().equals(step.state()) && !last.exited()) {
+                        attemptStep = step;
+                    }
+                }
             }
         }
+        Kind attempt = attemptStep == null ? null : attemptStep.kind();
         if (last == null || !last.data().path("deployment").isObject()) {
             return Optional.empty();
         }
@@ -127,6 +142,12 @@ public final class ExecutionEnding {
             // the phase function returned, so it published its Completed: only the deployment is owed
             ObjectNode phases = state.path("phases").isObject() ? (ObjectNode) state.get("phases") : state.putObject("phases");
             phases.putObject(Stage.of(last.state()).outputKey());
+        }
+        if (!state.path("failure").isObject() && attempt == Kind.ATTEMPT_FAILED
+                && PHASE_FAILED.equals(attemptStep.data().path("Error").asText())) {
+            // the phase's function failed the phase and reported it (its Failed went out) before
+            // the Catch could take the error: keep that error, so it is not failed twice
+            state.set("failure", attemptStep.data().deepCopy());
         }
         if (!state.path("failure").isObject()) {
             // RecordFailure's input, or a task's caught exit, already names the error that ended

@@ -121,6 +121,20 @@ class EndedExecutionsTest {
     }
 
     @Test
+    void invoke_whenStoppedJustAfterThePhaseFailedItself_publishesOnlyDeployFailedWithThePhasesCode() {
+        entered(HistoryEventType.TASK_STATE_ENTERED, "BundleUpload", data("BundleUpload"));
+        attempt(HistoryEventType.LAMBDA_FUNCTION_STARTED);
+        history.add(HistoryEvent.builder().id((long) history.size() + 1).type(HistoryEventType.LAMBDA_FUNCTION_FAILED)
+                .lambdaFunctionFailedEventDetails(d -> d.error("com.smuscicd.errors.PhaseFailedException")
+                        .cause("{\"errorMessage\": \"BUNDLE_INVALID: not a zip\"}")).build());
+
+        ended().invoke(statusChange("ABORTED"));
+
+        assertThat(published).extracting(DeploymentEvent::detailType).containsExactly("SMUS-CICD-Deploy-Failed");
+        assertThat(published.get(0).detail().error().code()).isEqualTo("BUNDLE_INVALID");
+    }
+
+    @Test
     void invoke_whenTheEventIsATaskInput_isNotAStatusChange() {
         assertThat(EndedExecutions.isStatusChange(Json.read("{\"action\": \"fail\", \"state\": {}}"))).isFalse();
         assertThat(ended().invoke(statusChange("SUCCEEDED")).path("settled").asText()).isEqualTo("nothing to do");

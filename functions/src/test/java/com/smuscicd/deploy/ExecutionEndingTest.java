@@ -157,6 +157,21 @@ class ExecutionEndingTest {
     }
 
     @Test
+    void owed_whenStoppedJustAfterThePhaseFunctionFailedThePhase_keepsItsErrorSoThePhaseIsNotFailedTwice() {
+        ObjectNode input = owed("ABORTED", Step.entered("BundleUpload", "Task", inPhase("BundleUpload")),
+                Step.attempt("BundleUpload", ExecutionEnding.Kind.ATTEMPT_STARTED),
+                Step.failedAttempt("BundleUpload", "com.smuscicd.errors.PhaseFailedException",
+                        "{\"errorMessage\": \"BUNDLE_INVALID: x\"}")).orElseThrow();
+
+        assertThat(input.path("state").path("failure").path("Error").asText())
+                .isEqualTo("com.smuscicd.errors.PhaseFailedException");
+        // a retryable failure is no report of the phase: the ending is what ended it
+        ObjectNode retryable = owed("ABORTED", Step.entered("BundleUpload", "Task", inPhase("BundleUpload")),
+                Step.failedAttempt("BundleUpload", "com.smuscicd.errors.RetryablePhaseException", "x")).orElseThrow();
+        assertThat(retryable.path("state").path("failure").path("Error").asText()).isEqualTo("ExecutionAborted");
+    }
+
+    @Test
     void owed_whenNoTaskWithADeploymentRan_isNothing() {
         assertThat(owed("ABORTED")).isEmpty();
         assertThat(owed("ABORTED", Step.entered("DeployStarted", "Task", Json.read("{\"other\": 1}")))).isEmpty();

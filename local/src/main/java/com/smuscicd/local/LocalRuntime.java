@@ -11,6 +11,7 @@ import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.Stage;
 import com.smuscicd.events.UndeliveredEventLog;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.asl.ExecutionListener;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -136,25 +138,59 @@ public final class LocalRuntime {
     private static final class LateGate implements EventPublisher {
         private final EventPublisher next;
         private final List<DeploymentEvent> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.Set<String> completedPhases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // publishes hold it shared while handing on, so closing waits for one in progress
+        private final java.util.concurrent.locks.ReentrantReadWriteLock inProgress =
+                new java.util.concurrent.locks.ReentrantReadWriteLock();
         private volatile Thread onlyFrom;
 
         LateGate(EventPublisher next) {
             this.next = next;
         }
 
-        void closeToAllBut(Thread thread) {
+        /**
+         * From now on only {@code thread} publishes; waits at most {@code timeout} for a publish in
+         * progress (its events are then out, and counted in {@link #completedPhaseStates()}).
+         */
+        void closeToAllBut(Thread thread, Duration timeout) {
+            boolean locked = false;
+            try {
+                locked = inProgress.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             onlyFrom = thread;
+            if (locked) {
+                inProgress.writeLock().unlock();
+            }
         }
 
         List<DeploymentEvent> late() {
             return List.copyOf(late);
         }
 
+        /** The task states of the phases whose Completed event went out. */
+        List<String> completedPhaseStates() {
+            return completedPhases.stream().map(stage -> Stage.of(stage).phaseName()).toList();
+        }
+
         @Override
         public PublishResult publish(List<DeploymentEvent> batch) {
-            Thread only = onlyFrom;
-            if (only == null || only == Thread.currentThread()) {
-                return next.publish(batch);
+            inProgress.readLock().lock();
+            try {
+                Thread only = onlyFrom;
+                if (only == null || only == Thread.currentThread()) {
+                    PublishResult result = next.publish(batch);
+                    for (DeploymentEvent event : batch) {
+                        if (event != null && event.detail() != null && "completed".equals(event.detail().status())
+                                && !Stage.DEPLOY.value().equals(event.detail().stage())) {
+                            completedPhases.add(event.detail().stage());
+                        }
+                    }
+                    return result;
+                }
+            } finally {
+                inProgress.readLock().unlock();
             }
             List<DeploymentEvent> kept = new ArrayList<>();
             for (DeploymentEvent event : batch) {
@@ -210,7 +246,8 @@ public final class LocalRuntime {
         }
 
         List<String> visited() {
-            return steps.stream().filter(s -> !s.exited()).map(ExecutionEnding.Step::state).toList();
+            return steps.stream().filter(s -> s.kind() == ExecutionEnding.Kind.ENTERED).map(ExecutionEnding.Step::state)
+                    .toList();
         }
 
         void requestStop() {
@@ -233,7 +270,20 @@ public final class LocalRuntime {
         }
 
         @Override
+        public void taskStarted(String state, int attempt) {
+            steps.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_STARTED));
+            next.taskStarted(state, attempt);
+        }
+
+        @Override
+        public void taskSucceeded(String state) {
+            steps.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED));
+            next.taskSucceeded(state);
+        }
+
+        @Override
         public void taskFailed(String state, String error, String cause, int attempt, Duration retryIn) {
+            steps.add(ExecutionEnding.Step.failedAttempt(state, error, cause));
             next.taskFailed(state, error, cause, attempt, retryIn);
         }
 
@@ -344,14 +394,25 @@ public final class LocalRuntime {
         CountDownLatch delivered = new CountDownLatch(1);
         LocalEventBus stopBus = bus;
         BackgroundPublisher stopPublisher = background;
+        AtomicReference<ExecutionResult> ended = new AtomicReference<>();
         Thread onStop = new Thread(() -> {
             steps.requestStop();
             if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
-                // the running task does not end in time: settle the deployment from here
+                // the running task does not end in time: settle the deployment from here, once a
+                // publish in progress is out (a phase's Completed then counts as its end)
+                gate.closeToAllBut(Thread.currentThread(), STOP_WAIT);
+                List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
+                gate.completedPhaseStates().forEach(state ->
+                        seen.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)));
+                ExecutionResult endedAlone = ended.get();
                 System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
-                        + " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)");
-                gate.closeToAllBut(Thread.currentThread());
-                settle(lifecycle, steps.steps(), "ABORTED", null, STOPPED, executionArn);
+                        + (endedAlone == null ? " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)" : ""));
+                if (endedAlone == null) {
+                    settle(lifecycle, seen, "ABORTED", null, STOPPED, executionArn);
+                } else {
+                    // the run had just ended on its own: settle it as it ended
+                    settle(lifecycle, seen, endedAlone.status(), endedAlone.error(), endedAlone.cause(), executionArn);
+                }
                 if (stopPublisher != null) {
                     stopPublisher.finish(STOP_WAIT);
                 }
@@ -360,8 +421,16 @@ public final class LocalRuntime {
                 }
                 return;
             }
-            // the run settles itself: give its deliveries a little time before the process ends
-            await(delivered, STOP_WAIT);
+            // the run settles itself: give its deliveries a little time before the process ends, then
+            // log or dead-letter what is left rather than let it vanish with the process
+            if (!await(delivered, STOP_WAIT)) {
+                if (stopPublisher != null) {
+                    stopPublisher.finish(Duration.ZERO);
+                }
+                if (stopBus != null) {
+                    stopBus.drain(Duration.ZERO);
+                }
+            }
         }, "smus-cli-stopped");
         hooks.add(onStop);
         Instant started = clock.instant();
@@ -372,6 +441,7 @@ public final class LocalRuntime {
                 result = new ExecutionResult(executionArn, "ABORTED", null, "ExecutionAborted", STOPPED,
                         steps.visited(), started, clock.instant());
             }
+            ended.set(result);
             // an ending that skipped RecordFailure (stopped, timed out, data limit, RecordFailure
             // failing) still owes the deployment its terminal event, as the status-change rule settles it in AWS
             if (settleClaimed.compareAndSet(false, true)) {

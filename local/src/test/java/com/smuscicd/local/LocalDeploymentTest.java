@@ -402,6 +402,155 @@ class LocalDeploymentTest {
         assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-Failed").endsWith("SMUS-CICD-Deploy-Failed");
     }
 
+    @Test
+    void deploy_whenStoppedWhileAPhasesCompletedIsBeingPublished_thatPhaseIsNotFailedToo() throws Exception {
+        // --events-to-aws with a PutEvents still sending WorkflowCreation-Completed when the stop takes over
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var completedSending = new java.util.concurrent.CountDownLatch(1);
+        com.smuscicd.events.EventPublisher slow = events -> {
+            for (DeploymentEvent e : events) {
+                if (e.detailType().equals("SMUS-CICD-Deploy-WorkflowCreation-Completed")) {
+                    completedSending.countDown();
+                    try {
+                        Thread.sleep(1500); // past the stopping thread's wait for the task
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                published.add(e.detailType());
+            }
+            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
+        };
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
+                        Clock.systemUTC(), capturing(stops), bus -> slow));
+
+        inPhase.await();
+        Thread stop = stops.get(0);
+        stop.start();
+        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() - 500);
+        release.countDown(); // the phase ends just before the stopping thread stops waiting
+        completedSending.await();
+        stop.join();
+        deployment.get();
+
+        assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-Failed")
+                .doesNotContain("SMUS-CICD-Deploy-WorkflowCreation-Failed")
+                .endsWith("SMUS-CICD-Deploy-Failed");
+    }
+
+    @Test
+    void deploy_whenAPhasesResultIsTooLargeAfterItCompleted_endsOnlyTheDeployment() {
+        // ProjectInitialization returns a result the state machine cannot hold (States.DataLimitExceeded)
+        UnaryOperator<DeployFunctions> hugeRole = f -> {
+            DataZoneGateway real = f.dataZone();
+            DataZoneGateway grown = (DataZoneGateway) java.lang.reflect.Proxy.newProxyInstance(
+                    DataZoneGateway.class.getClassLoader(), new Class<?>[] {DataZoneGateway.class}, (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (result instanceof DataZoneGateway.ProjectResources resources) {
+                            return new DataZoneGateway.ProjectResources(resources.s3Location(),
+                                    "arn:aws:iam::123456789012:role/" + "x".repeat(270_000));
+                        }
+                        return result;
+                    });
+            return new DeployFunctions(f.publisherForBus(), grown, f.bundles(), f.workflows(), f.clock(),
+                    f.maxBundleBytes());
+        };
+
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", hugeRole);
+
+        assertThat(run.execution().error()).isEqualTo("States.DataLimitExceeded");
+        assertThat(types(run)).endsWith("SMUS-CICD-Deploy-ProjectInitialization-Completed", "SMUS-CICD-Deploy-Failed")
+                .doesNotContain("SMUS-CICD-Deploy-ProjectInitialization-Failed");
+        EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenStoppedWhileTheRunStillDelivers_deadLettersWhatIsLeftInsteadOfLosingIt() throws Exception {
+        var answer = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/", exchange -> {
+            try {
+                answer.await(30, java.util.concurrent.TimeUnit.SECONDS); // a webhook that hangs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hook.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        hook.start();
+        Path dir = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-pipeline"));
+        for (Path p : List.of(Path.of("pipeline.yaml"), Path.of("local-account.json"))) {
+            Files.copy(DeploymentScenario.EXAMPLE.resolveSibling(p.toString()), dir.resolve(p));
+        }
+        copyTree(DeploymentScenario.EXAMPLE.resolveSibling("src"), dir.resolve("src"));
+        copyTree(DeploymentScenario.EXAMPLE.resolveSibling("workflows"), dir.resolve("workflows"));
+        Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(dir.resolve("rules/hook.json"), """
+                {"Name": "hook", "EventPattern": {"detail-type": ["SMUS-CICD-Deploy-Completed"]},
+                 "Targets": [{"Id": "1", "HttpEndpoint": "http://127.0.0.1:%d/hook"}]}
+                """.formatted(hook.getAddress().getPort()));
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                    new DeploymentScenario(stateDir.resolve("state"), dir.resolve("pipeline.yaml"))
+                            .deploy("dev", UnaryOperator.identity(), Clock.systemUTC(), capturing(stops)));
+            Path deadLetters = stateDir.resolve("state").resolve("dead-letter.jsonl");
+            // the run has ended and waits for the webhook
+            while (stops.isEmpty() || !Files.exists(stateDir.resolve("state/archive"))
+                    || archivedLines(stateDir.resolve("state/archive")).stream().noneMatch(l -> l.contains("Deploy-Completed"))) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            Thread stop = stops.get(0);
+            stop.start();
+            stop.join();
+
+            assertThat(deadLetters).exists();
+            assertThat(Files.readString(deadLetters)).contains("SMUS-CICD-Deploy-Completed");
+            answer.countDown();
+            deployment.get();
+        } finally {
+            answer.countDown();
+            hook.stop(0);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static List<String> archivedLines(Path archive) throws java.io.IOException {
+        try (var files = Files.walk(archive)) {
+            return files.filter(Files::isRegularFile).flatMap(f -> {
+                try {
+                    return Files.readAllLines(f).stream();
+                } catch (java.io.IOException e) {
+                    return java.util.stream.Stream.of();
+                }
+            }).toList();
+        }
+    }
+
     private List<String> archivedTypes() throws java.io.IOException {
         try (var files = Files.walk(stateDir.resolve("archive"))) {
             return files.filter(Files::isRegularFile).flatMap(f -> {

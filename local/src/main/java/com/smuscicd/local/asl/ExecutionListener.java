@@ -14,6 +14,14 @@ public interface ExecutionListener {
     default void stateExited(String state, String type, JsonNode output, Duration duration) {
     }
 
+    /** A task attempt ({@code attempt}, from 1) is about to call the task's function. */
+    default void taskStarted(String state, int attempt) {
+    }
+
+    /** A task attempt's function returned (the state may still fail on its result, e.g. too large). */
+    default void taskSucceeded(String state) {
+    }
+
     /** A task attempt failed; {@code retryIn} is null when no retrier applies or retries are spent. */
     default void taskFailed(String state, String error, String cause, int attempt, Duration retryIn) {
     }

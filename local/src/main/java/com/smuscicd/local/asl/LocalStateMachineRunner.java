@@ -231,7 +231,9 @@ public final class LocalStateMachineRunner {
                     : effective;
             TaskError failure;
             try {
+                listener.taskStarted(name, attempt + 1);
                 JsonNode result = invoke(function, parameters, state, executor);
+                listener.taskSucceeded(name);
                 if (state.has("ResultSelector")) {
                     result = template(state.get("ResultSelector"), result, context);
                 }
