@@ -1,6 +1,7 @@
 package com.smuscicd.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeployFunctions;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +74,9 @@ public final class LocalRuntime {
 
     /** The cause of a local run stopped with its process. */
     static final String STOPPED = "the smus-cli process was stopped (SIGTERM or Ctrl-C)";
+
+    /** The error of a phase that failed and published its own Failed event. */
+    private static final String PHASE_FAILED = com.smuscicd.errors.PhaseFailedException.class.getName();
 
     /** The local state machine's name, as in its execution ARNs. */
     static final String STATE_MACHINE_NAME = "smus-cicd-deploy";
@@ -138,7 +143,8 @@ public final class LocalRuntime {
     private static final class LateGate implements EventPublisher {
         private final EventPublisher next;
         private final List<DeploymentEvent> late = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final java.util.Set<String> completedPhases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The phases whose own end passed the gate: stage value to its event (Completed or Failed). */
+        private final Map<String, DeploymentEvent> phaseEnds = new java.util.concurrent.ConcurrentHashMap<>();
         // publishes hold it shared while handing on, so closing waits for one in progress
         private final java.util.concurrent.locks.ReentrantReadWriteLock inProgress =
                 new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -150,7 +156,7 @@ public final class LocalRuntime {
 
         /**
          * From now on only {@code thread} publishes; waits at most {@code timeout} for a publish in
-         * progress (its events are then out, and counted in {@link #completedPhaseStates()}).
+         * progress (its events have passed: they are in {@link #phaseEnds()} and will be sent).
          */
         void closeToAllBut(Thread thread, Duration timeout) {
             boolean locked = false;
@@ -165,13 +171,30 @@ public final class LocalRuntime {
             }
         }
 
+        /** Opens the gate to every thread again (a stop that found nothing to settle). */
+        void reopen() {
+            onlyFrom = null;
+        }
+
         List<DeploymentEvent> late() {
             return List.copyOf(late);
         }
 
-        /** The task states of the phases whose Completed event went out. */
-        List<String> completedPhaseStates() {
-            return completedPhases.stream().map(stage -> Stage.of(stage).phaseName()).toList();
+        /**
+         * What the phases that reported their own end published, as attempts of their task states:
+         * a Completed is a function that returned, a Failed one that failed the phase itself.
+         */
+        List<ExecutionEnding.Step> phaseEnds() {
+            List<ExecutionEnding.Step> ends = new ArrayList<>();
+            phaseEnds.forEach((stage, event) -> {
+                String state = Stage.of(stage).phaseName();
+                ends.add("completed".equals(event.detail().status())
+                        ? ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)
+                        : ExecutionEnding.Step.failedAttempt(state, PHASE_FAILED, event.detail().error() == null ? null
+                                : "{\"errorMessage\": " + Json.write(event.detail().error().code() + ": "
+                                        + event.detail().error().message()) + "}"));
+            });
+            return ends;
         }
 
         @Override
@@ -180,14 +203,14 @@ public final class LocalRuntime {
             try {
                 Thread only = onlyFrom;
                 if (only == null || only == Thread.currentThread()) {
-                    PublishResult result = next.publish(batch);
+                    // past the gate it will be sent: counted now, before a slow send
                     for (DeploymentEvent event : batch) {
-                        if (event != null && event.detail() != null && "completed".equals(event.detail().status())
-                                && !Stage.DEPLOY.value().equals(event.detail().stage())) {
-                            completedPhases.add(event.detail().stage());
+                        if (event != null && event.detail() != null && !Stage.DEPLOY.value().equals(event.detail().stage())
+                                && ("completed".equals(event.detail().status()) || "failed".equals(event.detail().status()))) {
+                            phaseEnds.putIfAbsent(event.detail().stage(), event);
                         }
                     }
-                    return result;
+                    return next.publish(batch);
                 }
             } finally {
                 inProgress.readLock().unlock();
@@ -211,14 +234,16 @@ public final class LocalRuntime {
      */
     private static void settle(TaskFunction lifecycle, List<ExecutionEnding.Step> steps, String status, String error,
                                String cause, String executionArn) {
-        ExecutionEnding.owed(steps, status, error, cause, executionArn).ifPresent(owed -> {
-            try {
-                lifecycle.invoke(owed);
-            } catch (RuntimeException e) {
-                // the lifecycle task is what failed (RecordFailure could not run either): the
-                // run's result already says how it ended
-            }
-        });
+        ExecutionEnding.owed(steps, status, error, cause, executionArn).ifPresent(owed -> invokeQuietly(lifecycle, owed));
+    }
+
+    private static void invokeQuietly(TaskFunction lifecycle, ObjectNode owed) {
+        try {
+            lifecycle.invoke(owed);
+        } catch (RuntimeException e) {
+            // the lifecycle task is what failed (RecordFailure could not run either): the run's
+            // result already says how it ended
+        }
     }
 
     /** Thrown into the runner at the next state once the process is being stopped. */
@@ -271,6 +296,10 @@ public final class LocalRuntime {
 
         @Override
         public void taskStarted(String state, int attempt) {
+            if (stop) {
+                // as Step Functions starts no attempt of a stopped execution (a retry included)
+                throw new StopRequested();
+            }
             steps.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_STARTED));
             next.taskStarted(state, attempt);
         }
@@ -289,6 +318,23 @@ public final class LocalRuntime {
 
         @Override
         public void caught(String state, String error, String next) {
+            // as Step Functions lists a caught state: left, with the error where the Catch puts it
+            // ($.failure in the deployment's definition), so a stop before RecordFailure keeps it
+            ExecutionEnding.Step entered = null;
+            ExecutionEnding.Step failed = null;
+            for (ExecutionEnding.Step step : steps) {
+                if (step.state().equals(state) && step.kind() == ExecutionEnding.Kind.ENTERED) {
+                    entered = step;
+                } else if (step.state().equals(state) && step.kind() == ExecutionEnding.Kind.ATTEMPT_FAILED) {
+                    failed = step;
+                }
+            }
+            if (entered != null && entered.data().isObject()) {
+                ObjectNode output = entered.data().deepCopy();
+                output.set("failure", failed != null ? failed.data().deepCopy()
+                        : Json.mapper().createObjectNode().put("Error", error));
+                steps.add(ExecutionEnding.Step.exited(state, "Task", output));
+            }
             this.next.caught(state, error, next);
         }
     }
@@ -399,27 +445,31 @@ public final class LocalRuntime {
             steps.requestStop();
             if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
                 // the running task does not end in time: settle the deployment from here, once a
-                // publish in progress is out (a phase's Completed then counts as its end)
+                // publish in progress has passed (a phase's own Completed or Failed is then its end)
                 gate.closeToAllBut(Thread.currentThread(), STOP_WAIT);
                 List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
-                gate.completedPhaseStates().forEach(state ->
-                        seen.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)));
+                seen.addAll(gate.phaseEnds());
                 ExecutionResult endedAlone = ended.get();
-                System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
-                        + (endedAlone == null ? " as ABORTED (Deploy-Failed, EXECUTION_ABORTED)" : ""));
-                if (endedAlone == null) {
-                    settle(lifecycle, seen, "ABORTED", null, STOPPED, executionArn);
-                } else {
-                    // the run had just ended on its own: settle it as it ended
-                    settle(lifecycle, seen, endedAlone.status(), endedAlone.error(), endedAlone.cause(), executionArn);
+                Optional<ObjectNode> owed = endedAlone == null
+                        ? ExecutionEnding.owed(seen, "ABORTED", null, STOPPED, executionArn)
+                        // the run had just ended on its own: settle it as it ended
+                        : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(), endedAlone.cause(),
+                                executionArn);
+                if (owed.isPresent()) {
+                    System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
+                            + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
+                    invokeQuietly(lifecycle, owed.get());
+                    if (stopPublisher != null) {
+                        stopPublisher.finish(STOP_WAIT);
+                    }
+                    if (stopBus != null) {
+                        stopBus.drain(STOP_WAIT);
+                    }
+                    return;
                 }
-                if (stopPublisher != null) {
-                    stopPublisher.finish(STOP_WAIT);
-                }
-                if (stopBus != null) {
-                    stopBus.drain(STOP_WAIT);
-                }
-                return;
+                // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
+                // the terminal event itself; let it through and wait for it like for any run's end
+                gate.reopen();
             }
             // the run settles itself: give its deliveries a little time before the process ends, then
             // log or dead-letter what is left rather than let it vanish with the process

@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -254,7 +255,7 @@ class LocalDeploymentTest {
     }
 
     @Test
-    void deploy_whenTheExecutionTimesOutInAPhase_stillEndsThatPhaseAndTheDeploymentWithFailedEvents() {
+    void deploy_whenTheExecutionTimesOutAfterAPhase_stillEndsTheDeploymentWithDeployFailed() {
         // the execution's own timeout: Catchers do not apply, so RecordFailure never runs
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
         Clock clock = new Clock() {
@@ -274,18 +275,56 @@ class LocalDeploymentTest {
             }
         };
 
+        // a throttled first attempt, retried for hours: the phase completes, the execution is over time
         LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
             late.set(true);
             return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
-        }, Integer.MAX_VALUE), clock);
+        }, 1), clock);
 
         assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
         assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Started",
-                "SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+                "SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-Failed");
         DeploymentEvent failed = run.events().get(run.events().size() - 1);
         assertThat(failed.detail().error().code()).isEqualTo("EXECUTION_TIMED_OUT");
-        assertThat(failed.detail().error().message()).contains("timed out in WorkflowCreation");
+        assertThat(failed.detail().error().message()).contains("timed out after WorkflowCreation");
         EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenTheExecutionTimesOutOnceAPhasesRetriesAreSpent_endsItWithThePhasesOwnError() {
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
+            late.set(true);
+            return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
+        }, Integer.MAX_VALUE), lateClock(late));
+
+        // caught, then over time before RecordFailure: the phase's error, as Step Functions' history keeps it
+        assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
+        assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Started",
+                "SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(run.events().get(run.events().size() - 1).detail().error().code()).isEqualTo("SERVICE_UNAVAILABLE");
+        EventInvariants.check(run.events());
+    }
+
+    /** The system clock, a day later once {@code late} is set. */
+    private static Clock lateClock(java.util.concurrent.atomic.AtomicBoolean late) {
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now().plus(late.get() ? java.time.Duration.ofDays(1) : java.time.Duration.ZERO);
+            }
+        };
     }
 
     /** Shutdown hooks that are kept in {@code stops} for the test to run, as the JVM would on SIGTERM. */
@@ -323,6 +362,7 @@ class LocalDeploymentTest {
     }
 
     @Test
+    @Timeout(60)
     void deploy_whenTheProcessIsStoppedDuringATask_stopsBeforeTheNextStateAndEndsTheDeployment() throws Exception {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
@@ -345,6 +385,7 @@ class LocalDeploymentTest {
     }
 
     @Test
+    @Timeout(60)
     void deploy_whenTheStoppedTaskDoesNotEndInTime_theStoppingThreadEndsItAndTheTasksLateEventsAreNotDelivered()
             throws Exception {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
@@ -371,6 +412,7 @@ class LocalDeploymentTest {
     }
 
     @Test
+    @Timeout(60)
     void deploy_whenStoppedWhileTheRunSettlesSlowly_theDeploymentIsSettledOnce() throws Exception {
         // --events-to-aws with a PutEvents slower than the stopping thread's wait
         List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -403,6 +445,7 @@ class LocalDeploymentTest {
     }
 
     @Test
+    @Timeout(60)
     void deploy_whenStoppedWhileAPhasesCompletedIsBeingPublished_thatPhaseIsNotFailedToo() throws Exception {
         // --events-to-aws with a PutEvents still sending WorkflowCreation-Completed when the stop takes over
         List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -412,7 +455,8 @@ class LocalDeploymentTest {
                 if (e.detailType().equals("SMUS-CICD-Deploy-WorkflowCreation-Completed")) {
                     completedSending.countDown();
                     try {
-                        Thread.sleep(1500); // past the stopping thread's wait for the task
+                        // still sending when the stopping thread stops waiting for the task
+                        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1000);
                     } catch (InterruptedException x) {
                         Thread.currentThread().interrupt();
                     }
@@ -428,12 +472,11 @@ class LocalDeploymentTest {
                 new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
                         Clock.systemUTC(), capturing(stops), bus -> slow));
 
-        inPhase.await();
+        assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         Thread stop = stops.get(0);
         stop.start();
-        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() - 500);
-        release.countDown(); // the phase ends just before the stopping thread stops waiting
-        completedSending.await();
+        release.countDown(); // the phase ends at once; its Completed takes longer to send than the wait
+        assertThat(completedSending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         stop.join();
         deployment.get();
 
@@ -474,6 +517,7 @@ class LocalDeploymentTest {
     }
 
     @Test
+    @Timeout(60)
     void deploy_whenStoppedWhileTheRunStillDelivers_deadLettersWhatIsLeftInsteadOfLosingIt() throws Exception {
         var answer = new java.util.concurrent.CountDownLatch(1);
         com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
@@ -549,6 +593,127 @@ class LocalDeploymentTest {
                 }
             }).toList();
         }
+    }
+
+    /** An AWS-like publisher that records what it sends and is slow on one detail-type. */
+    private static com.smuscicd.events.EventPublisher recording(List<String> published, String slowType,
+                                                                java.util.concurrent.CountDownLatch sending) {
+        return events -> {
+            for (DeploymentEvent e : events) {
+                if (e.detailType().equals(slowType) && sending.getCount() > 0) {
+                    sending.countDown();
+                    try {
+                        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1000);
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                published.add(e.detailType() + (e.detail().error() == null ? "" : " " + e.detail().error().code()));
+            }
+            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
+        };
+    }
+
+    @Test
+    @Timeout(60)
+    void deploy_whenStoppedWhileAPhasesOwnFailedIsBeingPublished_thatPhaseIsNotFailedAgain() throws Exception {
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var sending = new java.util.concurrent.CountDownLatch(1);
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        UnaryOperator<DeployFunctions> fails = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
+            inPhase.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new PhaseFailure("BOOM", "the workflow service said no");
+        }, 1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", fails, Clock.systemUTC(), capturing(stops),
+                        bus -> recording(published, "SMUS-CICD-Deploy-WorkflowCreation-Failed", sending)));
+
+        assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread stop = stops.get(0);
+        stop.start();
+        release.countDown();
+        assertThat(sending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        stop.join();
+        deployment.get();
+
+        assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-WorkflowCreation-Failed BOOM")
+                .filteredOn(t -> t.startsWith("SMUS-CICD-Deploy-WorkflowCreation-Failed")).hasSize(1);
+        assertThat(published).last().asString().startsWith("SMUS-CICD-Deploy-Failed BOOM");
+    }
+
+    @Test
+    @Timeout(60)
+    void deploy_whenStoppedWhileDeployCompletedIsSlowToPublish_itsTerminalEventStillGoesOut() throws Exception {
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var inTerminal = new java.util.concurrent.CountDownLatch(1);
+        UnaryOperator<DeployFunctions> stall = f -> new DeployFunctions(bus -> {
+            com.smuscicd.events.EventPublisher next = f.publisherForBus().apply(bus);
+            return events -> {
+                if (events.stream().anyMatch(e -> e.detailType().equals("SMUS-CICD-Deploy-Completed"))) {
+                    inTerminal.countDown();
+                    try {
+                        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1500); // stalled before publishing
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return next.publish(events);
+            };
+        }, f.dataZone(), f.bundles(), f.workflows(), f.clock(), f.maxBundleBytes());
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", stall, Clock.systemUTC(), capturing(stops),
+                        bus -> recording(published, "none", new java.util.concurrent.CountDownLatch(0))));
+
+        assertThat(inTerminal.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread stop = stops.get(0);
+        stop.start();
+        stop.join();
+        deployment.get();
+
+        assertThat(published).last().isEqualTo("SMUS-CICD-Deploy-Completed");
+        assertThat(published).noneMatch(t -> t.startsWith("SMUS-CICD-Deploy-Failed"));
+    }
+
+    @Test
+    @Timeout(60)
+    void deploy_whenStoppedDuringAnAttemptThatWillBeRetried_startsNoFurtherAttempt() throws Exception {
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        UnaryOperator<DeployFunctions> throttled = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
+            if (calls.incrementAndGet() == 1) {
+                inPhase.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw new RetryablePhaseException("THROTTLED", "slow down");
+        }, 1000);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", throttled, Clock.systemUTC(), capturing(stops)));
+
+        assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread stop = stops.get(0);
+        stop.start();
+        release.countDown();
+        stop.join();
+        LocalRun run = deployment.get();
+
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(run.execution().status()).isEqualTo("ABORTED");
+        assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+        EventInvariants.check(run.events());
     }
 
     private List<String> archivedTypes() throws java.io.IOException {
