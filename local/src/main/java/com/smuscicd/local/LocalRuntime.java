@@ -468,8 +468,24 @@ public final class LocalRuntime {
                     return;
                 }
                 // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
-                // the terminal event itself; let it through and wait for it like for any run's end
+                // the terminal event itself; let it through, and should it fail instead, leave the
+                // settling to the run (which stops at its next state), then wait as for any run's end
+                settleClaimed.set(false);
                 gate.reopen();
+                // the run may have looked for the claim while this thread held it, and left the
+                // settling here: once it has ended, whoever claims now settles it as it ended
+                if (await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true) && ended.get() != null) {
+                    ExecutionResult endedNow = ended.get();
+                    settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
+                            executionArn);
+                    if (stopPublisher != null) {
+                        stopPublisher.finish(STOP_WAIT);
+                    }
+                    if (stopBus != null) {
+                        stopBus.drain(STOP_WAIT);
+                    }
+                    return;
+                }
             }
             // the run settles itself: give its deliveries a little time before the process ends, then
             // log or dead-letter what is left rather than let it vanish with the process
