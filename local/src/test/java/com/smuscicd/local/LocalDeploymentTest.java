@@ -258,28 +258,12 @@ class LocalDeploymentTest {
     void deploy_whenTheExecutionTimesOutAfterAPhase_stillEndsTheDeploymentWithDeployFailed() {
         // the execution's own timeout: Catchers do not apply, so RecordFailure never runs
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return java.time.Instant.now().plus(late.get() ? java.time.Duration.ofDays(1) : java.time.Duration.ZERO);
-            }
-        };
 
         // a throttled first attempt, retried for hours: the phase completes, the execution is over time
         LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
             late.set(true);
             return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
-        }, 1), clock);
+        }, 1), lateClock(late));
 
         assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
         assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Started",
@@ -416,17 +400,7 @@ class LocalDeploymentTest {
     void deploy_whenStoppedWhileTheRunSettlesSlowly_theDeploymentIsSettledOnce() throws Exception {
         // --events-to-aws with a PutEvents slower than the stopping thread's wait
         List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.smuscicd.events.EventPublisher slow = events -> {
-            events.forEach(e -> published.add(e.detailType()));
-            if (events.stream().anyMatch(e -> e.detailType().equals("SMUS-CICD-Deploy-Failed"))) {
-                try {
-                    Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
-        };
+        var slow = recording(published, "SMUS-CICD-Deploy-Failed", new java.util.concurrent.CountDownLatch(1));
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -441,7 +415,7 @@ class LocalDeploymentTest {
         stop.join();
         deployment.get();
 
-        assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-Failed").endsWith("SMUS-CICD-Deploy-Failed");
+        assertThat(detailTypes(published)).containsOnlyOnce("SMUS-CICD-Deploy-Failed").endsWith("SMUS-CICD-Deploy-Failed");
     }
 
     @Test
@@ -450,21 +424,8 @@ class LocalDeploymentTest {
         // --events-to-aws with a PutEvents still sending WorkflowCreation-Completed when the stop takes over
         List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
         var completedSending = new java.util.concurrent.CountDownLatch(1);
-        com.smuscicd.events.EventPublisher slow = events -> {
-            for (DeploymentEvent e : events) {
-                if (e.detailType().equals("SMUS-CICD-Deploy-WorkflowCreation-Completed")) {
-                    completedSending.countDown();
-                    try {
-                        // still sending when the stopping thread stops waiting for the task
-                        Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 1000);
-                    } catch (InterruptedException x) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                published.add(e.detailType());
-            }
-            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
-        };
+        // still sending Completed when the stopping thread stops waiting for the task
+        var slow = recording(published, "SMUS-CICD-Deploy-WorkflowCreation-Completed", completedSending);
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -480,7 +441,8 @@ class LocalDeploymentTest {
         stop.join();
         deployment.get();
 
-        assertThat(published).containsOnlyOnce("SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-Failed")
+        assertThat(detailTypes(published))
+                .containsOnlyOnce("SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-Failed")
                 .doesNotContain("SMUS-CICD-Deploy-WorkflowCreation-Failed")
                 .endsWith("SMUS-CICD-Deploy-Failed");
     }
@@ -595,7 +557,12 @@ class LocalDeploymentTest {
         }
     }
 
-    /** An AWS-like publisher that records what it sends and is slow on one detail-type. */
+    /** What {@link #recording} kept, without the error codes. */
+    private static List<String> detailTypes(List<String> published) {
+        return published.stream().map(p -> p.split(" ")[0]).toList();
+    }
+
+    /** An AWS-like publisher that records what it sends ("detail-type code") and is slow on one detail-type. */
     private static com.smuscicd.events.EventPublisher recording(List<String> published, String slowType,
                                                                 java.util.concurrent.CountDownLatch sending) {
         return events -> {
@@ -717,15 +684,8 @@ class LocalDeploymentTest {
     }
 
     private List<String> archivedTypes() throws java.io.IOException {
-        try (var files = Files.walk(stateDir.resolve("archive"))) {
-            return files.filter(Files::isRegularFile).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).map(l -> com.smuscicd.json.Json.read(l).path("detail-type").asText()).toList();
-        }
+        return archivedLines(stateDir.resolve("archive")).stream()
+                .map(l -> com.smuscicd.json.Json.read(l).path("detail-type").asText()).toList();
     }
 
     /** Port decorators that fail one phase's first calls. */
