@@ -232,19 +232,19 @@ class OrchestratorStackTest {
 
     @Test
     void endedExecutions_whenTheLifecycleFunctionFailsToSettleAfterLambdasRetries_sendsTheEventToTheDeadLetterQueue() {
-        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                "FunctionName", ref(functionId("DeployLifecycleHandler")),
-                "Qualifier", "$LATEST",
-                "MaximumRetryAttempts", 2,
-                "MaximumEventAgeInSeconds", 7200,
-                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", getAtt(queueId(), "Arn")))));
+        assertFailedAsyncInvocationsGoToTheDeadLetterQueue("DeployLifecycleHandler");
     }
 
     @Test
     void bundleTrigger_whenTheFunctionFailsAfterLambdasRetries_sendsTheEventToTheDeadLetterQueue() {
         template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
+        assertFailedAsyncInvocationsGoToTheDeadLetterQueue("BundleTriggerHandler");
+    }
+
+    /** Lambda retries a failed asynchronous invocation twice, then sends it to the dead-letter queue. */
+    private static void assertFailedAsyncInvocationsGoToTheDeadLetterQueue(String handler) {
         template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                "FunctionName", ref(functionId("BundleTriggerHandler")),
+                "FunctionName", ref(functionId(handler)),
                 "Qualifier", "$LATEST",
                 "MaximumRetryAttempts", 2,
                 "MaximumEventAgeInSeconds", 7200,

@@ -274,6 +274,13 @@ class EventArchiveTest {
         }
     }
 
+    /** The one cache database in {@code cacheDir}. */
+    private static Path cacheFile(Path cacheDir) throws IOException {
+        try (var files = Files.list(cacheDir)) {
+            return files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
+        }
+    }
+
     @Test
     void open_whenTheCacheFileIsDamaged_makesItAnewAndSaysSo() throws IOException {
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
@@ -281,10 +288,7 @@ class EventArchiveTest {
         try (EventArchive first = EventArchive.open(dir, options)) {
             assertThat(first.stats().cached()).isTrue();
         }
-        Path file;
-        try (var files = Files.list(temp.resolve("cache"))) {
-            file = files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
-        }
+        Path file = cacheFile(temp.resolve("cache"));
         for (byte[] damage : List.of("garbage\n".getBytes(StandardCharsets.UTF_8),
                 java.util.Arrays.copyOf(Files.readAllBytes(file), 20_000))) {
             Files.write(file, damage);
@@ -321,10 +325,7 @@ class EventArchiveTest {
         try (EventArchive first = EventArchive.open(dir, options)) {
             assertThat(first.stats().cached()).isTrue();
         }
-        Path file;
-        try (var files = Files.list(temp.resolve("cache"))) {
-            file = files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
-        }
+        Path file = cacheFile(temp.resolve("cache"));
         Files.writeString(file, "garbage\n");
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         java.util.concurrent.Callable<Long> open = () -> {
