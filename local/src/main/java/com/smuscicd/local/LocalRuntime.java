@@ -126,6 +126,19 @@ public final class LocalRuntime {
         return new LocalRuntime(settings, clock, customizer);
     }
 
+    /**
+     * Hands on what the publisher still holds and delivers what the bus still has, each within
+     * {@code timeout}; what is left then is logged whole or dead-lettered, not lost.
+     */
+    private static void flush(BackgroundPublisher publisher, LocalEventBus bus, Duration timeout) {
+        if (publisher != null) {
+            publisher.finish(timeout);
+        }
+        if (bus != null) {
+            bus.drain(timeout);
+        }
+    }
+
     private static boolean await(CountDownLatch latch, Duration timeout) {
         try {
             return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -459,12 +472,7 @@ public final class LocalRuntime {
                     System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
                             + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
                     invokeQuietly(lifecycle, owed.get());
-                    if (stopPublisher != null) {
-                        stopPublisher.finish(STOP_WAIT);
-                    }
-                    if (stopBus != null) {
-                        stopBus.drain(STOP_WAIT);
-                    }
+                    flush(stopPublisher, stopBus, STOP_WAIT);
                     return;
                 }
                 // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
@@ -478,24 +486,14 @@ public final class LocalRuntime {
                     ExecutionResult endedNow = ended.get();
                     settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
                             executionArn);
-                    if (stopPublisher != null) {
-                        stopPublisher.finish(STOP_WAIT);
-                    }
-                    if (stopBus != null) {
-                        stopBus.drain(STOP_WAIT);
-                    }
+                    flush(stopPublisher, stopBus, STOP_WAIT);
                     return;
                 }
             }
             // the run settles itself: give its deliveries a little time before the process ends, then
             // log or dead-letter what is left rather than let it vanish with the process
             if (!await(delivered, STOP_WAIT)) {
-                if (stopPublisher != null) {
-                    stopPublisher.finish(Duration.ZERO);
-                }
-                if (stopBus != null) {
-                    stopBus.drain(Duration.ZERO);
-                }
+                flush(stopPublisher, stopBus, Duration.ZERO);
             }
         }, "smus-cli-stopped");
         hooks.add(onStop);
