@@ -72,6 +72,13 @@ public final class LocalRuntime {
      */
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
+    /**
+     * How long a stop waits for a publish in progress before it settles: its events count as sent
+     * anyway (they passed the gate). Short, so that the whole stop (task, this, delivery) stays
+     * within the 7.5 s a cancelled GitHub Actions job gets before SIGTERM.
+     */
+    static final Duration GATE_WAIT = Duration.ofSeconds(1);
+
     /** The cause of a local run stopped with its process. */
     static final String STOPPED = "the smus-cli process was stopped (SIGTERM or Ctrl-C)";
 
@@ -184,9 +191,22 @@ public final class LocalRuntime {
             }
         }
 
-        /** Opens the gate to every thread again (a stop that found nothing to settle). */
+        /**
+         * Opens the gate to every thread again (a stop that found nothing to settle) and sends on,
+         * in order, what arrived while it was closed: a terminal event among them must not be lost.
+         */
         void reopen() {
-            onlyFrom = null;
+            inProgress.writeLock().lock();
+            try {
+                onlyFrom = null;
+                List<DeploymentEvent> held = List.copyOf(late);
+                late.clear();
+                if (!held.isEmpty()) {
+                    next.publish(held);
+                }
+            } finally {
+                inProgress.writeLock().unlock();
+            }
         }
 
         List<DeploymentEvent> late() {
@@ -330,24 +350,15 @@ public final class LocalRuntime {
         }
 
         @Override
+        public void caughtExit(String state, String type, JsonNode output) {
+            // as Step Functions lists a caught state: left, with the error where its Catch put it
+            // ($.failure for a phase, $.recordFailureError for RecordFailure)
+            steps.add(ExecutionEnding.Step.exited(state, type, output));
+            next.caughtExit(state, type, output);
+        }
+
+        @Override
         public void caught(String state, String error, String next) {
-            // as Step Functions lists a caught state: left, with the error where the Catch puts it
-            // ($.failure in the deployment's definition), so a stop before RecordFailure keeps it
-            ExecutionEnding.Step entered = null;
-            ExecutionEnding.Step failed = null;
-            for (ExecutionEnding.Step step : steps) {
-                if (step.state().equals(state) && step.kind() == ExecutionEnding.Kind.ENTERED) {
-                    entered = step;
-                } else if (step.state().equals(state) && step.kind() == ExecutionEnding.Kind.ATTEMPT_FAILED) {
-                    failed = step;
-                }
-            }
-            if (entered != null && entered.data().isObject()) {
-                ObjectNode output = entered.data().deepCopy();
-                output.set("failure", failed != null ? failed.data().deepCopy()
-                        : Json.mapper().createObjectNode().put("Error", error));
-                steps.add(ExecutionEnding.Step.exited(state, "Task", output));
-            }
             this.next.caught(state, error, next);
         }
     }
@@ -459,7 +470,7 @@ public final class LocalRuntime {
             if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
                 // the running task does not end in time: settle the deployment from here, once a
                 // publish in progress has passed (a phase's own Completed or Failed is then its end)
-                gate.closeToAllBut(Thread.currentThread(), STOP_WAIT);
+                gate.closeToAllBut(Thread.currentThread(), GATE_WAIT);
                 List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
                 seen.addAll(gate.phaseEnds());
                 ExecutionResult endedAlone = ended.get();

@@ -311,6 +311,18 @@ class LocalDeploymentTest {
         };
     }
 
+    /** Starts the stopping thread as the JVM would, and returns once it has asked the run to stop. */
+    private static Thread stopping(List<Thread> stops) throws InterruptedException {
+        Thread stop = stops.get(0);
+        stop.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        // it asks first, then waits for the run to end
+        while (stop.getState() != Thread.State.TIMED_WAITING && stop.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return stop;
+    }
+
     /** Shutdown hooks that are kept in {@code stops} for the test to run, as the JVM would on SIGTERM. */
     private static LocalRuntime.ShutdownHooks capturing(List<Thread> stops) {
         return new LocalRuntime.ShutdownHooks() {
@@ -354,8 +366,7 @@ class LocalDeploymentTest {
         var deployment = deployHeldInWorkflowCreation(inPhase, release, stops);
 
         inPhase.await();
-        Thread stop = stops.get(0);
-        stop.start(); // what the JVM does on SIGTERM
+        Thread stop = stopping(stops); // what the JVM does on SIGTERM
         release.countDown();
         stop.join();
         LocalRun run = deployment.get();
@@ -378,8 +389,7 @@ class LocalDeploymentTest {
         var deployment = deployHeldInWorkflowCreation(inPhase, release, stops);
 
         inPhase.await();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         // past the wait for the task: the stopping thread settles, then waits for its deliveries
         Thread.sleep(LocalRuntime.STOP_WAIT.toMillis() + 300);
         release.countDown(); // the task ends while that thread still delivers, and publishes Completed
@@ -409,8 +419,7 @@ class LocalDeploymentTest {
                         Clock.systemUTC(), capturing(stops), bus -> slow));
 
         inPhase.await();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         release.countDown();
         stop.join();
         deployment.get();
@@ -434,8 +443,7 @@ class LocalDeploymentTest {
                         Clock.systemUTC(), capturing(stops), bus -> slow));
 
         assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         release.countDown(); // the phase ends at once; its Completed takes longer to send than the wait
         assertThat(completedSending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         stop.join();
@@ -603,8 +611,7 @@ class LocalDeploymentTest {
                         bus -> recording(published, "SMUS-CICD-Deploy-WorkflowCreation-Failed", sending)));
 
         assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         release.countDown();
         assertThat(sending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         stop.join();
@@ -640,8 +647,7 @@ class LocalDeploymentTest {
                         bus -> recording(published, "none", new java.util.concurrent.CountDownLatch(0))));
 
         assertThat(inTerminal.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         stop.join();
         deployment.get();
 
@@ -671,8 +677,7 @@ class LocalDeploymentTest {
                 new DeploymentScenario(stateDir).deploy("dev", throttled, Clock.systemUTC(), capturing(stops)));
 
         assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Thread stop = stops.get(0);
-        stop.start();
+        Thread stop = stopping(stops);
         release.countDown();
         stop.join();
         LocalRun run = deployment.get();
@@ -681,6 +686,30 @@ class LocalDeploymentTest {
         assertThat(run.execution().status()).isEqualTo("ABORTED");
         assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
         EventInvariants.check(run.events());
+    }
+
+    @Test
+    void deploy_whenRecordFailureItselfFails_theDeploymentStillGetsItsDeployFailed() {
+        // --events-to-aws with a PutEvents that breaks the first time it gets Deploy-Failed
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean broke = new java.util.concurrent.atomic.AtomicBoolean();
+        com.smuscicd.events.EventPublisher once = events -> {
+            if (events.stream().anyMatch(e -> e.detailType().equals("SMUS-CICD-Deploy-Failed")) && broke.compareAndSet(false, true)) {
+                throw new AssertionError("PutEvents broke");
+            }
+            events.forEach(e -> published.add(e.detailType() + (e.detail().error() == null ? "" : " " + e.detail().error().code())));
+            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
+        };
+        UnaryOperator<DeployFunctions> boom = Faults.in(Stage.WORKFLOW_CREATION,
+                () -> new PhaseFailure("BOOM", "the workflow service said no"), 1);
+
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", boom, Clock.systemUTC(),
+                LocalRuntime.ShutdownHooks.RUNTIME, bus -> once);
+
+        assertThat(broke).isTrue();
+        assertThat(run.execution().status()).isEqualTo("FAILED");
+        assertThat(published).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Failed BOOM", "SMUS-CICD-Deploy-Failed BOOM")
+                .containsOnlyOnce("SMUS-CICD-Deploy-Failed BOOM");
     }
 
     private List<String> archivedTypes() throws java.io.IOException {

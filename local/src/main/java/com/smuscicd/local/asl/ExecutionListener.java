@@ -30,6 +30,14 @@ public interface ExecutionListener {
     default void caught(String state, String error, String next) {
     }
 
+    /**
+     * A state whose error a Catch handled leaves with {@code output}: its input with the error
+     * where the Catch's ResultPath puts it (as Step Functions' history lists the state's exit).
+     * Called just before {@link #caught}.
+     */
+    default void caughtExit(String state, String type, JsonNode output) {
+    }
+
     /** A listener that does nothing. */
     ExecutionListener NONE = new ExecutionListener() {
     };

@@ -258,6 +258,7 @@ public final class LocalStateMachineRunner {
             JsonNode resultPath = catcher.has("ResultPath") ? catcher.get("ResultPath") : null;
             JsonNode merged = resultPath != null && resultPath.isNull() ? raw
                     : JsonPaths.write(raw, resultPath == null ? "$" : resultPath.asText(), errorOutput);
+            listener.caughtExit(name, "Task", merged);
             listener.caught(name, failure.error, catcher.path("Next").asText());
             return new Step(merged, catcher.path("Next").asText(), true);
         }
