@@ -12,8 +12,6 @@ import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
-import com.smuscicd.events.Stage;
-import com.smuscicd.events.UndeliveredEventLog;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.asl.ExecutionListener;
 import com.smuscicd.local.asl.ExecutionResult;
@@ -82,9 +80,6 @@ public final class LocalRuntime {
     /** The cause of a local run stopped with its process. */
     static final String STOPPED = "the smus-cli process was stopped (SIGTERM or Ctrl-C)";
 
-    /** The error of a phase that failed and published its own Failed event. */
-    private static final String PHASE_FAILED = com.smuscicd.errors.PhaseFailedException.class.getName();
-
     /** The local state machine's name, as in its execution ARNs. */
     static final String STATE_MACHINE_NAME = "smus-cicd-deploy";
 
@@ -152,112 +147,6 @@ public final class LocalRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /**
-     * Passes events on until a stop settles the deployment; then only the stopping thread's get
-     * through, and the rest (the still-running task's, now after Deploy-Failed) are written whole
-     * to the error stream and kept as late.
-     */
-    private static final class LateGate implements EventPublisher {
-        private final EventPublisher next;
-        private final List<DeploymentEvent> late = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** The phases whose own end passed the gate: stage value to its event (Completed or Failed). */
-        private final Map<String, DeploymentEvent> phaseEnds = new java.util.concurrent.ConcurrentHashMap<>();
-        // publishes hold it shared while handing on, so closing waits for one in progress
-        private final java.util.concurrent.locks.ReentrantReadWriteLock inProgress =
-                new java.util.concurrent.locks.ReentrantReadWriteLock();
-        private volatile Thread onlyFrom;
-
-        LateGate(EventPublisher next) {
-            this.next = next;
-        }
-
-        /**
-         * From now on only {@code thread} publishes; waits at most {@code timeout} for a publish in
-         * progress (its events have passed: they are in {@link #phaseEnds()} and will be sent).
-         */
-        void closeToAllBut(Thread thread, Duration timeout) {
-            boolean locked = false;
-            try {
-                locked = inProgress.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            onlyFrom = thread;
-            if (locked) {
-                inProgress.writeLock().unlock();
-            }
-        }
-
-        /**
-         * Opens the gate to every thread again (a stop that found nothing to settle) and sends on,
-         * in order, what arrived while it was closed: a terminal event among them must not be lost.
-         */
-        void reopen() {
-            inProgress.writeLock().lock();
-            try {
-                onlyFrom = null;
-                List<DeploymentEvent> held = List.copyOf(late);
-                late.clear();
-                if (!held.isEmpty()) {
-                    next.publish(held);
-                }
-            } finally {
-                inProgress.writeLock().unlock();
-            }
-        }
-
-        List<DeploymentEvent> late() {
-            return List.copyOf(late);
-        }
-
-        /**
-         * What the phases that reported their own end published, as attempts of their task states:
-         * a Completed is a function that returned, a Failed one that failed the phase itself.
-         */
-        List<ExecutionEnding.Step> phaseEnds() {
-            List<ExecutionEnding.Step> ends = new ArrayList<>();
-            phaseEnds.forEach((stage, event) -> {
-                String state = Stage.of(stage).phaseName();
-                ends.add("completed".equals(event.detail().status())
-                        ? ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)
-                        : ExecutionEnding.Step.failedAttempt(state, PHASE_FAILED, event.detail().error() == null ? null
-                                : "{\"errorMessage\": " + Json.write(event.detail().error().code() + ": "
-                                        + event.detail().error().message()) + "}"));
-            });
-            return ends;
-        }
-
-        @Override
-        public PublishResult publish(List<DeploymentEvent> batch) {
-            inProgress.readLock().lock();
-            try {
-                Thread only = onlyFrom;
-                if (only == null || only == Thread.currentThread()) {
-                    // past the gate it will be sent: counted now, before a slow send
-                    for (DeploymentEvent event : batch) {
-                        if (event != null && event.detail() != null && !Stage.DEPLOY.value().equals(event.detail().stage())
-                                && ("completed".equals(event.detail().status()) || "failed".equals(event.detail().status()))) {
-                            phaseEnds.putIfAbsent(event.detail().stage(), event);
-                        }
-                    }
-                    return next.publish(batch);
-                }
-            } finally {
-                inProgress.readLock().unlock();
-            }
-            List<DeploymentEvent> kept = new ArrayList<>();
-            for (DeploymentEvent event : batch) {
-                if (event != null) {
-                    kept.add(event);
-                    System.err.println(UndeliveredEventLog.line(event, null, "PUBLISHED_AFTER_STOP",
-                            "published by a task still running after the deployment was ended as stopped", 0));
-                }
-            }
-            late.addAll(kept);
-            return new PublishResult(0, kept);
         }
     }
 
@@ -480,6 +369,7 @@ public final class LocalRuntime {
                         : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(), endedAlone.cause(),
                                 executionArn);
                 if (owed.isPresent()) {
+                    gate.settled();
                     System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
                             + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
                     invokeQuietly(lifecycle, owed.get());
@@ -493,7 +383,7 @@ public final class LocalRuntime {
                 gate.reopen();
                 // the run may have looked for the claim while this thread held it, and left the
                 // settling here: once it has ended, whoever claims now settles it as it ended
-                if (await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true) && ended.get() != null) {
+                if (await(runEnded, GATE_WAIT) && settleClaimed.compareAndSet(false, true) && ended.get() != null) {
                     ExecutionResult endedNow = ended.get();
                     settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
                             executionArn);
@@ -539,9 +429,10 @@ public final class LocalRuntime {
         // Events given up on come after every published one: the queue is first in, first out.
         List<DeploymentEvent> events = new ArrayList<>(publisher.events());
         events.addAll(notPublished);
-        events.addAll(gate.late());
+        List<DeploymentEvent> late = gate.late();
+        events.addAll(late);
         return new LocalRun(withBundle, result, events,
-                publisher.undelivered() + notPublished.size() + gate.late().size(),
+                publisher.undelivered() + notPublished.size() + late.size(),
                 bus == null ? null : bus.archiveDir(),
                 bus == null ? Map.of() : bus.stats().deliveriesByRule(),
                 bus == null ? 0 : bus.stats().failedDeliveries());

@@ -101,8 +101,15 @@ class DeployStateMachineTest {
             if ("Task".equals(e.getValue().path("Type").asText()) && !"RecordFailure".equals(e.getKey())) {
                 assertThat(e.getValue().path("Catch").get(0).path("Next").asText()).as(e.getKey())
                         .isEqualTo("RecordFailure");
+                // where the failure path reads the error, and how an execution's end tells a caught
+                // task from one that completed (ExecutionEnding)
+                assertThat(e.getValue().path("Catch").get(0).path("ResultPath").asText()).as(e.getKey())
+                        .isEqualTo("$.failure");
             }
         });
+        // how an execution's end tells a RecordFailure that failed from one that sent Deploy-Failed
+        assertThat(asl.path("States").path("RecordFailure").path("Catch").get(0).path("ResultPath").asText())
+                .isEqualTo("$.recordFailureError");
     }
 
     @Test

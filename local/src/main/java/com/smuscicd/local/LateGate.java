@@ -1,0 +1,148 @@
+package com.smuscicd.local;
+
+import com.smuscicd.deploy.ExecutionEnding;
+import com.smuscicd.errors.PhaseFailedException;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.Stage;
+import com.smuscicd.events.UndeliveredEventLog;
+import com.smuscicd.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Passes events on until a stop closes it. While the stop decides, the others' events are held
+ * silently; if it settles the deployment, they (and later ones: the still-running task's, now
+ * after Deploy-Failed) are written whole to the error stream and kept as late; if it leaves the
+ * terminal event to the run, the held ones are sent on, in order, and the gate is open again.
+ */
+final class LateGate implements EventPublisher {
+    private final EventPublisher next;
+    /** Events held while the stop decides, then the late ones; guarded by itself. */
+    private final List<DeploymentEvent> held = new ArrayList<>();
+    private final List<DeploymentEvent> late = new ArrayList<>();
+    /** The phases whose own end passed the gate: stage value to its event (Completed or Failed). */
+    private final Map<String, DeploymentEvent> phaseEnds = new java.util.concurrent.ConcurrentHashMap<>();
+    // publishes hold it shared while handing on, so closing waits for one in progress
+    private final java.util.concurrent.locks.ReentrantReadWriteLock inProgress =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile Thread onlyFrom;
+    /** Once the stop has settled: what is held or comes is late. Guarded by {@link #held}. */
+    private boolean settled;
+
+    LateGate(EventPublisher next) {
+        this.next = next;
+    }
+
+    /**
+     * From now on only {@code thread} publishes; waits at most {@code timeout} for a publish in
+     * progress (its events have passed: they are in {@link #phaseEnds()} and will be sent).
+     */
+    void closeToAllBut(Thread thread, Duration timeout) {
+        boolean locked = false;
+        try {
+            locked = inProgress.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        onlyFrom = thread;
+        if (locked) {
+            inProgress.writeLock().unlock();
+        }
+    }
+
+    /** The stop settles the deployment: what was held, and what comes, is late. */
+    void settled() {
+        synchronized (held) {
+            settled = true;
+            lateAll(List.copyOf(held));
+            held.clear();
+        }
+    }
+
+    /**
+     * Opens the gate to every thread again (a stop that found nothing to settle) and sends on,
+     * in order, what was held while it was closed: a terminal event among them must not be lost.
+     */
+    void reopen() {
+        inProgress.writeLock().lock();
+        try {
+            List<DeploymentEvent> heldNow;
+            synchronized (held) {
+                onlyFrom = null;
+                heldNow = List.copyOf(held);
+                held.clear();
+            }
+            if (!heldNow.isEmpty()) {
+                next.publish(heldNow);
+            }
+        } finally {
+            inProgress.writeLock().unlock();
+        }
+    }
+
+    List<DeploymentEvent> late() {
+        synchronized (held) {
+            return List.copyOf(late);
+        }
+    }
+
+    /** Under {@link #held}. */
+    private void lateAll(List<DeploymentEvent> events) {
+        for (DeploymentEvent event : events) {
+            late.add(event);
+            System.err.println(UndeliveredEventLog.line(event, null, "PUBLISHED_AFTER_STOP",
+                    "published by a task still running after the deployment was ended as stopped", 0));
+        }
+    }
+
+    /**
+     * What the phases that reported their own end published, as attempts of their task states:
+     * a Completed is a function that returned, a Failed one that failed the phase itself.
+     */
+    List<ExecutionEnding.Step> phaseEnds() {
+        List<ExecutionEnding.Step> ends = new ArrayList<>();
+        phaseEnds.forEach((stage, event) -> {
+            String state = Stage.of(stage).phaseName();
+            ends.add("completed".equals(event.detail().status())
+                    ? ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)
+                    : ExecutionEnding.Step.failedAttempt(state, PhaseFailedException.class.getName(), event.detail().error() == null ? null
+                            : "{\"errorMessage\": " + Json.write(event.detail().error().code() + ": "
+                                    + event.detail().error().message()) + "}"));
+        });
+        return ends;
+    }
+
+    @Override
+    public PublishResult publish(List<DeploymentEvent> batch) {
+        inProgress.readLock().lock();
+        try {
+            Thread only = onlyFrom;
+            if (only == null || only == Thread.currentThread()) {
+                // past the gate it will be sent: counted now, before a slow send
+                for (DeploymentEvent event : batch) {
+                    if (event != null && event.detail() != null && !Stage.DEPLOY.value().equals(event.detail().stage())
+                            && ("completed".equals(event.detail().status()) || "failed".equals(event.detail().status()))) {
+                        phaseEnds.putIfAbsent(event.detail().stage(), event);
+                    }
+                }
+                return next.publish(batch);
+            }
+            // closed: held (or late) under the lock, so that reopening cannot come in between
+            List<DeploymentEvent> kept = batch.stream().filter(java.util.Objects::nonNull).toList();
+            synchronized (held) {
+                if (settled) {
+                    lateAll(kept);
+                } else {
+                    held.addAll(kept);
+                }
+            }
+            return new PublishResult(0, kept);
+        } finally {
+            inProgress.readLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package com.smuscicd.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.schema.EventContract;
+import com.smuscicd.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** What a stop does to the events of the threads it did not start. */
+class LateGateTest {
+
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+    private final LateGate gate = new LateGate(events -> {
+        events.forEach(e -> sent.add(e.detailType()));
+        return EventPublisher.PublishResult.allDelivered(events.size());
+    });
+
+    private static DeploymentEvent event(String detailType) {
+        JsonNode envelope = EventContract.example(detailType);
+        List<String> resources = new ArrayList<>();
+        envelope.get("resources").forEach(r -> resources.add(r.asText()));
+        return new DeploymentEvent(envelope.get("id").asText(), detailType, envelope.get("source").asText(),
+                Instant.parse(envelope.get("time").asText()), resources,
+                Json.convert(envelope.get("detail"), EventDetail.class));
+    }
+
+    /** Closes the gate for another thread than this test's, as a stop does. */
+    private void closeForAStop() throws InterruptedException {
+        Thread stop = new Thread(() -> gate.closeToAllBut(Thread.currentThread(), Duration.ofSeconds(1)));
+        stop.start();
+        stop.join();
+    }
+
+    @Test
+    void publish_whileTheStopDecidesAndItReopens_sendsWhatWasHeldInOrderAndOnlyOnce() throws Exception {
+        closeForAStop();
+        gate.publish(List.of(event("SMUS-CICD-Deploy-CatalogAssets-Completed")));
+        gate.publish(List.of(event("SMUS-CICD-Deploy-Completed")));
+
+        assertThat(sent).isEmpty();
+        gate.reopen();
+        gate.publish(List.of(event("SMUS-CICD-Deploy-Started")));
+
+        assertThat(sent).containsExactly("SMUS-CICD-Deploy-CatalogAssets-Completed", "SMUS-CICD-Deploy-Completed",
+                "SMUS-CICD-Deploy-Started");
+        assertThat(gate.late()).isEmpty();
+    }
+
+    @Test
+    void publish_whileTheStopDecidesAndItSettles_keepsWhatWasHeldAndWhatComesAsLate() throws Exception {
+        closeForAStop();
+        gate.publish(List.of(event("SMUS-CICD-Deploy-WorkflowCreation-Completed")));
+        gate.settled();
+        gate.publish(List.of(event("SMUS-CICD-Deploy-CatalogAssets-Started")));
+
+        assertThat(sent).isEmpty();
+        assertThat(gate.late()).extracting(DeploymentEvent::detailType).containsExactly(
+                "SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-CatalogAssets-Started");
+    }
+
+    @Test
+    void phaseEnds_areThePhasesOwnEndsThatPassedTheGate() {
+        gate.publish(List.of(event("SMUS-CICD-Deploy-BundleUpload-Completed")));
+        gate.publish(List.of(event("SMUS-CICD-Deploy-WorkflowCreation-Failed"), event("SMUS-CICD-Deploy-Failed")));
+
+        assertThat(gate.phaseEnds()).extracting(s -> s.state() + " " + s.kind())
+                .containsExactlyInAnyOrder("BundleUpload ATTEMPT_SUCCEEDED", "WorkflowCreation ATTEMPT_FAILED");
+    }
+}
