@@ -357,17 +357,26 @@ public final class LocalRuntime {
         Thread onStop = new Thread(() -> {
             steps.requestStop();
             if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
-                // the running task does not end in time: settle the deployment from here, once a
-                // publish in progress has passed (a phase's own Completed or Failed is then its end)
-                gate.closeToAllBut(Thread.currentThread(), GATE_WAIT);
+                // the running task does not end in time: settle the deployment from here. The steps
+                // are read before closing: what a task does after it shows in them only if its
+                // events passed the gate too (a phase's own Completed or Failed is then its end).
                 List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
-                seen.addAll(gate.phaseEnds());
+                gate.closeToAllBut(Thread.currentThread(), GATE_WAIT);
+                Optional<ObjectNode> owed;
                 ExecutionResult endedAlone = ended.get();
-                Optional<ObjectNode> owed = endedAlone == null
-                        ? ExecutionEnding.owed(seen, "ABORTED", null, STOPPED, executionArn)
-                        // the run had just ended on its own: settle it as it ended
-                        : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(), endedAlone.cause(),
-                                executionArn);
+                try {
+                    seen.addAll(gate.phaseEnds());
+                    owed = endedAlone == null
+                            ? ExecutionEnding.owed(seen, "ABORTED", null, STOPPED, executionArn)
+                            // the run had just ended on its own: settle it as it ended
+                            : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(),
+                                    endedAlone.cause(), executionArn);
+                } catch (RuntimeException e) {
+                    // never leave the gate closed with nobody to settle: the run goes on as without a stop
+                    settleClaimed.set(false);
+                    gate.reopen();
+                    throw e;
+                }
                 if (owed.isPresent()) {
                     gate.settled();
                     System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
