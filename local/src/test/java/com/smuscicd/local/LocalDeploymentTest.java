@@ -337,16 +337,21 @@ class LocalDeploymentTest {
         };
     }
 
+    /** In a port call: says so on {@code inPhase}, then waits for {@code release}. */
+    private static void holdUntil(java.util.concurrent.CountDownLatch inPhase, java.util.concurrent.CountDownLatch release) {
+        inPhase.countDown();
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** WorkflowCreation held inside its first call until {@code release}. */
     private static UnaryOperator<DeployFunctions> heldInWorkflowCreation(java.util.concurrent.CountDownLatch inPhase,
                                                                         java.util.concurrent.CountDownLatch release) {
         return Faults.calling(Stage.WORKFLOW_CREATION, () -> {
-            inPhase.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            holdUntil(inPhase, release);
         }, 1);
     }
 
@@ -597,12 +602,7 @@ class LocalDeploymentTest {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         UnaryOperator<DeployFunctions> fails = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
-            inPhase.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            holdUntil(inPhase, release);
             throw new PhaseFailure("BOOM", "the workflow service said no");
         }, 1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -663,12 +663,7 @@ class LocalDeploymentTest {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         UnaryOperator<DeployFunctions> throttled = Faults.calling(Stage.WORKFLOW_CREATION, () -> {
             if (calls.incrementAndGet() == 1) {
-                inPhase.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                holdUntil(inPhase, release);
             }
             throw new RetryablePhaseException("THROTTLED", "slow down");
         }, 1000);
