@@ -3,10 +3,10 @@ package com.smuscicd.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
+import com.smuscicd.text.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -61,11 +61,9 @@ final class LineValidator {
     }
 
     private static String problemOfLine(ByteArrayOutputStream line) {
-        String text;
-        try {
-            // strictly: the engine drops a line that is not UTF-8, where a lenient decode would not see it
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(line.toByteArray())).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        // strictly: the engine drops a line that is not UTF-8, where a lenient decode would not see it
+        String text = Utf8.decode(line.toByteArray()).orElse(null);
+        if (text == null) {
             return "not valid UTF-8";
         }
         // blank as the copy sees it: what the engine skips, not every Unicode space

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.smuscicd.json.Json;
+import com.smuscicd.text.Utf8;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,11 +50,7 @@ public final class PatternTester {
         try (InputStream in = ChunkWriter.open(file)) {
             bytes = in.readAllBytes();
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IOException("not valid UTF-8", e);
-        }
+        return Utf8.decode(bytes).orElseThrow(() -> new IOException("not valid UTF-8"));
     }
     /**
      * A named event pattern.
