@@ -81,11 +81,11 @@ public final class EndedExecutions implements TaskFunction {
                 steps.add(ExecutionEnding.Step.exited(event.stateExitedEventDetails().name(),
                         type.substring(0, type.length() - "StateExited".length()),
                         parse(event.stateExitedEventDetails().output())));
-            } else if (task != null && attempt(type) == ExecutionEnding.Kind.ATTEMPT_FAILED) {
-                // the attempts of the task state entered last (tasks run one at a time here)
-                steps.add(failedAttempt(task, event));
             } else if (task != null && attempt(type) != null) {
-                steps.add(ExecutionEnding.Step.attempt(task, attempt(type)));
+                // the attempts of the task state entered last (tasks run one at a time here)
+                ExecutionEnding.Kind kind = attempt(type);
+                steps.add(kind == ExecutionEnding.Kind.ATTEMPT_FAILED ? failedAttempt(task, event)
+                        : ExecutionEnding.Step.attempt(task, kind));
             }
         }
         return steps;

@@ -22,7 +22,8 @@ import java.util.Optional;
  */
 public final class DeploymentLifecycle implements TaskFunction {
 
-    private static final String PHASE_FAILED = PhaseFailedException.class.getName();
+    /** The error of a phase that failed and published its own Failed event. */
+    static final String PHASE_FAILED = PhaseFailedException.class.getName();
     private static final String RETRYABLE = RetryablePhaseException.class.getName();
 
     private final EmitterFactory emitters;

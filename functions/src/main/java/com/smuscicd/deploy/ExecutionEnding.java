@@ -23,8 +23,6 @@ public final class ExecutionEnding {
     static final String COMPLETED_STATE = "DeployCompleted";
     /** The state that emits Deploy-Failed. */
     static final String FAILED_STATE = "RecordFailure";
-    /** The error of a phase that failed and reported its own Failed event. */
-    private static final String PHASE_FAILED = com.smuscicd.errors.PhaseFailedException.class.getName();
 
     /** What a step records. */
     public enum Kind {
@@ -138,13 +136,14 @@ public final class ExecutionEnding {
             return Optional.empty();
         }
         ObjectNode state = last.data().deepCopy();
-        if (!last.exited() && attempt == Kind.ATTEMPT_SUCCEEDED && isPhaseTask(last.state())) {
+        Optional<Stage> phase = Stage.phaseNamed(last.state());
+        if (!last.exited() && attempt == Kind.ATTEMPT_SUCCEEDED && phase.isPresent()) {
             // the phase function returned, so it published its Completed: only the deployment is owed
             ObjectNode phases = state.path("phases").isObject() ? (ObjectNode) state.get("phases") : state.putObject("phases");
-            phases.putObject(Stage.of(last.state()).outputKey());
+            phases.putObject(phase.get().outputKey());
         }
         if (!state.path("failure").isObject() && attempt == Kind.ATTEMPT_FAILED
-                && PHASE_FAILED.equals(attemptStep.data().path("Error").asText())) {
+                && DeploymentLifecycle.PHASE_FAILED.equals(attemptStep.data().path("Error").asText())) {
             // the phase's function failed the phase and reported it (its Failed went out) before
             // the Catch could take the error: keep that error, so it is not failed twice
             state.set("failure", attemptStep.data().deepCopy());
@@ -163,16 +162,6 @@ public final class ExecutionEnding {
             input.put("executionArn", executionArn);
         }
         return Optional.of(input);
-    }
-
-    /** Whether {@code state} is one of the four phase task states (named as the phases are). */
-    private static boolean isPhaseTask(String state) {
-        for (Stage phase : Stage.phases()) {
-            if (phase.phaseName().equals(state)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String errorName(String status, String error) {

@@ -99,6 +99,15 @@ final class LateGate implements EventPublisher {
         }
     }
 
+    /** A phase's Failed event as the cause of a Lambda error ({@code {"errorMessage": "CODE: message"}}). */
+    private static String causeOf(DeploymentEvent failed) {
+        if (failed.detail().error() == null) {
+            return null;
+        }
+        return Json.write(Json.mapper().createObjectNode().put("errorMessage",
+                failed.detail().error().code() + ": " + failed.detail().error().message()));
+    }
+
     /**
      * What the phases that reported their own end published, as attempts of their task states:
      * a Completed is a function that returned, a Failed one that failed the phase itself.
@@ -109,9 +118,7 @@ final class LateGate implements EventPublisher {
             String state = Stage.of(stage).phaseName();
             ends.add("completed".equals(event.detail().status())
                     ? ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED)
-                    : ExecutionEnding.Step.failedAttempt(state, PhaseFailedException.class.getName(), event.detail().error() == null ? null
-                            : "{\"errorMessage\": " + Json.write(event.detail().error().code() + ": "
-                                    + event.detail().error().message()) + "}"));
+                    : ExecutionEnding.Step.failedAttempt(state, PhaseFailedException.class.getName(), causeOf(event)));
         });
         return ends;
     }
