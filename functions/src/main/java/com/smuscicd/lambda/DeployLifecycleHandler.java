@@ -33,8 +33,9 @@ public final class DeployLifecycleHandler extends TaskHandler {
      */
     static TaskFunction wire(Map<String, String> env, AwsClients clients, Function<String, EventPublisher> publishers) {
         TaskFunction lifecycle = AwsPorts.functions(env, publishers, null, null, null).lifecycle();
-        SfnExecutions executions = SfnExecutions.create(clients);
-        EndedExecutions ended = new EndedExecutions(arn -> executions.history(arn, 0), lifecycle);
+        // Step Functions is named only inside the call: its classes load on the first status
+        // change, not in every cold start of the lifecycle task (the client itself is cached)
+        EndedExecutions ended = new EndedExecutions(arn -> SfnExecutions.create(clients).history(arn, 0), lifecycle);
         return input -> EndedExecutions.isStatusChange(input) ? ended.invoke(input) : lifecycle.invoke(input);
     }
 
