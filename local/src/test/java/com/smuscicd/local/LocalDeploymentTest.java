@@ -260,10 +260,7 @@ class LocalDeploymentTest {
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
 
         // a throttled first attempt, retried for hours: the phase completes, the execution is over time
-        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
-            late.set(true);
-            return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
-        }, 1), lateClock(late));
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", unavailableFromThenOn(late, 1), lateClock(late));
 
         assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
         assertThat(types(run)).endsWith("SMUS-CICD-Deploy-WorkflowCreation-Started",
@@ -278,10 +275,8 @@ class LocalDeploymentTest {
     void deploy_whenTheExecutionTimesOutOnceAPhasesRetriesAreSpent_endsItWithThePhasesOwnError() {
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
 
-        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", Faults.in(Stage.WORKFLOW_CREATION, () -> {
-            late.set(true);
-            return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
-        }, Integer.MAX_VALUE), lateClock(late));
+        LocalRun run = new DeploymentScenario(stateDir).deploy("dev", unavailableFromThenOn(late, Integer.MAX_VALUE),
+                lateClock(late));
 
         // caught, then over time before RecordFailure: the phase's error, as Step Functions' history keeps it
         assertThat(run.execution().status()).isEqualTo("TIMED_OUT");
@@ -289,6 +284,15 @@ class LocalDeploymentTest {
                 "SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
         assertThat(run.events().get(run.events().size() - 1).detail().error().code()).isEqualTo("SERVICE_UNAVAILABLE");
         EventInvariants.check(run.events());
+    }
+
+    /** WorkflowCreation's first {@code times} calls answer 503, and from the first one on the clock is late. */
+    private static UnaryOperator<DeployFunctions> unavailableFromThenOn(java.util.concurrent.atomic.AtomicBoolean late,
+                                                                       int times) {
+        return Faults.in(Stage.WORKFLOW_CREATION, () -> {
+            late.set(true);
+            return new RetryablePhaseException("SERVICE_UNAVAILABLE", "503 from the workflow service");
+        }, times);
     }
 
     /** The system clock, a day later once {@code late} is set. */
