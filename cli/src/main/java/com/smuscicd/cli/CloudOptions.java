@@ -12,6 +12,13 @@ public final class CloudOptions {
     /** The orchestrator stack's name as the CDK app deploys it. */
     static final String DEFAULT_STACK_NAME = "smus-cicd-orchestrator";
 
+    /**
+     * How long {@code --wait} follows an execution by default: the state machine's own
+     * TimeoutSeconds (28,800 s in the ASL file) and five minutes, so a wait gives up only after
+     * Step Functions has ended the execution itself. CloudOptionsTest ties it to the ASL file.
+     */
+    static final String DEFAULT_WAIT_TIMEOUT_SECONDS = "29100";
+
     @Option(names = "--state-machine-arn", paramLabel = "ARN",
             description = "Deployment state machine ARN (default: $SMUS_STATE_MACHINE_ARN, else the stack output).")
     String stateMachineArn;
@@ -32,8 +39,9 @@ public final class CloudOptions {
     @Option(names = "--wait", description = "Follow the execution, print per-phase progress, exit 0/1 by outcome.")
     boolean waitForCompletion;
 
-    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "3900",
-            description = "With --wait: give up following after this long and exit 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = DEFAULT_WAIT_TIMEOUT_SECONDS,
+            description = "With --wait: give up following after this long and exit 1 (default: ${DEFAULT-VALUE}, "
+                    + "the state machine's 8 h execution timeout and 5 min).")
     long waitTimeoutSeconds;
 
     @Option(names = "--execution-name", paramLabel = "NAME",

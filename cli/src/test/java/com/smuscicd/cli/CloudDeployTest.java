@@ -23,6 +23,7 @@ import com.smuscicd.deploy.EventOverrides;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.statemachine.DeployStateMachine;
 import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.trigger.BundleTrigger;
@@ -50,6 +51,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -439,6 +441,15 @@ class CloudDeployTest {
     }
 
     @Test
+    void waitTimeoutDefault_outlastsTheStateMachinesOwnExecutionTimeoutByFiveMinutes() {
+        JsonNode definition = Json.read(DeployStateMachine.definition());
+        CloudOptions parsed = new CloudOptions();
+        new CommandLine(parsed).parseArgs();
+
+        assertThat(parsed.waitTimeoutSeconds).isEqualTo(definition.get("TimeoutSeconds").asLong() + 300);
+    }
+
+    @Test
     void deploy_withWaitWhenReadingTheHistoryIsDenied_reportsFollowFailedWithWhereToFollowIt() {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
         SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("error-access-denied.json"))
@@ -484,7 +495,7 @@ class CloudDeployTest {
         options.stateMachineArn = arn;
         options.bundleBucket = bucket;
         options.stackName = CloudOptions.DEFAULT_STACK_NAME;
-        options.waitTimeoutSeconds = 3900;
+        options.waitTimeoutSeconds = Long.parseLong(CloudOptions.DEFAULT_WAIT_TIMEOUT_SECONDS);
         return options;
     }
 
