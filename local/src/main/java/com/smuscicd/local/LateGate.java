@@ -64,11 +64,20 @@ final class LateGate implements EventPublisher {
     }
 
     /**
-     * Opens the gate to every thread again (a stop that found nothing to settle) and sends on,
-     * in order, what was held while it was closed: a terminal event among them must not be lost.
+     * Opens the gate to every thread again (a stop that found nothing to settle) and sends on
+     * what was held while it was closed: a terminal event among them must not be lost. Waits at
+     * most {@code timeout} for a publish in progress; within it, the held events go before any
+     * published after the reopening. Without it (a send to AWS still retrying), they are sent all
+     * the same, and a publish that found the gate closed but was held only after this
+     * ({@link #publish}) is sent by its own thread.
      */
-    void reopen() {
-        inProgress.writeLock().lock();
+    void reopen(Duration timeout) {
+        boolean locked = false;
+        try {
+            locked = inProgress.writeLock().tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             List<DeploymentEvent> heldNow;
             synchronized (held) {
@@ -80,7 +89,9 @@ final class LateGate implements EventPublisher {
                 next.publish(heldNow);
             }
         } finally {
-            inProgress.writeLock().unlock();
+            if (locked) {
+                inProgress.writeLock().unlock();
+            }
         }
     }
 
@@ -129,27 +140,35 @@ final class LateGate implements EventPublisher {
         try {
             Thread only = onlyFrom;
             if (only == null || only == Thread.currentThread()) {
-                // past the gate it will be sent: counted now, before a slow send
-                for (DeploymentEvent event : batch) {
-                    if (event != null && event.detail() != null && !Stage.DEPLOY.value().equals(event.detail().stage())
-                            && ("completed".equals(event.detail().status()) || "failed".equals(event.detail().status()))) {
-                        phaseEnds.putIfAbsent(event.detail().stage(), event);
-                    }
-                }
-                return next.publish(batch);
+                return pass(batch);
             }
             // closed: held (or late) under the lock, so that reopening cannot come in between
             List<DeploymentEvent> kept = batch.stream().filter(java.util.Objects::nonNull).toList();
             synchronized (held) {
                 if (settled) {
                     lateAll(kept);
-                } else {
+                    return new PublishResult(0, kept);
+                }
+                if (onlyFrom != null) {
                     held.addAll(kept);
+                    return new PublishResult(0, kept);
                 }
             }
-            return new PublishResult(0, kept);
+            // reopened (without waiting for the lock) since this publish found the gate closed
+            return pass(batch);
         } finally {
             inProgress.readLock().unlock();
         }
+    }
+
+    /** Past the gate: the phase ends in it are counted now, before a slow send, and it is sent. */
+    private PublishResult pass(List<DeploymentEvent> batch) {
+        for (DeploymentEvent event : batch) {
+            if (event != null && event.detail() != null && !Stage.DEPLOY.value().equals(event.detail().stage())
+                    && ("completed".equals(event.detail().status()) || "failed".equals(event.detail().status()))) {
+                phaseEnds.putIfAbsent(event.detail().stage(), event);
+            }
+        }
+        return next.publish(batch);
     }
 }

@@ -64,11 +64,16 @@ public final class LocalRuntime {
     public static final Duration DELIVERY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     /**
-     * How long a stopped process waits for the running task to end, and then for its last events
-     * to be delivered: a cancelled GitHub Actions job gets SIGINT, SIGTERM 7.5 s later, SIGKILL
-     * 2.5 s after that.
+     * How long a stopped process waits for the running task to end: a cancelled GitHub Actions
+     * job gets SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
      */
     static final Duration STOP_WAIT = Duration.ofSeconds(3);
+
+    /**
+     * All of a stop's waits together (the task, a publish in progress, the last deliveries): within
+     * the 7.5 s a cancelled GitHub Actions job gets before SIGTERM, whichever way the stop goes.
+     */
+    static final Duration STOP_BUDGET = Duration.ofSeconds(7);
 
     /**
      * How long a stop waits for a publish in progress before it settles: its events count as sent
@@ -132,13 +137,23 @@ public final class LocalRuntime {
      * Hands on what the publisher still holds and delivers what the bus still has, each within
      * {@code timeout}; what is left then is logged whole or dead-lettered, not lost.
      */
-    private static void flush(BackgroundPublisher publisher, LocalEventBus bus, Duration timeout) {
+    /** Publishes and delivers what is queued until {@code deadline} ({@link System#nanoTime()}); the rest is logged or dead-lettered. */
+    private static void flush(BackgroundPublisher publisher, LocalEventBus bus, long deadline) {
         if (publisher != null) {
-            publisher.finish(timeout);
+            publisher.finish(left(deadline));
         }
         if (bus != null) {
-            bus.drain(timeout);
+            bus.drain(left(deadline));
         }
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private static Duration atMost(Duration wait, long deadline) {
+        Duration left = left(deadline);
+        return wait.compareTo(left) < 0 ? wait : left;
     }
 
     private static boolean await(CountDownLatch latch, Duration timeout) {
@@ -355,6 +370,7 @@ public final class LocalRuntime {
         BackgroundPublisher stopPublisher = background;
         AtomicReference<ExecutionResult> ended = new AtomicReference<>();
         Thread onStop = new Thread(() -> {
+            long deadline = System.nanoTime() + STOP_BUDGET.toNanos();
             steps.requestStop();
             if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
                 // the running task does not end in time: settle the deployment from here. The steps
@@ -374,7 +390,7 @@ public final class LocalRuntime {
                 } catch (RuntimeException e) {
                     // never leave the gate closed with nobody to settle: the run goes on as without a stop
                     settleClaimed.set(false);
-                    gate.reopen();
+                    gate.reopen(left(deadline));
                     throw e;
                 }
                 if (owed.isPresent()) {
@@ -382,28 +398,29 @@ public final class LocalRuntime {
                     System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
                             + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
                     invokeQuietly(lifecycle, owed.get());
-                    flush(stopPublisher, stopBus, STOP_WAIT);
+                    flush(stopPublisher, stopBus, deadline);
                     return;
                 }
                 // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
                 // the terminal event itself; let it through, and should it fail instead, leave the
                 // settling to the run (which stops at its next state), then wait as for any run's end
                 settleClaimed.set(false);
-                gate.reopen();
+                gate.reopen(left(deadline));
                 // the run may have looked for the claim while this thread held it, and left the
                 // settling here: once it has ended, whoever claims now settles it as it ended
-                if (await(runEnded, GATE_WAIT) && settleClaimed.compareAndSet(false, true) && ended.get() != null) {
+                if (await(runEnded, atMost(GATE_WAIT, deadline)) && settleClaimed.compareAndSet(false, true)
+                        && ended.get() != null) {
                     ExecutionResult endedNow = ended.get();
                     settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
                             executionArn);
-                    flush(stopPublisher, stopBus, STOP_WAIT);
+                    flush(stopPublisher, stopBus, deadline);
                     return;
                 }
             }
             // the run settles itself: give its deliveries a little time before the process ends, then
             // log or dead-letter what is left rather than let it vanish with the process
-            if (!await(delivered, STOP_WAIT)) {
-                flush(stopPublisher, stopBus, Duration.ZERO);
+            if (!await(delivered, left(deadline))) {
+                flush(stopPublisher, stopBus, System.nanoTime());
             }
         }, "smus-cli-stopped");
         hooks.add(onStop);

@@ -1,6 +1,7 @@
 package com.smuscicd.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.events.DeploymentEvent;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** What a stop does to the events of the threads it did not start. */
@@ -47,7 +49,7 @@ class LateGateTest {
         gate.publish(List.of(event("SMUS-CICD-Deploy-Completed")));
 
         assertThat(sent).isEmpty();
-        gate.reopen();
+        gate.reopen(Duration.ofSeconds(1));
         gate.publish(List.of(event("SMUS-CICD-Deploy-Started")));
 
         assertThat(sent).containsExactly("SMUS-CICD-Deploy-CatalogAssets-Completed", "SMUS-CICD-Deploy-Completed",
@@ -65,6 +67,41 @@ class LateGateTest {
         assertThat(sent).isEmpty();
         assertThat(gate.late()).extracting(DeploymentEvent::detailType).containsExactly(
                 "SMUS-CICD-Deploy-WorkflowCreation-Completed", "SMUS-CICD-Deploy-CatalogAssets-Started");
+    }
+
+    @Test
+    void reopen_whileAPublishThatPassedTheGateHangs_sendsWhatWasHeldWithoutWaitingForIt() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LateGate slow = new LateGate(events -> {
+            if (events.get(0).detailType().endsWith("-Started")) {
+                sending.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            events.forEach(e -> sent.add(e.detailType()));
+            return EventPublisher.PublishResult.allDelivered(events.size());
+        });
+        Thread hanging = new Thread(() -> slow.publish(List.of(event("SMUS-CICD-Deploy-CatalogAssets-Started"))));
+        hanging.start();
+        sending.await();
+        Thread stop = new Thread(() -> slow.closeToAllBut(Thread.currentThread(), Duration.ofMillis(50)));
+        stop.start();
+        stop.join();
+        slow.publish(List.of(event("SMUS-CICD-Deploy-Completed")));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> slow.reopen(Duration.ofMillis(50)));
+        assertThat(sent).containsExactly("SMUS-CICD-Deploy-Completed");
+        slow.publish(List.of(event("SMUS-CICD-Deploy-BundleUpload-Completed")));
+        release.countDown();
+        hanging.join();
+
+        assertThat(sent).containsExactly("SMUS-CICD-Deploy-Completed", "SMUS-CICD-Deploy-BundleUpload-Completed",
+                "SMUS-CICD-Deploy-CatalogAssets-Started");
+        assertThat(slow.late()).isEmpty();
     }
 
     @Test
