@@ -51,6 +51,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -205,6 +207,27 @@ class CloudDeployTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--execution-name", "too long", "n".repeat(76) + "-broken");
         assertThat(out.toString()).isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "--wait --wait-timeout 0 => --wait-timeout must be more than 0 seconds",
+        "--wait --wait-timeout -5 => --wait-timeout must be more than 0 seconds",
+        "--execution-name rel/1 => --execution-name 'rel/1' may only contain letters, digits",
+        "--execution-name release.1 => --execution-name 'release.1' may only contain letters, digits",
+    })
+    void command_whenAFlagValueIsBad_startsNothingAndExitsTwoNamingIt(String args, String message) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--targets", "dev"));
+        all.addAll(List.of(args.split(" ")));
+
+        int exit = deployCommand(out, err, all.toArray(String[]::new));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
         assertThat(executions()).isEmpty();
     }
