@@ -91,19 +91,17 @@ public final class MetricsCommand implements Callable<Integer> {
             try (EventArchive archive = source.open(err)) {
                 report = DeploymentMetrics.compute(archive, new MetricsQuery(pipeline, target, window, clock.instant()));
             }
-            if (report.deployments().isEmpty()) {
-                // say what was asked for: an empty table reads like a bug, a typo in --target is the likelier cause
-                String none = "no deployments matched (pipeline=" + orAll(pipeline) + ", target=" + orAll(target)
+            boolean none = report.deployments().isEmpty();
+            if (none) {
+                // say what was asked for: empty tables read like a bug, a typo in --target is the likelier cause
+                String asked = "no deployments matched (pipeline=" + orAll(pipeline) + ", target=" + orAll(target)
                         + ", since=" + (since == null ? "all" : since) + ")";
-                if (format.equals("json")) {
-                    err.println(none);
-                } else {
-                    out.println(none);
-                }
+                (format.equals("json") ? err : out).println(asked);
             }
             if (format.equals("json")) {
+                // a script still gets the report's shape, with empty lists
                 MetricsText.json(report, out);
-            } else {
+            } else if (!none) {
                 MetricsText.table(report, out);
             }
             if (html != null) {

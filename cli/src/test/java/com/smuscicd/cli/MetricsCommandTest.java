@@ -72,7 +72,8 @@ class MetricsCommandTest {
         int code = run("-a", archive(), "--no-cache", "--since", "10d", "--target", "nope");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("no deployments matched (pipeline=*, target=nope, since=10d)");
+        assertThat(out.toString()).isEqualTo("no deployments matched (pipeline=*, target=nope, since=10d)"
+                + System.lineSeparator());
     }
 
     @Test
