@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -29,8 +30,10 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  * bytes of entries, sized the way EventBridge sizes them. Every entry's result is read: entries
  * failing with {@code ThrottlingException} or {@code InternalFailure}, and whole requests failing
  * with throttling, a 5xx or an I/O error, are retried with bounded exponential backoff and full
- * jitter; other errors are final. Each event that is finally not delivered is written to the log
- * sink as one JSON line holding the whole event, so nothing is dropped silently.
+ * jitter; other errors are final. One publish takes at most {@link #DEFAULT_MAX_PUBLISH_TIME}
+ * (its attempts stop, and no attempt outlives it), so a function always has time left to log what
+ * was not delivered before Lambda ends it. Each event that is finally not delivered is written to
+ * the log sink as one JSON line holding the whole event, so nothing is dropped silently.
  *
  * <p>{@link #publish} never throws: emission must not fail a deployment.
  */
@@ -38,6 +41,13 @@ public final class EventBridgePublisher implements EventPublisher {
 
     /** Most entries EventBridge accepts in one {@code PutEvents} request. */
     public static final int MAX_ENTRIES = 10;
+
+    /**
+     * How long one {@link #publish} may take in all: 5 attempts of a request that hangs would
+     * otherwise take 5 x 10 s, longer than the trigger function has. Each function's timeout leaves
+     * room for its publishes (OrchestratorStackTest checks the trigger's).
+     */
+    public static final Duration DEFAULT_MAX_PUBLISH_TIME = Duration.ofSeconds(20);
 
     /** Most bytes of entries (as {@link #entrySize} counts them) in one request, and so for one entry. */
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
@@ -55,6 +65,8 @@ public final class EventBridgePublisher implements EventPublisher {
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final Consumer<String> logSink;
+    private final Duration maxPublishTime;
+    private final LongSupplier nanoTime;
 
     private EventBridgePublisher(Builder builder) {
         this.client = builder.client != null ? constant(builder.client) : EventBridgePublisher::sharedClient;
@@ -63,6 +75,8 @@ public final class EventBridgePublisher implements EventPublisher {
         this.backoff = new Backoff(builder.maxAttempts, builder.baseDelay, builder.maxDelay, builder.jitter);
         this.sleeper = builder.sleeper;
         this.logSink = builder.logSink;
+        this.maxPublishTime = builder.maxPublishTime;
+        this.nanoTime = builder.nanoTime;
     }
 
     /**
@@ -99,6 +113,7 @@ public final class EventBridgePublisher implements EventPublisher {
         // Nothing to deliver or log for a null; dropping it keeps the result's list valid.
         List<DeploymentEvent> events = requested.stream().filter(Objects::nonNull).toList();
         Delivery delivery = new Delivery(events.size());
+        long deadline = nanoTime.getAsLong() + maxPublishTime.toNanos();
         try {
             List<Pending> sendable = new ArrayList<>(events.size());
             for (int i = 0; i < events.size(); i++) {
@@ -106,7 +121,7 @@ public final class EventBridgePublisher implements EventPublisher {
             }
             EventBridgeClient eventBridge = client.get();
             for (List<Pending> batch : batches(sendable)) {
-                send(eventBridge, batch, delivery);
+                send(eventBridge, batch, delivery, deadline);
             }
         } catch (RuntimeException | LinkageError e) {
             // Unexpected (client construction, a bug): whatever is not settled yet is undelivered.
@@ -171,7 +186,7 @@ public final class EventBridgePublisher implements EventPublisher {
         return Optional.of(new Pending(index, entry, size));
     }
 
-    private void send(EventBridgeClient eventBridge, List<Pending> batch, Delivery delivery) {
+    private void send(EventBridgeClient eventBridge, List<Pending> batch, Delivery delivery, long deadline) {
         List<Pending> remaining = batch;
         int attempts = 0;
         while (!remaining.isEmpty()) {
@@ -179,22 +194,37 @@ public final class EventBridgePublisher implements EventPublisher {
                 fail(remaining, null, attempts, delivery);
                 return;
             }
-            if (attempts > 0 && !pause(backoff.delay(attempts))) {
+            Duration delay = attempts == 0 ? Duration.ZERO : backoff.delay(attempts);
+            if (deadline - nanoTime.getAsLong() <= delay.toNanos()) {
+                // no time for another attempt: log them now, while the function still can
+                if (attempts == 0) {
+                    fail(failedWith(remaining, "PublishTimeSpent", "not sent: an earlier request of this publish"
+                            + " used its " + maxPublishTime.toMillis() + " ms"), null, 0, delivery);
+                } else {
+                    fail(remaining, " (not retried: this publish had used its " + maxPublishTime.toMillis() + " ms)",
+                            attempts, delivery);
+                }
+                return;
+            }
+            if (attempts > 0 && !pause(delay)) {
                 fail(remaining, " (retry interrupted)", attempts, delivery);
                 return;
             }
             attempts++;
-            remaining = attempt(eventBridge, remaining, attempts, delivery);
+            remaining = attempt(eventBridge, remaining, attempts, delivery,
+                    Duration.ofNanos(Math.max(1, deadline - nanoTime.getAsLong())));
         }
     }
 
-    /** Sends the entries once; returns those to retry. */
+    /** Sends the entries once, for at most {@code timeLeft}; returns those to retry. */
     private List<Pending> attempt(EventBridgeClient eventBridge, List<Pending> entries, int attempt,
-                                  Delivery delivery) {
+                                  Delivery delivery, Duration timeLeft) {
         PutEventsResponse response;
         try {
             response = eventBridge.putEvents(PutEventsRequest.builder()
                     .entries(entries.stream().map(Pending::entry).toList())
+                    // the client's own attempt timeout still applies; this caps the call at the budget
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeLeft))
                     .build());
         } catch (AwsServiceException e) {
             List<Pending> failed = failedWith(entries, errorCode(e), e.getMessage());
@@ -359,6 +389,8 @@ public final class EventBridgePublisher implements EventPublisher {
         private LongUnaryOperator jitter = Backoff.FULL_JITTER;
         private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
         private Consumer<String> logSink = System.err::println;
+        private Duration maxPublishTime = DEFAULT_MAX_PUBLISH_TIME;
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder() {
         }
@@ -396,6 +428,20 @@ public final class EventBridgePublisher implements EventPublisher {
         /** Where the line of each undelivered event goes (default: standard error, one line each). */
         public Builder logSink(Consumer<String> logSink) {
             this.logSink = Objects.requireNonNull(logSink, "logSink");
+            return this;
+        }
+
+        /** How long one publish may take in all, attempts and waits (default {@link #DEFAULT_MAX_PUBLISH_TIME}). */
+        public Builder maxPublishTime(Duration maxPublishTime) {
+            if (maxPublishTime == null || maxPublishTime.isNegative() || maxPublishTime.isZero()) {
+                throw new IllegalArgumentException("maxPublishTime must be positive, got " + maxPublishTime);
+            }
+            this.maxPublishTime = maxPublishTime;
+            return this;
+        }
+
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
@@ -183,6 +184,46 @@ class EventBridgePublisherFaultTest {
             assertLoggedWhole(line.get("event"), events.get(i));
         }
         assertThat(sleeps).hasSize(2);
+    }
+
+    @Test
+    void publish_whenTheEndpointAcceptsButNeverAnswers_givesUpWithinItsTimeAndLogsEveryEventWhole()
+            throws IOException {
+        // the kernel completes connections to a listening socket nobody reads: every request hangs
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<DeploymentEvent> events = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                events.addAll(TestEvents.success()); // 30 events: three requests
+            }
+            EventBridgePublisher publisher = EventBridgePublisher.builder()
+                    .client(client(URI.create("http://127.0.0.1:" + silent.getLocalPort())))
+                    .eventBusName(BUS)
+                    .maxPublishTime(Duration.ofSeconds(1))
+                    .sleeper(sleeps::add)
+                    .logSink(log::add)
+                    .build();
+
+            // without a limit on the whole publish, each attempt would wait for the socket timeout
+            EventPublisher.PublishResult result = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> publisher.publish(events));
+
+            assertThat(result.delivered()).isZero();
+            assertThat(result.undelivered()).containsExactlyElementsOf(events);
+            assertThat(log).hasSize(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                JsonNode line = Json.read(log.get(i));
+                assertLoggedWhole(line.get("event"), events.get(i));
+                if (i < 10) {
+                    // the first request was sent and cut off when the publish's time ran out
+                    assertThat(line.get("errorCode").asText()).isEqualTo("ApiCallTimeoutException");
+                    assertThat(line.get("attempts").asInt()).isEqualTo(1);
+                    assertThat(line.get("errorMessage").asText()).contains("not retried: this publish had used its 1000 ms");
+                } else {
+                    assertThat(line.get("errorCode").asText()).isEqualTo("PublishTimeSpent");
+                    assertThat(line.get("attempts").asInt()).isZero();
+                }
+            }
+        }
     }
 
     @Test

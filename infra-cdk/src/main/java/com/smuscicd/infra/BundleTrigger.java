@@ -30,6 +30,12 @@ public final class BundleTrigger extends Construct {
 
     /** Lambda's own retries of a failed asynchronous invocation (its default, made explicit). */
     static final int ASYNC_RETRY_ATTEMPTS = 2;
+    /**
+     * The function's timeout: reading and checking a bundle (up to MAX_BUNDLE_BYTES), starting the
+     * execution, and a rejected bundle's Deploy-Failed, whose publish alone may take 20 s
+     * (EventBridgePublisher.DEFAULT_MAX_PUBLISH_TIME) before it logs the event whole.
+     */
+    static final Duration TIMEOUT = Duration.minutes(2);
     /** How long an upload event may wait, for delivery and for the function, before it is dead-lettered. */
     static final Duration MAX_EVENT_AGE = Duration.hours(2);
 
@@ -44,7 +50,7 @@ public final class BundleTrigger extends Construct {
                 .handlerClass("BundleTriggerHandler")
                 .code(props.code())
                 .memoryMb(512)
-                .timeout(Duration.seconds(30))
+                .timeout(TIMEOUT)
                 .environment("EVENT_BUS_NAME", props.eventBuses().defaultBus().nameOrArn())
                 .environment("STATE_MACHINE_ARN", props.stateMachine().getStateMachineArn())
                 .logRetention(props.logRetention())

@@ -108,6 +108,23 @@ class OrchestratorStackTest {
     }
 
     @Test
+    void functionTimeouts_leaveRoomForAPublishThatUsesItsWholeTime() {
+        // EventBridgePublisher.DEFAULT_MAX_PUBLISH_TIME (20 s) after the function's other work: a
+        // function Lambda ends first would neither deliver nor log its last events
+        Map<String, Map<String, Object>> functions = template.findResources("AWS::Lambda::Function");
+        List<String> checked = new ArrayList<>();
+        functions.forEach((id, function) -> {
+            if (String.valueOf(properties(function).get("Handler")).startsWith("com.smuscicd.")) {
+                assertThat((Integer) properties(function).get("Timeout")).as("Timeout of %s", id)
+                        .isGreaterThanOrEqualTo(60);
+                checked.add(id);
+            }
+        });
+        assertThat(checked).hasSize(6);
+        assertThat(properties(functions.get(functionId("BundleTriggerHandler"))).get("Timeout")).isEqualTo(120);
+    }
+
+    @Test
     void stateMachine_definition_isTheAslFileVerbatimWithEachPlaceholderSubstituted() throws Exception {
         Map<String, Object> substitutions = new LinkedHashMap<>();
         substitutions.put("DeployLifecycleFunctionArn", getAtt(functionId("DeployLifecycleHandler"), "Arn"));
