@@ -125,12 +125,22 @@ public final class DeploymentLifecycle implements TaskFunction {
             int colon = message.indexOf(": ");
             return new EventDetail.ErrorInfo(message.substring(0, colon), message.substring(colon + 2));
         }
-        if ("States.Timeout".equals(errorName)) {
+        if (timedOut(errorName, message)) {
             return new EventDetail.ErrorInfo("PHASE_TIMEOUT", message.isBlank() ? "the phase timed out" : message);
         }
         String code = ErrorCodes.upperSnake(
                 errorName.replaceAll("^.*\\.(?=[A-Z][A-Za-z]*Exception$)", ""), "UNKNOWN_ERROR");
         return new EventDetail.ErrorInfo(code, message.isBlank() ? errorName : message);
+    }
+
+    /**
+     * The task state's own timer ({@code States.Timeout}), or the function's timeout ending it
+     * first, as the task timeouts are set to: Lambda reports that as {@code Sandbox.Timedout}, or
+     * as {@code Lambda.Unknown} with "Task timed out after ..." in the cause.
+     */
+    private static boolean timedOut(String errorName, String message) {
+        return "States.Timeout".equals(errorName) || "Sandbox.Timedout".equals(errorName)
+                || ("Lambda.Unknown".equals(errorName) && message.contains("Task timed out"));
     }
 
     private static JsonNode parseQuietly(String text) {
