@@ -1,6 +1,8 @@
 package com.smuscicd.local.faults;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +12,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.smuscicd.local.DeploymentInvariants;
 import com.smuscicd.testsupport.MotoServerExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -145,6 +148,43 @@ class DependencyLossConvergenceTest {
         // Two storage files and the two DAG files: the object the first run wrote is not written again.
         assertThat(rerun.attempts(Dependency.S3, "PutObject")).isEqualTo(4);
         assertThat(harness.projectObjects()).hasSize(5).containsAllEntriesOf(objectsAfterFirstRun);
+        harness.assertNoEventLost(rerun);
+        DeploymentInvariants.check(rerun.events());
+    }
+
+    @Test
+    void deploy_whenWorkflowsAreLostAfterTheFirstIsCreatedAndRerunAfterTheyRecover_createsOnlyTheSecond() {
+        WireMockServer workflows = harness.server(Dependency.WORKFLOWS);
+        // MWAA Serverless answers 500 to everything once the first workflow exists.
+        StubMapping outage = workflows.stubFor(any(anyUrl()).atPriority(WireStubs.FAULT_PRIORITY)
+                .inScenario(WireStubs.WORKFLOWS_SCENARIO).whenScenarioStateIs(WireStubs.DAILY_CREATED)
+                .willReturn(WireStubs.faultResponse(Dependency.WORKFLOWS, Fault.SERVER_ERROR, Duration.ZERO)));
+
+        FaultRun lost = harness.deploy();
+
+        assertThat(lost.execution().status()).as(FaultHarness.describe(lost)).isEqualTo("FAILED");
+        assertThat(lost.detailTypes()).containsExactly(SUCCESS.get(0), SUCCESS.get(1), SUCCESS.get(2), SUCCESS.get(3),
+                SUCCESS.get(4), SUCCESS.get(5), "SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(lost.last().detail().details()).containsEntry("failedPhase", "workflow-creation");
+        assertThat(lost.failures("WorkflowCreation")).hasSize(4).allSatisfy(f -> assertThat(f.error()).isEqualTo(RETRYABLE));
+        // The first phase attempt: one list, the daily workflow, then 3 SDK attempts at the weekly one;
+        // each of the 3 retries of the phase: 3 SDK attempts at the list.
+        assertThat(lost.attempts(Dependency.WORKFLOWS, "ListWorkflows")).isEqualTo(1 + 3 * 3);
+        assertThat(lost.attempts(Dependency.WORKFLOWS, "CreateWorkflow")).isEqualTo(1 + 3);
+        harness.assertNoEventLost(lost);
+        DeploymentInvariants.check(lost.events());
+
+        workflows.removeStub(outage);
+        FaultRun rerun = harness.deploy();
+
+        assertThat(rerun.execution().status()).as(FaultHarness.describe(rerun)).isEqualTo("SUCCEEDED");
+        assertFreshCompleteSequence(rerun, lost);
+        assertThat(rerun.details("SMUS-CICD-Deploy-WorkflowCreation-Completed"))
+                .containsEntry("count", 2).containsEntry("created", 1).containsEntry("updated", 0)
+                .containsEntry("unchanged", 1);
+        // only the workflow the first run did not get to; the daily one is neither created nor updated again
+        assertThat(rerun.attempts(Dependency.WORKFLOWS)).containsEntry("CreateWorkflow", 1)
+                .doesNotContainKey("UpdateWorkflow");
         harness.assertNoEventLost(rerun);
         DeploymentInvariants.check(rerun.events());
     }

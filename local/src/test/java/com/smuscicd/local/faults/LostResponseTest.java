@@ -52,11 +52,11 @@ class LostResponseTest {
     }
 
     /**
-     * The retried CreateProject gets ConflictException and the gateway takes the existing project,
-     * as one a concurrent deployment created ({@code created=false}). SageMaker Unified Studio
-     * creates a new project's environments after CreateProject returns, so at first it lists none;
-     * the gateway waits for them only for a project it believes it created, and otherwise fails
-     * for good with PROJECT_S3_LOCATION_NOT_FOUND.
+     * The retried CreateProject gets ConflictException and the gateway takes the project it finds
+     * by name as the one its own lost request created ({@code projectCreated=true}). SageMaker
+     * Unified Studio creates a new project's environments after CreateProject returns, so at first
+     * it lists none: the gateway waits for them, as for any project it created, instead of failing
+     * with PROJECT_S3_LOCATION_NOT_FOUND.
      */
     @Test
     void deploy_whenCreateProjectTakesEffectButItsResponseIsLost_usesTheNewProjectAndSucceeds() {
@@ -75,7 +75,9 @@ class LostResponseTest {
         assertThat(run.last().detail().error()).as(FaultHarness.describe(run)).isNull();
         assertThat(run.execution().status()).isEqualTo("SUCCEEDED");
         assertThat(run.details("SMUS-CICD-Deploy-ProjectInitialization-Completed"))
-                .containsEntry("projectId", WireStubs.PROJECT_ID);
+                .containsEntry("projectId", WireStubs.PROJECT_ID).containsEntry("projectCreated", true);
+        // the late create and its retry (answered "already exists"); no third
+        assertThat(run.attempts(Dependency.DATA_ZONE, "CreateProject")).isEqualTo(2);
         harness.assertNoEventLost(run);
         DeploymentInvariants.check(run.events());
     }
