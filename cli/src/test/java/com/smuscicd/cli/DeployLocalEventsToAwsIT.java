@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,19 +55,7 @@ class DeployLocalEventsToAwsIT {
             events.putTargets(r -> r.rule("smus-capture").targets(Target.builder().id("1")
                     .arn("arn:aws:logs:us-east-1:123456789012:log-group:" + logGroup).build()));
 
-            ProcessBuilder pb = new ProcessBuilder("java", "-jar", Path.of("target", "smus-cli.jar").toAbsolutePath()
-                    .toString(), "deploy", "--local", "--events-to-aws", "--targets", "dev", "--pipeline",
-                    "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString())
-                    .directory(ROOT.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(stateDir.resolve("cli.log").toFile());
-            Map<String, String> env = pb.environment();
-            env.put("AWS_ENDPOINT_URL", MOTO.endpoint().toString());
-            env.put("AWS_REGION", MOTO.region());
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            Process process = pb.start();
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            Process process = deploy(MOTO.endpoint().toString());
             String output = Files.readString(stateDir.resolve("cli.log"));
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).contains("EventBridge bus 'default'");
@@ -77,5 +68,48 @@ class DeployLocalEventsToAwsIT {
             assertThat(types).hasSize(10).startsWith("SMUS-CICD-Deploy-Started").endsWith("SMUS-CICD-Deploy-Completed");
             assertThat(stateDir.resolve("archive")).as("no local archive when sent to AWS").doesNotExist();
         }
+    }
+
+    @Test
+    void deployLocal_withEventsToAwsWhenEventBridgeRefusesConnections_deploysAndLogsEveryEventWhole()
+            throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Process process = deploy("http://127.0.0.1:" + closedPort);
+
+        String output = Files.readString(stateDir.resolve("cli.log"));
+        // the deployment itself does not depend on its events: it succeeds and says what was lost
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("SUCCEEDED")
+                .contains("0 of 10 events written to EventBridge bus 'default', 10 undelivered (each logged whole to stderr)");
+        List<JsonNode> logged = output.lines().filter(line -> line.startsWith("{"))
+                .map(Json::read).filter(line -> "event not delivered".equals(line.path("message").asText())).toList();
+        assertThat(logged).hasSize(10).allSatisfy(line -> {
+            assertThat(line.path("attempts").asInt()).isEqualTo(5);
+            assertThat(line.path("event").path("detail").path("deploymentId").asText()).isNotEmpty();
+        });
+        assertThat(logged).extracting(line -> line.path("event").path("detail").path("sequence").asInt())
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
+    }
+
+    /** Runs {@code deploy --local --events-to-aws} of the example with the SDK pointed at {@code endpoint}; output in cli.log. */
+    private Process deploy(String endpoint) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", Path.of("target", "smus-cli.jar").toAbsolutePath()
+                .toString(), "deploy", "--local", "--events-to-aws", "--targets", "dev", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(stateDir.resolve("cli.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("AWS_ENDPOINT_URL", endpoint);
+        env.put("AWS_REGION", MOTO.region());
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        Process process = pb.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("deploy ended").isTrue();
+        return process;
     }
 }
