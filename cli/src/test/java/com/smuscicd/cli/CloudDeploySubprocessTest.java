@@ -7,6 +7,7 @@ import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -112,6 +115,64 @@ class CloudDeploySubprocessTest {
         Files.deleteIfExists(token);
         assertThat(result.exit()).as(result.out() + result.err()).isZero();
         assertThat(sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_withCiTokensAroundAndATokenInTheGitRemote_printsAndSendsNoneOfThem(@TempDir Path work) throws Exception {
+        String remoteToken = "ghp_RemoteTokenLeakProbe0123456789abcd";
+        List<String> secrets = List.of(remoteToken, "ghs_GithubTokenLeakProbe0123456789abcdef",
+                "ActionsOidcRequestTokenLeakProbe", "glpat-ServerUrlLeakProbe42");
+        // the example in a repository of its own whose remote carries a token, as a CI checkout may
+        Path repo = work.resolve("repo");
+        copyTree(CloudDeployTest.MANIFEST.getParent(), repo);
+        git(repo, "init", "-q");
+        git(repo, "remote", "add", "origin", "https://x-access-token:" + remoteToken
+                + "@github.com/example/sales-analytics.git");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "-m", "release");
+        Map<String, String> ci = Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "4243",
+                "GITHUB_REPOSITORY", "example/sales-analytics", "GITHUB_REF_NAME", "main",
+                "GITHUB_SERVER_URL", "https://oauth2:" + secrets.get(3) + "@github.com",
+                "GITHUB_TOKEN", secrets.get(1), "ACTIONS_ID_TOKEN_REQUEST_TOKEN", secrets.get(2),
+                "SMUS_LOG_LEVEL", "DEBUG");
+
+        Result result = cli(ci, "deploy", "--targets", "prod", "--pipeline", repo.resolve("pipeline.yaml").toString(),
+                "--state-machine-arn", stateMachineArn, "--bundle-bucket", CloudDeployTest.BUCKET, "--output", "json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        String executionArn = Json.read(result.out()).path("executionArn").asText();
+        String input = sfn.describeExecution(b -> b.executionArn(executionArn)).input();
+        // the metadata is there without its credentials, so the scan looks at real content
+        assertThat(Json.read(input).path("deployment").path("metadata").path("gitRepository").asText())
+                .isEqualTo("https://github.com/example/sales-analytics.git");
+        assertThat(result.err()).contains("https://github.com/example/sales-analytics.git");
+        String bundleKey = s3.listObjectsV2(b -> b.bucket(CloudDeployTest.BUCKET)).contents().get(0).key();
+        String objectMetadata = s3.headObject(b -> b.bucket(CloudDeployTest.BUCKET).key(bundleKey)).metadata().toString();
+        Map<String, String> seen = Map.of("stdout", result.out(), "stderr (DEBUG)", result.err(),
+                "StartExecution input", input, "bundle object metadata", objectMetadata);
+        seen.forEach((where, text) -> assertThat(secrets).allSatisfy(secret ->
+                assertThat(text).as(where).doesNotContain(secret)));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void git(Path repo, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
     }
 
     private Result cli(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
