@@ -203,22 +203,30 @@ class LocalDeploymentTest {
 
     @ParameterizedTest
     @EnumSource(value = Stage.class, names = "DEPLOY", mode = EnumSource.Mode.EXCLUDE)
-    void deploy_whenAPhaseFailsTransientlyOnce_retriesAndSucceeds(Stage phase) {
+    void deploy_whenAPhaseFailsTransientlyOnce_retriesAndSucceeds(Stage phase) throws java.io.IOException {
+        AtomicInteger fired = new AtomicInteger();
         LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
-                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "slow down"), 1));
+                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "slow down"), 1, fired));
 
         assertThat(run.execution().status()).isEqualTo("SUCCEEDED");
+        assertThat(fired).hasValue(1);
         assertThat(run.events()).hasSize(10);
+        assertThat(archivedTypes()).containsExactlyInAnyOrderElementsOf(types(run));
         EventInvariants.check(run.events());
     }
 
     @ParameterizedTest
     @EnumSource(value = Stage.class, names = "DEPLOY", mode = EnumSource.Mode.EXCLUDE)
-    void deploy_whenRetriesAreSpent_theFailurePathEmitsThePhaseFailedEvent(Stage phase) {
+    void deploy_whenRetriesAreSpent_theFailurePathEmitsThePhaseFailedEvent(Stage phase) throws java.io.IOException {
+        AtomicInteger fired = new AtomicInteger();
         LocalRun run = new DeploymentScenario(stateDir).deploy("dev",
-                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "still throttled"), Integer.MAX_VALUE));
+                Faults.in(phase, () -> new RetryablePhaseException("THROTTLED", "still throttled"), Integer.MAX_VALUE,
+                        fired));
 
         assertThat(run.execution().status()).isEqualTo("FAILED");
+        // the ASL's retry of RetryablePhaseException: the first attempt and 3 more, then no more
+        assertThat(fired).hasValue(4);
+        assertThat(archivedTypes()).containsExactlyInAnyOrderElementsOf(types(run));
         assertThat(types(run)).endsWith(phase.detailType(com.smuscicd.events.Status.FAILED), "SMUS-CICD-Deploy-Failed");
         DeploymentEvent phaseFailed = run.events().get(run.events().size() - 2);
         assertThat(phaseFailed.detail().error().code()).isEqualTo("THROTTLED");
@@ -721,7 +729,14 @@ class LocalDeploymentTest {
 
         static UnaryOperator<DeployFunctions> in(Stage phase, java.util.function.Supplier<RuntimeException> fault,
                                                  int times) {
+            return in(phase, fault, times, new AtomicInteger());
+        }
+
+        /** As {@link #in(Stage, java.util.function.Supplier, int)}, counting in {@code fired} how often the fault was thrown. */
+        static UnaryOperator<DeployFunctions> in(Stage phase, java.util.function.Supplier<RuntimeException> fault,
+                                                 int times, AtomicInteger fired) {
             return calling(phase, () -> {
+                fired.incrementAndGet();
                 throw fault.get();
             }, times);
         }
