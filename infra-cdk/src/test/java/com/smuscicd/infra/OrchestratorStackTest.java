@@ -228,6 +228,23 @@ class OrchestratorStackTest {
     }
 
     @Test
+    void roles_trust_isLambdaForEachFunctionRoleAndStepFunctionsForTheStateMachineRoleOnly() {
+        for (String handler : TestApps.HANDLERS) {
+            assertThat(trustPolicy(roleId(handler))).as("trust of %s's role", handler).isEqualTo(assumedBy("lambda.amazonaws.com"));
+        }
+        assertThat(trustPolicy(documented.stateMachineRoleId())).isEqualTo(assumedBy("states.amazonaws.com"));
+    }
+
+    private static Object trustPolicy(String roleId) {
+        return properties(template.findResources("AWS::IAM::Role").get(roleId)).get("AssumeRolePolicyDocument");
+    }
+
+    private static Map<String, Object> assumedBy(String service) {
+        return Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                "Action", "sts:AssumeRole", "Effect", "Allow", "Principal", Map.of("Service", service))));
+    }
+
+    @Test
     void bundleTrigger_environment_namesTheStateMachine() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.smuscicd.lambda.BundleTriggerHandler::handleRequest",
