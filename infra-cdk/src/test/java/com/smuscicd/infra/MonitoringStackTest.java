@@ -1,8 +1,10 @@
 package com.smuscicd.infra;
 
 import static com.smuscicd.infra.OrchestratorStackTest.getAtt;
+import static com.smuscicd.infra.OrchestratorStackTest.join;
 import static com.smuscicd.infra.OrchestratorStackTest.properties;
 import static com.smuscicd.infra.OrchestratorStackTest.ref;
+import static com.smuscicd.infra.RolePermissions.allow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,12 +23,14 @@ class MonitoringStackTest {
     private static final Path SCHEMAS = TestApps.repositoryFile("events-schema/src/main/resources/smus-events");
 
     private static Template template;
+    private static RolePermissions permissions;
     private static String bucketId;
 
     @BeforeAll
     static void synthesize() {
         template = Template.fromStack(TestApps.monitoring(TestApps.app(Map.of())));
         bucketId = template.findResources("AWS::S3::Bucket").keySet().iterator().next();
+        permissions = new RolePermissions(template);
     }
 
     @Test
@@ -81,23 +85,37 @@ class MonitoringStackTest {
     }
 
     @Test
-    void deliveryRole_permissions_areBucketLookupAndWritesUnderTheTwoPrefixesOnly() {
-        Map<String, Object> bucketArn = Map.of("Fn::Join", List.of("", List.of("arn:", ref("AWS::Partition"), ":s3:::", bucketName())));
-        template.hasResourceProperties("AWS::IAM::Role", Map.of(
-                "AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of(
+    void deliveryRole_permissions_areExactlyBucketLookupAndWritesUnderTheTwoPrefixes() {
+        String role = deliveryRoleId();
+        assertThat(properties(template.findResources("AWS::IAM::Role").get(role)).get("AssumeRolePolicyDocument"))
+                .isEqualTo(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
                         "Action", "sts:AssumeRole", "Effect", "Allow",
                         "Principal", Map.of("Service", "firehose.amazonaws.com"),
-                        "Condition", Map.of("StringEquals", Map.of("sts:ExternalId", ref("AWS::AccountId")))))),
-                "Policies", List.of(Map.of("PolicyName", "WriteArchive", "PolicyDocument", Map.of("Statement", List.of(
-                        Map.of("Sid", "FindBucket", "Effect", "Allow", "Resource", bucketArn, "Action",
-                                List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads")),
-                        Map.of("Sid", "WriteEvents", "Effect", "Allow",
-                                "Action", List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"),
-                                "Resource", List.of(
-                                        Map.of("Fn::Join", List.of("", List.of("arn:", ref("AWS::Partition"), ":s3:::",
-                                                bucketName(), "/", ref("EventPrefix"), "*"))),
-                                        Map.of("Fn::Join", List.of("", List.of("arn:", ref("AWS::Partition"), ":s3:::",
-                                                bucketName(), "/smus-cicd-delivery-errors/*")))))))))));
+                        "Condition", Map.of("StringEquals", Map.of("sts:ExternalId", ref("AWS::AccountId")))))));
+        permissions.assertExactly(role, "the Firehose delivery stream",
+                allow(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+                        join("arn:", ref("AWS::Partition"), ":s3:::", bucketName())),
+                allow(List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"), List.of(
+                        join("arn:", ref("AWS::Partition"), ":s3:::", bucketName(), "/", ref("EventPrefix"), "*"),
+                        join("arn:", ref("AWS::Partition"), ":s3:::", bucketName(), "/smus-cicd-delivery-errors/*"))));
+    }
+
+    @Test
+    void captureTargetRole_permissions_areExactlyPuttingRecordsIntoTheOneStream() {
+        String role = OrchestratorStackTest.getAttTarget(archiveTarget().get("RoleArn"));
+        assertThat(properties(template.findResources("AWS::IAM::Role").get(role)).get("AssumeRolePolicyDocument"))
+                .isEqualTo(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                        "Action", "sts:AssumeRole", "Effect", "Allow", "Principal", Map.of("Service", "events.amazonaws.com")))));
+        permissions.assertExactly(role, "the capture rule's Archive target",
+                allow(List.of("firehose:PutRecord", "firehose:PutRecordBatch"), getAtt(streamId(), "Arn")));
+    }
+
+    @Test
+    void roles_whenSynthesized_areTheDeliveryAndCaptureTargetRolesOnly() {
+        // a role none of the tests above names would have permissions nobody checks
+        assertThat(permissions.roleIds()).as("roles of the stack").containsExactlyInAnyOrder(
+                deliveryRoleId(), OrchestratorStackTest.getAttTarget(archiveTarget().get("RoleArn")));
+        assertThat(permissions.policiesAttachedElsewhere()).as("policies on users, groups or other roles").isEmpty();
     }
 
     @Test
@@ -137,10 +155,6 @@ class MonitoringStackTest {
                         "Resource", getAtt(queue, "Arn"),
                         "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn",
                                 getAtt(template.findResources("AWS::Events::Rule").keySet().iterator().next(), "Arn"))))))))));
-        template.hasResourceProperties("AWS::IAM::Role", Map.of("Policies", List.of(Map.of("PolicyName", "PutRecords",
-                "PolicyDocument", Map.of("Statement", List.of(Map.of("Sid", "PutEventRecords", "Effect", "Allow",
-                        "Action", List.of("firehose:PutRecord", "firehose:PutRecordBatch"),
-                        "Resource", getAtt(stream, "Arn"))))))));
     }
 
     @Test
@@ -255,6 +269,27 @@ class MonitoringStackTest {
         assertThat(template.findParameters("BootstrapVersion")).isEmpty();
         assertThat(template.toJSON()).doesNotContainKey("Rules");
         template.resourceCountIs("AWS::CDK::Metadata", 0);
+    }
+
+    private static String streamId() {
+        return template.findResources("AWS::KinesisFirehose::DeliveryStream").keySet().iterator().next();
+    }
+
+    /** The role the delivery stream writes to S3 as. */
+    @SuppressWarnings("unchecked")
+    private static String deliveryRoleId() {
+        Map<String, Object> destination = (Map<String, Object>) properties(
+                template.findResources("AWS::KinesisFirehose::DeliveryStream").get(streamId())).get("ExtendedS3DestinationConfiguration");
+        return OrchestratorStackTest.getAttTarget(destination.get("RoleARN"));
+    }
+
+    /** The capture rule's target that puts events into the stream. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> archiveTarget() {
+        List<Object> targets = (List<Object>) properties(template.findResources("AWS::Events::Rule").values().iterator().next())
+                .get("Targets");
+        return targets.stream().map(t -> (Map<String, Object>) t).filter(t -> "Archive".equals(t.get("Id")))
+                .findFirst().orElseThrow();
     }
 
     private static Map<String, Object> bucketName() {

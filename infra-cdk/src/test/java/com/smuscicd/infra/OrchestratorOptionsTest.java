@@ -22,6 +22,8 @@ class OrchestratorOptionsTest {
     private static final String WORKFLOW_ROLE = "arn:aws:iam::111122223333:role/smus-workflows";
 
     private static Template template;
+    private static RolePermissions permissions;
+    private static DocumentedPermissions documented;
 
     @BeforeAll
     static void synthesize() {
@@ -32,6 +34,8 @@ class OrchestratorOptionsTest {
                 AppSettings.WORKFLOW_ROLE_ARN, WORKFLOW_ROLE,
                 AppSettings.PROJECT_PROFILE_ID, "profile-1234",
                 AppSettings.LOG_RETENTION_DAYS, "90"));
+        permissions = new RolePermissions(template);
+        documented = new DocumentedPermissions(template, List.of(BUS, OTHER_BUS_ARN), WORKFLOW_ROLE);
     }
 
     @Test
@@ -56,9 +60,8 @@ class OrchestratorOptionsTest {
         for (Object arn : substitutions.values()) {
             assertThat(aliases).containsKey(((Map<?, ?>) arn).get("Ref").toString());
         }
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Sid", "InvokePhaseFunctions",
-                        "Resource", List.copyOf(substitutions.values()))))))));
+        permissions.assertExactly(documented.stateMachineRoleId(), "the deploy state machine",
+                documented.ofStateMachine(List.copyOf(substitutions.values())));
     }
 
     @Test
@@ -91,16 +94,20 @@ class OrchestratorOptionsTest {
                     "Handler", "com.smuscicd.lambda." + handler + "::handleRequest",
                     "Environment", Map.of("Variables", Match.objectLike(Map.of("EVENT_BUS_NAME", BUS)))));
         }
-        Map<String, Object> putEvents = Map.of(
-                "Sid", "PutDeploymentEvents",
-                "Effect", "Allow",
-                "Action", "events:PutEvents",
-                "Resource", List.of(BUS, OTHER_BUS_ARN),
-                "Condition", Map.of("StringEquals", Map.of("events:source", "com.amazon.smus.cicd")));
-        Map<String, Map<String, Object>> policies = template.findResources("AWS::IAM::Policy", Match.objectLike(Map.of(
-                "Properties", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(
-                        List.of(putEvents)))))))));
-        assertThat(policies).hasSize(TestApps.HANDLERS.size());
+        for (String handler : TestApps.HANDLERS) {
+            assertThat(permissions.grants(OrchestratorStackTest.roleId(template, handler)))
+                    .as("events:PutEvents of %s", handler)
+                    .filteredOn(grant -> grant.action().startsWith("events:"))
+                    .containsExactlyInAnyOrderElementsOf(RolePermissions.allow("events:PutEvents", List.of(BUS, OTHER_BUS_ARN),
+                            DocumentedPermissions.OUR_EVENTS_ONLY));
+        }
+    }
+
+    @Test
+    void functionRoles_whenEveryOptionIsSet_haveExactlyTheDocumentedPermissionsWithTheseBusesAndWorkflowRole() {
+        for (String handler : TestApps.HANDLERS) {
+            permissions.assertExactly(OrchestratorStackTest.roleId(template, handler), handler, documented.ofFunction(handler));
+        }
     }
 
     @Test
@@ -113,11 +120,10 @@ class OrchestratorOptionsTest {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.smuscicd.lambda.WorkflowCreationHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("WORKFLOW_ROLE_ARN", WORKFLOW_ROLE)))));
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
-                "Statement", Match.arrayWith(List.of(Map.of("Sid", "PassWorkflowExecutionRole", "Effect", "Allow",
-                        "Action", "iam:PassRole", "Resource", WORKFLOW_ROLE,
-                        "Condition", Map.of("StringEquals",
-                                Map.of("iam:PassedToService", "airflow-serverless.amazonaws.com")))))))));
+        assertThat(permissions.grants(OrchestratorStackTest.roleId(template, "WorkflowCreationHandler")))
+                .filteredOn(grant -> grant.action().startsWith("iam:"))
+                .containsExactlyElementsOf(RolePermissions.allow("iam:PassRole", WORKFLOW_ROLE,
+                        DocumentedPermissions.PASSED_TO_MWAA_SERVERLESS));
     }
 
     @Test

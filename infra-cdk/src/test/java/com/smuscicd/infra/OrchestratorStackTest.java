@@ -20,16 +20,16 @@ class OrchestratorStackTest {
 
     private static final Path ASL = TestApps.repositoryFile("statemachine/src/main/resources/statemachine/deploy.asl.json");
     private static final Map<String, Object> ACCOUNT = Map.of("Ref", "AWS::AccountId");
-    private static final Map<String, Object> BUS_ARN = join(
-            "arn:", ref("AWS::Partition"), ":events:", ref("AWS::Region"), ":", ref("AWS::AccountId"), ":event-bus/default");
-    private static final Map<String, Object> PROJECT_BUCKETS = join("arn:", ref("AWS::Partition"), ":s3:::amazon-sagemaker-*");
-    private static final Map<String, Object> PROJECT_OBJECTS = join("arn:", ref("AWS::Partition"), ":s3:::amazon-sagemaker-*/*");
 
     private static Template template;
+    private static RolePermissions permissions;
+    private static DocumentedPermissions documented;
 
     @BeforeAll
     static void synthesize() {
         template = TestApps.orchestratorTemplate(Map.of());
+        permissions = new RolePermissions(template);
+        documented = new DocumentedPermissions(template, DocumentedPermissions.DEFAULT_BUS, DocumentedPermissions.PROJECT_USER_ROLES);
     }
 
     @Test
@@ -151,100 +151,54 @@ class OrchestratorStackTest {
                 "LogGroupName", "/aws/vendedlogs/states/smus-cicd-orchestrator-deploy"));
     }
 
+    // Each role's permissions are compared whole (every policy on the role, its inline policies and
+    // managed ones) with DocumentedPermissions, the IAM table of infra-cdk/README.md.
+
     @Test
-    void stateMachineRole_invokesExactlyTheFiveFunctionsOfTheDefinition() {
-        String role = getAttTarget(properties(single("AWS::StepFunctions::StateMachine")).get("RoleArn"));
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
-                "Roles", List.of(ref(role)),
-                "PolicyDocument", Map.of("Statement", List.of(
-                        Map.of("Sid", "InvokePhaseFunctions", "Effect", "Allow", "Action", "lambda:InvokeFunction",
-                                "Resource", List.of(
-                                        getAtt(functionId("DeployLifecycleHandler"), "Arn"),
-                                        getAtt(functionId("ProjectInitializationHandler"), "Arn"),
-                                        getAtt(functionId("BundleUploadHandler"), "Arn"),
-                                        getAtt(functionId("WorkflowCreationHandler"), "Arn"),
-                                        getAtt(functionId("CatalogAssetsHandler"), "Arn"))),
-                        Map.of("Effect", "Allow", "Resource", "*", "Action", List.of(
-                                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
-                                "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
-                                "logs:DescribeResourcePolicies", "logs:DescribeLogGroups")),
-                        Map.of("Effect", "Allow", "Resource", "*", "Action", List.of(
-                                "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                                "xray:GetSamplingRules", "xray:GetSamplingTargets"))))));
+    void stateMachineRole_permissions_areExactlyInvokingTheFiveFunctionsOfTheDefinitionPlusLogDeliveryAndXRay() {
+        permissions.assertExactly(documented.stateMachineRoleId(), "the deploy state machine",
+                documented.ofStateMachine(List.of(
+                        getAtt(functionId("DeployLifecycleHandler"), "Arn"),
+                        getAtt(functionId("ProjectInitializationHandler"), "Arn"),
+                        getAtt(functionId("BundleUploadHandler"), "Arn"),
+                        getAtt(functionId("WorkflowCreationHandler"), "Arn"),
+                        getAtt(functionId("CatalogAssetsHandler"), "Arn"))));
     }
 
     @Test
-    void deployLifecycle_permissions_areItsLogsAndPutEventsOnly() {
-        assertPolicy("DeployLifecycleHandler", List.of(logs("DeployLifecycleHandler"), putEvents(),
-                // the settlements it fails on go to the dead-letter queue (EndedExecutionsRule)
-                Map.of("Effect", "Allow", "Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
-                        "Resource", getAtt(queueId(), "Arn"))));
+    void deployLifecycle_permissions_areExactlyLogsPutEventsExecutionHistoriesAndTheDeadLetterQueue() {
+        assertDocumentedPermissions("DeployLifecycleHandler");
     }
 
     @Test
-    void projectInitialization_permissions_areProjectGetOrCreateOnly() {
-        assertPolicy("ProjectInitializationHandler", List.of(
-                logs("ProjectInitializationHandler"),
-                putEvents(),
-                Map.of("Sid", "GetOrCreateProject", "Effect", "Allow", "Resource", "*", "Action", List.of(
-                        "datazone:ListDomains", "datazone:ListProjects", "datazone:CreateProject",
-                        "datazone:ListEnvironments", "datazone:GetEnvironment"))));
+    void projectInitialization_permissions_areExactlyLogsPutEventsAndProjectGetOrCreate() {
+        assertDocumentedPermissions("ProjectInitializationHandler");
     }
 
     @Test
-    void bundleUpload_permissions_readBundleVersionsAndWriteOnlyProjectBucketsOfThisAccount() {
-        assertPolicy("BundleUploadHandler", List.of(
-                logs("BundleUploadHandler"),
-                putEvents(),
-                readBundleVersions(),
-                Map.of("Sid", "WriteProjectObjects", "Effect", "Allow", "Action", List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"),
-                        "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
-                Map.of("Sid", "ListProjectBuckets", "Effect", "Allow", "Action", "s3:ListBucket",
-                        "Resource", PROJECT_BUCKETS, "Condition", inThisAccount())));
+    void bundleUpload_permissions_areExactlyBundleVersionReadsAndWritesToProjectBucketsOfThisAccount() {
+        assertDocumentedPermissions("BundleUploadHandler");
     }
 
     @Test
-    void workflowCreation_permissions_areBundleVersionReadDefinitionsWorkflowsAndPassRoleToMwaaServerlessOnlyNoDataZone() {
-        assertPolicy("WorkflowCreationHandler", List.of(
-                logs("WorkflowCreationHandler"),
-                putEvents(),
-                readBundleVersions(),
-                Map.of("Sid", "PutWorkflowDefinitions", "Effect", "Allow", "Action", "s3:PutObject",
-                        "Resource", PROJECT_OBJECTS, "Condition", inThisAccount()),
-                Map.of("Sid", "CreateWorkflows", "Effect", "Allow", "Resource", "*",
-                        "Action", List.of("airflow-serverless:CreateWorkflow", "airflow-serverless:ListWorkflows")),
-                Map.of("Sid", "UpdateWorkflows", "Effect", "Allow",
-                        "Action", List.of("airflow-serverless:UpdateWorkflow", "airflow-serverless:TagResource"),
-                        "Resource", join("arn:", ref("AWS::Partition"), ":airflow-serverless:*:",
-                                ref("AWS::AccountId"), ":workflow/*")),
-                Map.of("Sid", "PassWorkflowExecutionRole", "Effect", "Allow", "Action", "iam:PassRole",
-                        "Resource", join("arn:", ref("AWS::Partition"), ":iam::", ref("AWS::AccountId"),
-                                ":role/datazone_usr_role_*"),
-                        "Condition", Map.of("StringEquals",
-                                Map.of("iam:PassedToService", "airflow-serverless.amazonaws.com")))));
+    void workflowCreation_permissions_areExactlyBundleVersionReadsDefinitionsWorkflowsAndPassRoleToMwaaServerlessNoDataZone() {
+        assertDocumentedPermissions("WorkflowCreationHandler");
+        assertThat(permissions.grants(roleId("WorkflowCreationHandler")))
+                .noneMatch(grant -> grant.action().startsWith("datazone:"));
     }
 
     @Test
-    void catalogAssets_permissions_areCatalogSearchAndSubscriptions() {
-        assertPolicy("CatalogAssetsHandler", List.of(
-                logs("CatalogAssetsHandler"),
-                putEvents(),
-                Map.of("Sid", "SubscribeToCatalogAssets", "Effect", "Allow", "Resource", "*", "Action", List.of(
-                        "datazone:SearchListings", "datazone:CreateSubscriptionRequest",
-                        "datazone:ListSubscriptionRequests", "datazone:ListSubscriptions"))));
+    void catalogAssets_permissions_areExactlyLogsPutEventsAndCatalogSearchAndSubscriptions() {
+        assertDocumentedPermissions("CatalogAssetsHandler");
     }
 
     @Test
-    void bundleTrigger_permissions_readBundlesStartTheStateMachineAndPutEvents() {
-        assertPolicy("BundleTriggerHandler", List.of(
-                logs("BundleTriggerHandler"),
-                readBundleVersions(),
-                Map.of("Sid", "StartDeployment", "Effect", "Allow", "Action", "states:StartExecution",
-                        "Resource", ref(stateMachineId())),
-                putEvents(),
-                // what Lambda needs to send failed invocations to the on-failure destination
-                Map.of("Effect", "Allow", "Action", List.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
-                        "Resource", getAtt(queueId(), "Arn"))));
+    void bundleTrigger_permissions_areExactlyBundleReadsStartingTheStateMachinePutEventsAndTheDeadLetterQueue() {
+        assertDocumentedPermissions("BundleTriggerHandler");
+    }
+
+    private static void assertDocumentedPermissions(String handler) {
+        permissions.assertExactly(roleId(handler), handler, documented.ofFunction(handler));
     }
 
     @Test
@@ -279,12 +233,32 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void roles_whenSynthesized_haveNoManagedPolicies() {
-        Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role");
-        assertThat(roles).hasSize(TestApps.HANDLERS.size() + 1);
-        for (Map<String, Object> role : roles.values()) {
-            assertThat(properties(role)).doesNotContainKey("ManagedPolicyArns");
+    void roles_whenSynthesized_areTheSixFunctionRolesAndTheStateMachineRoleOnly() {
+        java.util.Set<String> asserted = new java.util.TreeSet<>();
+        for (String handler : TestApps.HANDLERS) {
+            asserted.add(roleId(handler));
         }
+        asserted.add(documented.stateMachineRoleId());
+        // a role none of the tests above names would have permissions nobody checks
+        assertThat(permissions.roleIds()).as("roles of the stack").containsExactlyInAnyOrderElementsOf(asserted);
+        assertThat(permissions.policiesAttachedElsewhere()).as("policies on users, groups or other roles").isEmpty();
+    }
+
+    @Test
+    void roles_trust_isLambdaForEachFunctionRoleAndStepFunctionsForTheStateMachineRoleOnly() {
+        for (String handler : TestApps.HANDLERS) {
+            assertThat(trustPolicy(roleId(handler))).as("trust of %s's role", handler).isEqualTo(assumedBy("lambda.amazonaws.com"));
+        }
+        assertThat(trustPolicy(documented.stateMachineRoleId())).isEqualTo(assumedBy("states.amazonaws.com"));
+    }
+
+    private static Object trustPolicy(String roleId) {
+        return properties(template.findResources("AWS::IAM::Role").get(roleId)).get("AssumeRolePolicyDocument");
+    }
+
+    private static Map<String, Object> assumedBy(String service) {
+        return Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                "Action", "sts:AssumeRole", "Effect", "Allow", "Principal", Map.of("Service", service))));
     }
 
     @Test
@@ -412,37 +386,11 @@ class OrchestratorStackTest {
         template.hasOutput("EventBusNames", Map.of("Value", "default"));
     }
 
-    private static void assertPolicy(String handler, List<Map<String, Object>> statements) {
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
-                "Roles", List.of(ref(roleId(handler))),
-                "PolicyDocument", Map.of("Statement", statements)));
-    }
-
-    private static Map<String, Object> logs(String handler) {
-        Map<String, Object> function = properties(template.findResources("AWS::Lambda::Function").get(functionId(handler)));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) function.get("LoggingConfig")).get("LogGroup");
-        return Map.of("Effect", "Allow", "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                "Resource", getAtt((String) logGroup.get("Ref"), "Arn"));
-    }
-
-    private static Map<String, Object> putEvents() {
-        return Map.of("Sid", "PutDeploymentEvents", "Effect", "Allow", "Action", "events:PutEvents",
-                "Resource", BUS_ARN,
-                "Condition", Map.of("StringEquals", Map.of("events:source", "com.amazon.smus.cicd")));
-    }
-
-    private static Map<String, Object> readBundleVersions() {
-        return Map.of("Sid", "ReadBundleVersions", "Effect", "Allow",
-                "Action", List.of("s3:GetObject", "s3:GetObjectVersion"),
-                "Resource", Map.of("Fn::Join", List.of("", List.of(getAtt(bucketId(), "Arn"), "/*"))));
-    }
-
-    private static Map<String, Object> inThisAccount() {
-        return Map.of("StringEquals", Map.of("aws:ResourceAccount", ACCOUNT));
-    }
-
     private static String functionId(String handler) {
+        return functionId(template, handler);
+    }
+
+    static String functionId(Template template, String handler) {
         Map<String, Map<String, Object>> found = template.findResources("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Properties", Match.objectLike(Map.of("Handler", "com.smuscicd.lambda." + handler + "::handleRequest")))));
         assertThat(found).as("function of %s", handler).hasSize(1);
@@ -450,7 +398,12 @@ class OrchestratorStackTest {
     }
 
     private static String roleId(String handler) {
-        return getAttTarget(properties(template.findResources("AWS::Lambda::Function").get(functionId(handler))).get("Role"));
+        return roleId(template, handler);
+    }
+
+    /** The logical id of the role the function of {@code handler} runs as. */
+    static String roleId(Template template, String handler) {
+        return getAttTarget(properties(template.findResources("AWS::Lambda::Function").get(functionId(template, handler))).get("Role"));
     }
 
     private static String stateMachineId() {
