@@ -405,14 +405,17 @@ final class CloudDeploy {
     /**
      * Follows a started execution to its end or the wait timeout. Once it is started, trouble
      * reading it (access denied on the history, say) does not undo the deployment: it is reported
-     * as {@code FOLLOW_FAILED} with where to follow it instead of thrown.
+     * as {@code FOLLOW_FAILED} with where to follow it instead of thrown. Once DescribeExecution
+     * says it has ended, that status is the outcome: the rest of the history is read, retried like
+     * any poll until the wait deadline, and if it stays unreadable the phase lines may be incomplete.
      */
     private DeployOutcome follow(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
                                  String executionArn, String consoleUrl, ProgressPrinter progress) {
         CloudProgress history = new CloudProgress(progress);
         long deadline = nanoTime.getAsLong() + Duration.ofSeconds(options.waitTimeoutSeconds).toNanos();
         long lastEventId = 0;
-        SfnExecutions.Execution execution;
+        // Set once DescribeExecution says it has ended: from then on only the rest of the history is read.
+        SfnExecutions.Execution execution = null;
         try {
             while (true) {
                 try {
@@ -420,19 +423,33 @@ final class CloudDeploy {
                         history.accept(event);
                         lastEventId = Math.max(lastEventId, event.id());
                     }
-                    execution = executions.describe(executionArn);
+                    if (execution != null) {
+                        break;
+                    }
+                    SfnExecutions.Execution described = executions.describe(executionArn);
+                    if (described.finished()) {
+                        execution = described;
+                        if (history.terminalStatus().isPresent()) {
+                            break;
+                        }
+                        // The end was recorded after our history read: read the rest.
+                        continue;
+                    }
                 } catch (RetryablePhaseException e) {
                     // A throttled poll is not a failed deployment: poll again later.
-                    execution = null;
-                }
-                if (execution != null && execution.finished()) {
-                    if (history.terminalStatus().isEmpty()) {
-                        // The end was recorded after our history read: read the rest.
-                        executions.history(executionArn, lastEventId).forEach(history::accept);
+                } catch (PhaseFailure e) {
+                    if (execution == null) {
+                        throw e;
                     }
+                    historyIncomplete(progress, e.code() + ": " + e.getMessage());
                     break;
                 }
                 if (nanoTime.getAsLong() > deadline) {
+                    if (execution != null) {
+                        // It has ended: its status says how, even if its last history events are unreadable.
+                        historyIncomplete(progress, "still unreadable after " + options.waitTimeoutSeconds + " s");
+                        break;
+                    }
                     progress.line("WAIT_TIMED_OUT " + deploymentId + ": still running after "
                             + options.waitTimeoutSeconds + " s; follow it at " + consoleUrl);
                     return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
@@ -442,6 +459,10 @@ final class CloudDeploy {
                     sleeper.sleep(pollInterval);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    if (execution != null) {
+                        historyIncomplete(progress, "interrupted");
+                        break;
+                    }
                     return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
                             null, history.phases());
                 }
@@ -456,6 +477,11 @@ final class CloudDeploy {
                     Map.of("code", code, "message", message), history.phases());
         }
         return ended(deployment, deploymentId, execution, history, executionArn, consoleUrl, progress);
+    }
+
+    private static void historyIncomplete(ProgressPrinter progress, String why) {
+        progress.line("  note: the execution has ended, but the rest of its history could not be read (" + why
+                + "); the phase lines above may be incomplete");
     }
 
     /** The outcome of an execution that has ended, as far as {@code history} has read it. */

@@ -3,6 +3,7 @@ package com.smuscicd.cli;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.smuscicd.aws.AwsClients;
@@ -32,6 +34,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,13 +52,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -86,6 +101,7 @@ class CloudDeployTest {
     private final ProgressPrinter progress = new ProgressPrinter(new PrintWriter(printed, true));
     private final List<Duration> sleeps = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private S3Client s3;
     private SfnClient sfn;
     private String stateMachineArn;
@@ -490,6 +506,58 @@ class CloudDeployTest {
                 .contains(outcome.consoleUrl());
     }
 
+    @Test
+    void deploy_withWaitWhenTheLastHistoryReadIsThrottledOnce_readsItAgainAndSucceedsWithEveryPhase() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        // The read after DescribeExecution said SUCCEEDED fails all 3 SDK attempts; the next read works.
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), throttled(), throttled(), throttled(),
+                json(fixture("history-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets").doesNotContain("FOLLOW_FAILED")
+                .doesNotContain("may be incomplete");
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 3 + 1);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
+    }
+
+    @Test
+    void deploy_withWaitWhenTheHistoryStaysUnreadableAfterTheEnd_reportsTheStatusDescribeGaveWithANote() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), throttled());
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 10;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(outcome.error()).isNull();
+        assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
+        assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED");
+        // Read again every poll interval (2 s) until the 10 s deadline had passed: at 2, 4, ... 12 s,
+        // 3 SDK attempts each, after the 2 reads before the end.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 6 * 3);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
@@ -600,6 +668,87 @@ class CloudDeployTest {
                 return Optional.empty();
             }
         };
+    }
+
+    /** {@code operation} answers {@code responses} in order, one request each, and the last one from then on. */
+    private static void stubInSequence(String operation, ResponseDefinitionBuilder... responses) {
+        for (int i = 0; i < responses.length; i++) {
+            ScenarioMappingBuilder stub = operation(operation).inScenario(operation)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : operation + "-" + i).willReturn(responses[i]);
+            SFN_STUB.stubFor(i == responses.length - 1 ? stub : stub.willSetStateTo(operation + "-" + (i + 1)));
+        }
+    }
+
+    /** Step Functions' throttling answer, which the SDK retries. */
+    private static ResponseDefinitionBuilder throttled() {
+        return json(fixture("error-throttling.json")).withStatus(400);
+    }
+
+    /** How many requests the Step Functions stub received for {@code operation} (every SDK attempt counts). */
+    private static int sfnRequests(String operation) {
+        return SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + operation))).size();
+    }
+
+    /** The fault clients' usual socket timeout: what moto and the stubs answer comes well within it. */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Clients as the CLI configures them ({@link AwsClients#configure}: 3 attempts a call), with
+     * immediate SDK backoff so that retried faults cost no time, the given socket timeout, and every
+     * attempt counted in {@link #attempts} by operation (a refused connection counts too).
+     */
+    private CloudDeploy.ClientFactory faultClients(URI s3Endpoint, URI sfnEndpoint, URI cloudFormationEndpoint,
+                                                   Duration socketTimeout) {
+        return new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return faulty(S3Client.builder(), region, s3Endpoint, socketTimeout);
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                return faulty(SfnClient.builder(), region, sfnEndpoint, socketTimeout);
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return faulty(CloudFormationClient.builder(), region, cloudFormationEndpoint, socketTimeout);
+            }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C faulty(
+            B builder, Region region, URI endpoint, Duration socketTimeout) {
+        AwsClients.configure(builder, region, endpoint, AwsTestCredentials.provider());
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .backoffStrategy(BackoffStrategy.retryImmediately())
+                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                                .build())
+                        .addExecutionInterceptor(new ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(Context.BeforeTransmission context,
+                                                           ExecutionAttributes attributes) {
+                                attempts.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                                        k -> new AtomicInteger()).incrementAndGet();
+                            }
+                        }));
+        return builder.build();
+    }
+
+    /** A local port nothing listens on: connections to it are refused. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** StartExecution, then two rounds of GetExecutionHistory + DescribeExecution (the first always still running). */
