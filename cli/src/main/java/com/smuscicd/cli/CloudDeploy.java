@@ -61,6 +61,10 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  *   <li>Problems with the options or the orchestrator (nothing to deploy to, no region, no such
  *       stack, bucket or state machine, no credentials, access denied) are usage errors: nothing is
  *       started and the command exits 2.</li>
+ *   <li>A transient failure (throttling, 5xx, I/O) after the SDK's retries is {@code FAILED}
+ *       (exit 1): of the upload, with nothing started; of StartExecution, with a note that the
+ *       execution may have started all the same (its response may be what was lost) and that
+ *       running the same command again finds it by its name.</li>
  *   <li>Once the execution is started, trouble following it is {@code FOLLOW_FAILED} (exit 1), with
  *       the execution's ARN and console URL.</li>
  * </ul>
@@ -192,7 +196,7 @@ final class CloudDeploy {
             } catch (PhaseFailure e) {
                 throw setupProblem(e, "starting execution " + name, "--state-machine-arn");
             } catch (RetryablePhaseException e) {
-                return notStarted(deployment, e.code(), "starting execution " + name + ": " + e.getMessage(), progress);
+                return startNotConfirmed(deployment, name, e, progress);
             }
             String consoleUrl = SfnExecutions.consoleUrl(started.executionArn());
             if (started.alreadyStarted()) {
@@ -509,6 +513,23 @@ final class CloudDeploy {
         progress.line("FAILED " + deployment.deploymentId() + ": " + code + ": " + message + " (nothing was started)");
         return outcome(deployment, deployment.deploymentId(), "FAILED", null, null, null, null,
                 Map.of("code", code, "message", message), Map.of());
+    }
+
+    /**
+     * StartExecution failed after its retries. Unlike a failed upload, that does not mean nothing
+     * was started: a 5xx or a timeout can come after Step Functions started the execution. Running
+     * the same command again derives the same name, so it finds that execution or starts it once.
+     */
+    private DeployOutcome startNotConfirmed(DeploymentInput deployment, String name, RetryablePhaseException e,
+                                            ProgressPrinter progress) {
+        String message = "starting execution " + name + ": " + e.getMessage();
+        progress.line("FAILED " + deployment.deploymentId() + ": " + e.code() + ": " + message
+                + " (if Step Functions received the request, the execution may have started all the same: "
+                + "run the same command again" + ("true".equalsIgnoreCase(env.get("GITHUB_ACTIONS"))
+                        ? " (re-run the job)" : "")
+                + ", which finds execution " + name + " instead of starting a second one)");
+        return outcome(deployment, deployment.deploymentId(), "FAILED", null, null, null, null,
+                Map.of("code", e.code(), "message", message), Map.of());
     }
 
     private static DeployOutcome outcome(DeploymentInput deployment, String deploymentId, String status,

@@ -558,12 +558,108 @@ class CloudDeployTest {
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 400, error-throttling.json, THROTTLED, 3",
+        "5xx, 500, error-internal.json, SERVICE_UNAVAILABLE, 3",
+        "too many running executions, 400, error-execution-limit-exceeded.json, THROTTLED, 1",
+    })
+    void command_whenStartExecutionFails_exitsOneWithoutClaimingNothingStartedAndARerunFindsTheExecution(
+            String fault, int status, String body, String code, int attempts) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture(body)).withStatus(status)));
+        CloudDeploy.ClientFactory clients = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(json.path("executionArn").textValue()).isNull();
+        // A 5xx can come after Step Functions started the execution: the message must not say nothing was.
+        assertThat(err.toString()).contains("may have started").contains("run the same command again")
+                .doesNotContain("nothing was started");
+        assertThat(sfnRequests("StartExecution")).isEqualTo(attempts);
+
+        // The re-run: Step Functions has the execution of that name (the lost one) and says so.
+        SFN_STUB.resetAll();
+        stubExisting("describe-existing-running.json", bundle());
+        StringWriter again = new StringWriter();
+
+        int rerun = deployCommand(again, new StringWriter(), clients, "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("ALREADY_STARTED");
+        assertThat(sfnRequests("StartExecution")).isEqualTo(1);
+    }
+
+    @Test
+    void command_whenTheStartResponseIsLostAfterTheExecutionStarted_exitsOneAndARerunReportsAlreadyStarted() {
+        // Every attempt reaches moto, which starts the execution (and answers the repeats with it),
+        // but each answer comes after the client's socket timeout.
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
+                .withFixedDelay((int) SLOW.toMillis())));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SHORT_SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
+        assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(executions()).hasSize(1);
+
+        StringWriter again = new StringWriter();
+        int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        JsonNode rerunJson = Json.read(again.toString());
+        assertThat(rerunJson.path("status").asText()).isEqualTo("ALREADY_STARTED");
+        assertThat(rerunJson.path("executionArn").asText()).isEqualTo(executions().get(0).executionArn());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void command_whenStepFunctionsRefusesConnections_exitsOneAfterThreeAttemptsAndARerunStartsOneExecution() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create("http://127.0.0.1:" + closedPort()),
+                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(executions()).isEmpty();
+
+        StringWriter again = new StringWriter();
+        int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
     private int deployCommand(StringWriter out, StringWriter err, String... args) {
+        return deployCommand(out, err, motoClients(), args);
+    }
+
+    /** {@code smus-cli deploy} (cloud) through {@code clients}, with this test's environment. */
+    private int deployCommand(StringWriter out, StringWriter err, CloudDeploy.ClientFactory clients, String... args) {
         DeployCommand command = new DeployCommand();
-        command.cloudDeploys = options -> cloudDeploy(options, motoClients());
+        command.cloudDeploys = options -> cloudDeploy(options, clients);
         picocli.CommandLine cli = new picocli.CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -692,6 +788,9 @@ class CloudDeployTest {
 
     /** The fault clients' usual socket timeout: what moto and the stubs answer comes well within it. */
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /** A socket timeout that a {@link #SLOW} answer misses. */
+    static final Duration SHORT_SOCKET_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration SLOW = Duration.ofSeconds(3);
 
     /**
      * Clients as the CLI configures them ({@link AwsClients#configure}: 3 attempts a call), with
