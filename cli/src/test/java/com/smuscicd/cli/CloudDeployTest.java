@@ -649,6 +649,58 @@ class CloudDeployTest {
         assertThat(executions()).hasSize(1);
     }
 
+    @Test
+    void deploy_withWaitWhenPollsAreThrottledForAWhile_keepsFollowingAndSucceeds() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")), throttled(),
+                throttled(), throttled(), json(fixture("history-succeeded.json")));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")), throttled(), throttled(),
+                throttled(), json(fixture("describe-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets");
+        // Polls: running; history throttled (3 attempts); describe throttled (3 attempts); ended.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(1 + 3 + 1 + 1);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(1 + 3 + 1);
+        assertThat(sleeps).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "GetExecutionHistory, 15, 0",
+        "DescribeExecution, 5, 15",
+    })
+    void deploy_withWaitWhenAPollStaysThrottled_stopsAtTheWaitTimeoutWithWaitTimedOut(String throttledOperation,
+                                                                                      int historyRequests,
+                                                                                      int describeRequests) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("history-succeeded-partial.json"))));
+        SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture("describe-running.json"))));
+        SFN_STUB.stubFor(operation(throttledOperation).atPriority(1).willReturn(throttled()));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 6;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
+        assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl());
+        // Polls at 0, 2, 4, 6 and 8 s (past the 6 s deadline), 3 SDK attempts for each throttled call.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(describeRequests);
+        assertThat(sleeps).hasSize(4);
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
