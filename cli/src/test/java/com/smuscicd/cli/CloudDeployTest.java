@@ -1,10 +1,16 @@
 package com.smuscicd.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +94,12 @@ class CloudDeployTest {
 
     @RegisterExtension
     static final WireMockExtension SFN_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
+
+    /** In front of moto for S3 and CloudFormation: faults where a test puts them, everything else proxied. */
+    @RegisterExtension
+    static final WireMockExtension AWS_STUB = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort())
             .build();
 
@@ -701,6 +713,53 @@ class CloudDeployTest {
         assertThat(sleeps).hasSize(4);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 503, s3-slow-down.xml, THROTTLED",
+        "5xx, 500, s3-internal-error.xml, SERVICE_UNAVAILABLE",
+    })
+    void command_whenTheBundleUploadFails_exitsOneAfterThreeAttemptsWithNothingStarted(String fault, int status,
+                                                                                     String body, String code) {
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(status).withHeader("Content-Type", "application/xml").withBody(fixture(body))));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(),
+                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).as(err.toString()).isEqualTo(code);
+        assertThat(json.path("executionArn").textValue()).isNull();
+        assertThat(err.toString()).contains("uploading the bundle to s3://" + BUCKET + "/")
+                .contains("nothing was started");
+        assertThat(AWS_STUB.findAll(putRequestedFor(urlPathMatching("/" + BUCKET + "/.*")))).hasSize(3);
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStarted() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(URI.create("http://127.0.0.1:" + closedPort()),
+                MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(err.toString()).contains("nothing was started");
+        // The upload starts by asking whether the same content is there already: that is what fails.
+        assertThat(attempts.get("HeadObject")).hasValue(3);
+        assertThat(attempts).doesNotContainKeys("PutObject", "StartExecution");
+        assertThat(executions()).isEmpty();
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
@@ -816,6 +875,16 @@ class CloudDeployTest {
                 return Optional.empty();
             }
         };
+    }
+
+    /** The AWS stub's endpoint by IP address: S3 clients then address buckets by path, as with moto. */
+    private static URI awsStub() {
+        return URI.create("http://127.0.0.1:" + AWS_STUB.getPort());
+    }
+
+    /** The AWS stub passes every request it has no fault for to moto. */
+    private static void proxyAwsStubToMoto() {
+        AWS_STUB.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())));
     }
 
     /** {@code operation} answers {@code responses} in order, one request each, and the last one from then on. */
