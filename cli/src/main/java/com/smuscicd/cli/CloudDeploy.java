@@ -2,6 +2,7 @@ package com.smuscicd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.aws.AwsClients;
+import com.smuscicd.aws.AwsErrors;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundlePackager;
@@ -60,7 +61,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  *       {@code --execution-name}).</li>
  *   <li>Problems with the options or the orchestrator (nothing to deploy to, no region, no such
  *       stack, bucket or state machine, no credentials, access denied) are usage errors: nothing is
- *       started and the command exits 2.</li>
+ *       started and the command exits 2. A stack that cannot be read for a transient reason
+ *       (throttling, 5xx, I/O) is not: {@code FAILED} with nothing started, exit 1.</li>
  *   <li>A transient failure (throttling, 5xx, I/O) after the SDK's retries is {@code FAILED}
  *       (exit 1): of the upload, with nothing started; of StartExecution, with a note that the
  *       execution may have started all the same (its response may be what was lost) and that
@@ -167,7 +169,13 @@ final class CloudDeploy {
                 : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
                         ciRunId(input));
         if (orchestrator == null) {
-            orchestrator = orchestrator();
+            try {
+                orchestrator = orchestrator();
+            } catch (RetryablePhaseException e) {
+                // Throttled or unavailable: not bad input, and trying again later can work.
+                return notStarted(input, e.code(), "reading the outputs of stack '" + stackName()
+                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), progress);
+            }
         }
         String hex = bundle.digest().substring("sha256:".length());
         S3Location location = new S3Location(orchestrator.bundleBucket(),
@@ -390,6 +398,9 @@ final class CloudDeploy {
             found = cloudFormation.describeStacks(b -> b.stackName(stack)).stacks().stream().findFirst()
                     .orElseThrow(() -> new CloudSetupException(missing + ", and stack '" + stack + "' was not found"));
         } catch (SdkException e) {
+            if (AwsErrors.isTransient(e)) {
+                throw AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
+            }
             String why = e.getMessage() != null && e.getMessage().contains("does not exist")
                     ? "was not found" : "could not be read: " + e.getMessage();
             throw new CloudSetupException(missing + ", and stack '" + stack + "' " + why

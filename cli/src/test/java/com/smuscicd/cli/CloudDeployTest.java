@@ -760,6 +760,37 @@ class CloudDeployTest {
         assertThat(executions()).isEmpty();
     }
 
+    @Test
+    void command_whenReadingTheStackIsThrottled_exitsOneNotTwoWithNothingStarted() {
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeStacks")).atPriority(1)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+                        .withBody(fixture("cfn-throttling.xml"))));
+        DeployCommand command = new DeployCommand();
+        command.cloudDeploys = options -> cloudDeploy(options, faultClients(MOTO.endpoint(), MOTO.endpoint(),
+                awsStub(), SOCKET_TIMEOUT));
+        CommandLine cli = new CommandLine(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        // No ARN or bucket flags: they come from the stack's outputs.
+        int exit = cli.execute("--pipeline", MANIFEST.toString(), "--targets", "prod", "--region", "us-east-1",
+                "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("THROTTLED");
+        assertThat(err.toString()).contains("stack '" + CloudOptions.DEFAULT_STACK_NAME + "'")
+                .contains("nothing was started").doesNotContain("error:");
+        assertThat(AWS_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeStacks")))).hasSize(3);
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
