@@ -2,6 +2,7 @@ package com.smuscicd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.aws.AwsClients;
+import com.smuscicd.aws.AwsErrors;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundlePackager;
@@ -60,7 +61,12 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  *       {@code --execution-name}).</li>
  *   <li>Problems with the options or the orchestrator (nothing to deploy to, no region, no such
  *       stack, bucket or state machine, no credentials, access denied) are usage errors: nothing is
- *       started and the command exits 2.</li>
+ *       started and the command exits 2. A stack that cannot be read for a transient reason
+ *       (throttling, 5xx, I/O) is not: {@code FAILED} with nothing started, exit 1.</li>
+ *   <li>A transient failure (throttling, 5xx, I/O) after the SDK's retries is {@code FAILED}
+ *       (exit 1): of the upload, with nothing started; of StartExecution, with a note that the
+ *       execution may have started all the same (its response may be what was lost) and that
+ *       running the same command again finds it by its name.</li>
  *   <li>Once the execution is started, trouble following it is {@code FOLLOW_FAILED} (exit 1), with
  *       the execution's ARN and console URL.</li>
  * </ul>
@@ -163,7 +169,13 @@ final class CloudDeploy {
                 : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
                         ciRunId(input));
         if (orchestrator == null) {
-            orchestrator = orchestrator();
+            try {
+                orchestrator = orchestrator();
+            } catch (RetryablePhaseException e) {
+                // Throttled or unavailable: not bad input, and trying again later can work.
+                return notStarted(input, e.code(), "reading the outputs of stack '" + stackName()
+                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), progress);
+            }
         }
         String hex = bundle.digest().substring("sha256:".length());
         S3Location location = new S3Location(orchestrator.bundleBucket(),
@@ -192,7 +204,7 @@ final class CloudDeploy {
             } catch (PhaseFailure e) {
                 throw setupProblem(e, "starting execution " + name, "--state-machine-arn");
             } catch (RetryablePhaseException e) {
-                return notStarted(deployment, e.code(), "starting execution " + name + ": " + e.getMessage(), progress);
+                return startNotConfirmed(deployment, name, e, progress);
             }
             String consoleUrl = SfnExecutions.consoleUrl(started.executionArn());
             if (started.alreadyStarted()) {
@@ -386,6 +398,9 @@ final class CloudDeploy {
             found = cloudFormation.describeStacks(b -> b.stackName(stack)).stacks().stream().findFirst()
                     .orElseThrow(() -> new CloudSetupException(missing + ", and stack '" + stack + "' was not found"));
         } catch (SdkException e) {
+            if (AwsErrors.isTransient(e)) {
+                throw AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
+            }
             String why = e.getMessage() != null && e.getMessage().contains("does not exist")
                     ? "was not found" : "could not be read: " + e.getMessage();
             throw new CloudSetupException(missing + ", and stack '" + stack + "' " + why
@@ -405,14 +420,17 @@ final class CloudDeploy {
     /**
      * Follows a started execution to its end or the wait timeout. Once it is started, trouble
      * reading it (access denied on the history, say) does not undo the deployment: it is reported
-     * as {@code FOLLOW_FAILED} with where to follow it instead of thrown.
+     * as {@code FOLLOW_FAILED} with where to follow it instead of thrown. Once DescribeExecution
+     * says it has ended, that status is the outcome: the rest of the history is read, retried like
+     * any poll until the wait deadline, and if it stays unreadable the phase lines may be incomplete.
      */
     private DeployOutcome follow(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
                                  String executionArn, String consoleUrl, ProgressPrinter progress) {
         CloudProgress history = new CloudProgress(progress);
         long deadline = nanoTime.getAsLong() + Duration.ofSeconds(options.waitTimeoutSeconds).toNanos();
         long lastEventId = 0;
-        SfnExecutions.Execution execution;
+        // Set once DescribeExecution says it has ended: from then on only the rest of the history is read.
+        SfnExecutions.Execution execution = null;
         try {
             while (true) {
                 try {
@@ -420,19 +438,33 @@ final class CloudDeploy {
                         history.accept(event);
                         lastEventId = Math.max(lastEventId, event.id());
                     }
-                    execution = executions.describe(executionArn);
+                    if (execution != null) {
+                        break;
+                    }
+                    SfnExecutions.Execution described = executions.describe(executionArn);
+                    if (described.finished()) {
+                        execution = described;
+                        if (history.terminalStatus().isPresent()) {
+                            break;
+                        }
+                        // The end was recorded after our history read: read the rest.
+                        continue;
+                    }
                 } catch (RetryablePhaseException e) {
                     // A throttled poll is not a failed deployment: poll again later.
-                    execution = null;
-                }
-                if (execution != null && execution.finished()) {
-                    if (history.terminalStatus().isEmpty()) {
-                        // The end was recorded after our history read: read the rest.
-                        executions.history(executionArn, lastEventId).forEach(history::accept);
+                } catch (PhaseFailure e) {
+                    if (execution == null) {
+                        throw e;
                     }
+                    historyIncomplete(progress, e.code() + ": " + e.getMessage());
                     break;
                 }
                 if (nanoTime.getAsLong() > deadline) {
+                    if (execution != null) {
+                        // It has ended: its status says how, even if its last history events are unreadable.
+                        historyIncomplete(progress, "still unreadable after " + options.waitTimeoutSeconds + " s");
+                        break;
+                    }
                     progress.line("WAIT_TIMED_OUT " + deploymentId + ": still running after "
                             + options.waitTimeoutSeconds + " s; follow it at " + consoleUrl);
                     return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
@@ -442,6 +474,10 @@ final class CloudDeploy {
                     sleeper.sleep(pollInterval);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    if (execution != null) {
+                        historyIncomplete(progress, "interrupted");
+                        break;
+                    }
                     return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
                             null, history.phases());
                 }
@@ -456,6 +492,11 @@ final class CloudDeploy {
                     Map.of("code", code, "message", message), history.phases());
         }
         return ended(deployment, deploymentId, execution, history, executionArn, consoleUrl, progress);
+    }
+
+    private static void historyIncomplete(ProgressPrinter progress, String why) {
+        progress.line("  note: the execution has ended, but the rest of its history could not be read (" + why
+                + "); the phase lines above may be incomplete");
     }
 
     /** The outcome of an execution that has ended, as far as {@code history} has read it. */
@@ -483,6 +524,23 @@ final class CloudDeploy {
         progress.line("FAILED " + deployment.deploymentId() + ": " + code + ": " + message + " (nothing was started)");
         return outcome(deployment, deployment.deploymentId(), "FAILED", null, null, null, null,
                 Map.of("code", code, "message", message), Map.of());
+    }
+
+    /**
+     * StartExecution failed after its retries. Unlike a failed upload, that does not mean nothing
+     * was started: a 5xx or a timeout can come after Step Functions started the execution. Running
+     * the same command again derives the same name, so it finds that execution or starts it once.
+     */
+    private DeployOutcome startNotConfirmed(DeploymentInput deployment, String name, RetryablePhaseException e,
+                                            ProgressPrinter progress) {
+        String message = "starting execution " + name + ": " + e.getMessage();
+        progress.line("FAILED " + deployment.deploymentId() + ": " + e.code() + ": " + message
+                + " (if Step Functions received the request, the execution may have started all the same: "
+                + "run the same command again" + ("true".equalsIgnoreCase(env.get("GITHUB_ACTIONS"))
+                        ? " (re-run the job)" : "")
+                + ", which finds execution " + name + " instead of starting a second one)");
+        return outcome(deployment, deployment.deploymentId(), "FAILED", null, null, null, null,
+                Map.of("code", e.code(), "message", message), Map.of());
     }
 
     private static DeployOutcome outcome(DeploymentInput deployment, String deploymentId, String status,

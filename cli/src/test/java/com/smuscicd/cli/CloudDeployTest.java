@@ -1,9 +1,16 @@
 package com.smuscicd.cli;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.smuscicd.aws.AwsClients;
@@ -32,6 +40,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,13 +58,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -76,6 +97,12 @@ class CloudDeployTest {
             .options(wireMockConfig().dynamicPort())
             .build();
 
+    /** In front of moto for S3 and CloudFormation: faults where a test puts them, everything else proxied. */
+    @RegisterExtension
+    static final WireMockExtension AWS_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
+
     static final Path MANIFEST = Path.of("..", "examples", "basic_pipeline", "pipeline.yaml").toAbsolutePath()
             .normalize();
     static final Path ASL_FILE = Path.of("..", "statemachine", "src", "main", "resources", "statemachine",
@@ -86,6 +113,7 @@ class CloudDeployTest {
     private final ProgressPrinter progress = new ProgressPrinter(new PrintWriter(printed, true));
     private final List<Duration> sleeps = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private S3Client s3;
     private SfnClient sfn;
     private String stateMachineArn;
@@ -490,12 +518,290 @@ class CloudDeployTest {
                 .contains(outcome.consoleUrl());
     }
 
+    @Test
+    void deploy_withWaitWhenTheLastHistoryReadIsThrottledOnce_readsItAgainAndSucceedsWithEveryPhase() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        // The read after DescribeExecution said SUCCEEDED fails all 3 SDK attempts; the next read works.
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), throttled(), throttled(), throttled(),
+                json(fixture("history-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets").doesNotContain("FOLLOW_FAILED")
+                .doesNotContain("may be incomplete");
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 3 + 1);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
+    }
+
+    @Test
+    void deploy_withWaitWhenTheHistoryStaysUnreadableAfterTheEnd_reportsTheStatusDescribeGaveWithANote() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), throttled());
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 10;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(outcome.error()).isNull();
+        assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
+        assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED");
+        // Read again every poll interval (2 s) until the 10 s deadline had passed: at 2, 4, ... 12 s,
+        // 3 SDK attempts each, after the 2 reads before the end.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 6 * 3);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 400, error-throttling.json, THROTTLED, 3",
+        "5xx, 500, error-internal.json, SERVICE_UNAVAILABLE, 3",
+        "too many running executions, 400, error-execution-limit-exceeded.json, THROTTLED, 1",
+    })
+    void command_whenStartExecutionFails_exitsOneWithoutClaimingNothingStartedAndARerunFindsTheExecution(
+            String fault, int status, String body, String code, int attempts) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture(body)).withStatus(status)));
+        CloudDeploy.ClientFactory clients = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(json.path("executionArn").textValue()).isNull();
+        // A 5xx can come after Step Functions started the execution: the message must not say nothing was.
+        assertThat(err.toString()).contains("may have started").contains("run the same command again")
+                .doesNotContain("nothing was started");
+        assertThat(sfnRequests("StartExecution")).isEqualTo(attempts);
+
+        // The re-run: Step Functions has the execution of that name (the lost one) and says so.
+        SFN_STUB.resetAll();
+        stubExisting("describe-existing-running.json", bundle());
+        StringWriter again = new StringWriter();
+
+        int rerun = deployCommand(again, new StringWriter(), clients, "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("ALREADY_STARTED");
+        assertThat(sfnRequests("StartExecution")).isEqualTo(1);
+    }
+
+    @Test
+    void command_whenTheStartResponseIsLostAfterTheExecutionStarted_exitsOneAndARerunReportsAlreadyStarted() {
+        // Every attempt reaches moto, which starts the execution (and answers the repeats with it),
+        // but each answer comes after the client's socket timeout.
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
+                .withFixedDelay((int) SLOW.toMillis())));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SHORT_SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
+        assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(executions()).hasSize(1);
+
+        StringWriter again = new StringWriter();
+        int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        JsonNode rerunJson = Json.read(again.toString());
+        assertThat(rerunJson.path("status").asText()).isEqualTo("ALREADY_STARTED");
+        assertThat(rerunJson.path("executionArn").asText()).isEqualTo(executions().get(0).executionArn());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void command_whenStepFunctionsRefusesConnections_exitsOneAfterThreeAttemptsAndARerunStartsOneExecution() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create("http://127.0.0.1:" + closedPort()),
+                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(executions()).isEmpty();
+
+        StringWriter again = new StringWriter();
+        int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
+
+        assertThat(rerun).isZero();
+        assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_withWaitWhenPollsAreThrottledForAWhile_keepsFollowingAndSucceeds() {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")), throttled(),
+                throttled(), throttled(), json(fixture("history-succeeded.json")));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")), throttled(), throttled(),
+                throttled(), json(fixture("describe-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets");
+        // Polls: running; history throttled (3 attempts); describe throttled (3 attempts); ended.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(1 + 3 + 1 + 1);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(1 + 3 + 1);
+        assertThat(sleeps).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "GetExecutionHistory, 15, 0",
+        "DescribeExecution, 5, 15",
+    })
+    void deploy_withWaitWhenAPollStaysThrottled_stopsAtTheWaitTimeoutWithWaitTimedOut(String throttledOperation,
+                                                                                      int historyRequests,
+                                                                                      int describeRequests) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("history-succeeded-partial.json"))));
+        SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture("describe-running.json"))));
+        SFN_STUB.stubFor(operation(throttledOperation).atPriority(1).willReturn(throttled()));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 6;
+
+        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
+        assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl());
+        // Polls at 0, 2, 4, 6 and 8 s (past the 6 s deadline), 3 SDK attempts for each throttled call.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
+        assertThat(sfnRequests("DescribeExecution")).isEqualTo(describeRequests);
+        assertThat(sleeps).hasSize(4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 503, s3-slow-down.xml, THROTTLED",
+        "5xx, 500, s3-internal-error.xml, SERVICE_UNAVAILABLE",
+    })
+    void command_whenTheBundleUploadFails_exitsOneAfterThreeAttemptsWithNothingStarted(String fault, int status,
+                                                                                     String body, String code) {
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(status).withHeader("Content-Type", "application/xml").withBody(fixture(body))));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(),
+                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).as(err.toString()).isEqualTo(code);
+        assertThat(json.path("executionArn").textValue()).isNull();
+        assertThat(err.toString()).contains("uploading the bundle to s3://" + BUCKET + "/")
+                .contains("nothing was started");
+        assertThat(AWS_STUB.findAll(putRequestedFor(urlPathMatching("/" + BUCKET + "/.*")))).hasSize(3);
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStarted() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(URI.create("http://127.0.0.1:" + closedPort()),
+                MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        assertThat(err.toString()).contains("nothing was started");
+        // The upload starts by asking whether the same content is there already: that is what fails.
+        assertThat(attempts.get("HeadObject")).hasValue(3);
+        assertThat(attempts).doesNotContainKeys("PutObject", "StartExecution");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void command_whenReadingTheStackIsThrottled_exitsOneNotTwoWithNothingStarted() {
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeStacks")).atPriority(1)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
+                        .withBody(fixture("cfn-throttling.xml"))));
+        DeployCommand command = new DeployCommand();
+        command.cloudDeploys = options -> cloudDeploy(options, faultClients(MOTO.endpoint(), MOTO.endpoint(),
+                awsStub(), SOCKET_TIMEOUT));
+        CommandLine cli = new CommandLine(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        // No ARN or bucket flags: they come from the stack's outputs.
+        int exit = cli.execute("--pipeline", MANIFEST.toString(), "--targets", "prod", "--region", "us-east-1",
+                "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("THROTTLED");
+        assertThat(err.toString()).contains("stack '" + CloudOptions.DEFAULT_STACK_NAME + "'")
+                .contains("nothing was started").doesNotContain("error:");
+        assertThat(AWS_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeStacks")))).hasSize(3);
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
     // --- helpers ---
 
     /** {@code smus-cli deploy} (cloud) against moto, with this test's environment. */
     private int deployCommand(StringWriter out, StringWriter err, String... args) {
+        return deployCommand(out, err, motoClients(), args);
+    }
+
+    /** {@code smus-cli deploy} (cloud) through {@code clients}, with this test's environment. */
+    private int deployCommand(StringWriter out, StringWriter err, CloudDeploy.ClientFactory clients, String... args) {
         DeployCommand command = new DeployCommand();
-        command.cloudDeploys = options -> cloudDeploy(options, motoClients());
+        command.cloudDeploys = options -> cloudDeploy(options, clients);
         picocli.CommandLine cli = new picocli.CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -600,6 +906,100 @@ class CloudDeployTest {
                 return Optional.empty();
             }
         };
+    }
+
+    /** The AWS stub's endpoint by IP address: S3 clients then address buckets by path, as with moto. */
+    private static URI awsStub() {
+        return URI.create("http://127.0.0.1:" + AWS_STUB.getPort());
+    }
+
+    /** The AWS stub passes every request it has no fault for to moto. */
+    private static void proxyAwsStubToMoto() {
+        AWS_STUB.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())));
+    }
+
+    /** {@code operation} answers {@code responses} in order, one request each, and the last one from then on. */
+    private static void stubInSequence(String operation, ResponseDefinitionBuilder... responses) {
+        for (int i = 0; i < responses.length; i++) {
+            ScenarioMappingBuilder stub = operation(operation).inScenario(operation)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : operation + "-" + i).willReturn(responses[i]);
+            SFN_STUB.stubFor(i == responses.length - 1 ? stub : stub.willSetStateTo(operation + "-" + (i + 1)));
+        }
+    }
+
+    /** Step Functions' throttling answer, which the SDK retries. */
+    private static ResponseDefinitionBuilder throttled() {
+        return json(fixture("error-throttling.json")).withStatus(400);
+    }
+
+    /** How many requests the Step Functions stub received for {@code operation} (every SDK attempt counts). */
+    private static int sfnRequests(String operation) {
+        return SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + operation))).size();
+    }
+
+    /** The fault clients' usual socket timeout: what moto and the stubs answer comes well within it. */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /** A socket timeout that a {@link #SLOW} answer misses. */
+    static final Duration SHORT_SOCKET_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration SLOW = Duration.ofSeconds(3);
+
+    /**
+     * Clients as the CLI configures them ({@link AwsClients#configure}: 3 attempts a call), with
+     * immediate SDK backoff so that retried faults cost no time, the given socket timeout, and every
+     * attempt counted in {@link #attempts} by operation (a refused connection counts too).
+     */
+    private CloudDeploy.ClientFactory faultClients(URI s3Endpoint, URI sfnEndpoint, URI cloudFormationEndpoint,
+                                                   Duration socketTimeout) {
+        return new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return faulty(S3Client.builder(), region, s3Endpoint, socketTimeout);
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                return faulty(SfnClient.builder(), region, sfnEndpoint, socketTimeout);
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return faulty(CloudFormationClient.builder(), region, cloudFormationEndpoint, socketTimeout);
+            }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C faulty(
+            B builder, Region region, URI endpoint, Duration socketTimeout) {
+        AwsClients.configure(builder, region, endpoint, AwsTestCredentials.provider());
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .backoffStrategy(BackoffStrategy.retryImmediately())
+                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                                .build())
+                        .addExecutionInterceptor(new ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(Context.BeforeTransmission context,
+                                                           ExecutionAttributes attributes) {
+                                attempts.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                                        k -> new AtomicInteger()).incrementAndGet();
+                            }
+                        }));
+        return builder.build();
+    }
+
+    /** A local port nothing listens on: connections to it are refused. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** StartExecution, then two rounds of GetExecutionHistory + DescribeExecution (the first always still running). */

@@ -3,6 +3,8 @@ package com.smuscicd.aws;
 import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +28,13 @@ import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistExcepti
  * Starts and follows executions of the deployment state machine (AWS Step Functions).
  *
  * <p>Starting is idempotent by name: callers derive the execution name from what identifies the
- * deployment ({@link #executionName}), so the same request made twice starts one execution. Step
- * Functions answers a repeated name with the same input (while running) with the original
- * execution, and any other repeat with {@code ExecutionAlreadyExists}; both are reported as
- * {@link Started#alreadyStarted()}.
+ * deployment ({@link ExecutionNames}), so the same request made twice starts one execution. Step
+ * Functions answers a repeated name with other input, or of an execution that has ended, with
+ * {@code ExecutionAlreadyExists}: {@link Started#alreadyStarted()}. A repeat with the same input
+ * while the execution runs is answered with that execution as if it were new; {@link #start}
+ * reports it as started (the CLI's input differs on every run, so for it that is its own call's
+ * SDK retry), {@link #startOnce} tells it by its start date (the upload trigger's input is the
+ * same on every delivery of an event).
  */
 public final class SfnExecutions {
 
@@ -37,6 +42,7 @@ public final class SfnExecutions {
     public static final int MAX_NAME_LENGTH = ExecutionNames.MAX_LENGTH;
 
     private final Supplier<SfnClient> client;
+    private final Clock clock = Clock.systemUTC();
 
     SfnExecutions(Supplier<SfnClient> client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -88,12 +94,35 @@ public final class SfnExecutions {
      * @throws RetryablePhaseException on throttling, 5xx, I/O, or too many running executions
      */
     public Started start(String stateMachineArn, String name, String inputJson) {
+        return start(stateMachineArn, name, inputJson, null);
+    }
+
+    /**
+     * How far the start date of an execution this call started may seem to lie before the call:
+     * the difference between this machine's clock and Step Functions'.
+     */
+    public static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
+
+    /**
+     * As {@link #start}, for callers that send the same input on every repeat: an execution that
+     * Step Functions returns with a start date before this call (by more than
+     * {@link #CLOCK_TOLERANCE}) was started by an earlier call and is reported
+     * {@link Started#alreadyStarted()}. A repeat within the tolerance is reported as started; either
+     * way there is one execution.
+     */
+    public Started startOnce(String stateMachineArn, String name, String inputJson) {
+        return start(stateMachineArn, name, inputJson, clock.instant().minus(CLOCK_TOLERANCE));
+    }
+
+    private Started start(String stateMachineArn, String name, String inputJson, Instant earlierIfBefore) {
         try {
             StartExecutionResponse response = client.get().startExecution(b -> b.stateMachineArn(stateMachineArn)
                     .name(name).input(inputJson));
             // The same name and input while the first is still running returns that execution: not new either,
             // but Step Functions does not say so; the start date tells.
-            return new Started(response.executionArn(), false);
+            boolean earlier = earlierIfBefore != null && response.startDate() != null
+                    && response.startDate().isBefore(earlierIfBefore);
+            return new Started(response.executionArn(), earlier);
         } catch (ExecutionAlreadyExistsException e) {
             return new Started(executionArn(stateMachineArn, name), true);
         } catch (StateMachineDoesNotExistException e) {

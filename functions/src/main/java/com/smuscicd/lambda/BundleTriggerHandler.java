@@ -65,7 +65,7 @@ public final class BundleTriggerHandler implements RequestStreamHandler, Resourc
         S3BundleStore store = S3BundleStore.create(clients);
         SfnExecutions executions = SfnExecutions.create(clients);
         return BundleTrigger.create(store, store::userMetadata, (name, input) -> {
-            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
+            SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publisherForBus, AwsPorts.defaultBus(env), Clock.systemUTC(), AwsPorts.maxBundleBytes(env), log);
     }

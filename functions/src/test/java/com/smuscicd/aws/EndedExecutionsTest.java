@@ -1,17 +1,39 @@
 package com.smuscicd.aws;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.smuscicd.deploy.DeployFunctions;
+import com.smuscicd.deploy.TaskFunction;
+import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
+import com.smuscicd.testsupport.AwsTestCredentials;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 
@@ -20,6 +42,11 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
  * histories as the SDK returns them and the real lifecycle task.
  */
 class EndedExecutionsTest {
+
+    @RegisterExtension
+    static final WireMockExtension SFN_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:smus-cicd-deploy:d1";
     private static final String DEPLOYMENT = "{\"deploymentId\": \"0f8c7c1e-0000-4000-8000-000000000001\","
@@ -33,14 +60,76 @@ class EndedExecutionsTest {
     private final List<HistoryEvent> history = new ArrayList<>();
 
     private EndedExecutions ended() {
+        return new EndedExecutions(arn -> {
+            assertThat(arn).isEqualTo(ARN);
+            return history;
+        }, lifecycle());
+    }
+
+    private TaskFunction lifecycle() {
         DeployFunctions functions = new DeployFunctions(bus -> batch -> {
             published.addAll(batch);
             return EventPublisher.PublishResult.allDelivered(batch.size());
         }, null, null, null, Clock.systemUTC(), 1);
-        return new EndedExecutions(arn -> {
-            assertThat(arn).isEqualTo(ARN);
-            return history;
-        }, functions.lifecycle());
+        return functions.lifecycle();
+    }
+
+    /**
+     * As the lifecycle function wires it ({@code DeployLifecycleHandler}): the history read through
+     * a Step Functions client, here one at the stub, configured as the functions' (3 attempts a
+     * call) with immediate backoff.
+     */
+    private EndedExecutions endedOverTheStub() {
+        SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, URI.create(SFN_STUB.baseUrl()),
+                        AwsTestCredentials.provider())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .backoffStrategy(BackoffStrategy.retryImmediately())
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .build()))
+                .build();
+        return new EndedExecutions(arn -> SfnExecutions.create(client).history(arn, 0), lifecycle());
+    }
+
+    /** GetExecutionHistory's answer: the events of {@link #history} as the service sends them. */
+    private String historyJson() {
+        ArrayNode events = Json.mapper().createArrayNode();
+        for (HistoryEvent event : history) {
+            ObjectNode json = events.addObject().put("id", event.id()).put("type", event.typeAsString())
+                    .put("timestamp", 1764237600.0);
+            if (event.stateEnteredEventDetails() != null) {
+                json.putObject("stateEnteredEventDetails").put("name", event.stateEnteredEventDetails().name())
+                        .put("input", event.stateEnteredEventDetails().input());
+            }
+            if (event.stateExitedEventDetails() != null) {
+                json.putObject("stateExitedEventDetails").put("name", event.stateExitedEventDetails().name())
+                        .put("output", event.stateExitedEventDetails().output());
+            }
+        }
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.set("events", events);
+        return Json.write(body);
+    }
+
+    private static MappingBuilder getExecutionHistory() {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.GetExecutionHistory"));
+    }
+
+    private static ResponseDefinitionBuilder sfnAnswer(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/x-amz-json-1.0").withBody(body);
+    }
+
+    private static final String THROTTLED = "{\"__type\": \"ThrottlingException\", \"message\": \"Rate exceeded\"}";
+
+    private static int historyRequests() {
+        return SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.GetExecutionHistory"))).size();
+    }
+
+    /** Stopped in BundleUpload, with no terminal event out: what is owed is BundleUpload-Failed and Deploy-Failed. */
+    private void stoppedInBundleUpload() {
+        entered(HistoryEventType.TASK_STATE_ENTERED, "BundleUploadStarted", data("BundleUpload"));
+        exited(HistoryEventType.TASK_STATE_EXITED, "BundleUploadStarted", data("BundleUpload"));
+        entered(HistoryEventType.TASK_STATE_ENTERED, "BundleUpload", data("BundleUpload"));
     }
 
     private static String data(String phase) {
@@ -132,6 +221,46 @@ class EndedExecutionsTest {
 
         assertThat(published).extracting(DeploymentEvent::detailType).containsExactly("SMUS-CICD-Deploy-Failed");
         assertThat(published.get(0).detail().error().code()).isEqualTo("BUNDLE_INVALID");
+    }
+
+    @Test
+    void invoke_whenReadingTheHistoryIsThrottledTwice_settlesInTheSameCall() {
+        stoppedInBundleUpload();
+        SFN_STUB.stubFor(getExecutionHistory().inScenario("history").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(sfnAnswer(400, THROTTLED)).willSetStateTo("throttled once"));
+        SFN_STUB.stubFor(getExecutionHistory().inScenario("history").whenScenarioStateIs("throttled once")
+                .willReturn(sfnAnswer(400, THROTTLED)).willSetStateTo("throttled twice"));
+        SFN_STUB.stubFor(getExecutionHistory().inScenario("history").whenScenarioStateIs("throttled twice")
+                .willReturn(sfnAnswer(200, historyJson())));
+
+        JsonNode result = endedOverTheStub().invoke(statusChange("ABORTED"));
+
+        assertThat(result.path("settled").asText()).isEqualTo("terminal event published");
+        assertThat(published).extracting(DeploymentEvent::detailType)
+                .containsExactly("SMUS-CICD-Deploy-BundleUpload-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(historyRequests()).isEqualTo(3);
+    }
+
+    @Test
+    void invoke_whenReadingTheHistoryStaysThrottled_throwsSoLambdaRetriesAndPublishesNothingUntilItCanRead() {
+        stoppedInBundleUpload();
+        SFN_STUB.stubFor(getExecutionHistory().willReturn(sfnAnswer(400, THROTTLED)));
+        EndedExecutions ended = endedOverTheStub();
+
+        // Thrown, not a result: the Lambda service retries the event, then sends it to the dead-letter queue.
+        assertThatThrownBy(() -> ended.invoke(statusChange("ABORTED")))
+                .isInstanceOfSatisfying(RetryablePhaseException.class, e -> assertThat(e.code()).isEqualTo("THROTTLED"));
+        assertThat(published).isEmpty();
+        assertThat(historyRequests()).isEqualTo(3);
+
+        // A retry once the throttling is over settles the execution.
+        SFN_STUB.stubFor(getExecutionHistory().willReturn(sfnAnswer(200, historyJson())));
+
+        JsonNode result = ended.invoke(statusChange("ABORTED"));
+
+        assertThat(result.path("settled").asText()).isEqualTo("terminal event published");
+        assertThat(published).extracting(DeploymentEvent::detailType)
+                .containsExactly("SMUS-CICD-Deploy-BundleUpload-Failed", "SMUS-CICD-Deploy-Failed");
     }
 
     @Test

@@ -1,35 +1,63 @@
 package com.smuscicd.trigger;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsClientsForTests;
 import com.smuscicd.aws.DeployStateMachineFixture;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.S3Location;
+import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
+import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -48,9 +76,17 @@ class BundleTriggerTest {
     private static final String BUCKET = "smus-bundles";
     private static final String DEFAULT_BUS = "trigger-default-bus";
     private static final long MAX_BYTES = 1024 * 1024;
+    /** Socket timeout of the stubbed clients: stub answers come well within it, unless made slow. */
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(1);
+
+    @RegisterExtension
+    static final WireMockExtension SFN_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private final RecordingPublishers publishers = new RecordingPublishers();
     private final List<String> log = new ArrayList<>();
+    private final List<SfnClient> clients = new ArrayList<>();
     private S3Client s3;
     private SfnClient sfn;
     private String stateMachineArn;
@@ -62,25 +98,164 @@ class BundleTriggerTest {
         sfn = AwsClientsForTests.moto(MOTO).client(SfnExecutions.CLIENT);
         s3.createBucket(b -> b.bucket(BUCKET));
         stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
+        trigger = trigger(sfn);
+    }
+
+    /** The trigger wired as {@code BundleTriggerHandler} wires it, starting executions through {@code client}. */
+    private BundleTrigger trigger(SfnClient client) {
         S3BundleStore store = S3BundleStore.create(s3);
-        SfnExecutions executions = SfnExecutions.create(sfn);
-        trigger = new BundleTrigger(store, store::userMetadata, (name, input) -> {
-            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
+        SfnExecutions executions = SfnExecutions.create(client);
+        return new BundleTrigger(store, store::userMetadata, (name, input) -> {
+            SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publishers, DEFAULT_BUS, Clock.fixed(Instant.parse("2025-11-04T12:30:05Z"), ZoneOffset.UTC), MAX_BYTES,
                 log::add);
     }
 
+    /**
+     * The trigger with a Step Functions client at {@code endpoint}, configured as the functions'
+     * ({@code AwsClients.configure}: 3 attempts a call) but with immediate SDK backoff and the given
+     * socket timeout.
+     */
+    private BundleTrigger trigger(URI endpoint, Duration socketTimeout) {
+        SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, endpoint,
+                        AwsTestCredentials.provider())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .backoffStrategy(BackoffStrategy.retryImmediately())
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .build()))
+                .build();
+        clients.add(client);
+        return trigger(client);
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(SfnClient::close);
+    }
+
+    private static MappingBuilder startExecution() {
+        return post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution"));
+    }
+
+    /** A local port nothing listens on: connections to it are refused. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
-    void handle_whenTheSameEventIsDeliveredTwice_startsOneExecution() {
+    void handle_whenTheSameEventIsDeliveredTwice_startsOneExecution() throws InterruptedException {
         JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
 
         BundleTrigger.Outcome first = trigger.handle(event);
+        // Delivered again later than the clocks may differ (a Lambda retry comes a minute later).
+        Thread.sleep(SfnExecutions.CLOCK_TOLERANCE.plusMillis(200).toMillis());
         BundleTrigger.Outcome second = trigger.handle(event);
 
         assertThat(first.status()).isEqualTo("STARTED");
+        assertThat(second.status()).isEqualTo("ALREADY_STARTED");
         assertThat(second.executionArn()).isEqualTo(first.executionArn());
         assertThat(second.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @Test
+    void handle_whenTheSameEventIsDeliveredTwiceAtOnce_startsOneExecution() throws Exception {
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<BundleTrigger.Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                outcomes.add(threads.submit(() -> {
+                    go.await();
+                    return trigger.handle(event);
+                }));
+            }
+            go.countDown();
+
+            BundleTrigger.Outcome first = outcomes.get(0).get(30, TimeUnit.SECONDS);
+            BundleTrigger.Outcome second = outcomes.get(1).get(30, TimeUnit.SECONDS);
+
+            assertThat(executions()).hasSize(1);
+            assertThat(second.executionArn()).isEqualTo(first.executionArn())
+                    .isEqualTo(executions().get(0).executionArn());
+            assertThat(List.of(first.status(), second.status())).allMatch(
+                    status -> status.equals("STARTED") || status.equals("ALREADY_STARTED"));
+            assertThat(publishers.published()).isEmpty();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    static Stream<Arguments> startFaults() {
+        return Stream.of(
+                Arguments.of("throttled", 400, "{\"__type\": \"ThrottlingException\", \"message\": \"Rate exceeded\"}",
+                        "THROTTLED", 3),
+                Arguments.of("5xx", 500, "{\"__type\": \"InternalFailure\", \"message\": \"internal error\"}",
+                        "SERVICE_UNAVAILABLE", 3),
+                Arguments.of("too many running executions", 400,
+                        "{\"__type\": \"ExecutionLimitExceeded\", \"message\": \"limit reached\"}", "THROTTLED", 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("startFaults")
+    void handle_whenStartExecutionFailsTransiently_throwsForLambdaToRetryAndEmitsNothing(String fault, int status,
+                                                                                        String body, String code,
+                                                                                        int attempts) {
+        SFN_STUB.stubFor(startExecution().willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/x-amz-json-1.0").withBody(body)));
+        BundleTrigger stubbed = trigger(URI.create(SFN_STUB.baseUrl()), SOCKET_TIMEOUT);
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> stubbed.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo(code));
+
+        assertThat(SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution")))).hasSize(attempts);
+        // Not a bad bundle: no Deploy-Failed; the Lambda service retries the event, then dead-letters it.
+        assertThat(publishers.published()).isEmpty();
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void handle_whenStepFunctionsRefusesConnections_throwsForLambdaToRetryAndEmitsNothing() {
+        BundleTrigger refused = trigger(URI.create("http://127.0.0.1:" + closedPort()), SOCKET_TIMEOUT);
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> refused.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+
+        assertThat(publishers.published()).isEmpty();
+        assertThat(executions()).isEmpty();
+        // The retry, with Step Functions reachable again, starts it.
+        assertThat(trigger.handle(event).status()).isEqualTo("STARTED");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void handle_whenRetriedAfterTheStartResponseWasLost_reportsAlreadyStartedAndStartsNothingMore() {
+        // Every attempt reaches moto, which starts the execution, but answers after the socket timeout.
+        SFN_STUB.stubFor(startExecution().willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
+                .withFixedDelay((int) SOCKET_TIMEOUT.multipliedBy(3).toMillis())));
+        BundleTrigger slow = trigger(URI.create(SFN_STUB.baseUrl()), SOCKET_TIMEOUT);
+        JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> slow.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+        assertThat(executions()).hasSize(1);
+
+        // The Lambda service's retry of the same event.
+        BundleTrigger.Outcome retried = trigger.handle(event);
+
+        assertThat(retried.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(retried.executionArn()).isEqualTo(executions().get(0).executionArn());
         assertThat(executions()).hasSize(1);
         assertThat(publishers.published()).isEmpty();
     }

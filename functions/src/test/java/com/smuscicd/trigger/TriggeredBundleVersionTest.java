@@ -74,7 +74,7 @@ class TriggeredBundleVersionTest {
         S3BundleStore store = S3BundleStore.create(s3);
         SfnExecutions executions = SfnExecutions.create(sfn);
         trigger = BundleTrigger.create(store, store::userMetadata, (name, input) -> {
-            SfnExecutions.Started started = executions.start(stateMachineArn, name, input);
+            SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publishers, null, Clock.systemUTC(), BundleArchive.DEFAULT_MAX_BYTES, line -> { });
         functions = AwsPorts.functions(Map.of(), publishers, null, store, spec -> {
