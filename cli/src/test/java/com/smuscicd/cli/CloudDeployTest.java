@@ -550,12 +550,7 @@ class CloudDeployTest {
                 json(fixture("describe-succeeded.json")));
         stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
                 json(fixture("history-succeeded-partial.json")), throttled());
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
-        options.waitTimeoutSeconds = 10;
-
-        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
-                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+        DeployOutcome outcome = followThroughFaultySfn(10);
 
         assertThat(outcome.status()).isEqualTo("SUCCEEDED");
         assertThat(outcome.ok()).isTrue();
@@ -696,12 +691,7 @@ class CloudDeployTest {
         SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("history-succeeded-partial.json"))));
         SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture("describe-running.json"))));
         SFN_STUB.stubFor(operation(throttledOperation).atPriority(1).willReturn(throttled()));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
-        options.waitTimeoutSeconds = 6;
-
-        DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
-                MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
+        DeployOutcome outcome = followThroughFaultySfn(6);
 
         assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
         assertThat(outcome.ok()).isFalse();
@@ -874,6 +864,15 @@ class CloudDeployTest {
     /** Clients configured as the CLI configures them, pointed at a moto server. */
     static CloudDeploy.ClientFactory clients(MotoServerExtension moto) {
         return endpoints(moto.endpoint(), moto.endpoint());
+    }
+
+    /** Deploys prod with --wait and {@code waitTimeoutSeconds}, Step Functions at the stub, clients as in production. */
+    private DeployOutcome followThroughFaultySfn(int waitTimeoutSeconds) {
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = waitTimeoutSeconds;
+        return cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()), MOTO.endpoint(),
+                SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
     }
 
     private CloudDeploy.ClientFactory withStubbedSfn() {
