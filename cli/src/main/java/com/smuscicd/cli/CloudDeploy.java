@@ -431,6 +431,8 @@ final class CloudDeploy {
         long lastEventId = 0;
         // Set once DescribeExecution says it has ended: from then on only the rest of the history is read.
         SfnExecutions.Execution execution = null;
+        // What made the last poll fail, if it did: at the deadline the status is then unknown, not "running".
+        String lastPollFailure = null;
         try {
             while (true) {
                 try {
@@ -442,6 +444,7 @@ final class CloudDeploy {
                         break;
                     }
                     SfnExecutions.Execution described = executions.describe(executionArn);
+                    lastPollFailure = null;
                     if (described.finished()) {
                         execution = described;
                         if (history.terminalStatus().isPresent()) {
@@ -452,6 +455,7 @@ final class CloudDeploy {
                     }
                 } catch (RetryablePhaseException e) {
                     // A throttled poll is not a failed deployment: poll again later.
+                    lastPollFailure = e.code() + ": " + e.getMessage();
                 } catch (PhaseFailure e) {
                     if (execution == null) {
                         throw e;
@@ -465,8 +469,10 @@ final class CloudDeploy {
                         historyIncomplete(progress, "still unreadable after " + options.waitTimeoutSeconds + " s");
                         break;
                     }
-                    progress.line("WAIT_TIMED_OUT " + deploymentId + ": still running after "
-                            + options.waitTimeoutSeconds + " s; follow it at " + consoleUrl);
+                    progress.line("WAIT_TIMED_OUT " + deploymentId + ": " + (lastPollFailure == null
+                            ? "still running after " + options.waitTimeoutSeconds + " s"
+                            : "status unknown after " + options.waitTimeoutSeconds + " s, the last polls failed ("
+                                    + lastPollFailure + ")") + "; follow it at " + consoleUrl);
                     return outcome(deployment, deploymentId, "WAIT_TIMED_OUT", null, executionArn, consoleUrl, null,
                             null, history.phases());
                 }

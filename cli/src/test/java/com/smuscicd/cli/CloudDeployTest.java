@@ -696,7 +696,8 @@ class CloudDeployTest {
         assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
         assertThat(outcome.ok()).isFalse();
         assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
-        assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl());
+        assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl())
+                .contains("status unknown after 6 s, the last polls failed (THROTTLED").doesNotContain("still running");
         // Polls at 0, 2, 4, 6 and 8 s (past the 6 s deadline), 3 SDK attempts for each throttled call.
         assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(describeRequests);
