@@ -19,6 +19,11 @@ public final class CountingPublisher implements EventPublisher {
         this.delegate = delegate;
     }
 
+    /**
+     * One publish at a time, so that events reach the delegate in the order they were published (a
+     * stop's Deploy-Failed after the Completed a phase is still sending); a send that hangs holds
+     * the others up, which a stop bounds by its own time ({@code LateGate#abandon}).
+     */
     @Override
     public synchronized PublishResult publish(List<DeploymentEvent> batch) {
         events.addAll(batch);

@@ -18,12 +18,16 @@ import java.util.concurrent.TimeUnit;
  * silently; if it settles the deployment, they (and later ones: the still-running task's, now
  * after Deploy-Failed) are written whole to the error stream and kept as late; if it leaves the
  * terminal event to the run, the held ones are sent on, in order, and the gate is open again.
+ * When the process must end before the sends are done, {@link #abandon} writes whole what is still
+ * held or being sent, so nothing vanishes with the process.
  */
 final class LateGate implements EventPublisher {
     private final EventPublisher next;
     /** Events held while the stop decides, then the late ones; guarded by itself. */
     private final List<DeploymentEvent> held = new ArrayList<>();
     private final List<DeploymentEvent> late = new ArrayList<>();
+    /** The batches handed on and not yet returned from {@code next} (a send to AWS may hang); guarded by {@link #held}. */
+    private final List<List<DeploymentEvent>> inFlight = new ArrayList<>();
     /** The phases whose own end passed the gate: stage value to its event (Completed or Failed). */
     private final Map<String, DeploymentEvent> phaseEnds = new java.util.concurrent.ConcurrentHashMap<>();
     // publishes hold it shared while handing on, so closing waits for one in progress
@@ -169,6 +173,44 @@ final class LateGate implements EventPublisher {
                 phaseEnds.putIfAbsent(event.detail().stage(), event);
             }
         }
-        return next.publish(batch);
+        synchronized (held) {
+            inFlight.add(batch);
+        }
+        try {
+            return next.publish(batch);
+        } finally {
+            synchronized (held) {
+                // by identity: two batches may be equal
+                inFlight.removeIf(b -> b == batch);
+            }
+        }
+    }
+
+    /**
+     * The process ends now (a stop's time is up): what is held is written whole to the error stream
+     * as not sent, what is still being sent as possibly not delivered, and whatever comes later is
+     * late. Each is kept in {@link #late()}.
+     */
+    void abandon() {
+        synchronized (held) {
+            settled = true;
+            for (List<DeploymentEvent> batch : inFlight) {
+                for (DeploymentEvent event : batch) {
+                    if (event != null) {
+                        late.add(event);
+                        System.err.println(UndeliveredEventLog.line(event, null, "UNCONFIRMED_AT_EXIT",
+                                "still being sent when the stopped process had to end: it may or may not have"
+                                        + " reached the bus", 0));
+                    }
+                }
+            }
+            inFlight.clear();
+            for (DeploymentEvent event : held) {
+                late.add(event);
+                System.err.println(UndeliveredEventLog.line(event, null, "NOT_SENT_AT_EXIT",
+                        "held while the stopped process decided, which had to end before sending it", 0));
+            }
+            held.clear();
+        }
     }
 }

@@ -371,56 +371,73 @@ public final class LocalRuntime {
         AtomicReference<ExecutionResult> ended = new AtomicReference<>();
         Thread onStop = new Thread(() -> {
             long deadline = System.nanoTime() + STOP_BUDGET.toNanos();
+            // the stop's own sends (to AWS, with --events-to-aws) may hang: they run on a thread of
+            // their own, and whatever is still unsent when the budget is spent is written out whole
             steps.requestStop();
-            if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
-                // the running task does not end in time: settle the deployment from here. The steps
-                // are read before closing: what a task does after it shows in them only if its
-                // events passed the gate too (a phase's own Completed or Failed is then its end).
-                List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
-                gate.closeToAllBut(Thread.currentThread(), GATE_WAIT);
-                Optional<ObjectNode> owed;
-                ExecutionResult endedAlone = ended.get();
-                try {
-                    seen.addAll(gate.phaseEnds());
-                    owed = endedAlone == null
-                            ? ExecutionEnding.owed(seen, "ABORTED", null, STOPPED, executionArn)
-                            // the run had just ended on its own: settle it as it ended
-                            : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(),
-                                    endedAlone.cause(), executionArn);
-                } catch (RuntimeException e) {
-                    // never leave the gate closed with nobody to settle: the run goes on as without a stop
+            Thread stopping = new Thread(() -> {
+                if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
+                    // the running task does not end in time: settle the deployment from here. The steps
+                    // are read before closing: what a task does after it shows in them only if its
+                    // events passed the gate too (a phase's own Completed or Failed is then its end).
+                    List<ExecutionEnding.Step> seen = new ArrayList<>(steps.steps());
+                    gate.closeToAllBut(Thread.currentThread(), GATE_WAIT);
+                    Optional<ObjectNode> owed;
+                    ExecutionResult endedAlone = ended.get();
+                    try {
+                        seen.addAll(gate.phaseEnds());
+                        owed = endedAlone == null
+                                ? ExecutionEnding.owed(seen, "ABORTED", null, STOPPED, executionArn)
+                                // the run had just ended on its own: settle it as it ended
+                                : ExecutionEnding.owed(seen, endedAlone.status(), endedAlone.error(),
+                                        endedAlone.cause(), executionArn);
+                    } catch (RuntimeException e) {
+                        // never leave the gate closed with nobody to settle: the run goes on as without a stop
+                        settleClaimed.set(false);
+                        gate.reopen(left(deadline));
+                        throw e;
+                    }
+                    if (owed.isPresent()) {
+                        gate.settled();
+                        System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
+                                + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
+                        invokeQuietly(lifecycle, owed.get());
+                        flush(stopPublisher, stopBus, deadline);
+                        return;
+                    }
+                    // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
+                    // the terminal event itself; let it through, and should it fail instead, leave the
+                    // settling to the run (which stops at its next state), then wait as for any run's end
                     settleClaimed.set(false);
                     gate.reopen(left(deadline));
-                    throw e;
+                    // the run may have looked for the claim while this thread held it, and left the
+                    // settling here: once it has ended, whoever claims now settles it as it ended
+                    if (await(runEnded, atMost(GATE_WAIT, deadline)) && settleClaimed.compareAndSet(false, true)
+                            && ended.get() != null) {
+                        ExecutionResult endedNow = ended.get();
+                        settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
+                                executionArn);
+                        flush(stopPublisher, stopBus, deadline);
+                        return;
+                    }
                 }
-                if (owed.isPresent()) {
-                    gate.settled();
-                    System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
-                            + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
-                    invokeQuietly(lifecycle, owed.get());
-                    flush(stopPublisher, stopBus, deadline);
-                    return;
+                // the run settles itself: give its deliveries a little time before the process ends, then
+                // log or dead-letter what is left rather than let it vanish with the process
+                if (!await(delivered, left(deadline))) {
+                    flush(stopPublisher, stopBus, System.nanoTime());
                 }
-                // nothing owed: the task running is DeployCompleted or RecordFailure, which publishes
-                // the terminal event itself; let it through, and should it fail instead, leave the
-                // settling to the run (which stops at its next state), then wait as for any run's end
-                settleClaimed.set(false);
-                gate.reopen(left(deadline));
-                // the run may have looked for the claim while this thread held it, and left the
-                // settling here: once it has ended, whoever claims now settles it as it ended
-                if (await(runEnded, atMost(GATE_WAIT, deadline)) && settleClaimed.compareAndSet(false, true)
-                        && ended.get() != null) {
-                    ExecutionResult endedNow = ended.get();
-                    settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
-                            executionArn);
-                    flush(stopPublisher, stopBus, deadline);
-                    return;
-                }
+            }, "smus-cli-stopping");
+            stopping.setDaemon(true);
+            stopping.start();
+            try {
+                stopping.join(Math.max(1, left(deadline).toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            // the run settles itself: give its deliveries a little time before the process ends, then
-            // log or dead-letter what is left rather than let it vanish with the process
-            if (!await(delivered, left(deadline))) {
+            if (delivered.getCount() > 0) {
+                // the run has not finished, and the process ends now: dead-letter the deliveries
+                // still pending, and write whole what is held or still being sent
                 flush(stopPublisher, stopBus, System.nanoTime());
+                gate.abandon();
             }
         }, "smus-cli-stopped");
         hooks.add(onStop);

@@ -608,6 +608,104 @@ class LocalDeploymentTest {
 
     @Test
     @Timeout(60)
+    void deploy_whenStoppedWhileEventBridgeHangs_theStopEndsInItsTimeAndWritesTheTerminalEventsWhole()
+            throws Exception {
+        // --events-to-aws, and EventBridge stops answering when the process is stopped
+        var hanging = new java.util.concurrent.atomic.AtomicBoolean();
+        var answer = new java.util.concurrent.CountDownLatch(1);
+        com.smuscicd.events.EventPublisher toAws = hangingWhen(e -> hanging.get(), answer);
+        var inPhase = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
+                        Clock.systemUTC(), capturing(stops), bus -> toAws));
+        assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        String stderr = stderrOf(() -> {
+            hanging.set(true);
+            Thread stop = stopping(stops);
+            // the task never ends: the stop settles from its own thread, and its sends hang
+            stop.join(LocalRuntime.STOP_BUDGET.toMillis() + 1500);
+            assertThat(stop.isAlive()).as("the stop ended before a cancelled job's SIGKILL").isFalse();
+        });
+
+        assertThat(stderr.lines().filter(l -> l.contains("UNCONFIRMED_AT_EXIT"))
+                .map(l -> com.smuscicd.json.Json.read(l).path("event").path("detail-type").asText()))
+                .containsExactly("SMUS-CICD-Deploy-WorkflowCreation-Failed", "SMUS-CICD-Deploy-Failed");
+        answer.countDown();
+        release.countDown();
+        deployment.get();
+    }
+
+    @Test
+    @Timeout(60)
+    void deploy_whenStoppedWhileDeployCompletedIsSentToAHangingEventBridge_writesItWholeBeforeTheProcessEnds()
+            throws Exception {
+        var sending = new java.util.concurrent.CountDownLatch(1);
+        var answer = new java.util.concurrent.CountDownLatch(1);
+        com.smuscicd.events.EventPublisher toAws = hangingWhen(e -> {
+            boolean completed = e.detailType().equals("SMUS-CICD-Deploy-Completed");
+            if (completed) {
+                sending.countDown();
+            }
+            return completed;
+        }, answer);
+        List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
+                new DeploymentScenario(stateDir).deploy("dev", UnaryOperator.identity(), Clock.systemUTC(),
+                        capturing(stops), bus -> toAws));
+        assertThat(sending.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        String stderr = stderrOf(() -> {
+            Thread stop = stopping(stops);
+            stop.join(LocalRuntime.STOP_BUDGET.toMillis() + 1500);
+            assertThat(stop.isAlive()).as("the stop ended before a cancelled job's SIGKILL").isFalse();
+        });
+
+        // nothing was owed (DeployCompleted sends the end itself), but the send never came back
+        assertThat(stderr.lines().filter(l -> l.contains("UNCONFIRMED_AT_EXIT"))
+                .map(l -> com.smuscicd.json.Json.read(l).path("event").path("detail-type").asText()))
+                .containsExactly("SMUS-CICD-Deploy-Completed");
+        answer.countDown();
+        deployment.get();
+    }
+
+    /** A publisher to AWS that answers at once, except for a batch holding an event {@code hangs} picks: until {@code answer}. */
+    private static com.smuscicd.events.EventPublisher hangingWhen(
+            java.util.function.Predicate<DeploymentEvent> hangs, java.util.concurrent.CountDownLatch answer) {
+        return events -> {
+            if (events.stream().anyMatch(hangs)) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return com.smuscicd.events.EventPublisher.PublishResult.allDelivered(events.size());
+        };
+    }
+
+    /** What {@code action} and every other thread meanwhile write to the error stream. */
+    private static String stderrOf(ThrowingRunnable action) throws Exception {
+        java.io.PrintStream original = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    @Timeout(60)
     void deploy_whenStoppedWhileAPhasesOwnFailedIsBeingPublished_thatPhaseIsNotFailedAgain() throws Exception {
         List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
         var sending = new java.util.concurrent.CountDownLatch(1);
