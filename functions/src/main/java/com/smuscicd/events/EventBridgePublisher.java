@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
@@ -48,6 +49,12 @@ public final class EventBridgePublisher implements EventPublisher {
      * room for its publishes (OrchestratorStackTest checks the trigger's).
      */
     public static final Duration DEFAULT_MAX_PUBLISH_TIME = Duration.ofSeconds(20);
+
+    /** Longest time a publish may be given (a bound, so that deadlines cannot overflow). */
+    public static final Duration LONGEST_PUBLISH_TIME = Duration.ofHours(1);
+
+    /** Least time worth starting an attempt with. */
+    private static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(50);
 
     /** Most bytes of entries (as {@link #entrySize} counts them) in one request, and so for one entry. */
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
@@ -195,24 +202,36 @@ public final class EventBridgePublisher implements EventPublisher {
                 return;
             }
             Duration delay = attempts == 0 ? Duration.ZERO : backoff.delay(attempts);
-            if (deadline - nanoTime.getAsLong() <= delay.toNanos()) {
+            if (deadline - nanoTime.getAsLong() < delay.toNanos() + MIN_ATTEMPT_TIME.toNanos()) {
                 // no time for another attempt: log them now, while the function still can
-                if (attempts == 0) {
-                    fail(failedWith(remaining, "PublishTimeSpent", "not sent: an earlier request of this publish"
-                            + " used its " + maxPublishTime.toMillis() + " ms"), null, 0, delivery);
-                } else {
-                    fail(remaining, " (not retried: this publish had used its " + maxPublishTime.toMillis() + " ms)",
-                            attempts, delivery);
-                }
+                timeSpent(remaining, attempts, delivery);
                 return;
             }
             if (attempts > 0 && !pause(delay)) {
                 fail(remaining, " (retry interrupted)", attempts, delivery);
                 return;
             }
+            // the wait may have run over: an attempt gets what is left, and none starts with less than
+            // the minimum (the SDK takes a call timeout under 1 ms as none at all)
+            long left = deadline - nanoTime.getAsLong();
+            if (left < MIN_ATTEMPT_TIME.toNanos()) {
+                timeSpent(remaining, attempts, delivery);
+                return;
+            }
             attempts++;
             remaining = attempt(eventBridge, remaining, attempts, delivery,
-                    Duration.ofNanos(Math.max(1, deadline - nanoTime.getAsLong())));
+                    Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+    }
+
+    /** Fails what is left of a batch because this publish has no time left for another attempt. */
+    private void timeSpent(List<Pending> remaining, int attempts, Delivery delivery) {
+        if (attempts == 0) {
+            fail(failedWith(remaining, "PublishTimeSpent", "not sent: an earlier request of this publish used its "
+                    + maxPublishTime.toMillis() + " ms"), null, 0, delivery);
+        } else {
+            fail(remaining, " (not retried: this publish had used its " + maxPublishTime.toMillis() + " ms)",
+                    attempts, delivery);
         }
     }
 
@@ -433,8 +452,10 @@ public final class EventBridgePublisher implements EventPublisher {
 
         /** How long one publish may take in all, attempts and waits (default {@link #DEFAULT_MAX_PUBLISH_TIME}). */
         public Builder maxPublishTime(Duration maxPublishTime) {
-            if (maxPublishTime == null || maxPublishTime.isNegative() || maxPublishTime.isZero()) {
-                throw new IllegalArgumentException("maxPublishTime must be positive, got " + maxPublishTime);
+            if (maxPublishTime == null || maxPublishTime.compareTo(MIN_ATTEMPT_TIME) < 0
+                    || maxPublishTime.compareTo(LONGEST_PUBLISH_TIME) > 0) {
+                throw new IllegalArgumentException("maxPublishTime must be from " + MIN_ATTEMPT_TIME.toMillis()
+                        + " ms to " + LONGEST_PUBLISH_TIME + ", got " + maxPublishTime);
             }
             this.maxPublishTime = maxPublishTime;
             return this;

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,11 +27,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -224,6 +228,47 @@ class EventBridgePublisherFaultTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-40_000_000L, -500_000L, 2_000_000L})
+    void publish_whenARetryWaitEndsNearOrPastTheDeadline_startsNoAttemptWithoutTimeForIt(long sleptToDeadlineNanos) {
+        // the first request is throttled; a second would be answered after 4 s
+        stubInSequence(new Response(400, fixture("throttling-request.json")),
+                new Response(200, fixture("accept-all.json")));
+        STUB.stubFor(post(urlEqualTo("/")).atPriority(1).inScenario("put-events").whenScenarioStateIs("after-1")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", JSON_1_1)
+                        .withBody(fixture("accept-all.json")).withFixedDelay(4000)));
+        long budget = Duration.ofSeconds(1).toNanos();
+        AtomicLong clock = new AtomicLong();
+        EventBridgePublisher publisher = EventBridgePublisher.builder()
+                .client(client(URI.create(STUB.baseUrl())))
+                .eventBusName(BUS)
+                .maxPublishTime(Duration.ofSeconds(1))
+                .nanoTime(clock::get)
+                // the retry's wait ends just before the deadline, or (a late wake-up) after it
+                .sleeper(delay -> clock.set(budget + sleptToDeadlineNanos))
+                .logSink(log::add)
+                .build();
+        List<DeploymentEvent> events = TestEvents.success().subList(0, 2);
+
+        EventPublisher.PublishResult result = assertTimeoutPreemptively(Duration.ofSeconds(3),
+                () -> publisher.publish(events));
+
+        assertThat(result.delivered()).isZero();
+        assertThat(requestBodies()).hasSize(1);
+        assertThat(log).hasSize(2).allSatisfy(line -> {
+            assertThat(Json.read(line).get("attempts").asInt()).isEqualTo(1);
+            assertThat(Json.read(line).get("errorMessage").asText()).contains("not retried: this publish had used its 1000 ms");
+        });
+    }
+
+    @Test
+    void builder_whenThePublishTimeIsOutOfRange_saysWhichRangeIsAllowed() {
+        assertThatThrownBy(() -> EventBridgePublisher.builder().maxPublishTime(Duration.ofDays(400 * 365)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("50 ms to PT1H");
+        assertThatThrownBy(() -> EventBridgePublisher.builder().maxPublishTime(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
