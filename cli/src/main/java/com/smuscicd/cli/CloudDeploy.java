@@ -74,6 +74,13 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 final class CloudDeploy {
 
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** The longest {@code --wait-timeout}: a year, the longest a Step Functions execution may run. */
+    static final long MAX_WAIT_TIMEOUT_SECONDS = 366L * 24 * 3600;
+    /**
+     * How long the rest of the history is read again once DescribeExecution has said the execution
+     * ended (within the wait timeout): its status is then the outcome, with a note.
+     */
+    static final Duration HISTORY_AFTER_END = Duration.ofMinutes(2);
 
     private static final Pattern STATE_MACHINE_ARN =
             Pattern.compile("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:.+)?$");
@@ -230,8 +237,9 @@ final class CloudDeploy {
      * @throws CloudSetupException naming the flag
      */
     void checkOptions(java.util.List<String> targetNames) {
-        if (options.waitTimeoutSeconds <= 0) {
-            throw new CloudSetupException("--wait-timeout must be more than 0 seconds");
+        if (options.waitTimeoutSeconds <= 0 || options.waitTimeoutSeconds > MAX_WAIT_TIMEOUT_SECONDS) {
+            throw new CloudSetupException("--wait-timeout must be more than 0 and at most " + MAX_WAIT_TIMEOUT_SECONDS
+                    + " seconds (a year, the longest a Step Functions execution runs), got " + options.waitTimeoutSeconds);
         }
         if (options.executionName != null) {
             targetNames.forEach(this::explicitExecutionName);
@@ -431,6 +439,8 @@ final class CloudDeploy {
         long lastEventId = 0;
         // Set once DescribeExecution says it has ended: from then on only the rest of the history is read.
         SfnExecutions.Execution execution = null;
+        // Once the end is known, its outcome is not held back for long by a history that cannot be read.
+        long readRestUntil = deadline;
         // What made the last poll fail, if it did: at the deadline the status is then unknown, not "running".
         String lastPollFailure = null;
         try {
@@ -447,6 +457,8 @@ final class CloudDeploy {
                     lastPollFailure = null;
                     if (described.finished()) {
                         execution = described;
+                        long soon = nanoTime.getAsLong() + HISTORY_AFTER_END.toNanos();
+                        readRestUntil = soon - deadline < 0 ? soon : deadline;
                         if (history.terminalStatus().isPresent()) {
                             break;
                         }
@@ -463,10 +475,10 @@ final class CloudDeploy {
                     historyIncomplete(progress, e.code() + ": " + e.getMessage());
                     break;
                 }
-                if (nanoTime.getAsLong() > deadline) {
+                if (nanoTime.getAsLong() - (execution != null ? readRestUntil : deadline) > 0) {
                     if (execution != null) {
                         // It has ended: its status says how, even if its last history events are unreadable.
-                        historyIncomplete(progress, "still unreadable after " + options.waitTimeoutSeconds + " s");
+                        historyIncomplete(progress, "still unreadable");
                         break;
                     }
                     progress.line("WAIT_TIMED_OUT " + deploymentId + ": " + (lastPollFailure == null

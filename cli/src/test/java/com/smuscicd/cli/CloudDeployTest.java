@@ -241,8 +241,9 @@ class CloudDeployTest {
 
     @ParameterizedTest
     @CsvSource(delimiterString = " => ", value = {
-        "--wait --wait-timeout 0 => --wait-timeout must be more than 0 seconds",
-        "--wait --wait-timeout -5 => --wait-timeout must be more than 0 seconds",
+        "--wait --wait-timeout 0 => --wait-timeout must be more than 0 and at most 31622400 seconds",
+        "--wait --wait-timeout -5 => --wait-timeout must be more than 0 and at most 31622400 seconds",
+        "--wait --wait-timeout 99999999999 => --wait-timeout must be more than 0 and at most 31622400 seconds",
         "--execution-name rel/1 => --execution-name 'rel/1' may only contain letters, digits",
         "--execution-name release.1 => --execution-name 'release.1' may only contain letters, digits",
     })
@@ -543,14 +544,16 @@ class CloudDeployTest {
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
     }
 
-    @Test
-    void deploy_withWaitWhenTheHistoryStaysUnreadableAfterTheEnd_reportsTheStatusDescribeGaveWithANote() {
+    @ParameterizedTest(name = "wait timeout {0} s")
+    @CsvSource({"10, 6, 20", "3600, 62, 164"})
+    void deploy_withWaitWhenTheHistoryStaysUnreadableAfterTheEnd_reportsTheStatusDescribeGaveWithANote(
+            int waitTimeoutSeconds, int readsAfterTheEnd, int historyRequests) {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
         stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
                 json(fixture("describe-succeeded.json")));
         stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
                 json(fixture("history-succeeded-partial.json")), throttled());
-        DeployOutcome outcome = followThroughFaultySfn(10);
+        DeployOutcome outcome = followThroughFaultySfn(waitTimeoutSeconds);
 
         assertThat(outcome.status()).isEqualTo("SUCCEEDED");
         assertThat(outcome.ok()).isTrue();
@@ -559,9 +562,13 @@ class CloudDeployTest {
         assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
         assertThat(printed.toString()).contains("the phase lines above may be incomplete")
                 .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED");
-        // Read again every poll interval (2 s) until the 10 s deadline had passed: at 2, 4, ... 12 s,
-        // 3 SDK attempts each, after the 2 reads before the end.
-        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 6 * 3);
+        // Read again every poll interval (2 s), from the end seen at 2 s, until the wait's deadline
+        // (10 s: reads at 2, 4, ... 12 s) or 2 minutes after the end (reads at 2, 4, ... 124 s),
+        // whichever comes first: one poll interval before the end, then one between reads.
+        assertThat(sleeps).hasSize(readsAfterTheEnd);
+        // 2 reads before the end, then 3 SDK attempts per read until the SDK's retry quota (500
+        // tokens, 5 per throttled retry) is spent after 50 reads, then 1.
+        assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(2);
     }
 
