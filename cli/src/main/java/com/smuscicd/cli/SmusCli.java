@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SmusCli.Version.class,
         description = "Deploy SageMaker Unified Studio pipelines and work with their deployment events.",
-        subcommands = {DeployCommand.class, ValidateCommand.class, EventsCommand.class, MetricsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DeployCommand.class, ValidateCommand.class, BundleCommand.class, EventsCommand.class,
+                MetricsCommand.class, CommandLine.HelpCommand.class})
 public final class SmusCli {
 
     /** Exit code of a deployment that ran and failed. */

@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -90,7 +92,10 @@ public final class BundleTrigger {
     public static final String ORIGIN_METADATA = "smus-origin";
     public static final String ORIGIN_CLI = "smus-cli";
 
-    /** The event metadata fields an uploader may set as user metadata ({@code x-amz-meta-smus-git-commit} ...). */
+    /**
+     * The event metadata fields an uploader may set as user metadata ({@code x-amz-meta-smus-git-commit} ...),
+     * in the order of {@link Metadata}'s components.
+     */
     static final List<String> METADATA_FIELDS = List.of("user", "git-commit", "git-branch", "git-repository",
             "cicd-platform", "run-id", "run-url", "commit-timestamp");
 
@@ -251,6 +256,10 @@ public final class BundleTrigger {
             target = ManifestLoader.requireTarget(manifest, targetName);
         } catch (InvalidManifestException e) {
             return reject(request, manifest, "TARGET_UNKNOWN", String.join("; ", e.problems()));
+        }
+        String outside = entryOutsideTheLayout(bundle.entryNames(), manifest);
+        if (outside != null) {
+            return reject(request, manifest, "BUNDLE_INVALID", location + ": " + outside);
         }
         List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
         for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
@@ -441,6 +450,63 @@ public final class BundleTrigger {
         return new Metadata(values.get("user"), values.get("git-commit"), values.get("git-branch"),
                 RemoteUrls.repositoryUrl(values.get("git-repository")), values.get("cicd-platform"), values.get("run-id"),
                 withoutCredentials(values.get("run-url")), values.get("commit-timestamp"));
+    }
+
+    /**
+     * The first entry that has no place in a bundle ({@code pipeline.yaml}, {@code storage/<storage
+     * name>/...}, {@code workflows/<file>}), described; null when every entry has one. A zip made by
+     * hand from the project's folders would otherwise deploy with none of its storage files.
+     */
+    static String entryOutsideTheLayout(Collection<String> entries, PipelineManifest manifest) {
+        Set<String> storageNames = new HashSet<>();
+        manifest.bundle().storage().forEach(item -> storageNames.add(item.name()));
+        for (String entry : entries) {
+            if (entry.equals(BundleArchive.MANIFEST_ENTRY) || entry.startsWith(BundleArchive.WORKFLOWS_PREFIX)
+                    || entry.equals(BundleArchive.STORAGE_PREFIX)) {
+                continue;
+            }
+            if (entry.startsWith(BundleArchive.STORAGE_PREFIX)) {
+                String rest = entry.substring(BundleArchive.STORAGE_PREFIX.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0 && storageNames.contains(rest.substring(0, slash))) {
+                    continue;
+                }
+                return "entry '" + entry + "' is in no storage item of the manifest (storage/<name>/ for "
+                        + (storageNames.isEmpty() ? "none: bundle.storage is empty" : String.join(", ",
+                                new TreeSet<>(storageNames))) + "); pack bundles with smus-cli bundle";
+            }
+            return "entry '" + entry + "' is outside a bundle's layout (pipeline.yaml, storage/<storage name>/..., "
+                    + "workflows/<file name>): a zip of the project's folders deploys none of them; "
+                    + "pack bundles with smus-cli bundle";
+        }
+        return null;
+    }
+
+    /**
+     * The user metadata to upload a bundle with so that {@link #metadataOf} reads {@code metadata}
+     * back: {@code smus-git-commit} and so on, for the fields with a value. S3 sends user metadata
+     * in HTTP headers, so a value that is not printable ASCII is left out.
+     */
+    public static Map<String, String> userMetadataFor(Metadata metadata) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (metadata == null) {
+            return values;
+        }
+        List<String> fields = List.of(nullToEmpty(metadata.user()), nullToEmpty(metadata.gitCommit()),
+                nullToEmpty(metadata.gitBranch()), nullToEmpty(metadata.gitRepository()),
+                nullToEmpty(metadata.cicdPlatform()), nullToEmpty(metadata.runId()), nullToEmpty(metadata.runUrl()),
+                nullToEmpty(metadata.commitTimestamp()));
+        for (int i = 0; i < METADATA_FIELDS.size(); i++) {
+            String value = fields.get(i).trim();
+            if (!value.isEmpty() && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                values.put("smus-" + METADATA_FIELDS.get(i), value);
+            }
+        }
+        return values;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     /** {@code https://user:token@host/x} to {@code https://host/x}: credentials never reach an event. */

@@ -22,6 +22,7 @@ import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.Metadata;
 import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
@@ -487,7 +488,45 @@ class BundleTriggerTest {
                         TestBundles.withManifest(manifestWithAssets(64, 4000)), "MANIFEST_INVALID", "smus-deployments"),
                 Arguments.of("workflow file missing", "MyPipeline/prod/bundle.zip",
                         TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"))),
+                        "BUNDLE_INVALID", "smus-deployments"),
+                Arguments.of("a zip of the project's folders", "MyPipeline/prod/bundle.zip", projectFolders(),
+                        "BUNDLE_INVALID", "smus-deployments"),
+                Arguments.of("a storage folder of no storage item", "MyPipeline/prod/bundle.zip",
+                        TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"),
+                                "storage/docs/readme.md", "# docs", "workflows/daily_sales_etl.py", "# dag")),
                         "BUNDLE_INVALID", "smus-deployments"));
+    }
+
+    /** What {@code zip -r bundle.zip pipeline.yaml src workflows} makes of a project: its folders, not a bundle. */
+    private static byte[] projectFolders() {
+        return TestBundles.raw(TestBundles.entries("pipeline.yaml", TestBundles.resource("pipeline.yaml"),
+                "src/", "", "src/etl/transform.py", "def transform(): pass", "workflows/daily_sales_etl.py", "# dag"));
+    }
+
+    @Test
+    void handle_whenTheZipHoldsTheProjectsFoldersInsteadOfABundle_rejectsItSayingHowToPackOne() {
+        BundleTrigger.Outcome outcome = trigger.handle(upload("MyPipeline/prod/bundle.zip", projectFolders(), Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.message()).contains("entry 'src/etl/transform.py'", "outside a bundle's layout",
+                "storage/<storage name>/", "smus-cli bundle");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void userMetadataFor_isReadBackAsTheSameMetadata() {
+        Metadata metadata = new Metadata("ci-bot", "0123456789abcdef0123456789abcdef01234567", "main",
+                "https://github.com/example/sales-analytics", "github-actions", "42",
+                "https://github.com/example/sales-analytics/actions/runs/42", "2026-11-27T03:00:00Z");
+
+        Map<String, String> userMetadata = BundleTrigger.userMetadataFor(metadata);
+
+        assertThat(userMetadata).containsEntry("smus-git-commit", metadata.gitCommit())
+                .containsEntry("smus-commit-timestamp", metadata.commitTimestamp()).hasSize(8);
+        assertThat(BundleTrigger.metadataOf(userMetadata)).isEqualTo(metadata);
+        // S3 sends user metadata as HTTP headers: a value that is not printable ASCII stays out
+        assertThat(BundleTrigger.userMetadataFor(new Metadata("caf\u00e9", null, null, null, null, null, null, null)))
+                .isEmpty();
     }
 
     /** The test manifest with {@code count} catalog assets whose reasons are {@code reasonLength} characters (each within its limits). */

@@ -1,0 +1,149 @@
+package com.smuscicd.cli;
+
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.errors.InvalidManifestException;
+import com.smuscicd.events.Metadata;
+import com.smuscicd.json.Json;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.PipelineManifest;
+import com.smuscicd.metadata.GitRunner;
+import com.smuscicd.metadata.MetadataCollector;
+import com.smuscicd.trigger.BundleTrigger;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code smus-cli bundle}: packs the bundle zip {@code deploy} would upload (same files, same
+ * bytes, same digest) for upload-to-deploy, and says how to upload it with the CI metadata as
+ * the object's user metadata ({@code x-amz-meta-smus-git-commit}, ...), which the upload trigger
+ * puts in the deployment's events.
+ */
+@Command(name = "bundle", mixinStandardHelpOptions = true,
+        description = "Pack a pipeline's bundle zip, as deploy packs it, to upload to the bundle bucket "
+                + "(upload-to-deploy).")
+public final class BundleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pipeline", required = true, paramLabel = "FILE", description = "Pipeline manifest.")
+    Path pipeline;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Where to write the zip.")
+    Path out;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: the file, digest, sizes and the upload metadata.")
+    String output;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (!output.equals("text") && !output.equals("json")) {
+                err.println("error: --output must be text or json, got '" + output + "'");
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+            PipelineManifest manifest = ManifestLoader.create().load(pipeline);
+            Path zip = out.toAbsolutePath().normalize();
+            String inside = storageHolding(manifest, zip);
+            if (inside != null) {
+                err.println("error: --out " + out + " is inside " + inside + ": the next bundle would pack this one;"
+                        + " write it elsewhere");
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+            if (Files.isDirectory(zip)) {
+                err.println("error: --out " + out + " is a directory; name the zip file to write");
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+            Path manifestDir = manifest.source().toAbsolutePath().getParent();
+            CompletableFuture<Metadata> collecting = DeployCommand.bounded(CompletableFuture.supplyAsync(
+                    () -> MetadataCollector.fromEnvironment(manifestDir).collect()), DeployCommand.METADATA_TIMEOUT,
+                    () -> MetadataCollector.create(System.getenv(), GitRunner.NONE).collect());
+            BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
+            write(zip, bundle.zip());
+            Map<String, String> metadata = BundleTrigger.userMetadataFor(collecting.join());
+            if (output.equals("json")) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("file", zip.toString());
+                result.put("pipelineName", manifest.pipelineName());
+                result.put("targets", List.copyOf(manifest.targets().keySet()));
+                result.put("digest", bundle.digest());
+                result.put("files", bundle.files());
+                result.put("contentBytes", bundle.contentBytes());
+                result.put("bytes", bundle.bytes());
+                result.put("uploadMetadata", metadata);
+                stdout.println(Json.write(result));
+            } else {
+                String name = zip.getFileName().toString();
+                stdout.println(String.format(Locale.ROOT, "%s: %d files, %,d B of content, zip %,d B, %s", out,
+                        bundle.files(), bundle.contentBytes(), bundle.bytes(), bundle.digest()));
+                stdout.println("upload it to <pipeline>/<target>/ in the bundle bucket to deploy that target"
+                        + " (targets: " + String.join(", ", manifest.targets().keySet()) + "), e.g.:");
+                stdout.println("  aws s3 cp " + shellQuoted(out.toString()) + " s3://BUNDLE_BUCKET/"
+                        + manifest.pipelineName() + "/TARGET/" + name
+                        + (metadata.isEmpty() ? "" : " --metadata " + shellQuoted(Json.write(metadata))));
+            }
+            stdout.flush();
+            return 0;
+        } catch (InvalidManifestException e) {
+            e.problems().forEach(err::println);
+            return SmusCli.EXIT_BAD_INPUT;
+        } catch (IOException e) {
+            err.println("error: cannot write " + out + ": " + e.getMessage());
+            return SmusCli.EXIT_FAILED;
+        } finally {
+            err.flush();
+        }
+    }
+
+    /** The storage item (as {@code storage 'name' (path)}) whose directory holds {@code file}; null if none. */
+    private static String storageHolding(PipelineManifest manifest, Path file) {
+        Path base = manifest.source().toAbsolutePath().getParent();
+        for (PipelineManifest.StorageItem item : manifest.bundle().storage()) {
+            Path dir = base.resolve(item.path()).normalize();
+            if (file.startsWith(dir)) {
+                return "storage '" + item.name() + "' (" + item.path() + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Written whole or not at all: a half-written zip must not be uploaded. */
+    private static void write(Path zip, byte[] bytes) throws IOException {
+        Path dir = zip.getParent();
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, "." + zip.getFileName(), ".partial");
+        try {
+            Files.write(partial, bytes);
+            try {
+                Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    /** {@code text} as one single-quoted shell word. */
+    private static String shellQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,131 @@
+package com.smuscicd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.BundlePackager;
+import com.smuscicd.json.Json;
+import com.smuscicd.manifest.ManifestLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code smus-cli bundle}: the zip deploy would upload, for upload-to-deploy. */
+class BundleCommandTest {
+
+    private static final Path EXAMPLE = Path.of("..", "examples", "basic_pipeline", "pipeline.yaml");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int bundle(String... args) {
+        CommandLine cli = SmusCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("bundle"));
+        all.addAll(List.of(args));
+        return cli.execute(all.toArray(String[]::new));
+    }
+
+    @Test
+    void bundle_writesTheZipDeployUploadsAndSaysWhereToUploadIt() throws Exception {
+        Path zip = dir.resolve("out/release.zip");
+
+        int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", zip.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        byte[] written = Files.readAllBytes(zip);
+        BundlePackager.PackedBundle packed = BundlePackager.pack(ManifestLoader.create().load(EXAMPLE),
+                BundleArchive.DEFAULT_MAX_BYTES);
+        assertThat(written).isEqualTo(packed.zip());
+        assertThat("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(written)))
+                .isEqualTo(packed.digest());
+        assertThat(entries(zip)).allSatisfy(name -> assertThat(name)
+                .matches("pipeline\\.yaml|storage/code/.+|workflows/[^/]+"));
+        assertThat(out.toString()).contains(packed.digest(), "3 files",
+                "aws s3 cp '" + zip + "' s3://BUNDLE_BUCKET/MyPipeline/TARGET/release.zip", "targets: dev, prod, broken");
+        try (var leftovers = Files.list(zip.getParent())) {
+            assertThat(leftovers).as("no partial file left").containsExactly(zip);
+        }
+    }
+
+    @Test
+    void bundle_withJsonOutput_givesTheFileDigestSizesAndUploadMetadata() {
+        Path zip = dir.resolve("b.zip");
+
+        int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", zip.toString(), "--output", "json");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode result = Json.read(out.toString());
+        assertThat(result.path("file").asText()).isEqualTo(zip.toAbsolutePath().toString());
+        assertThat(result.path("pipelineName").asText()).isEqualTo("MyPipeline");
+        assertThat(result.path("digest").asText()).startsWith("sha256:");
+        assertThat(result.path("files").asInt()).isEqualTo(3);
+        assertThat(result.path("bytes").asLong()).isEqualTo(zip.toFile().length());
+        assertThat(result.path("uploadMetadata").isObject()).isTrue();
+        result.path("uploadMetadata").fieldNames().forEachRemaining(key -> assertThat(key).startsWith("smus-"));
+    }
+
+    @Test
+    void bundle_whenTheZipWouldLandInsideAStorageFolder_exitsTwoAndWritesNothing() throws IOException {
+        Path project = dir.resolve("project");
+        copyExample(project);
+        Path inside = project.resolve("src/release.zip");
+
+        int exit = bundle("--pipeline", project.resolve("pipeline.yaml").toString(), "-o", inside.toString());
+
+        assertThat(exit).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("is inside storage 'code' (src)", "the next bundle would pack this one");
+        assertThat(inside).doesNotExist();
+    }
+
+    @Test
+    void bundle_whenTheManifestIsInvalid_namesTheProblemAndExitsTwo() throws IOException {
+        Path manifest = Files.writeString(dir.resolve("pipeline.yaml"), "pipelineName: [\n");
+
+        int exit = bundle("--pipeline", manifest.toString(), "-o", dir.resolve("b.zip").toString());
+
+        assertThat(exit).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains(manifest.toString() + ":");
+        assertThat(dir.resolve("b.zip")).doesNotExist();
+    }
+
+    private static List<String> entries(Path zip) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                names.add(entry.getName());
+            }
+        }
+        return names;
+    }
+
+    private static void copyExample(Path to) throws IOException {
+        Path from = EXAMPLE.getParent();
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+}
