@@ -434,6 +434,24 @@ final class CloudDeploy {
      */
     private DeployOutcome follow(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
                                  String executionArn, String consoleUrl, ProgressPrinter progress) {
+        // A cancelled CI job (SIGINT, SIGTERM) stops the following, not the deployment: say so, and how to stop it.
+        Thread onStop = new Thread(() -> progress.line("smus-cli stopped following " + deploymentId
+                + ": the deployment goes on in AWS, follow it at " + consoleUrl + "; to stop it: aws stepfunctions"
+                + " stop-execution --execution-arn " + executionArn), "smus-cli-stopped-following");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        try {
+            return followUntilEnd(executions, deployment, deploymentId, executionArn, consoleUrl, progress);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onStop);
+            } catch (IllegalStateException e) {
+                // the process is being stopped: the hook runs
+            }
+        }
+    }
+
+    private DeployOutcome followUntilEnd(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
+                                         String executionArn, String consoleUrl, ProgressPrinter progress) {
         CloudProgress history = new CloudProgress(progress);
         long deadline = nanoTime.getAsLong() + Duration.ofSeconds(options.waitTimeoutSeconds).toNanos();
         long lastEventId = 0;

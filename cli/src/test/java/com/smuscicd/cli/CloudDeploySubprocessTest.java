@@ -154,6 +154,31 @@ class CloudDeploySubprocessTest {
                 assertThat(text).as(where).doesNotContain(secret)));
     }
 
+    @Test
+    void deploy_withWaitWhenTheJobIsCancelled_saysTheDeploymentGoesOnAndHowToStopIt(@TempDir Path work)
+            throws Exception {
+        Path out = work.resolve("out.txt");
+        ProcessBuilder builder = process(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "4244"), "deploy",
+                "--targets", "prod", "--pipeline", CloudDeployTest.MANIFEST.toString(), "--state-machine-arn",
+                stateMachineArn, "--bundle-bucket", CloudDeployTest.BUCKET, "--wait");
+        Process process = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // moto never runs the execution's tasks: it stays RUNNING while the CLI follows it
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(out).contains("console ") && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000); // following, past the console line
+        String executionArn = sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions().get(0)
+                .executionArn();
+
+        process.destroy(); // SIGTERM, as a cancelled job gets
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(Files.readString(out)).contains("smus-cli stopped following", "the deployment goes on in AWS",
+                "aws stepfunctions stop-execution --execution-arn " + executionArn);
+        assertThat(sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString()).isEqualTo("RUNNING");
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : paths.toList()) {
@@ -176,6 +201,19 @@ class CloudDeploySubprocessTest {
     }
 
     private Result cli(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = process(extraEnv, args);
+        Path out = Files.createTempFile("smus-out", ".txt");
+        Path err = Files.createTempFile("smus-err", ".txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
+        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return result;
+    }
+
+    /** {@code smus-cli args} in a fresh JVM with only what a CI job would set in its environment. */
+    private ProcessBuilder process(Map<String, String> extraEnv, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SmusCli.class.getName()));
         command.addAll(List.of(args));
@@ -197,13 +235,6 @@ class CloudDeploySubprocessTest {
                 env.put(name, value);
             }
         });
-        Path out = Files.createTempFile("smus-out", ".txt");
-        Path err = Files.createTempFile("smus-err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
-        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        return result;
+        return builder;
     }
 }
