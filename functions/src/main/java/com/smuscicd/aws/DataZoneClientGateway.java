@@ -179,7 +179,8 @@ public final class DataZoneClientGateway implements DataZoneGateway {
                             "creating project '" + name + "': " + AwsErrors.errorMessage(e), e));
         } catch (ValidationException e) {
             String hint = projectProfileId == null
-                    ? " (SageMaker Unified Studio domains need a project profile: set PROJECT_PROFILE_ID)" : "";
+                    ? " (SageMaker Unified Studio domains need a project profile: deploy the orchestrator with"
+                            + " -c projectProfileId=<id>, which sets the function's PROJECT_PROFILE_ID)" : "";
             throw new PhaseFailure("PROJECT_CREATE_INVALID", "creating project '" + name + "' in domain '"
                     + domain.name() + "': " + AwsErrors.errorMessage(e) + hint, e);
         } catch (SdkException e) {

@@ -194,6 +194,8 @@ class DataZoneClientGatewayTest {
         assertThatThrownBy(() -> gateway(null, Duration.ofSeconds(30)).createProject(DOMAIN, "p"))
                 .isInstanceOf(PhaseFailure.class)
                 .hasMessageContaining("PROJECT_PROFILE_ID")
+                // what the user sets: the CDK context key
+                .hasMessageContaining("-c projectProfileId=<id>")
                 .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("PROJECT_CREATE_INVALID"));
     }
 
