@@ -60,8 +60,11 @@ public final class EventsCommand implements Callable<Integer> {
      */
     public static final class ArchiveSource {
 
+        /** The local bus's archive under the default state directory. */
+        static final String DEFAULT_ARCHIVE = ".smus/local/archive";
+
         @Option(names = {"--archive", "-a"}, paramLabel = "DIR",
-                defaultValue = "${env:SMUS_EVENTS_ARCHIVE:-.smus/local/archive}",
+                defaultValue = "${env:SMUS_EVENTS_ARCHIVE:-" + DEFAULT_ARCHIVE + "}",
                 description = "Archive directory: the local bus's (<state-dir>/archive) or a copy of the monitoring"
                         + " bucket (aws s3 sync s3://BUCKET/smus-events/ DIR). Default: ${DEFAULT-VALUE}.")
         Path archive;
@@ -81,10 +84,18 @@ public final class EventsCommand implements Callable<Integer> {
             return ArchiveOptions.cacheIn(cacheDir != null ? cacheDir : ArchiveOptions.defaultCacheDir(System.getenv()));
         }
 
+        /**
+         * The archive directory: an empty {@code SMUS_EVENTS_ARCHIVE} (as CI systems pass unset
+         * variables) counts as unset, rather than as the current directory.
+         */
+        Path directory() {
+            return archive == null || archive.toString().isEmpty() ? Path.of(DEFAULT_ARCHIVE) : archive;
+        }
+
         /** Opens the archive and reports its skipped lines and notes on {@code err}. */
         EventArchive open(PrintWriter err) {
             // a first run over a large archive takes seconds: say what it is doing before it starts
-            EventArchive archive = EventArchive.open(this.archive, options().withProgress(line -> {
+            EventArchive archive = EventArchive.open(directory(), options().withProgress(line -> {
                 err.println("note: " + line);
                 err.flush();
             }));

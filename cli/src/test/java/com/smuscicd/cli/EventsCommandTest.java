@@ -338,4 +338,15 @@ class EventsCommandTest {
         assertThat(out.toString().lines()).containsExactly("n", "1");
         assertThat(err.toString()).startsWith("note: reading 1,000 files (").contains("into the cache");
     }
+
+    @Test
+    void archiveSource_whenTheVariableIsSetButEmpty_usesTheDefaultArchiveNotTheCurrentDirectory() {
+        // CI systems pass an unset variable as an empty one: SMUS_EVENTS_ARCHIVE= must not mean "."
+        EventsCommand.ArchiveSource source = new EventsCommand.ArchiveSource();
+        source.archive = Path.of("");
+
+        assertThat(source.directory()).isEqualTo(Path.of(".smus/local/archive"));
+        source.archive = Path.of("events");
+        assertThat(source.directory()).isEqualTo(Path.of("events"));
+    }
 }
