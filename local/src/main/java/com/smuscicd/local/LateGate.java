@@ -88,9 +88,17 @@ final class LateGate implements EventPublisher {
                 onlyFrom = null;
                 heldNow = List.copyOf(held);
                 held.clear();
+                // being sent from here on: an abandon meanwhile writes them out
+                inFlight.add(heldNow);
             }
-            if (!heldNow.isEmpty()) {
-                next.publish(heldNow);
+            try {
+                if (!heldNow.isEmpty()) {
+                    next.publish(heldNow);
+                }
+            } finally {
+                synchronized (held) {
+                    inFlight.removeIf(b -> b == heldNow);
+                }
             }
         } finally {
             if (locked) {

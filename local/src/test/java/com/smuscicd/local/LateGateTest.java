@@ -105,6 +105,35 @@ class LateGateTest {
     }
 
     @Test
+    void abandon_whileWhatWasHeldIsStillBeingSent_keepsItAsLate() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LateGate hanging = new LateGate(events -> {
+            sending.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return EventPublisher.PublishResult.allDelivered(events.size());
+        });
+        Thread stop = new Thread(() -> hanging.closeToAllBut(Thread.currentThread(), Duration.ofMillis(50)));
+        stop.start();
+        stop.join();
+        hanging.publish(List.of(event("SMUS-CICD-Deploy-Completed")));
+        Thread reopening = new Thread(() -> hanging.reopen(Duration.ofMillis(50)));
+        reopening.start();
+        sending.await();
+
+        // the process must end while the held Deploy-Completed is being sent
+        hanging.abandon();
+
+        assertThat(hanging.late()).extracting(DeploymentEvent::detailType).containsExactly("SMUS-CICD-Deploy-Completed");
+        release.countDown();
+        reopening.join();
+    }
+
+    @Test
     void phaseEnds_areThePhasesOwnEndsThatPassedTheGate() {
         gate.publish(List.of(event("SMUS-CICD-Deploy-BundleUpload-Completed")));
         gate.publish(List.of(event("SMUS-CICD-Deploy-WorkflowCreation-Failed"), event("SMUS-CICD-Deploy-Failed")));
