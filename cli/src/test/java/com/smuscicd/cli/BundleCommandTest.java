@@ -7,6 +7,7 @@ import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,7 +85,7 @@ class BundleCommandTest {
     @Test
     void bundle_whenTheZipWouldLandInsideAStorageFolder_exitsTwoAndWritesNothing() throws IOException {
         Path project = dir.resolve("project");
-        copyExample(project);
+        TestTrees.copy(EXAMPLE.getParent(), project);
         Path inside = project.resolve("src/release.zip");
 
         int exit = bundle("--pipeline", project.resolve("pipeline.yaml").toString(), "-o", inside.toString());
@@ -115,17 +116,4 @@ class BundleCommandTest {
         return names;
     }
 
-    private static void copyExample(Path to) throws IOException {
-        Path from = EXAMPLE.getParent();
-        try (var paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
-    }
 }

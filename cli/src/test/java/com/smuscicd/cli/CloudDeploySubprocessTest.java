@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
+import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,7 +124,7 @@ class CloudDeploySubprocessTest {
                 "ActionsOidcRequestTokenLeakProbe", "glpat-ServerUrlLeakProbe42");
         // the example in a repository of its own whose remote carries a token, as a CI checkout may
         Path repo = work.resolve("repo");
-        copyTree(CloudDeployTest.MANIFEST.getParent(), repo);
+        TestTrees.copy(CloudDeployTest.MANIFEST.getParent(), repo);
         git(repo, "init", "-q");
         git(repo, "remote", "add", "origin", "https://x-access-token:" + remoteToken
                 + "@github.com/example/sales-analytics.git");
@@ -177,19 +177,6 @@ class CloudDeploySubprocessTest {
         assertThat(Files.readString(out)).contains("smus-cli stopped following", "the deployment goes on in AWS",
                 "aws stepfunctions stop-execution --execution-arn " + executionArn);
         assertThat(sfn.describeExecution(b -> b.executionArn(executionArn)).statusAsString()).isEqualTo("RUNNING");
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
     }
 
     private static void git(Path repo, String... args) throws IOException, InterruptedException {

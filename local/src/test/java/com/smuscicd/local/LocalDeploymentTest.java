@@ -13,6 +13,7 @@ import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.Stage;
+import com.smuscicd.testsupport.TestTrees;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -524,8 +525,8 @@ class LocalDeploymentTest {
         for (Path p : List.of(Path.of("pipeline.yaml"), Path.of("local-account.json"))) {
             Files.copy(DeploymentScenario.EXAMPLE.resolveSibling(p.toString()), dir.resolve(p));
         }
-        copyTree(DeploymentScenario.EXAMPLE.resolveSibling("src"), dir.resolve("src"));
-        copyTree(DeploymentScenario.EXAMPLE.resolveSibling("workflows"), dir.resolve("workflows"));
+        TestTrees.copy(DeploymentScenario.EXAMPLE.resolveSibling("src"), dir.resolve("src"));
+        TestTrees.copy(DeploymentScenario.EXAMPLE.resolveSibling("workflows"), dir.resolve("workflows"));
         Files.createDirectories(dir.resolve("rules"));
         Files.writeString(dir.resolve("rules/hook.json"), """
                 {"Name": "hook", "EventPattern": {"detail-type": ["SMUS-CICD-Deploy-Completed"]},
@@ -554,19 +555,6 @@ class LocalDeploymentTest {
         } finally {
             answer.countDown();
             hook.stop(0);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 
