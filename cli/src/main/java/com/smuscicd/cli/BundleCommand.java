@@ -12,10 +12,14 @@ import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,14 +66,9 @@ public final class BundleCommand implements Callable<Integer> {
             }
             PipelineManifest manifest = ManifestLoader.create().load(pipeline);
             Path zip = out.toAbsolutePath().normalize();
-            String inside = storageHolding(manifest, zip);
-            if (inside != null) {
-                err.println("error: --out " + out + " is inside " + inside + ": the next bundle would pack this one;"
-                        + " write it elsewhere");
-                return SmusCli.EXIT_BAD_INPUT;
-            }
-            if (Files.isDirectory(zip)) {
-                err.println("error: --out " + out + " is a directory; name the zip file to write");
+            String problem = outProblem(manifest, zip);
+            if (problem != null) {
+                err.println("error: --out " + out + " " + problem);
                 return SmusCli.EXIT_BAD_INPUT;
             }
             Path manifestDir = manifest.source().toAbsolutePath().getParent();
@@ -96,14 +95,18 @@ public final class BundleCommand implements Callable<Integer> {
                         bundle.files(), bundle.contentBytes(), bundle.bytes(), bundle.digest()));
                 stdout.println("upload it to <pipeline>/<target>/ in the bundle bucket to deploy that target"
                         + " (targets: " + String.join(", ", manifest.targets().keySet()) + "), e.g.:");
-                stdout.println("  aws s3 cp " + shellQuoted(out.toString()) + " s3://BUNDLE_BUCKET/"
-                        + manifest.pipelineName() + "/TARGET/" + name
+                stdout.println("  aws s3 cp " + shellQuoted(out.toString()) + " " + shellQuoted("s3://BUNDLE_BUCKET/"
+                        + manifest.pipelineName() + "/TARGET/" + name)
                         + (metadata.isEmpty() ? "" : " --metadata " + shellQuoted(Json.write(metadata))));
             }
             stdout.flush();
             return 0;
         } catch (InvalidManifestException e) {
             e.problems().forEach(err::println);
+            return SmusCli.EXIT_BAD_INPUT;
+        } catch (UncheckedIOException e) {
+            // a content file that cannot be read, as deploy reports it
+            err.println("error: " + e.getMessage());
             return SmusCli.EXIT_BAD_INPUT;
         } catch (IOException e) {
             err.println("error: cannot write " + out + ": " + e.getMessage());
@@ -113,25 +116,41 @@ public final class BundleCommand implements Callable<Integer> {
         }
     }
 
-    /** The storage item (as {@code storage 'name' (path)}) whose directory holds {@code file}; null if none. */
-    private static String storageHolding(PipelineManifest manifest, Path file) {
-        Path base = manifest.source().toAbsolutePath().getParent();
-        for (PipelineManifest.StorageItem item : manifest.bundle().storage()) {
-            Path dir = base.resolve(item.path()).normalize();
-            if (file.startsWith(dir)) {
-                return "storage '" + item.name() + "' (" + item.path() + ")";
-            }
+    /**
+     * Why {@code zip} cannot be written, or null: the upload trigger deploys {@code .zip} keys only;
+     * a link or a device would be replaced, not written through; and a file a bundle packs (the
+     * manifest, a workflow, a storage file) would be overwritten or packed into the next bundle.
+     */
+    private static String outProblem(PipelineManifest manifest, Path zip) throws IOException {
+        String name = zip.getFileName() == null ? "" : zip.getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".zip") || name.length() <= ".zip".length()) {
+            return "must name a .zip file: the upload trigger deploys only keys ending in .zip";
         }
-        return null;
+        if (Files.exists(zip, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(zip, LinkOption.NOFOLLOW_LINKS)) {
+            return "is " + (Files.isSymbolicLink(zip) ? "a symbolic link" : Files.isDirectory(zip) ? "a directory"
+                    : "not a regular file") + "; name a regular file to write";
+        }
+        Path parent = zip.getParent();
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+            return "is below " + parent + ", which is a file, not a directory";
+        }
+        String input = BundlePackager.bundleInput(manifest, zip);
+        return input == null ? null
+                : "is bundle input (" + input + "): it would be overwritten or packed into the next bundle; write it"
+                        + " elsewhere";
     }
 
     /** Written whole or not at all: a half-written zip must not be uploaded. */
     private static void write(Path zip, byte[] bytes) throws IOException {
         Path dir = zip.getParent();
         Files.createDirectories(dir);
-        Path partial = Files.createTempFile(dir, "." + zip.getFileName(), ".partial");
+        Path partial = Files.createTempFile(dir, ".smus-bundle-", ".partial");
         try {
             Files.write(partial, bytes);
+            if (Files.getFileStore(partial).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                // readable like any file written with the usual umask (a temporary file is owner-only)
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try {
                 Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -21,6 +21,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** {@code smus-cli bundle}: the zip deploy would upload, for upload-to-deploy. */
@@ -59,10 +61,12 @@ class BundleCommandTest {
         assertThat(entries(zip)).allSatisfy(name -> assertThat(name)
                 .matches("pipeline\\.yaml|storage/code/.+|workflows/[^/]+"));
         assertThat(out.toString()).contains(packed.digest(), "3 files",
-                "aws s3 cp '" + zip + "' s3://BUNDLE_BUCKET/MyPipeline/TARGET/release.zip", "targets: dev, prod, broken");
+                "aws s3 cp '" + zip + "' 's3://BUNDLE_BUCKET/MyPipeline/TARGET/release.zip' --metadata '{", "targets: dev, prod, broken");
         try (var leftovers = Files.list(zip.getParent())) {
             assertThat(leftovers).as("no partial file left").containsExactly(zip);
         }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(zip)))
+                .isEqualTo("rw-r--r--");
     }
 
     @Test
@@ -86,13 +90,61 @@ class BundleCommandTest {
     void bundle_whenTheZipWouldLandInsideAStorageFolder_exitsTwoAndWritesNothing() throws IOException {
         Path project = dir.resolve("project");
         TestTrees.copy(EXAMPLE.getParent(), project);
+        // every file of src is packed
+        Path manifest = project.resolve("pipeline.yaml");
+        Files.writeString(manifest, Files.readString(manifest).replace("include: [\"**/*.py\", \"**/*.sql\"]",
+                "include: [\"**/*\"]"));
         Path inside = project.resolve("src/release.zip");
+        // also through a link to the storage folder: the real path is what the next bundle packs
+        Path link = Files.createSymbolicLink(dir.resolve("to-src"), project.resolve("src"));
 
-        int exit = bundle("--pipeline", project.resolve("pipeline.yaml").toString(), "-o", inside.toString());
+        for (Path out : List.of(inside, link.resolve("release.zip"))) {
+            int exit = bundle("--pipeline", project.resolve("pipeline.yaml").toString(), "-o", out.toString());
+
+            assertThat(exit).as(out.toString()).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        }
+        assertThat(err.toString()).contains("is bundle input (storage 'code' (src))",
+                "packed into the next bundle");
+        assertThat(inside).doesNotExist();
+    }
+
+    @Test
+    void bundle_whenTheStorageIsTheWholeProject_refusesOnlyWhereTheNextBundleWouldPackIt() throws IOException {
+        Path project = dir.resolve("project");
+        TestTrees.copy(EXAMPLE.getParent(), project);
+        Path manifest = project.resolve("pipeline.yaml");
+        Files.writeString(manifest, Files.readString(manifest)
+                .replace("path: src", "path: .").replace("\"**/*.sql\"", "\"releases/**\""));
+
+        int packed = bundle("--pipeline", manifest.toString(), "-o", project.resolve("releases/r.zip").toString());
+        int notIncluded = bundle("--pipeline", manifest.toString(), "-o", project.resolve("release.zip").toString());
+        int leftOut = bundle("--pipeline", manifest.toString(), "-o", project.resolve(".smus/release.zip").toString());
+
+        assertThat(packed).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        assertThat(notIncluded).as(err.toString()).isZero();
+        assertThat(leftOut).as(err.toString()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"release.tgz", "-", ".zip"})
+    void bundle_whenTheOutIsNotAZipFileName_exitsTwoSayingTheTriggerOnlyDeploysZips(String name) {
+        int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", dir.resolve("x").toString() + "/" + name);
 
         assertThat(exit).isEqualTo(SmusCli.EXIT_BAD_INPUT);
-        assertThat(err.toString()).contains("is inside storage 'code' (src)", "the next bundle would pack this one");
-        assertThat(inside).doesNotExist();
+        assertThat(err.toString()).contains("must name a .zip file");
+    }
+
+    @Test
+    void bundle_whenTheOutIsALink_exitsTwoInsteadOfReplacingIt() throws IOException {
+        Path target = Files.writeString(dir.resolve("kept.zip"), "not to be replaced");
+        Path link = Files.createSymbolicLink(dir.resolve("link.zip"), target);
+
+        int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", link.toString());
+
+        assertThat(exit).isEqualTo(SmusCli.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("is a symbolic link");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(target)).isEqualTo("not to be replaced");
     }
 
     @Test

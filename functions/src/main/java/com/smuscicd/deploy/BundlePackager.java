@@ -131,6 +131,54 @@ public final class BundlePackager {
         }
     }
 
+    /**
+     * What a bundle of {@code manifest} would take {@code file} as, if anything: the manifest, a
+     * workflow, or a file of a storage item (by the same rules as {@link #pack}: inside the storage
+     * folder, real paths compared, not under {@link #LEFT_OUT}, included and not excluded).
+     * {@code file} need not exist; its nearest existing parent is resolved.
+     *
+     * @return a description ({@code storage 'code' (src)}, {@code the manifest}, ...), or null
+     */
+    public static String bundleInput(PipelineManifest manifest, Path file) throws IOException {
+        Path base = manifest.source().toAbsolutePath().getParent();
+        Path real = realPath(file.toAbsolutePath().normalize());
+        if (real.equals(realPath(manifest.source().toAbsolutePath().normalize()))) {
+            return "the manifest";
+        }
+        for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
+            if (real.equals(realPath(base.resolve(workflow.file()).normalize()))) {
+                return "workflow '" + workflow.name() + "' (" + workflow.file() + ")";
+            }
+        }
+        for (PipelineManifest.StorageItem storage : manifest.bundle().storage()) {
+            Path dir = base.resolve(storage.path()).normalize();
+            if (!Files.isDirectory(dir) || !real.startsWith(dir.toRealPath())) {
+                continue;
+            }
+            Path relative = dir.toRealPath().relativize(real);
+            boolean leftOut = false;
+            for (Path part : relative) {
+                leftOut |= LEFT_OUT.contains(part.toString());
+            }
+            if (!leftOut && matchesAny(matchers(storage.include()), relative)
+                    && !matchesAny(matchers(storage.exclude()), relative)) {
+                return "storage '" + storage.name() + "' (" + storage.path() + ")";
+            }
+        }
+        return null;
+    }
+
+    /** The real path of {@code path}: of its nearest existing ancestor, with the rest appended. */
+    private static Path realPath(Path path) throws IOException {
+        Path existing = path;
+        Path rest = existing.getFileSystem().getPath("");
+        while (existing != null && !Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        return existing == null ? path : existing.toRealPath().resolve(rest).normalize();
+    }
+
     /** How this JVM turns file names into text (on Linux, from the locale; UTF-8 under C.UTF-8 or en_US.UTF-8). */
     private static final String FILE_NAME_ENCODING = System.getProperty("sun.jnu.encoding", "UTF-8");
 
