@@ -34,6 +34,8 @@ final class LateGate implements EventPublisher {
     private final java.util.concurrent.locks.ReentrantReadWriteLock inProgress =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile Thread onlyFrom;
+    /** Once the process must end: whatever comes from any thread is late (it could not be confirmed sent). */
+    private volatile boolean abandoned;
     /** Once the stop has settled: what is held or comes is late. Guarded by {@link #held}. */
     private boolean settled;
 
@@ -151,13 +153,13 @@ final class LateGate implements EventPublisher {
         inProgress.readLock().lock();
         try {
             Thread only = onlyFrom;
-            if (only == null || only == Thread.currentThread()) {
+            if (!abandoned && (only == null || only == Thread.currentThread())) {
                 return pass(batch);
             }
             // closed: held (or late) under the lock, so that reopening cannot come in between
             List<DeploymentEvent> kept = batch.stream().filter(java.util.Objects::nonNull).toList();
             synchronized (held) {
-                if (settled) {
+                if (settled || abandoned) {
                     lateAll(kept);
                     return new PublishResult(0, kept);
                 }
@@ -201,6 +203,7 @@ final class LateGate implements EventPublisher {
      */
     void abandon() {
         synchronized (held) {
+            abandoned = true;
             settled = true;
             for (List<DeploymentEvent> batch : inFlight) {
                 for (DeploymentEvent event : batch) {

@@ -134,6 +134,19 @@ class LateGateTest {
     }
 
     @Test
+    void publish_afterAnAbandon_isLateFromEveryThread() throws Exception {
+        gate.abandon();
+        gate.publish(List.of(event("SMUS-CICD-Deploy-Failed")));
+        Thread other = new Thread(() -> gate.publish(List.of(event("SMUS-CICD-Deploy-Completed"))));
+        other.start();
+        other.join();
+
+        assertThat(sent).isEmpty();
+        assertThat(gate.late()).extracting(DeploymentEvent::detailType)
+                .containsExactly("SMUS-CICD-Deploy-Failed", "SMUS-CICD-Deploy-Completed");
+    }
+
+    @Test
     void phaseEnds_areThePhasesOwnEndsThatPassedTheGate() {
         gate.publish(List.of(event("SMUS-CICD-Deploy-BundleUpload-Completed")));
         gate.publish(List.of(event("SMUS-CICD-Deploy-WorkflowCreation-Failed"), event("SMUS-CICD-Deploy-Failed")));
