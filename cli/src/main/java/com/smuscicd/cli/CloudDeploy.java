@@ -438,7 +438,12 @@ final class CloudDeploy {
         Thread onStop = new Thread(() -> progress.line("smus-cli stopped following " + deploymentId
                 + ": the deployment goes on in AWS, follow it at " + consoleUrl + "; to stop it: aws stepfunctions"
                 + " stop-execution --execution-arn " + executionArn), "smus-cli-stopped-following");
-        Runtime.getRuntime().addShutdownHook(onStop);
+        try {
+            Runtime.getRuntime().addShutdownHook(onStop);
+        } catch (IllegalStateException e) {
+            // already being stopped: the hook would not run; say it now
+            onStop.run();
+        }
         try {
             return followUntilEnd(executions, deployment, deploymentId, executionArn, consoleUrl, progress);
         } finally {
