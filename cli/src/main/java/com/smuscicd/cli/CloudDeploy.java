@@ -206,12 +206,19 @@ final class CloudDeploy {
             Map<String, Object> executionInput = new LinkedHashMap<>();
             executionInput.put("deployment", deployment);
             SfnExecutions.Started started;
+            String startingArn = SfnExecutions.executionArn(orchestrator.stateMachineArn(), name);
+            // stopped while the request is out: the execution may start all the same
+            Thread stoppedWhileStarting = onStop(progress, "smus-cli stopped while starting execution " + startingArn
+                    + ": it may have started all the same; look for it at " + SfnExecutions.consoleUrl(startingArn)
+                    + "; to stop it: aws stepfunctions stop-execution --execution-arn " + startingArn);
             try {
                 started = executions.start(orchestrator.stateMachineArn(), name, Json.write(executionInput));
             } catch (PhaseFailure e) {
                 throw setupProblem(e, "starting execution " + name, "--state-machine-arn");
             } catch (RetryablePhaseException e) {
                 return startNotConfirmed(deployment, name, e, progress);
+            } finally {
+                removeOnStop(stoppedWhileStarting);
             }
             String consoleUrl = SfnExecutions.consoleUrl(started.executionArn());
             if (started.alreadyStarted()) {
@@ -435,23 +442,33 @@ final class CloudDeploy {
     private DeployOutcome follow(SfnExecutions executions, DeploymentInput deployment, String deploymentId,
                                  String executionArn, String consoleUrl, ProgressPrinter progress) {
         // A cancelled CI job (SIGINT, SIGTERM) stops the following, not the deployment: say so, and how to stop it.
-        Thread onStop = new Thread(() -> progress.line("smus-cli stopped following " + deploymentId
+        Thread stoppedWhileFollowing = onStop(progress, "smus-cli stopped following " + deploymentId
                 + ": the deployment goes on in AWS, follow it at " + consoleUrl + "; to stop it: aws stepfunctions"
-                + " stop-execution --execution-arn " + executionArn), "smus-cli-stopped-following");
-        try {
-            Runtime.getRuntime().addShutdownHook(onStop);
-        } catch (IllegalStateException e) {
-            // already being stopped: the hook would not run; say it now
-            onStop.run();
-        }
+                + " stop-execution --execution-arn " + executionArn);
         try {
             return followUntilEnd(executions, deployment, deploymentId, executionArn, consoleUrl, progress);
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onStop);
-            } catch (IllegalStateException e) {
-                // the process is being stopped: the hook runs
-            }
+            removeOnStop(stoppedWhileFollowing);
+        }
+    }
+
+    /** Prints {@code line} if the process is stopped (SIGINT, SIGTERM) before {@link #removeOnStop}. */
+    private static Thread onStop(ProgressPrinter progress, String line) {
+        Thread hook = new Thread(() -> progress.line(line), "smus-cli-stopped");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already being stopped: the hook would not run; say it now
+            hook.run();
+        }
+        return hook;
+    }
+
+    private static void removeOnStop(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the process is being stopped: the hook runs
         }
     }
 

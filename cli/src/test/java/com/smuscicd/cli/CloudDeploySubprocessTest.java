@@ -8,6 +8,8 @@ import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,6 +187,33 @@ class CloudDeploySubprocessTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
+    }
+
+    @Test
+    void deploy_whenTheJobIsCancelledWhileStartExecutionIsOut_saysTheExecutionMayHaveStarted(@TempDir Path work)
+            throws Exception {
+        Path out = work.resolve("out.txt");
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Step Functions accepts the connection and never answers; S3 is moto
+            ProcessBuilder builder = process(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "4245",
+                    "AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + silent.getLocalPort()), "deploy", "--targets", "prod",
+                    "--pipeline", CloudDeployTest.MANIFEST.toString(), "--state-machine-arn", stateMachineArn,
+                    "--bundle-bucket", CloudDeployTest.BUCKET);
+            Process process = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (s3.listObjectsV2(b -> b.bucket(CloudDeployTest.BUCKET)).contents().isEmpty()
+                    && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000); // the StartExecution request is out
+
+            process.destroy(); // SIGTERM, as a cancelled job gets
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(Files.readString(out)).contains("smus-cli stopped while starting execution "
+                        + stateMachineArn.replace(":stateMachine:", ":execution:") + ":MyPipeline-prod-",
+                "it may have started all the same", "aws stepfunctions stop-execution --execution-arn");
     }
 
     private Result cli(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
