@@ -375,6 +375,15 @@ class LocalDeploymentTest {
                 .deploy("dev", heldInWorkflowCreation(inPhase, release), Clock.systemUTC(), capturing(stops)));
     }
 
+    /** As above, the events going to {@code toAws} (as with {@code --events-to-aws}) instead of the local bus. */
+    private java.util.concurrent.Future<LocalRun> deployHeldInWorkflowCreation(
+            java.util.concurrent.CountDownLatch inPhase, java.util.concurrent.CountDownLatch release, List<Thread> stops,
+            com.smuscicd.events.EventPublisher toAws) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> new DeploymentScenario(stateDir)
+                .deploy("dev", heldInWorkflowCreation(inPhase, release), Clock.systemUTC(), capturing(stops),
+                        bus -> toAws));
+    }
+
     @Test
     @Timeout(60)
     void deploy_whenTheProcessIsStoppedDuringATask_stopsBeforeTheNextStateAndEndsTheDeployment() throws Exception {
@@ -432,9 +441,7 @@ class LocalDeploymentTest {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
-                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
-                        Clock.systemUTC(), capturing(stops), bus -> slow));
+        var deployment = deployHeldInWorkflowCreation(inPhase, release, stops, slow);
 
         inPhase.await();
         Thread stop = stopping(stops);
@@ -456,9 +463,7 @@ class LocalDeploymentTest {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
-                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
-                        Clock.systemUTC(), capturing(stops), bus -> slow));
+        var deployment = deployHeldInWorkflowCreation(inPhase, release, stops, slow);
 
         assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         Thread stop = stopping(stops);
@@ -605,9 +610,7 @@ class LocalDeploymentTest {
         var inPhase = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
         List<Thread> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var deployment = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() ->
-                new DeploymentScenario(stateDir).deploy("dev", heldInWorkflowCreation(inPhase, release),
-                        Clock.systemUTC(), capturing(stops), bus -> toAws));
+        var deployment = deployHeldInWorkflowCreation(inPhase, release, stops, toAws);
         assertThat(inPhase.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
         String stderr = stderrOf(() -> {

@@ -274,6 +274,14 @@ class EventArchiveTest {
         }
     }
 
+    /** Reads {@code dir} once into the cache of {@code options}; the cache database it made. */
+    private static Path builtCache(Path dir, ArchiveOptions options) throws IOException {
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.stats().cached()).isTrue();
+        }
+        return cacheFile(options.cacheDir());
+    }
+
     /** The one cache database in {@code cacheDir}. */
     private static Path cacheFile(Path cacheDir) throws IOException {
         try (var files = Files.list(cacheDir)) {
@@ -285,10 +293,7 @@ class EventArchiveTest {
     void open_whenTheCacheFileIsDamaged_makesItAnewAndSaysSo() throws IOException {
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
         Path dir = Fixtures.archive("archive-corrupt");
-        try (EventArchive first = EventArchive.open(dir, options)) {
-            assertThat(first.stats().cached()).isTrue();
-        }
-        Path file = cacheFile(temp.resolve("cache"));
+        Path file = builtCache(dir, options);
         for (byte[] damage : List.of("garbage\n".getBytes(StandardCharsets.UTF_8),
                 java.util.Arrays.copyOf(Files.readAllBytes(file), 20_000))) {
             Files.write(file, damage);
@@ -322,10 +327,7 @@ class EventArchiveTest {
     void open_whenTwoOpensFindTheCacheDamagedAtOnce_bothReadTheArchiveAndOneCacheIsLeft() throws Exception {
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
         Path dir = Fixtures.archive("archive-corrupt");
-        try (EventArchive first = EventArchive.open(dir, options)) {
-            assertThat(first.stats().cached()).isTrue();
-        }
-        Path file = cacheFile(temp.resolve("cache"));
+        Path file = builtCache(dir, options);
         Files.writeString(file, "garbage\n");
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         java.util.concurrent.Callable<Long> open = () -> {
