@@ -94,10 +94,13 @@ public final class BundleTrigger {
 
     /**
      * The event metadata fields an uploader may set as user metadata ({@code x-amz-meta-smus-git-commit} ...),
-     * in the order of {@link Metadata}'s components.
+     * each with the part of {@link Metadata} it holds.
      */
-    static final List<String> METADATA_FIELDS = List.of("user", "git-commit", "git-branch", "git-repository",
-            "cicd-platform", "run-id", "run-url", "commit-timestamp");
+    private static final List<Map.Entry<String, Function<Metadata, String>>> METADATA_FIELDS = List.of(
+            Map.entry("user", Metadata::user), Map.entry("git-commit", Metadata::gitCommit),
+            Map.entry("git-branch", Metadata::gitBranch), Map.entry("git-repository", Metadata::gitRepository),
+            Map.entry("cicd-platform", Metadata::cicdPlatform), Map.entry("run-id", Metadata::runId),
+            Map.entry("run-url", Metadata::runUrl), Map.entry("commit-timestamp", Metadata::commitTimestamp));
 
     private static final int MAX_MESSAGE_LENGTH = 2000;
     private static final String UNKNOWN = "unknown";
@@ -438,10 +441,10 @@ public final class BundleTrigger {
     /** Event metadata from the object's user metadata ({@code smus-git-commit} ...); null when none is set. */
     static Metadata metadataOf(Map<String, String> userMetadata) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String field : METADATA_FIELDS) {
-            String value = userMetadata.get("smus-" + field);
+        for (Map.Entry<String, Function<Metadata, String>> field : METADATA_FIELDS) {
+            String value = userMetadata.get("smus-" + field.getKey());
             if (value != null && !value.isBlank()) {
-                values.put(field, value.trim());
+                values.put(field.getKey(), value.trim());
             }
         }
         if (values.isEmpty()) {
@@ -492,21 +495,13 @@ public final class BundleTrigger {
         if (metadata == null) {
             return values;
         }
-        List<String> fields = List.of(nullToEmpty(metadata.user()), nullToEmpty(metadata.gitCommit()),
-                nullToEmpty(metadata.gitBranch()), nullToEmpty(metadata.gitRepository()),
-                nullToEmpty(metadata.cicdPlatform()), nullToEmpty(metadata.runId()), nullToEmpty(metadata.runUrl()),
-                nullToEmpty(metadata.commitTimestamp()));
-        for (int i = 0; i < METADATA_FIELDS.size(); i++) {
-            String value = fields.get(i).trim();
-            if (!value.isEmpty() && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                values.put("smus-" + METADATA_FIELDS.get(i), value);
+        for (Map.Entry<String, Function<Metadata, String>> field : METADATA_FIELDS) {
+            String value = field.getValue().apply(metadata);
+            if (value != null && !value.isBlank() && value.trim().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                values.put("smus-" + field.getKey(), value.trim());
             }
         }
         return values;
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
     }
 
     /** {@code https://user:token@host/x} to {@code https://host/x}: credentials never reach an event. */
