@@ -72,12 +72,11 @@ public final class BundlePackager {
             for (int i = 0; i < storageItems.size(); i++) {
                 PipelineManifest.StorageItem storage = storageItems.get(i);
                 Path dir = base.resolve(storage.path()).normalize();
-                List<PathMatcher> include = matchers(storage.include());
-                List<PathMatcher> exclude = matchers(storage.exclude());
+                Selection selection = Selection.of(storage);
                 Path realDir = dir.toRealPath();
                 for (Path file : contentFiles(dir, stateDir)) {
                     Path relative = dir.relativize(file);
-                    if (!matchesAny(include, relative) || matchesAny(exclude, relative)) {
+                    if (!selection.packs(relative)) {
                         // Left out: where a link leads does not matter (a virtualenv's python, say).
                         continue;
                     }
@@ -160,8 +159,7 @@ public final class BundlePackager {
             for (Path part : relative) {
                 leftOut |= LEFT_OUT.contains(part.toString());
             }
-            if (!leftOut && matchesAny(matchers(storage.include()), relative)
-                    && !matchesAny(matchers(storage.exclude()), relative)) {
+            if (!leftOut && Selection.of(storage).packs(relative)) {
                 return "storage '" + storage.name() + "' (" + storage.path() + ")";
             }
         }
@@ -246,6 +244,19 @@ public final class BundlePackager {
         });
         files.sort(null);
         return files;
+    }
+
+    /** Which files of a storage item are packed: those its include globs match and its exclude globs do not. */
+    private record Selection(List<PathMatcher> include, List<PathMatcher> exclude) {
+
+        static Selection of(PipelineManifest.StorageItem storage) {
+            return new Selection(matchers(storage.include()), matchers(storage.exclude()));
+        }
+
+        /** {@code relative}: to the storage item's folder. */
+        boolean packs(Path relative) {
+            return matchesAny(include, relative) && !matchesAny(exclude, relative);
+        }
     }
 
     private static List<PathMatcher> matchers(List<String> globs) {
