@@ -7,8 +7,6 @@ import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
-import com.smuscicd.metadata.GitRunner;
-import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,10 +69,7 @@ public final class BundleCommand implements Callable<Integer> {
                 err.println("error: --out " + out + " " + problem);
                 return SmusCli.EXIT_BAD_INPUT;
             }
-            Path manifestDir = manifest.source().toAbsolutePath().getParent();
-            CompletableFuture<Metadata> collecting = DeployCommand.bounded(CompletableFuture.supplyAsync(
-                    () -> MetadataCollector.fromEnvironment(manifestDir).collect()), DeployCommand.METADATA_TIMEOUT,
-                    () -> MetadataCollector.create(System.getenv(), GitRunner.NONE).collect());
+            CompletableFuture<Metadata> collecting = DeployCommand.collectMetadata(manifest);
             BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
             write(zip, bundle.zip());
             Map<String, String> metadata = BundleTrigger.userMetadataFor(collecting.join());

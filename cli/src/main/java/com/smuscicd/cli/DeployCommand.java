@@ -184,10 +184,7 @@ public final class DeployCommand implements Callable<Integer> {
         // Bounded: git runs are killed after their timeout, but a repository on a stalled file
         // system could still hold the reading up; then the deployment goes on without the git fields.
         CompletableFuture<Metadata> metadata = needsMetadata(overrides, manifest)
-                ? bounded(CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
-                        manifest.source().toAbsolutePath().getParent()).collect()), METADATA_TIMEOUT,
-                        () -> MetadataCollector.create(System.getenv(), GitRunner.NONE).collect())
-                : CompletableFuture.completedFuture(null);
+                ? collectMetadata(manifest) : CompletableFuture.completedFuture(null);
         BundlePackager.PackedBundle bundle;
         LocalRuntime runtime = null;
         List<DeploymentInput> inputs = new ArrayList<>();
@@ -290,6 +287,16 @@ public final class DeployCommand implements Callable<Integer> {
 
     /** Builds the cloud deployer; tests point it at moto. */
     Function<CloudOptions, CloudDeploy> cloudDeploys = CloudDeploy::new;
+
+    /**
+     * The CI metadata of the repository holding {@code manifest}, collected in the background and
+     * bounded by {@link #METADATA_TIMEOUT} (then without the git fields).
+     */
+    static CompletableFuture<Metadata> collectMetadata(PipelineManifest manifest) {
+        return bounded(CompletableFuture.supplyAsync(() -> MetadataCollector.fromEnvironment(
+                        manifest.source().toAbsolutePath().getParent()).collect()), METADATA_TIMEOUT,
+                () -> MetadataCollector.create(System.getenv(), GitRunner.NONE).collect());
+    }
 
     /** {@code collecting}, or what {@code fallback} gives when it has not completed within {@code timeout}. */
     static CompletableFuture<Metadata> bounded(CompletableFuture<Metadata> collecting, Duration timeout,
