@@ -90,17 +90,9 @@ final class LateGate implements EventPublisher {
                 onlyFrom = null;
                 heldNow = List.copyOf(held);
                 held.clear();
-                // being sent from here on: an abandon meanwhile writes them out
-                inFlight.add(heldNow);
             }
-            try {
-                if (!heldNow.isEmpty()) {
-                    next.publish(heldNow);
-                }
-            } finally {
-                synchronized (held) {
-                    inFlight.removeIf(b -> b == heldNow);
-                }
+            if (!heldNow.isEmpty()) {
+                send(heldNow);
             }
         } finally {
             if (locked) {
@@ -159,7 +151,7 @@ final class LateGate implements EventPublisher {
             // closed: held (or late) under the lock, so that reopening cannot come in between
             List<DeploymentEvent> kept = batch.stream().filter(java.util.Objects::nonNull).toList();
             synchronized (held) {
-                if (settled || abandoned) {
+                if (settled) {
                     lateAll(kept);
                     return new PublishResult(0, kept);
                 }
@@ -183,6 +175,11 @@ final class LateGate implements EventPublisher {
                 phaseEnds.putIfAbsent(event.detail().stage(), event);
             }
         }
+        return send(batch);
+    }
+
+    /** Hands {@code batch} on, in flight until {@code next} returns: an abandon meanwhile writes it out. */
+    private PublishResult send(List<DeploymentEvent> batch) {
         synchronized (held) {
             inFlight.add(batch);
         }
