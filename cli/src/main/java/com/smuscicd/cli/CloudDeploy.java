@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -81,6 +82,14 @@ final class CloudDeploy {
      * ended (within the wait timeout): its status is then the outcome, with a note.
      */
     static final Duration HISTORY_AFTER_END = Duration.ofMinutes(2);
+    /**
+     * One Step Functions or CloudFormation request that has not answered in this long is given up
+     * and retried: they answer in well under a second, and the socket timeout alone (60 s, sized
+     * for bundle uploads) let one hanging StartExecution hold the command for three minutes.
+     */
+    static final Duration CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    /** A call, its retries included, gives up after this long. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern STATE_MACHINE_ARN =
             Pattern.compile("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:.+)?$");
@@ -132,12 +141,14 @@ final class CloudDeploy {
 
                 @Override
                 public SfnClient sfn(Region region) {
-                    return AwsClients.configure(SfnClient.builder(), region, null, null).build();
+                    return bounded(AwsClients.configure(SfnClient.builder(), region, null, null),
+                            CALL_ATTEMPT_TIMEOUT, CALL_TIMEOUT).build();
                 }
 
                 @Override
                 public CloudFormationClient cloudFormation(Region region) {
-                    return AwsClients.configure(CloudFormationClient.builder(), region, null, null).build();
+                    return bounded(AwsClients.configure(CloudFormationClient.builder(), region, null, null),
+                            CALL_ATTEMPT_TIMEOUT, CALL_TIMEOUT).build();
                 }
 
                 @Override
@@ -150,6 +161,15 @@ final class CloudDeploy {
                 }
             };
         }
+    }
+
+    /**
+     * Adds time limits to a client's calls ({@code attempt} per request, {@code call} in all),
+     * keeping the rest of its override configuration (e.g. the retry strategy).
+     */
+    static <B extends SdkClientBuilder<B, C>, C> B bounded(B builder, Duration attempt, Duration call) {
+        return builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+                .apiCallAttemptTimeout(attempt).apiCallTimeout(call).build());
     }
 
     /** Waits between polls of the execution. */

@@ -641,6 +641,64 @@ class CloudDeployTest {
     }
 
     @Test
+    void command_whenStartExecutionHangs_givesUpWithinTheCallTimeoutAndSaysTheExecutionMayHaveStarted() {
+        // Each answer comes well within the socket timeout (10 s) but after the attempt timeout.
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
+                .withFixedDelay((int) SLOW.toMillis())));
+        CloudDeploy.ClientFactory faults = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
+                MOTO.endpoint(), SOCKET_TIMEOUT);
+        CloudDeploy.ClientFactory clients = new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return faults.s3(region);
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                // what the CLI adds to its Step Functions client, with shorter limits
+                return CloudDeploy.bounded(faultyBuilder(SfnClient.builder(), region, URI.create(SFN_STUB.baseUrl()),
+                        SOCKET_TIMEOUT), Duration.ofMillis(1000), Duration.ofMillis(2500)).build();
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return faults.cloudFormation(region);
+            }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                return Optional.empty();
+            }
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo("TIMEOUT");
+        assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
+        // attempts at 0, 1 and 2 s (immediate backoff), the call ended at 2.5 s
+        assertThat(attempts.get("StartExecution")).hasValue(3);
+    }
+
+    @Test
+    void standardClients_giveStepFunctionsAndCloudFormationCallsTheCliTimeLimitsAndKeepTheRetryStrategy() {
+        CloudDeploy.ClientFactory standard = CloudDeploy.ClientFactory.standard();
+        try (SfnClient sfn = standard.sfn(Region.US_EAST_1);
+             CloudFormationClient cloudFormation = standard.cloudFormation(Region.US_EAST_1)) {
+            for (var config : List.of(sfn.serviceClientConfiguration().overrideConfiguration(),
+                    cloudFormation.serviceClientConfiguration().overrideConfiguration())) {
+                assertThat(config.apiCallAttemptTimeout()).contains(CloudDeploy.CALL_ATTEMPT_TIMEOUT);
+                assertThat(config.apiCallTimeout()).contains(CloudDeploy.CALL_TIMEOUT);
+                assertThat(config.retryStrategy()).isPresent();
+            }
+        }
+    }
+
+    @Test
     void command_whenStepFunctionsRefusesConnections_exitsOneAfterThreeAttemptsAndARerunStartsOneExecution() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -983,6 +1041,12 @@ class CloudDeployTest {
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C faulty(
             B builder, Region region, URI endpoint, Duration socketTimeout) {
+        return faultyBuilder(builder, region, endpoint, socketTimeout).build();
+    }
+
+    /** {@link #faulty}'s builder, before it is built. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B faultyBuilder(
+            B builder, Region region, URI endpoint, Duration socketTimeout) {
         AwsClients.configure(builder, region, endpoint, AwsTestCredentials.provider());
         builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
@@ -997,7 +1061,7 @@ class CloudDeployTest {
                                         k -> new AtomicInteger()).incrementAndGet();
                             }
                         }));
-        return builder.build();
+        return builder;
     }
 
     /** A local port nothing listens on: connections to it are refused. */
