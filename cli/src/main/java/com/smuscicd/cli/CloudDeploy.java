@@ -16,10 +16,13 @@ import com.smuscicd.json.Json;
 import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
@@ -90,6 +93,8 @@ final class CloudDeploy {
     static final Duration CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
     /** A call, its retries included, gives up after this long. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The orchestrator stack's output listing the buses its functions may publish to. */
+    static final String EVENT_BUS_NAMES_OUTPUT = "EventBusNames";
 
     private static final Pattern STATE_MACHINE_ARN =
             Pattern.compile("^arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:.+)?$");
@@ -178,8 +183,12 @@ final class CloudDeploy {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    /** Where deployments go: the state machine and the bucket bundles are uploaded to. */
-    record Orchestrator(String stateMachineArn, String bundleBucket, Region region) {
+    /**
+     * Where deployments go: the state machine and the bucket bundles are uploaded to; and, when
+     * the stack was read, the buses its functions may publish to (its {@code EventBusNames}
+     * output, names or ARNs; null when unknown).
+     */
+    record Orchestrator(String stateMachineArn, String bundleBucket, Region region, List<String> eventBuses) {
     }
 
     /**
@@ -191,7 +200,7 @@ final class CloudDeploy {
      *     (the command maps it to exit 2)
      */
     DeployOutcome deploy(DeploymentInput input, BundlePackager.PackedBundle bundle, ProgressPrinter progress) {
-        checkOptions(java.util.List.of(input.target().name()));
+        checkOptions(List.of(input.target().name()));
         String name = options.executionName != null ? explicitExecutionName(input.target().name())
                 : executionName(input.pipelineName(), input.target().name(), bundle.digest(),
                         ciRunId(input));
@@ -204,6 +213,7 @@ final class CloudDeploy {
                         + "' (to find the state machine and bundle bucket): " + e.getMessage(), progress);
             }
         }
+        requirePublishableBus(input);
         String hex = bundle.digest().substring("sha256:".length());
         S3Location location = new S3Location(orchestrator.bundleBucket(),
                 input.pipelineName() + "/" + input.target().name() + "/" + hex + ".zip");
@@ -263,7 +273,7 @@ final class CloudDeploy {
      *
      * @throws CloudSetupException naming the flag
      */
-    void checkOptions(java.util.List<String> targetNames) {
+    void checkOptions(List<String> targetNames) {
         if (options.waitTimeoutSeconds <= 0 || options.waitTimeoutSeconds > MAX_WAIT_TIMEOUT_SECONDS) {
             throw new CloudSetupException("--wait-timeout must be more than 0 and at most " + MAX_WAIT_TIMEOUT_SECONDS
                     + " seconds (a year, the longest a Step Functions execution runs), got " + options.waitTimeoutSeconds);
@@ -380,6 +390,7 @@ final class CloudDeploy {
         if (arn != null) {
             requireStateMachineArn(arn);
         }
+        List<String> eventBuses = null;
         if (arn == null || bucket == null) {
             // The stack lives with the state machine: a known ARN says where to look.
             Region stackRegion = flagRegion != null ? flagRegion
@@ -387,13 +398,43 @@ final class CloudDeploy {
             Map<String, String> outputs = stackOutputs(stackRegion, arn == null, bucket == null);
             arn = arn != null ? arn : outputs.get("StateMachineArn");
             bucket = bucket != null ? bucket : outputs.get("BundleBucketName");
+            if (!blank(outputs.get(EVENT_BUS_NAMES_OUTPUT))) {
+                eventBuses = Arrays.stream(outputs.get(EVENT_BUS_NAMES_OUTPUT).split(","))
+                        .map(String::trim).filter(name -> !name.isEmpty()).toList();
+            }
             requireStateMachineArn(arn);
         }
         if (!BUCKET_NAME.matcher(bucket).matches()) {
             throw new CloudSetupException("'" + bucket + "' is not an S3 bucket name");
         }
         Region region = flagRegion != null ? flagRegion : Region.of(SfnExecutions.regionOf(arn));
-        return new Orchestrator(arn, bucket, region);
+        return new Orchestrator(arn, bucket, region, eventBuses);
+    }
+
+    /**
+     * In AWS the functions publish the events, and only to the buses the stack lets them (its
+     * {@code EventBusNames} output): a deployment naming another bus would run with every event
+     * denied. Checked when the stack was read (a stack without the output is not checked).
+     *
+     * @throws CloudSetupException when the deployment's bus is not one of them
+     */
+    private void requirePublishableBus(DeploymentInput input) {
+        List<String> allowed = orchestrator.eventBuses();
+        if (allowed == null || !input.monitoring().enabled()) {
+            return;
+        }
+        String bus = input.monitoring().eventBusName();
+        String[] arn = orchestrator.stateMachineArn().split(":", 6);
+        Function<String, String> asArn = nameOrArn -> nameOrArn.startsWith("arn:") ? nameOrArn
+                : "arn:" + arn[1] + ":events:" + arn[3] + ":" + arn[4] + ":event-bus/" + nameOrArn;
+        if (allowed.stream().map(asArn).noneMatch(asArn.apply(bus)::equals)) {
+            throw new CloudSetupException("the events of this deployment go to bus '" + bus
+                    + "' (the manifest's monitoring.eventbridge.eventBusName, or --event-bus-name), but the functions"
+                    + " of stack '" + stackName() + "' may only publish to " + String.join(", ", allowed)
+                    + " (its EventBusNames output): every event would be denied. Name one of those, or deploy the"
+                    + " stack again with the bus added (cdk deploy -c eventBusNames=" + String.join(",", allowed) + ","
+                    + bus + ")");
+        }
     }
 
     /**

@@ -364,6 +364,63 @@ class CloudDeployTest {
     }
 
     @Test
+    void deploy_whenTheStackDoesNotLetItsFunctionsPublishToTheDeploymentsBus_failsBeforeUploadingAnything() {
+        // the example names the bus "default"; this stack's functions may publish to two others
+        createStackWithBuses("smus-bus,arn:aws:events:us-east-1:210987654321:event-bus/central");
+        CloudOptions options = options(null, null);
+        options.region = "us-east-1";
+
+        assertThatThrownBy(() -> cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageContaining("bus 'default'")
+                .hasMessageContaining("monitoring.eventbridge.eventBusName, or --event-bus-name")
+                .hasMessageContaining("may only publish to smus-bus, arn:aws:events:us-east-1:210987654321:event-bus/central")
+                .hasMessageContaining("-c eventBusNames=smus-bus,arn:aws:events:us-east-1:210987654321:event-bus/central,default");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "the bus by name, allowed by name | smus-bus | other,smus-bus",
+        "the bus by ARN, allowed by name | arn:aws:events:us-east-1:123456789012:event-bus/smus-bus | smus-bus",
+        "the bus by name, allowed by ARN | smus-bus | arn:aws:events:us-east-1:123456789012:event-bus/smus-bus",
+        "another account's bus by ARN | arn:aws:events:us-east-1:210987654321:event-bus/central"
+                + " | default,arn:aws:events:us-east-1:210987654321:event-bus/central",
+    })
+    void deploy_whenTheStackLetsItsFunctionsPublishToTheDeploymentsBus_startsTheExecution(
+            String name, String bus, String allowed) {
+        createStackWithBuses(allowed);
+        CloudOptions options = options(null, null);
+        options.region = "us-east-1";
+
+        DeployOutcome outcome = cloudDeploy(options, motoClients()).deploy(input("prod", bus), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void command_whenTheDeploymentsBusIsNotTheStacks_exitsTwoAndSaysWhichBusesItMayUse() {
+        createStackWithBuses("smus-bus");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        DeployCommand command = new DeployCommand();
+        command.cloudDeploys = options -> cloudDeploy(options, motoClients());
+        picocli.CommandLine cli = new picocli.CommandLine(command);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        // no --state-machine-arn or --bundle-bucket: the stack is read
+        int exit = cli.execute("--pipeline", MANIFEST.toString(), "--targets", "prod", "--region", "us-east-1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("bus 'default'").contains("may only publish to smus-bus");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
     void deploy_whenNothingSaysWhereToDeploy_failsBeforeUploadingAnything() {
         CloudOptions options = options(null, null);
         options.region = "us-east-1";
@@ -885,9 +942,26 @@ class CloudDeployTest {
     }
 
     static DeploymentInput input(String targetName) {
+        return input(targetName, null);
+    }
+
+    /** The example's deployment of {@code targetName}, its events to {@code bus} (null: the manifest's). */
+    static DeploymentInput input(String targetName, String bus) {
         PipelineManifest manifest = ManifestLoader.create().load(MANIFEST);
-        return DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, targetName), EventOverrides.NONE,
-                null, UUID.randomUUID().toString(), Instant.parse("2025-11-04T12:29:58Z"), null, bundle().workflows());
+        return DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, targetName),
+                bus == null ? EventOverrides.NONE : new EventOverrides(false, false, bus), null,
+                UUID.randomUUID().toString(), Instant.parse("2025-11-04T12:29:58Z"), null, bundle().workflows());
+    }
+
+    /** The orchestrator stack in moto (us-east-1), its functions allowed to publish to {@code eventBusNames}. */
+    private void createStackWithBuses(String eventBusNames) {
+        try (CloudFormationClient cloudFormation = motoClients().cloudFormation(Region.US_EAST_1)) {
+            cloudFormation.createStack(b -> b.stackName(CloudOptions.DEFAULT_STACK_NAME).templateBody("""
+                    {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                     "Outputs": {"StateMachineArn": {"Value": "%s"}, "BundleBucketName": {"Value": "%s"},
+                                 "EventBusNames": {"Value": "%s"}}}
+                    """.formatted(stateMachineArn, BUCKET, eventBusNames)));
+        }
     }
 
     static BundlePackager.PackedBundle bundle() {
