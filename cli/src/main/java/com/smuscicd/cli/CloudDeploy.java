@@ -8,6 +8,7 @@ import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.ExecutionNames;
+import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
@@ -16,13 +17,11 @@ import com.smuscicd.json.Json;
 import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
@@ -188,7 +187,7 @@ final class CloudDeploy {
      * the stack was read, the buses its functions may publish to (its {@code EventBusNames}
      * output, names or ARNs; null when unknown).
      */
-    record Orchestrator(String stateMachineArn, String bundleBucket, Region region, List<String> eventBuses) {
+    record Orchestrator(String stateMachineArn, String bundleBucket, Region region, PublishableBuses eventBuses) {
     }
 
     /**
@@ -390,7 +389,7 @@ final class CloudDeploy {
         if (arn != null) {
             requireStateMachineArn(arn);
         }
-        List<String> eventBuses = null;
+        String eventBuses = null;
         if (arn == null || bucket == null) {
             // The stack lives with the state machine: a known ARN says where to look.
             Region stackRegion = flagRegion != null ? flagRegion
@@ -398,17 +397,14 @@ final class CloudDeploy {
             Map<String, String> outputs = stackOutputs(stackRegion, arn == null, bucket == null);
             arn = arn != null ? arn : outputs.get("StateMachineArn");
             bucket = bucket != null ? bucket : outputs.get("BundleBucketName");
-            if (!blank(outputs.get(EVENT_BUS_NAMES_OUTPUT))) {
-                eventBuses = Arrays.stream(outputs.get(EVENT_BUS_NAMES_OUTPUT).split(","))
-                        .map(String::trim).filter(name -> !name.isEmpty()).toList();
-            }
+            eventBuses = outputs.get(EVENT_BUS_NAMES_OUTPUT);
             requireStateMachineArn(arn);
         }
         if (!BUCKET_NAME.matcher(bucket).matches()) {
             throw new CloudSetupException("'" + bucket + "' is not an S3 bucket name");
         }
         Region region = flagRegion != null ? flagRegion : Region.of(SfnExecutions.regionOf(arn));
-        return new Orchestrator(arn, bucket, region, eventBuses);
+        return new Orchestrator(arn, bucket, region, PublishableBuses.of(eventBuses, arn));
     }
 
     /**
@@ -419,21 +415,17 @@ final class CloudDeploy {
      * @throws CloudSetupException when the deployment's bus is not one of them
      */
     private void requirePublishableBus(DeploymentInput input) {
-        List<String> allowed = orchestrator.eventBuses();
+        PublishableBuses allowed = orchestrator.eventBuses();
         if (allowed == null || !input.monitoring().enabled()) {
             return;
         }
         String bus = input.monitoring().eventBusName();
-        String[] arn = orchestrator.stateMachineArn().split(":", 6);
-        Function<String, String> asArn = nameOrArn -> nameOrArn.startsWith("arn:") ? nameOrArn
-                : "arn:" + arn[1] + ":events:" + arn[3] + ":" + arn[4] + ":event-bus/" + nameOrArn;
-        if (allowed.stream().map(asArn).noneMatch(asArn.apply(bus)::equals)) {
+        if (!allowed.allows(bus)) {
             throw new CloudSetupException("the events of this deployment go to bus '" + bus
                     + "' (the manifest's monitoring.eventbridge.eventBusName, or --event-bus-name), but the functions"
-                    + " of stack '" + stackName() + "' may only publish to " + String.join(", ", allowed)
+                    + " of stack '" + stackName() + "' may only publish to " + allowed.listed()
                     + " (its EventBusNames output): every event would be denied. Name one of those, or deploy the"
-                    + " stack again with the bus added (cdk deploy -c eventBusNames=" + String.join(",", allowed) + ","
-                    + bus + ")");
+                    + " stack again with the bus added (cdk deploy -c eventBusNames=" + allowed.with(bus) + ")");
         }
     }
 

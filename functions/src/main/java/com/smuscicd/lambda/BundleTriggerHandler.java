@@ -6,6 +6,7 @@ import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsPorts;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
+import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.trigger.BundleTrigger;
@@ -21,7 +22,8 @@ import org.crac.Resource;
 
 /**
  * Lambda entry point of upload-to-deploy: an S3 "Object Created" event from EventBridge in, the
- * {@link BundleTrigger.Outcome} out. Reads {@code STATE_MACHINE_ARN} and {@code EVENT_BUS_NAME}.
+ * {@link BundleTrigger.Outcome} out. Reads {@code STATE_MACHINE_ARN}, {@code EVENT_BUS_NAME} and
+ * {@code EVENT_BUS_NAMES} (the buses this function may publish to, comma-separated; unset: not checked).
  */
 public final class BundleTriggerHandler implements RequestStreamHandler, Resource {
 
@@ -67,7 +69,8 @@ public final class BundleTriggerHandler implements RequestStreamHandler, Resourc
         return BundleTrigger.create(store, store::userMetadata, (name, input) -> {
             SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
-        }, publisherForBus, AwsPorts.defaultBus(env), Clock.systemUTC(), AwsPorts.maxBundleBytes(env), log);
+        }, publisherForBus, AwsPorts.defaultBus(env), Clock.systemUTC(), AwsPorts.maxBundleBytes(env), log)
+                .allowingBuses(PublishableBuses.of(env.get("EVENT_BUS_NAMES"), stateMachineArn));
     }
 
     /**

@@ -9,6 +9,7 @@ import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
 import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.deploy.ExecutionNames;
+import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.errors.PhaseFailure;
@@ -78,9 +79,10 @@ import java.util.function.Function;
  * <h2>Bad bundles</h2>
  * Not a zip or an entry escaping the root ({@code BUNDLE_INVALID}), too large
  * ({@code BUNDLE_TOO_LARGE}), no {@code pipeline.yaml} ({@code MANIFEST_MISSING}), an invalid one
- * ({@code MANIFEST_INVALID}), an unknown target ({@code TARGET_UNKNOWN}): nothing is started, one
- * {@code SMUS-CICD-Deploy-Failed} is emitted (to the manifest's bus, else {@code EVENT_BUS_NAME};
- * none when a readable manifest turns events off) and the call returns normally, so the Lambda
+ * ({@code MANIFEST_INVALID}), an unknown target ({@code TARGET_UNKNOWN}), a bus the functions may
+ * not publish to ({@code EVENT_BUS_NOT_ALLOWED}, see {@link #allowingBuses}): nothing is started, one
+ * {@code SMUS-CICD-Deploy-Failed} is emitted (to the manifest's bus, else, or when that bus is not
+ * allowed, {@code EVENT_BUS_NAME}; none when a readable manifest turns events off) and the call returns normally, so the Lambda
  * service does not retry a bundle that cannot get better. Transient failures (S3, Step Functions)
  * propagate, so the Lambda service retries them.
  */
@@ -139,10 +141,19 @@ public final class BundleTrigger {
     private final Clock clock;
     private final long maxBundleBytes;
     private final Consumer<String> log;
+    /** The buses the functions may publish to; null: not known, not checked. */
+    private final PublishableBuses publishable;
 
     BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
                   Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
                   long maxBundleBytes, Consumer<String> log) {
+        this(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log, null);
+    }
+
+    private BundleTrigger(BundleStore store, MetadataSource metadata, ExecutionStarter starter,
+                          Function<String, EventPublisher> publisherForBus, String defaultBus, Clock clock,
+                          long maxBundleBytes, Consumer<String> log, PublishableBuses publishable) {
+        this.publishable = publishable;
         this.store = Objects.requireNonNull(store, "store");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.starter = Objects.requireNonNull(starter, "starter");
@@ -171,6 +182,16 @@ public final class BundleTrigger {
                                        Function<String, EventPublisher> publisherForBus, String defaultBus,
                                        Clock clock, long maxBundleBytes, Consumer<String> log) {
         return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log);
+    }
+
+    /**
+     * This trigger, rejecting bundles whose manifest names a bus outside {@code buses}
+     * ({@code EVENT_BUS_NOT_ALLOWED}, the Deploy-Failed going to the default bus instead): their
+     * deployment would run with every event denied. Null: nothing is checked.
+     */
+    public BundleTrigger allowingBuses(PublishableBuses buses) {
+        return new BundleTrigger(store, metadata, starter, publisherForBus, defaultBus, clock, maxBundleBytes, log,
+                buses);
     }
 
     /** Handles one EventBridge event of source {@code aws.s3}, detail-type {@code Object Created}. */
@@ -264,6 +285,14 @@ public final class BundleTrigger {
         if (outside != null) {
             return reject(request, manifest, "BUNDLE_INVALID", location + ": " + outside);
         }
+        PipelineManifest.Monitoring monitoring = manifest.monitoring();
+        if (publishable != null && monitoring.enabled() && !publishable.allows(monitoring.eventBusName())) {
+            return reject(request, manifest, true, "EVENT_BUS_NOT_ALLOWED", manifestName
+                    + ": monitoring.eventbridge.eventBusName '" + monitoring.eventBusName() + "' is not one of the"
+                    + " buses the orchestrator's functions may publish to (" + publishable.listed()
+                    + "): every event of the deployment would be denied. Name one of those, or deploy the"
+                    + " orchestrator stack with -c eventBusNames=" + publishable.with(monitoring.eventBusName()));
+        }
         List<PipelineManifest.WorkflowItem> workflows = new ArrayList<>();
         for (PipelineManifest.WorkflowItem workflow : manifest.bundle().workflows()) {
             String entry = BundleArchive.workflowEntry(workflow.file());
@@ -322,15 +351,22 @@ public final class BundleTrigger {
     }
 
     private Outcome reject(Request request, PipelineManifest manifest, String code, String message) {
+        return reject(request, manifest, false, code, message);
+    }
+
+    /** {@code toDefaultBus}: the Deploy-Failed goes to the default bus, not the manifest's (which is not allowed). */
+    private Outcome reject(Request request, PipelineManifest manifest, boolean toDefaultBus, String code,
+                           String message) {
         String text = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH - 3) + "..."
                 : message;
-        boolean emitted = emitFailed(request, manifest, code, text);
+        boolean emitted = emitFailed(request, manifest, toDefaultBus, code, text);
         return logged(new Outcome("REJECTED", request.location().toString(), request.executionName(), null,
                 request.deploymentId(), code, text + (emitted ? "" : " (events disabled by the manifest)")));
     }
 
     /** Emits the one Deploy-Failed of a rejected bundle; false when the manifest turns events off. */
-    private boolean emitFailed(Request request, PipelineManifest manifest, String code, String message) {
+    private boolean emitFailed(Request request, PipelineManifest manifest, boolean toDefaultBus, String code,
+                               String message) {
         String bus = defaultBus;
         Metadata metadata = request.metadata();
         if (manifest != null) {
@@ -338,7 +374,7 @@ public final class BundleTrigger {
             if (!monitoring.enabled()) {
                 return false;
             }
-            bus = monitoring.eventBusName();
+            bus = toDefaultBus ? defaultBus : monitoring.eventBusName();
             metadata = monitoring.includeMetadata() ? metadata : null;
         }
         PipelineManifest.Target target = manifest == null || request.targetName() == null ? null

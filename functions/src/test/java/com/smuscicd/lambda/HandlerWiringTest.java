@@ -59,6 +59,34 @@ class HandlerWiringTest {
     }
 
     @Test
+    void bundleTrigger_wiredWithTheBusesItMayPublishTo_refusesABundleNamingAnotherAndTellsTheDefaultBus() {
+        AwsClients clients = AwsClientsForTests.moto(MOTO);
+        S3Client s3 = clients.client(S3BundleStore.CLIENT);
+        SfnClient sfn = clients.client(SfnExecutions.CLIENT);
+        String stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
+        s3.createBucket(b -> b.bucket("smus-bundles"));
+        TreeMap<String, byte[]> entries = new TreeMap<>();
+        // its bus: smus-deployments
+        entries.put("pipeline.yaml", resource("/com/smuscicd/trigger/pipeline.yaml").getBytes(StandardCharsets.UTF_8));
+        entries.put("workflows/daily_sales_etl.py", "# dag".getBytes(StandardCharsets.UTF_8));
+        String etag = s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
+                RequestBody.fromBytes(BundleArchive.write(entries))).eTag();
+        ObjectNode event = (ObjectNode) Json.read(resource("/com/smuscicd/trigger/object-created.json"));
+        ((ObjectNode) event.path("detail").path("object")).put("etag", etag);
+        RecordingPublishers publishers = new RecordingPublishers();
+
+        BundleTrigger trigger = BundleTriggerHandler.wire(Map.of("STATE_MACHINE_ARN", stateMachineArn,
+                "EVENT_BUS_NAME", "default", "EVENT_BUS_NAMES", "default,audit"), clients, publishers);
+        BundleTrigger.Outcome outcome = trigger.handle(event);
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.errorCode()).isEqualTo("EVENT_BUS_NOT_ALLOWED");
+        assertThat(sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions()).isEmpty();
+        assertThat(publishers.published()).singleElement()
+                .satisfies(published -> assertThat(published.bus()).isEqualTo("default"));
+    }
+
+    @Test
     void bundleTrigger_withoutStateMachineArn_failsAtColdStartNamingTheVariable() {
         assertThatThrownBy(() -> BundleTriggerHandler.wire(Map.of(), AwsClientsForTests.moto(MOTO),
                 new RecordingPublishers()))

@@ -19,6 +19,7 @@ import com.smuscicd.aws.DeployStateMachineFixture;
 import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundleArchive;
+import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.RetryablePhaseException;
 import com.smuscicd.events.DeploymentEvent;
@@ -41,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +55,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -584,6 +587,56 @@ class BundleTriggerTest {
 
         assertThat(outcome.errorCode()).isEqualTo("BUNDLE_TOO_LARGE");
         assertThat(publishers.published()).hasSize(1);
+    }
+
+    @Test
+    void handle_whenTheManifestsBusIsNotOneTheFunctionsMayPublishTo_rejectsItAndTellsTheDefaultBus() {
+        // the bundle's manifest names smus-deployments
+        BundleTrigger allowing = trigger.allowingBuses(PublishableBuses.of(
+                "other-bus,arn:aws:events:us-east-1:210987654321:event-bus/smus-deployments", stateMachineArn));
+
+        BundleTrigger.Outcome outcome = allowing.handle(upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("REJECTED");
+        assertThat(outcome.errorCode()).isEqualTo("EVENT_BUS_NOT_ALLOWED");
+        assertThat(outcome.message()).contains("eventBusName 'smus-deployments'")
+                .contains("(other-bus, arn:aws:events:us-east-1:210987654321:event-bus/smus-deployments)")
+                .contains("-c eventBusNames=other-bus,arn:aws:events:us-east-1:210987654321:event-bus/smus-deployments,"
+                        + "smus-deployments");
+        assertThat(executions()).isEmpty();
+        // the manifest's bus would deny it: the default bus gets it, with the target the manifest names
+        assertThat(publishers.published()).singleElement().satisfies(published -> {
+            assertThat(published.bus()).isEqualTo(DEFAULT_BUS);
+            assertThat(published.event().detailType()).isEqualTo("SMUS-CICD-Deploy-Failed");
+            assertThat(published.event().detail().target().stage()).isEqualTo("PROD");
+            assertThat(EventContract.validateDetail(Json.tree(published.event().detail()))).isEmpty();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "by name | other-bus,smus-deployments",
+        "by ARN in the orchestrator's account and region | arn:aws:events:us-east-1:123456789012:event-bus/smus-deployments",
+    })
+    void handle_whenTheManifestsBusIsOneTheFunctionsMayPublishTo_startsTheDeployment(String how, String buses) {
+        BundleTrigger allowing = trigger.allowingBuses(PublishableBuses.of(buses, stateMachineArn));
+
+        BundleTrigger.Outcome outcome = allowing.handle(upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of()));
+
+        assertThat(outcome.status()).isEqualTo("STARTED");
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void handle_whenTheManifestTurnsEventsOff_doesNotCheckItsBus() {
+        BundleTrigger allowing = trigger.allowingBuses(PublishableBuses.of("other-bus", stateMachineArn));
+
+        BundleTrigger.Outcome outcome = allowing.handle(upload("QuietPipeline/prod/bundle.zip", BundleArchive.write(
+                new TreeMap<>(Map.of(BundleArchive.MANIFEST_ENTRY, TestBundles.resource("pipeline-events-off.yaml")))),
+                Map.of()));
+
+        assertThat(outcome.status()).as(outcome.message()).isEqualTo("STARTED");
+        assertThat(publishers.published()).isEmpty();
     }
 
     @Test

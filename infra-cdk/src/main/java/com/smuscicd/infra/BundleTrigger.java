@@ -52,6 +52,8 @@ public final class BundleTrigger extends Construct {
                 .memoryMb(512)
                 .timeout(TIMEOUT)
                 .environment("EVENT_BUS_NAME", props.eventBuses().defaultBus().nameOrArn())
+                // the trigger refuses bundles naming another bus: their events would all be denied
+                .environment("EVENT_BUS_NAMES", props.eventBuses().joinedNames())
                 .environment("STATE_MACHINE_ARN", props.stateMachine().getStateMachineArn())
                 .logRetention(props.logRetention())
                 .snapStart(props.snapStart())

@@ -111,6 +111,13 @@ class OrchestratorOptionsTest {
     }
 
     @Test
+    void bundleTrigger_whenTwoBusesAreGiven_isToldBothToRefuseBundlesNamingAnother() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "com.smuscicd.lambda.BundleTriggerHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("EVENT_BUS_NAMES", BUS + "," + OTHER_BUS)))));
+    }
+
+    @Test
     void eventBusNamesOutput_whenTwoBusesAreGiven_listsThemCommaSeparatedDefaultFirst() {
         template.hasOutput("EventBusNames", Map.of("Value", BUS + "," + OTHER_BUS));
     }

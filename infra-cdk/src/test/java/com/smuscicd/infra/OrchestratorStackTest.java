@@ -262,12 +262,13 @@ class OrchestratorStackTest {
     }
 
     @Test
-    void bundleTrigger_environment_namesTheStateMachine() {
+    void bundleTrigger_environment_namesTheStateMachineAndTheBusesItMayPublishTo() {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "com.smuscicd.lambda.BundleTriggerHandler::handleRequest",
                 "Environment", Map.of("Variables", Map.of(
                         "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
                         "EVENT_BUS_NAME", "default",
+                        "EVENT_BUS_NAMES", "default",
                         "STATE_MACHINE_ARN", ref(stateMachineId())))));
     }
 
