@@ -9,10 +9,12 @@ import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventBridgePublisher;
+import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.LocalRun;
 import com.smuscicd.local.LocalRuntime;
+import com.smuscicd.local.SimulatedFailure;
 import com.smuscicd.local.StateDirLock;
 import com.smuscicd.local.bus.InvalidRuleException;
 import com.smuscicd.local.asl.AslException;
@@ -30,9 +32,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -101,6 +105,13 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Local run: multiplies the state machine's retry delays (default: ${DEFAULT-VALUE}).")
     double retryDelayScale;
 
+    @Option(names = "--simulate-failure", paramLabel = "PHASE[:CODE[:ATTEMPTS]]",
+            description = "Local run: make a phase fail, to try failure rules and metrics offline (repeatable, one per"
+                    + " phase). CODE: the error code (default SIMULATED_FAILURE); THROTTLED, SERVICE_UNAVAILABLE,"
+                    + " NETWORK_ERROR and TIMEOUT are retried like real ones; ATTEMPTS: only that many attempts fail,"
+                    + " then the phase recovers. E.g. workflow-creation, bundle-upload:THROTTLED:2.")
+    List<String> simulateFailure = new ArrayList<>();
+
     @Mixin
     CloudOptions cloud;
 
@@ -130,7 +141,11 @@ public final class DeployCommand implements Callable<Integer> {
             }
             manifest = ManifestLoader.create().load(pipeline);
             for (String name : targets) {
-                resolved.add(ManifestLoader.requireTarget(manifest, name.trim()));
+                PipelineManifest.Target target = ManifestLoader.requireTarget(manifest, name.trim());
+                if (resolved.contains(target)) {
+                    throw new IllegalArgumentException("--targets names '" + target.name() + "' twice");
+                }
+                resolved.add(target);
             }
             if (!local) {
                 cloudDeploy = cloudDeploys.apply(cloud);
@@ -222,6 +237,46 @@ public final class DeployCommand implements Callable<Integer> {
         }
         debug.settings(manifest, resolved, overrides.apply(manifest.monitoring()), bundle, local ? stateDir : null);
 
+        // Stopped (SIGTERM from a cancelled job, Ctrl-C), a local run ends its deployment as ABORTED
+        // within the stop's budget; the process then waits for the outcome to be printed (the
+        // summary line, the JSON a script reads) instead of ending in the middle of it.
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread waitForOutput = new Thread(() -> {
+            try {
+                printed.await(OUTPUT_ON_STOP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "smus-cli-output");
+        if (local) {
+            Runtime.getRuntime().addShutdownHook(waitForOutput);
+        }
+        try {
+            return deployTargets(runtime, manifest, resolved, inputs, bundle, cloudDeploy, progressOut, out, err,
+                    debug);
+        } finally {
+            printed.countDown();
+            if (local) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(waitForOutput);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it ends now
+                }
+            }
+        }
+    }
+
+    /**
+     * How long a stopped local run keeps the process for its outcome to be printed: the stop's
+     * budget and a little more, within the 10 s a cancelled CI job (or {@code docker stop}) gives
+     * before SIGKILL.
+     */
+    static final Duration OUTPUT_ON_STOP = LocalRuntime.STOP_BUDGET.plusSeconds(2);
+
+    /** Deploys the targets in order, stopping at the first failure, and prints the outcome; the exit code. */
+    private int deployTargets(LocalRuntime runtime, PipelineManifest manifest, List<PipelineManifest.Target> resolved,
+                              List<DeploymentInput> inputs, BundlePackager.PackedBundle bundle, CloudDeploy cloudDeploy,
+                              PrintWriter progressOut, PrintWriter out, PrintWriter err, Debug debug) {
         ProgressPrinter progress = new ProgressPrinter(progressOut);
         List<DeployOutcome> outcomes = new ArrayList<>();
         Map<String, Object> notStarted = null;
@@ -252,6 +307,12 @@ public final class DeployCommand implements Callable<Integer> {
             if (!outcome.ok()) {
                 break;
             }
+        }
+        int reached = outcomes.size() + (notStarted != null ? 1 : 0);
+        if (reached < resolved.size()) {
+            progress.line("SKIPPED " + String.join(", ", resolved.subList(reached, resolved.size()).stream()
+                    .map(PipelineManifest.Target::name).toList()) + ": not deployed after "
+                    + resolved.get(reached - 1).name() + " did not succeed");
         }
         if (output == Output.json) {
             // One object for one target; for several, one entry per requested target, in order,
@@ -312,7 +373,7 @@ public final class DeployCommand implements Callable<Integer> {
     static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
     private static final List<String> LOCAL_ONLY = List.of("--state-dir", "--account", "--rules", "--events-to-aws",
-            "--retry-delay-scale");
+            "--retry-delay-scale", "--simulate-failure");
     private static final List<String> CLOUD_ONLY = List.of("--state-machine-arn", "--bundle-bucket", "--stack-name",
             "--region", "--wait", "--wait-timeout", "--execution-name");
 
@@ -360,13 +421,36 @@ public final class DeployCommand implements Callable<Integer> {
         if (rulesPath != null && !Files.exists(rulesPath)) {
             throw new IllegalArgumentException("--rules: " + rulesPath + " does not exist");
         }
-        if (accountSeed != null && Files.exists(stateDir.resolve("account.json"))) {
-            spec.commandLine().getErr().println("note: " + stateDir.resolve("account.json")
-                    + " already exists and is used; --account " + accountSeed
-                    + " only seeds a new state directory (delete it, or pass another --state-dir)");
+        Path account = stateDir.resolve("account.json");
+        if (accountSeed != null && Files.exists(account)) {
+            spec.commandLine().getErr().println("note: " + account + " already exists and is used; --account "
+                    + accountSeed + " only seeds a new state directory (delete it, or pass another --state-dir)");
+        } else if (accountSeed == null && changedSince(seed, account)) {
+            spec.commandLine().getErr().println("note: " + seed + " was changed after " + account
+                    + " was last written; that copy is used (it keeps what earlier runs created), not the seed;"
+                    + " to start again from the seed, delete " + account);
+        }
+        List<SimulatedFailure> failures = new ArrayList<>();
+        for (String text : simulateFailure) {
+            try {
+                failures.add(SimulatedFailure.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--simulate-failure: " + e.getMessage(), e);
+            }
         }
         return new LocalRuntime.Settings(stateDir, seed, rulesPath, retryDelayScale,
-                eventsToAws ? EventBridgePublisher::create : null);
+                eventsToAws ? EventBridgePublisher::create : null, failures);
+    }
+
+    /** Whether {@code seed} was modified after {@code copy} was (both exist). */
+    private static boolean changedSince(Path seed, Path copy) {
+        try {
+            return Files.isRegularFile(seed) && Files.isRegularFile(copy)
+                    && Files.getLastModifiedTime(seed).compareTo(Files.getLastModifiedTime(copy)) > 0
+                    && Files.mismatch(seed, copy) >= 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private DeployOutcome deployLocal(LocalRuntime runtime, DeploymentInput input, BundlePackager.PackedBundle bundle,
@@ -376,8 +460,16 @@ public final class DeployCommand implements Callable<Integer> {
         LocalProgress listener = new LocalProgress(progress);
         LocalRun run = runtime.deploy(input, bundle, listener);
         var execution = run.execution();
+        // A run that ended without a phase reporting a failure (stopped, timed out) was settled by
+        // the lifecycle: its failed phase and Deploy-Failed say what the events say.
+        Optional<EventDetail> deployFailed = run.events().stream().map(DeploymentEvent::detail)
+                .filter(d -> "deploy".equals(d.stage()) && "failed".equals(d.status())).reduce((a, b) -> b);
+        Optional<String> failedPhase = listener.failedPhase().map(p -> p.value()).or(() -> run.events().stream()
+                .map(DeploymentEvent::detail).filter(d -> !"deploy".equals(d.stage()) && "failed".equals(d.status()))
+                .map(EventDetail::stage).reduce((a, b) -> b));
         Map<String, String> error = execution.succeeded() ? null : listener.failure()
                 .map(f -> Map.of("code", f.code(), "message", f.message()))
+                .or(() -> deployFailed.map(EventDetail::error).map(e -> Map.of("code", e.code(), "message", e.message())))
                 .orElse(Map.of("code", String.valueOf(execution.error()), "message", String.valueOf(execution.cause())));
         long durationMs = java.time.Duration.between(execution.startTime(), execution.stopTime()).toMillis();
         List<String> detailTypes = run.events().stream().map(DeploymentEvent::detailType).toList();
@@ -409,7 +501,7 @@ public final class DeployCommand implements Callable<Integer> {
         }
         return new DeployOutcome(input.deploymentId(), input.pipelineName(), input.target().name(),
                 execution.status(), durationMs, execution.executionArn(), null,
-                listener.failedPhase().map(p -> p.value()).orElse(null), error, new LinkedHashMap<>(listener.phases()), run.events().size(), detailTypes,
+                failedPhase.orElse(null), error, new LinkedHashMap<>(listener.phases()), run.events().size(), detailTypes,
                 run.archiveDir() == null ? null : run.archiveDir().toString(),
                 run.archiveDir() == null ? null : run.failedDeliveries());
     }

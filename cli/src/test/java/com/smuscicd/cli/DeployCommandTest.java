@@ -3,11 +3,14 @@ package com.smuscicd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.smuscicd.events.Metadata;
+import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -142,6 +146,54 @@ class DeployCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--rules only applies with --local");
+    }
+
+    @Test
+    void deploy_whenATargetIsNamedTwice_exitsTwoAndDeploysNothing() {
+        int exit = deploy("--targets", "dev,prod,dev", "--pipeline", EXAMPLE);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--targets names 'dev' twice");
+        assertNothingDeployed();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not a phase | deploy | --simulate-failure: 'deploy' is not a phase",
+        "attempts of a failure that is not retried | workflow-creation:ACCESS_DENIED:1 | only a retryable code",
+        "bad attempts | bundle-upload:THROTTLED:-1 | ATTEMPTS must be from 1 to 100, got -1",
+    })
+    void deploy_whenASimulatedFailureIsBad_exitsTwoAndDeploysNothing(String name, String failure, String message) {
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--simulate-failure", failure);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
+        assertNothingDeployed();
+    }
+
+    @Test
+    void deploy_whenTheSeedBesideTheManifestChangedAfterTheStateDirectoryCopy_saysTheCopyIsUsed() throws IOException {
+        Path project = stateDir.resolveSibling(stateDir.getFileName() + "-project");
+        TestTrees.copy(Path.of(EXAMPLE).getParent(), project);
+        String pipeline = project.resolve("pipeline.yaml").toString();
+        assertThat(deploy("--targets", "dev", "--pipeline", pipeline)).isZero();
+        assertThat(err.toString()).doesNotContain("note:");
+        Path seed = project.resolve("local-account.json");
+        Files.writeString(seed, Files.readString(seed).replace("\"domains\"", "\"domains\" "));
+        Files.setLastModifiedTime(seed, FileTime.from(Instant.now().plusSeconds(60)));
+
+        assertThat(deploy("--targets", "dev", "--pipeline", pipeline)).isZero();
+
+        assertThat(err.toString()).contains("note: " + seed + " was changed after " + stateDir.resolve("account.json")
+                + " was last written; that copy is used");
+    }
+
+    @Test
+    void deploy_whenAnEarlierTargetFails_saysWhichTargetsWereSkipped() {
+        int exit = deploy("--targets", "broken,dev,prod", "--pipeline", EXAMPLE, "--output", "text");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("SKIPPED dev, prod: not deployed after broken did not succeed");
     }
 
     @Test

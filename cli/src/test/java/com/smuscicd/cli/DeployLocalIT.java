@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
+import com.smuscicd.local.LocalRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README's main command, run as a user runs it: the packaged jar in a fresh JVM, from the
@@ -62,6 +65,46 @@ class DeployLocalIT {
         assertThat(archived).allSatisfy(e -> assertThat(EventContract.validateEnvelope(e)).isEmpty());
         Path logGroup = stateDir.resolve("logs").resolve("aws_events_smus-deploy.jsonl");
         assertThat(Files.readAllLines(logGroup)).hasSize(10);
+    }
+
+    @ParameterizedTest(name = "--output {0}")
+    @ValueSource(strings = {"json", "text"})
+    void deployLocal_whenStoppedDuringARetryWait_endsPromptlyAndPrintsTheAbortedOutcome(String output,
+                                                                                        @TempDir Path work)
+            throws Exception {
+        // every BundleUpload attempt is throttled; the state machine's retry waits, at ten times
+        // their length, are seconds to a minute long
+        Path out = work.resolve("out.txt");
+        Path err = work.resolve("err.txt");
+        Process process = new ProcessBuilder("java", "-jar", JAR.toString(), "deploy", "--local",
+                "--targets", "dev,prod", "--pipeline", "examples/basic_pipeline/pipeline.yaml",
+                "--state-dir", stateDir.toString(), "--simulate-failure", "bundle-upload:THROTTLED",
+                "--retry-delay-scale", "10", "--output", output)
+                .directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path progress = output.equals("json") ? err : out;
+        while (!Files.readString(progress).contains("attempt 1 failed (THROTTLED)") && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(progress)).contains("attempt 1 failed (THROTTLED)");
+
+        process.destroy(); // SIGTERM, as a cancelled CI job gets
+        // before: the stop settled the deployment after the stop's wait, and the process ended
+        // without the outcome while the run still slept through the retry delay
+        assertThat(process.waitFor(LocalRuntime.STOP_BUDGET.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        if (output.equals("json")) {
+            JsonNode results = Json.read(Files.readString(out));
+            assertThat(results).hasSize(2);
+            assertThat(results.get(0).path("status").asText()).isEqualTo("ABORTED");
+            assertThat(results.get(0).path("failedPhase").asText()).isEqualTo("bundle-upload");
+            // the code the events carry, not the execution's error name
+            assertThat(results.get(0).path("error").path("code").asText()).isEqualTo("EXECUTION_ABORTED");
+            assertThat(results.get(1).path("status").asText()).isEqualTo("SKIPPED");
+        } else {
+            assertThat(Files.readString(out)).contains("ABORTED ", "6 events written to",
+                    "SKIPPED prod: not deployed after dev did not succeed");
+        }
     }
 
     @Test

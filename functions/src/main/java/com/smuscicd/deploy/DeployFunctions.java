@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires the state machine's task functions over a set of ports. The Lambda handlers use the AWS
@@ -38,32 +39,61 @@ public record DeployFunctions(
 
     /** The ProjectInitialization task. */
     public TaskFunction projectInitialization() {
-        return new PhaseRunner(new ProjectInitializationPhase(dataZone), emitters());
+        return runner(projectInitializationPhase());
     }
 
     /** The BundleUpload task. */
     public TaskFunction bundleUpload() {
-        return new PhaseRunner(new BundleUploadPhase(bundles, maxBundleBytes), emitters());
+        return runner(bundleUploadPhase());
     }
 
     /** The WorkflowCreation task. */
     public TaskFunction workflowCreation() {
-        return new PhaseRunner(new WorkflowCreationPhase(bundles, workflows, maxBundleBytes), emitters());
+        return runner(workflowCreationPhase());
     }
 
     /** The CatalogAssets task. */
     public TaskFunction catalogAssets() {
-        return new PhaseRunner(new CatalogAssetsPhase(dataZone), emitters());
+        return runner(catalogAssetsPhase());
+    }
+
+    private Phase projectInitializationPhase() {
+        return new ProjectInitializationPhase(dataZone);
+    }
+
+    private Phase bundleUploadPhase() {
+        return new BundleUploadPhase(bundles, maxBundleBytes);
+    }
+
+    private Phase workflowCreationPhase() {
+        return new WorkflowCreationPhase(bundles, workflows, maxBundleBytes);
+    }
+
+    private Phase catalogAssetsPhase() {
+        return new CatalogAssetsPhase(dataZone);
+    }
+
+    private TaskFunction runner(Phase phase) {
+        return new PhaseRunner(phase, emitters());
     }
 
     /** Every task by placeholder name. */
     public Map<String, TaskFunction> byPlaceholder() {
+        return byPlaceholder(UnaryOperator.identity());
+    }
+
+    /**
+     * Every task by placeholder name, each phase's work passed through {@code around} first (a
+     * local run's simulated failures): the phase tasks still emit its events and report its
+     * failures as for a real one.
+     */
+    public Map<String, TaskFunction> byPlaceholder(UnaryOperator<Phase> around) {
         Map<String, TaskFunction> tasks = new LinkedHashMap<>();
         tasks.put(LIFECYCLE, lifecycle());
-        tasks.put(PROJECT_INITIALIZATION, projectInitialization());
-        tasks.put(BUNDLE_UPLOAD, bundleUpload());
-        tasks.put(WORKFLOW_CREATION, workflowCreation());
-        tasks.put(CATALOG_ASSETS, catalogAssets());
+        tasks.put(PROJECT_INITIALIZATION, runner(around.apply(projectInitializationPhase())));
+        tasks.put(BUNDLE_UPLOAD, runner(around.apply(bundleUploadPhase())));
+        tasks.put(WORKFLOW_CREATION, runner(around.apply(workflowCreationPhase())));
+        tasks.put(CATALOG_ASSETS, runner(around.apply(catalogAssetsPhase())));
         return tasks;
     }
 }

@@ -73,7 +73,7 @@ public final class LocalRuntime {
      * All of a stop's waits together (the task, a publish in progress, the last deliveries): within
      * the 7.5 s a cancelled GitHub Actions job gets before SIGTERM, whichever way the stop goes.
      */
-    static final Duration STOP_BUDGET = Duration.ofSeconds(7);
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(7);
 
     /**
      * How long a stop waits for a publish in progress before it settles: its events count as sent
@@ -105,9 +105,24 @@ public final class LocalRuntime {
      * @param delayScale      multiplies retry delays (the state machine's backoff, shortened locally)
      * @param publisherForBus when not null, events go to this publisher (e.g. the real EventBridge)
      *                        instead of the local bus
+     * @param simulatedFailures failures the phases meet ({@code --simulate-failure}), at most one per phase
      */
     public record Settings(Path stateDir, Path accountSeed, Path rules, double delayScale,
-                           Function<String, EventPublisher> publisherForBus) {
+                           Function<String, EventPublisher> publisherForBus, List<SimulatedFailure> simulatedFailures) {
+
+        public Settings {
+            simulatedFailures = List.copyOf(simulatedFailures);
+            if (simulatedFailures.stream().map(SimulatedFailure::stage).distinct().count() < simulatedFailures.size()) {
+                throw new IllegalArgumentException("--simulate-failure names a phase twice: " + simulatedFailures.stream()
+                        .map(SimulatedFailure::describe).toList());
+            }
+        }
+
+        /** Settings without simulated failures. */
+        public Settings(Path stateDir, Path accountSeed, Path rules, double delayScale,
+                        Function<String, EventPublisher> publisherForBus) {
+            this(stateDir, accountSeed, rules, delayScale, publisherForBus, List.of());
+        }
     }
 
     private LocalRuntime(Settings settings, Clock clock, UnaryOperator<DeployFunctions> customizer) {
@@ -354,7 +369,8 @@ public final class LocalRuntime {
         DeployFunctions functions = customizer.apply(new DeployFunctions(bus_ -> gate,
                 new LocalDataZone(account), store, new LocalWorkflows(account), clock,
                 BundleArchive.DEFAULT_MAX_BYTES));
-        LocalStateMachineRunner runner = new LocalStateMachineRunner(definition, functions.byPlaceholder(),
+        LocalStateMachineRunner runner = new LocalStateMachineRunner(definition,
+                functions.byPlaceholder(phase -> SimulatedFailure.around(phase, settings.simulatedFailures())),
                 new LocalStateMachineRunner.Options(settings.delayScale(), clock, Math::random, STATE_MACHINE_NAME));
         Map<String, Object> executionInput = Map.of("deployment", withBundle);
         String executionArn = LocalStateMachineRunner.executionArn(STATE_MACHINE_NAME, withBundle.deploymentId());
@@ -374,6 +390,8 @@ public final class LocalRuntime {
             // the stop's own sends (to AWS, with --events-to-aws) may hang: they run on a thread of
             // their own, and whatever is still unsent when the budget is spent is written out whole
             steps.requestStop();
+            // a retry delay in progress would hold the run: it makes no further attempt anyway
+            runner.cutWaits();
             Thread stopping = new Thread(() -> {
                 if (!await(runEnded, STOP_WAIT) && settleClaimed.compareAndSet(false, true)) {
                     // the running task does not end in time: settle the deployment from here. The steps

@@ -59,10 +59,23 @@ final class DeploymentScenario {
     /** {@code publisherForBus}: where events go instead of the local bus (as with --events-to-aws), or null. */
     LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock, LocalRuntime.ShutdownHooks hooks,
                     java.util.function.Function<String, com.smuscicd.events.EventPublisher> publisherForBus) {
+        return deploy(target, ports, clock, hooks, publisherForBus, java.util.List.of());
+    }
+
+    /** {@code failures}: what {@code --simulate-failure} makes the phases meet. */
+    LocalRun deploy(String target, java.util.List<SimulatedFailure> failures) {
+        return deploy(target, UnaryOperator.identity(), Clock.systemUTC(), LocalRuntime.ShutdownHooks.RUNTIME, null,
+                failures);
+    }
+
+    private LocalRun deploy(String target, UnaryOperator<DeployFunctions> ports, Clock clock,
+                            LocalRuntime.ShutdownHooks hooks,
+                            java.util.function.Function<String, com.smuscicd.events.EventPublisher> publisherForBus,
+                            java.util.List<SimulatedFailure> failures) {
         LocalRuntime runtime = LocalRuntime.create(new LocalRuntime.Settings(stateDir,
                 manifestFile.resolveSibling("local-account.json"),
                 java.nio.file.Files.isDirectory(manifestFile.resolveSibling("rules")) ? manifestFile.resolveSibling("rules")
-                        : null, 0.0, publisherForBus),
+                        : null, 0.0, publisherForBus, failures),
                 clock, ports);
         BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
         DeploymentInput input = DeploymentInputs.of(manifest, ManifestLoader.requireTarget(manifest, target),

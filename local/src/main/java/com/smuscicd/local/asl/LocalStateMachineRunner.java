@@ -43,6 +43,9 @@ public final class LocalStateMachineRunner {
     private final StateMachineDefinition definition;
     private final Map<String, TaskFunction> functions;
     private final Options options;
+    private final Object waits = new Object();
+    /** Set by {@link #cutWaits}. */
+    private boolean waitsCut;
 
     /**
      * Runtime options.
@@ -336,15 +339,29 @@ public final class LocalStateMachineRunner {
         return false;
     }
 
+    /**
+     * Ends the waits of this run (retry delays, Wait states) now and those it would start later:
+     * a stopped execution is not kept waiting for a retry it will not make.
+     */
+    public void cutWaits() {
+        synchronized (waits) {
+            waitsCut = true;
+            waits.notifyAll();
+        }
+    }
+
     private void sleep(Duration delay) {
         long nanos = (long) (delay.toNanos() * options.delayScale());
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long end = System.nanoTime() + nanos;
+        synchronized (waits) {
+            for (long left = nanos; left > 0 && !waitsCut; left = end - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(waits, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
