@@ -9,8 +9,9 @@ d AS (
          min(event_at) FILTER (WHERE stage = 'deploy' AND status = 'completed') AS completed_at,
          bool_or(status = 'failed') AS failed,
          max_by(event_at, sequence) FILTER (WHERE status = 'failed') AS failed_at,
-         max_by(stage, sequence) FILTER (WHERE status = 'failed') AS failed_stage,
-         max(sequence) FILTER (WHERE status = 'failed') AS failed_sequence,
+         max_by(stage, sequence) FILTER (WHERE status = 'failed' AND stage <> 'deploy') AS phase_failed,
+         max_by(json_extract_scalar(details, '$.failedPhase'), sequence) FILTER (WHERE stage = 'deploy'
+             AND status = 'failed' AND json_extract_scalar(details, '$.failedPhase') IS NOT NULL) AS named_phase,
          max_by(error.code, sequence) FILTER (WHERE status = 'failed' AND error.code IS NOT NULL) AS error_code,
          max_by(durationms, sequence) FILTER (WHERE stage = 'deploy' AND status <> 'started') AS duration_ms,
          max(CAST(try(from_iso8601_timestamp(metadata.committimestamp)) AT TIME ZONE 'UTC' AS timestamp)) AS committed_at,
@@ -19,10 +20,7 @@ d AS (
 SELECT deploymentid, pipeline, target,
        CASE WHEN completed THEN 'succeeded' WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
        started_at, CASE WHEN completed THEN completed_at ELSE failed_at END AS ended_at,
-       CASE WHEN completed OR NOT failed THEN NULL
-            WHEN failed_stage <> 'deploy' THEN failed_stage
-            ELSE CASE (failed_sequence - 2) / 2 WHEN 1 THEN 'project-init' WHEN 2 THEN 'bundle-upload'
-                 WHEN 3 THEN 'workflow-creation' WHEN 4 THEN 'catalog-assets' ELSE 'deploy' END END AS failed_phase,
+       CASE WHEN completed OR NOT failed THEN NULL ELSE coalesce(phase_failed, named_phase, 'deploy') END AS failed_phase,
        CASE WHEN NOT completed THEN error_code END AS error_code,
        duration_ms, committed_at, last_event_at, events
 FROM d

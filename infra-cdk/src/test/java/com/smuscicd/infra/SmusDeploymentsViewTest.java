@@ -36,9 +36,19 @@ class SmusDeploymentsViewTest {
     }
 
     @Test
-    void sql_failedPhase_usesIntegerDivisionOfTheDeployFailedSequence() {
-        // Athena's / on bigints truncates: Deploy-Failed after phase k has sequence 2k+2, so (2k+2-2)/2 = k.
-        assertThat(SmusDeploymentsView.sql()).contains("CASE (failed_sequence - 2) / 2 WHEN 1 THEN 'project-init'");
+    void sql_failedPhase_isThePhasesFailedEventElseTheOneDeployFailedNamesElseDeploy() {
+        String sql = SmusDeploymentsView.sql();
+
+        // the rule of the local table: the latest phase-level Failed event, else details.failedPhase, else deploy
+        assertThat(sql).contains("max_by(stage, sequence) FILTER (WHERE status = 'failed' AND stage <> 'deploy') AS phase_failed")
+                .contains("max_by(json_extract_scalar(details, '$.failedPhase'), sequence) FILTER (WHERE stage = 'deploy'\n"
+                        + "             AND status = 'failed' AND json_extract_scalar(details, '$.failedPhase') IS NOT NULL)"
+                        + " AS named_phase")
+                .contains("CASE WHEN completed OR NOT failed THEN NULL ELSE coalesce(phase_failed, named_phase, 'deploy') END"
+                        + " AS failed_phase");
+        // Deploy-Failed has sequence 2k+2 after phase k completed too (a deployment stopped between
+        // phases): the sequence must not name the failed phase
+        assertThat(sql).doesNotContain("failed_sequence").doesNotContain("- 2) / 2");
     }
 
     @Test

@@ -28,9 +28,11 @@ import java.util.TreeMap;
  * <p>Everything is derived from {@code smus_events}, which already counts each
  * ({@code deploymentId}, {@code sequence}) once. Within a deployment, events are ordered by
  * {@code sequence}, never by arrival: the outcome is Deploy-Completed if present, else the failure
- * with the highest sequence; the failed phase follows from that sequence (Deploy-Failed after
- * phase k is 2k+2). Deployments are selected by their start (Deploy-Started, else their first
- * event) and grouped by pipeline and target.
+ * with the highest sequence. The failed phase is the phase of the latest phase-level Failed event,
+ * else the {@code details.failedPhase} of Deploy-Failed, else {@code deploy}; not the sequence of
+ * Deploy-Failed, which is 2k+2 after phase k whether phase k failed or completed before the
+ * execution was stopped. Deployments are selected by their start (Deploy-Started, else their
+ * first event) and grouped by pipeline and target.
  */
 public final class DeploymentMetrics {
 
@@ -57,8 +59,13 @@ public final class DeploymentMetrics {
                      min(event_at) FILTER (WHERE stage = 'deploy' AND status = 'completed') AS completed_at,
                      bool_or(status = 'failed') AS failed,
                      arg_max(event_at, sequence) FILTER (WHERE status = 'failed') AS failed_at,
-                     arg_max(stage, sequence) FILTER (WHERE status = 'failed') AS failed_stage,
-                     max(sequence) FILTER (WHERE status = 'failed') AS failed_sequence,
+                     -- the phase whose own Failed event is the latest
+                     arg_max(stage, sequence) FILTER (WHERE status = 'failed' AND stage <> 'deploy') AS phase_failed,
+                     -- the phase Deploy-Failed names: none when the deployment failed before any phase
+                     -- or after its last phase completed (stopped between phases, or DeployCompleted failed)
+                     arg_max(json_extract_string(details, '$.failedPhase'), sequence)
+                         FILTER (WHERE stage = 'deploy' AND status = 'failed'
+                                 AND json_extract_string(details, '$.failedPhase') IS NOT NULL) AS named_phase,
                      arg_max(error.code, sequence) FILTER (WHERE status = 'failed' AND error.code IS NOT NULL)
                          AS error_code,
                      arg_max(durationms, sequence) FILTER (WHERE stage = 'deploy' AND status <> 'started')
@@ -73,11 +80,10 @@ public final class DeploymentMetrics {
                    CASE WHEN completed THEN 'succeeded' WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
                    started_at,
                    CASE WHEN completed THEN completed_at ELSE failed_at END AS ended_at,
-                   -- Deploy-Failed after phase k has sequence 2k+2; before any phase, 2
+                   -- never from the sequence of Deploy-Failed: 2k+2 also ends a deployment stopped after
+                   -- phase k completed; with no phase to blame, the deployment as a whole failed
                    CASE WHEN completed OR NOT failed THEN NULL
-                        WHEN failed_stage <> 'deploy' THEN failed_stage
-                        ELSE CASE (failed_sequence - 2) // 2 WHEN 1 THEN 'project-init' WHEN 2 THEN 'bundle-upload'
-                             WHEN 3 THEN 'workflow-creation' WHEN 4 THEN 'catalog-assets' ELSE 'deploy' END
+                        ELSE coalesce(phase_failed, named_phase, 'deploy')
                    END AS failed_phase,
                    CASE WHEN NOT completed THEN error_code END AS error_code,
                    duration_ms, committed_at, last_event_at, events

@@ -66,6 +66,11 @@ public final class EventArchive implements AutoCloseable {
     /** Bumped whenever the cache's tables change shape; an old cache is then rebuilt. */
     static final String SCHEMA_VERSION = "3";
     /**
+     * The rules {@code store.deployments} was computed by: a cache whose table was computed by
+     * other rules (an older version) gets it computed again, without reading the files again.
+     */
+    static final String DEPLOYMENTS_RULES = digest(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL);
+    /**
      * How much JSON one statement parses. One statement for everything is much the cheapest: each
      * further insert in the same transaction makes the engine copy every row again on commit
      * (1M events: 1.7 s of CPU for two statements, none for one). But the chunks of a statement
@@ -570,15 +575,26 @@ public final class EventArchive implements AutoCloseable {
                 }
             }
             if (!fresh && stale.isEmpty() && toRead.isEmpty()) {
+                if (!DEPLOYMENTS_RULES.equals(deploymentsRules())) {
+                    inTransaction(this::createDeployments);
+                }
                 return;
             }
             toRead.sort((a, b) -> a.path().compareTo(b.path()));
             filesRead = toRead.size();
+            inTransaction(s -> apply(s, stale, toRead, !known.isEmpty()));
+        }
+
+        private interface Work {
+            void run(Statement s) throws SQLException;
+        }
+
+        private void inTransaction(Work work) throws SQLException {
             try (Statement s = connection.createStatement()) {
                 // all or nothing: an interrupted sync must not leave rows of files the index does not know
                 s.execute("BEGIN TRANSACTION");
                 try {
-                    apply(s, stale, toRead, !known.isEmpty());
+                    work.run(s);
                     s.execute("COMMIT");
                 } catch (SQLException | RuntimeException e) {
                     // the engine closes a statement that failed: roll back on another
@@ -609,12 +625,27 @@ public final class EventArchive implements AutoCloseable {
                     s.execute("UPDATE store.raw_events SET dup = false WHERE dup");
                 }
                 s.execute(MARK_DUPLICATES_SQL);
-                // a cache keeps the deployments for the next run; in memory, only a query that reads
-                // them pays for them (the metrics read them once)
-                s.execute("CREATE OR REPLACE " + (cacheFile != null ? "TABLE" : "VIEW") + " store.deployments AS "
-                        + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, cacheFile != null ? "store.events" : "events"));
+                createDeployments(s);
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_stale");
                 s.execute("DROP TABLE IF EXISTS store.main.scratch_batch");
+            }
+        }
+
+        /** (Re)creates {@code store.deployments} from the events, and records by which rules. */
+        private void createDeployments(Statement s) throws SQLException {
+            // a cache keeps the deployments for the next run; in memory, only a query that reads
+            // them pays for them (the metrics read them once)
+            s.execute("CREATE OR REPLACE " + (cacheFile != null ? "TABLE" : "VIEW") + " store.deployments AS "
+                    + String.format(DeploymentMetrics.DEPLOYMENTS_TABLE_SQL, cacheFile != null ? "store.events" : "events"));
+            s.execute("DELETE FROM store.meta WHERE key = 'deployments'");
+            s.execute("INSERT INTO store.meta VALUES ('deployments', " + literal(DEPLOYMENTS_RULES) + ")");
+        }
+
+        /** The rules the store's deployments were computed by, or null when it does not say. */
+        private String deploymentsRules() throws SQLException {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT value FROM store.meta WHERE key = 'deployments'")) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
 

@@ -131,18 +131,66 @@ class DeploymentMetricsTest {
     }
 
     @Test
-    void smusDeployments_whenFailures_namesThePhaseFromTheSequenceOfDeployFailed() {
+    void smusDeployments_whenFailures_namesTheFailedPhase() {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
             QueryResult result = archive.query("SELECT deploymentid, outcome, failed_phase, error_code, events"
                     + " FROM smus_deployments WHERE deploymentid IN ('dddddddd-0000-4000-8000-000000000004',"
                     + " 'tttttttt-0000-4000-8000-000000000002', 'dddddddd-0000-4000-8000-000000000007')"
                     + " ORDER BY deploymentid");
 
-            // D4: project-init failed (Deploy-Failed sequence 4); T2: before any phase (sequence 2); D7 running
+            // D4: project-init failed; T2: before any phase (Deploy-Failed sequence 2); D7 running
             assertThat(result.rows()).containsExactly(
                     List.of("dddddddd-0000-4000-8000-000000000004", "failed", "project-init", "DOMAIN_NOT_FOUND", 4L),
                     java.util.Arrays.asList("dddddddd-0000-4000-8000-000000000007", "in_progress", null, null, 3L),
                     List.of("tttttttt-0000-4000-8000-000000000002", "failed", "deploy", "INVALID_MANIFEST", 2L));
+        }
+    }
+
+    @Test
+    void smusDeployments_whenStoppedBetweenPhases_blamesTheDeploymentNotThePhaseThatCompleted() {
+        // Deploy-Failed after phase k completed has sequence 2k+2, as after phase k failed, but no failedPhase
+        Instant start = Instant.parse("2026-10-25T08:00:00Z");
+        writeStoppedDeployment(temp, "stopped-0", start, 0);
+        writeStoppedDeployment(temp, "stopped-1", start.plusSeconds(60), 1);
+        writeStoppedDeployment(temp, "stopped-2", start.plusSeconds(120), 2);
+        writeStoppedDeployment(temp, "stopped-4", start.plusSeconds(180), 4);
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            QueryResult result = archive.query("SELECT deploymentid, outcome, failed_phase, error_code, events"
+                    + " FROM smus_deployments ORDER BY deploymentid");
+            MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+
+            assertThat(result.rows()).containsExactly(
+                    List.of("stopped-0", "failed", "deploy", "EXECUTION_ABORTED", 2L),
+                    List.of("stopped-1", "failed", "deploy", "EXECUTION_ABORTED", 4L),
+                    List.of("stopped-2", "failed", "deploy", "EXECUTION_ABORTED", 6L),
+                    List.of("stopped-4", "failed", "deploy", "EXECUTION_ABORTED", 10L));
+            assertThat(report.overall().failures()).containsExactly(new FailureCount("deploy", "EXECUTION_ABORTED", 4));
+        }
+    }
+
+    @Test
+    void smusDeployments_whenAPhaseFailed_namesItByItsFailedEventElseByDeployFailed() {
+        Instant start = Instant.parse("2026-10-25T08:00:00Z");
+        writeDeployment(temp, "both", "P", "prod", start, null, 2, d -> d);
+        // the phase's Failed event lost: Deploy-Failed names the phase
+        writeDeployment(temp, "phase-failed-lost", "P", "prod", start.plusSeconds(60), null, 3,
+                d -> d.contains("\"stage\":\"workflow-creation\",\"status\":\"failed\"") ? null : d);
+        // Deploy-Failed lost, or naming no phase: the phase's own Failed event tells
+        writeDeployment(temp, "deploy-failed-lost", "P", "prod", start.plusSeconds(120), null, 1,
+                d -> d.contains("\"stage\":\"deploy\",\"status\":\"failed\"") ? null : d);
+        writeDeployment(temp, "deploy-failed-unnamed", "P", "prod", start.plusSeconds(180), null, 4,
+                d -> d.replaceAll("\"failedPhase\":\"[^\"]*\",", ""));
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            QueryResult result = archive.query("SELECT deploymentid, outcome, failed_phase, error_code, events"
+                    + " FROM smus_deployments ORDER BY deploymentid");
+
+            assertThat(result.rows()).containsExactly(
+                    List.of("both", "failed", "bundle-upload", "E2", 6L),
+                    List.of("deploy-failed-lost", "failed", "project-init", "E1", 3L),
+                    List.of("deploy-failed-unnamed", "failed", "catalog-assets", "E4", 10L),
+                    List.of("phase-failed-lost", "failed", "workflow-creation", "E3", 7L));
         }
     }
 
@@ -164,39 +212,70 @@ class DeploymentMetricsTest {
     /**
      * Writes one deployment's events as an archive file under {@code dir}: Deploy-Started at
      * {@code start}, the four phases one second apart, then Deploy-Completed, or, when
-     * {@code failedPhase} is 1-4, that phase's Failed and Deploy-Failed. {@code edit} may change
-     * each event's detail (as JSON text) before it is written.
+     * {@code failedPhase} is 1-4, that phase's Failed and Deploy-Failed (naming the phase in
+     * {@code details.failedPhase}, as the lifecycle does). {@code edit} may change each event's
+     * detail (as JSON text) before it is written, or leave the event out by returning null.
      */
     static void writeDeployment(Path dir, String id, String pipeline, String target, Instant start, String commit,
                                 int failedPhase, java.util.function.UnaryOperator<String> edit) {
+        writeEvents(dir, id, pipeline, target, start, commit, failedPhase, false, edit);
+    }
+
+    /**
+     * Writes one deployment stopped (EXECUTION_ABORTED) after phase {@code completedPhases}
+     * completed (0: before any phase started) and before the next one started, as the lifecycle
+     * reports it: Deploy-Failed with sequence 2k+2, no phase Failed event and no
+     * {@code details.failedPhase}.
+     */
+    static void writeStoppedDeployment(Path dir, String id, Instant start, int completedPhases) {
+        writeEvents(dir, id, "P", "prod", start, null, completedPhases, true, d -> d);
+    }
+
+    private static void writeEvents(Path dir, String id, String pipeline, String target, Instant start, String commit,
+                                    int lastPhase, boolean stoppedAfterIt,
+                                    java.util.function.UnaryOperator<String> edit) {
         String[] stages = {"project-init", "bundle-upload", "workflow-creation", "catalog-assets"};
         String[] names = {"ProjectInitialization", "BundleUpload", "WorkflowCreation", "CatalogAssets"};
+        String errorCode = stoppedAfterIt ? "EXECUTION_ABORTED" : "E" + lastPhase;
         List<String> lines = new java.util.ArrayList<>();
         java.util.function.BiFunction<Integer, String[], String> line = (sequence, e) -> {
             Instant at = start.plusSeconds(sequence);
             String detail = String.format(java.util.Locale.ROOT, "{\"version\":\"1.0\",\"timestamp\":\"%s\","
                     + "\"pipelineName\":\"%s\",\"stage\":\"%s\",\"status\":\"%s\",\"target\":{\"name\":\"%s\"},"
-                    + "\"metadata\":{%s},\"deploymentId\":\"%s\",\"sequence\":%d%s%s}", at, pipeline, e[1], e[2], target,
+                    + "\"metadata\":{%s},\"deploymentId\":\"%s\",\"sequence\":%d%s%s%s}", at, pipeline, e[1], e[2], target,
                     commit == null ? "" : "\"commitTimestamp\":\"" + commit + "\"", id, sequence,
                     "started".equals(e[2]) ? "" : ",\"durationMs\":1000",
-                    "failed".equals(e[2]) ? ",\"error\":{\"code\":\"E" + failedPhase + "\"}" : "");
-            return String.format(java.util.Locale.ROOT, "{\"version\":\"0\",\"id\":\"%s-%d\",\"detail-type\":\"%s\","
-                    + "\"source\":\"com.amazon.smus.cicd\",\"account\":\"123456789012\",\"time\":\"%s\","
-                    + "\"region\":\"us-east-1\",\"resources\":[],\"detail\":%s}", id, sequence, e[0], at, edit.apply(detail));
+                    "failed".equals(e[2]) ? ",\"error\":{\"code\":\"" + errorCode + "\"}" : "",
+                    e.length > 3 ? ",\"details\":" + e[3] : "");
+            String edited = edit.apply(detail);
+            return edited == null ? null : String.format(java.util.Locale.ROOT, "{\"version\":\"0\",\"id\":\"%s-%d\","
+                    + "\"detail-type\":\"%s\",\"source\":\"com.amazon.smus.cicd\",\"account\":\"123456789012\","
+                    + "\"time\":\"%s\",\"region\":\"us-east-1\",\"resources\":[],\"detail\":%s}", id, sequence, e[0], at, edited);
         };
         lines.add(line.apply(1, new String[] {"SMUS-CICD-Deploy-Started", "deploy", "started"}));
-        for (int k = 1; k <= 4; k++) {
+        if (lastPhase == 0 && stoppedAfterIt) {
+            lines.add(line.apply(2, new String[] {"SMUS-CICD-Deploy-Failed", "deploy", "failed",
+                    "{\"errorName\":\"ExecutionAborted\"}"}));
+        }
+        for (int k = 1; k <= 4 && !(lastPhase == 0 && stoppedAfterIt); k++) {
             lines.add(line.apply(2 * k, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Started", stages[k - 1], "started"}));
-            if (k == failedPhase) {
+            if (k == lastPhase && !stoppedAfterIt) {
                 lines.add(line.apply(2 * k + 1, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Failed", stages[k - 1], "failed"}));
-                lines.add(line.apply(2 * k + 2, new String[] {"SMUS-CICD-Deploy-Failed", "deploy", "failed"}));
+                lines.add(line.apply(2 * k + 2, new String[] {"SMUS-CICD-Deploy-Failed", "deploy", "failed",
+                        "{\"failedPhase\":\"" + stages[k - 1] + "\",\"errorName\":\"com.smuscicd.errors.PhaseFailedException\"}"}));
                 break;
             }
             lines.add(line.apply(2 * k + 1, new String[] {"SMUS-CICD-Deploy-" + names[k - 1] + "-Completed", stages[k - 1], "completed"}));
+            if (k == lastPhase) {
+                lines.add(line.apply(2 * k + 2, new String[] {"SMUS-CICD-Deploy-Failed", "deploy", "failed",
+                        "{\"errorName\":\"ExecutionAborted\"}"}));
+                break;
+            }
             if (k == 4) {
                 lines.add(line.apply(10, new String[] {"SMUS-CICD-Deploy-Completed", "deploy", "completed"}));
             }
         }
+        lines.removeIf(java.util.Objects::isNull);
         try {
             Path file = dir.resolve("smus-events/2026/10/25/" + id + ".json");
             java.nio.file.Files.createDirectories(file.getParent());

@@ -443,6 +443,25 @@ class EventArchiveTest {
         }
     }
 
+    @Test
+    void open_whenTheCachedDeploymentsWereComputedByOtherRules_computesThemAgainWithoutReadingTheFiles()
+            throws Exception {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        Path dir = Fixtures.archive("archive-metrics");
+        Path cache = builtCache(dir, options);
+        // as a cache of an older version holds them: computed by other rules, which it does not name
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + cache); Statement s = c.createStatement()) {
+            s.execute("UPDATE deployments SET failed_phase = 'bundle-upload' WHERE outcome = 'failed'");
+            s.execute("DELETE FROM meta WHERE key = 'deployments'");
+        }
+
+        try (EventArchive again = EventArchive.open(dir, options)) {
+            assertThat(again.stats().filesRead()).isZero();
+            assertThat(again.query("SELECT DISTINCT failed_phase FROM smus_deployments WHERE outcome = 'failed'"
+                    + " ORDER BY 1").column("failed_phase")).containsExactly("deploy", "project-init", "workflow-creation");
+        }
+    }
+
     private static long countLines(Path dir) throws IOException {
         long n = 0;
         try (Stream<Path> files = Files.walk(dir)) {
