@@ -215,6 +215,10 @@ public final class DeployCommand implements Callable<Integer> {
             }
             if (local) {
                 runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
+                for (String note : runtime.settleLeftBehind()) {
+                    err.println("note: " + note);
+                }
+                err.flush();
             }
         } catch (InvalidManifestException e) {
             e.problems().forEach(err::println);

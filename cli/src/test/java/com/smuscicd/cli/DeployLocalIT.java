@@ -108,6 +108,53 @@ class DeployLocalIT {
     }
 
     @Test
+    void deployLocal_afterARunWasKilled_settlesItsDeploymentBeforeDeploying(@TempDir Path work) throws Exception {
+        Path out = work.resolve("out.txt");
+        Process killed = new ProcessBuilder("java", "-jar", JAR.toString(), "deploy", "--local", "--targets", "dev",
+                "--pipeline", "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString(),
+                "--simulate-failure", "bundle-upload:THROTTLED", "--retry-delay-scale", "10")
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(out).contains("attempt 1 failed (THROTTLED)") && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        String killedId = Files.readString(out).lines().filter(line -> line.startsWith("  deployment "))
+                .findFirst().orElseThrow().substring("  deployment ".length()).trim();
+        killed.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Result next = cli("deploy", "--local", "--targets", "dev", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString(), "--output", "json");
+
+        assertThat(next.exit()).as(next.err()).isZero();
+        assertThat(next.err()).contains("note: deployment " + killedId + " (MyPipeline to dev) was left unfinished");
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(stateDir.resolve("archive"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.readAllLines(file).forEach(line -> events.add(Json.read(line)));
+            }
+        }
+        List<String> killedEvents = events.stream()
+                .filter(e -> e.path("detail").path("deploymentId").asText().equals(killedId))
+                .sorted(java.util.Comparator.comparingInt(e -> e.path("detail").path("sequence").asInt()))
+                .map(e -> e.path("detail-type").asText()).toList();
+        // every Started phase ended, and one terminal event
+        assertThat(killedEvents).containsExactly("SMUS-CICD-Deploy-Started",
+                "SMUS-CICD-Deploy-ProjectInitialization-Started", "SMUS-CICD-Deploy-ProjectInitialization-Completed",
+                "SMUS-CICD-Deploy-BundleUpload-Started", "SMUS-CICD-Deploy-BundleUpload-Failed",
+                "SMUS-CICD-Deploy-Failed");
+        assertThat(events).filteredOn(e -> e.path("detail-type").asText().equals("SMUS-CICD-Deploy-Failed"))
+                .singleElement().satisfies(e -> assertThat(e.path("detail").path("error").path("code").asText())
+                        .isEqualTo("EXECUTION_ABORTED"));
+        assertThat(stateDir.resolve("running")).isEmptyDirectory();
+
+        // settled once: the run after that has nothing to say
+        Result third = cli("deploy", "--local", "--targets", "dev", "--pipeline",
+                "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString());
+        assertThat(third.err()).doesNotContain("left unfinished");
+    }
+
+    @Test
     void deployLocal_onTheBrokenTarget_exitsOneWithFailureEvents() throws Exception {
         Result result = cli("deploy", "--local", "--targets", "broken", "--pipeline",
                 "examples/basic_pipeline/pipeline.yaml", "--state-dir", stateDir.toString(), "--output", "json");

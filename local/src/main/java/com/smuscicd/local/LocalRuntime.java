@@ -211,11 +211,19 @@ public final class LocalRuntime {
      */
     private static final class StepRecorder implements ExecutionListener {
         private final ExecutionListener next;
+        private final RunJournal journal;
         private final List<ExecutionEnding.Step> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
         private volatile boolean stop;
 
-        StepRecorder(ExecutionListener next) {
+        StepRecorder(ExecutionListener next, RunJournal journal) {
             this.next = next;
+            this.journal = journal;
+        }
+
+        /** Keeps {@code step}, and writes it down. */
+        private void record(ExecutionEnding.Step step) {
+            journal.record(step);
+            steps.add(step);
         }
 
         List<ExecutionEnding.Step> steps() {
@@ -236,13 +244,13 @@ public final class LocalRuntime {
             if (stop) {
                 throw new StopRequested();
             }
-            steps.add(ExecutionEnding.Step.entered(state, type, input));
+            record(ExecutionEnding.Step.entered(state, type, input));
             next.stateEntered(state, type, input);
         }
 
         @Override
         public void stateExited(String state, String type, JsonNode output, Duration duration) {
-            steps.add(ExecutionEnding.Step.exited(state, type, output));
+            record(ExecutionEnding.Step.exited(state, type, output));
             next.stateExited(state, type, output, duration);
         }
 
@@ -252,19 +260,19 @@ public final class LocalRuntime {
                 // as Step Functions starts no attempt of a stopped execution (a retry included)
                 throw new StopRequested();
             }
-            steps.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_STARTED));
+            record(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_STARTED));
             next.taskStarted(state, attempt);
         }
 
         @Override
         public void taskSucceeded(String state) {
-            steps.add(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED));
+            record(ExecutionEnding.Step.attempt(state, ExecutionEnding.Kind.ATTEMPT_SUCCEEDED));
             next.taskSucceeded(state);
         }
 
         @Override
         public void taskFailed(String state, String error, String cause, int attempt, Duration retryIn) {
-            steps.add(ExecutionEnding.Step.failedAttempt(state, error, cause));
+            record(ExecutionEnding.Step.failedAttempt(state, error, cause));
             next.taskFailed(state, error, cause, attempt, retryIn);
         }
 
@@ -272,13 +280,66 @@ public final class LocalRuntime {
         public void caughtExit(String state, String type, JsonNode output) {
             // as Step Functions lists a caught state: left, with the error where its Catch put it
             // ($.failure for a phase, $.recordFailureError for RecordFailure)
-            steps.add(ExecutionEnding.Step.exited(state, type, output));
+            record(ExecutionEnding.Step.exited(state, type, output));
             next.caughtExit(state, type, output);
         }
 
         @Override
         public void caught(String state, String error, String next) {
             this.next.caught(state, error, next);
+        }
+    }
+
+    /** The local bus a deployment's events go to. */
+    private LocalEventBus busFor(DeploymentInput deployment) {
+        return LocalEventBus.builder()
+                .stateDir(settings.stateDir())
+                .account(account.accountId())
+                .region(deployment.target().domain().region())
+                .clock(clock)
+                .rules(rules)
+                .build();
+    }
+
+    /** Why a later run settles a deployment. */
+    static final String LEFT_BEHIND = "the smus-cli process running it ended without ending it (killed, or the"
+            + " machine went down); settled by the next run on the state directory";
+
+    /**
+     * Settles the deployments of earlier runs on this state directory whose process ended without
+     * ending them (SIGKILL, a crash): each gets what a stopped execution gets, the running phase's
+     * Failed and one Deploy-Failed ({@code EXECUTION_ABORTED}), from the states its journal shows
+     * it reached. Call it holding the state directory's lock: then no other run is using it.
+     *
+     * @return one line per deployment settled, for the user
+     */
+    public List<String> settleLeftBehind() {
+        List<String> notes = new ArrayList<>();
+        for (RunJournal.Left left : RunJournal.leftBehind(settings.stateDir())) {
+            Optional<ObjectNode> owed = left.settled() || left.deployment() == null ? Optional.empty()
+                    : ExecutionEnding.owed(left.steps(), "ABORTED", null, LEFT_BEHIND, left.executionArn());
+            if (owed.isPresent()) {
+                DeploymentInput deployment = left.deployment();
+                settleAlone(deployment, owed.get());
+                notes.add("deployment " + deployment.deploymentId() + " (" + deployment.pipelineName() + " to "
+                        + deployment.target().name() + ") was left unfinished by a smus-cli process that ended"
+                        + " without ending it; ended now as ABORTED (Deploy-Failed EXECUTION_ABORTED)");
+            }
+            RunJournal.forget(left);
+        }
+        return notes;
+    }
+
+    /** Runs the lifecycle's {@code owed} action for a deployment no run is running, its events delivered. */
+    private void settleAlone(DeploymentInput deployment, ObjectNode owed) {
+        LocalEventBus bus = settings.publisherForBus() == null ? busFor(deployment) : null;
+        EventPublisher publisher = bus != null ? bus
+                : settings.publisherForBus().apply(deployment.monitoring().eventBusName());
+        DeployFunctions functions = new DeployFunctions(name -> publisher, new LocalDataZone(account), store,
+                new LocalWorkflows(account), clock, BundleArchive.DEFAULT_MAX_BYTES);
+        invokeQuietly(functions.lifecycle(), owed);
+        if (bus != null) {
+            bus.drain(DELIVERY_DRAIN_TIMEOUT);
         }
     }
 
@@ -349,13 +410,7 @@ public final class LocalRuntime {
             publisher = new CountingPublisher(settings.publisherForBus().apply(withBundle.monitoring().eventBusName()));
             emitTo = publisher;
         } else {
-            bus = LocalEventBus.builder()
-                    .stateDir(settings.stateDir())
-                    .account(account.accountId())
-                    .region(withBundle.target().domain().region())
-                    .clock(clock)
-                    .rules(rules)
-                    .build();
+            bus = busFor(withBundle);
             publisher = new CountingPublisher(bus);
             // The bus archives and matches each event as it is published; in the background, the
             // tasks go on meanwhile. One thread, in emission order: the same files, lines and
@@ -376,7 +431,9 @@ public final class LocalRuntime {
         String executionArn = LocalStateMachineRunner.executionArn(STATE_MACHINE_NAME, withBundle.deploymentId());
         ExecutionResult result;
         List<DeploymentEvent> notPublished = List.of();
-        StepRecorder steps = new StepRecorder(listener);
+        // written down as it goes: if this process is killed, the next run settles the deployment
+        RunJournal journal = RunJournal.start(settings.stateDir(), executionArn, withBundle);
+        StepRecorder steps = new StepRecorder(listener, journal);
         TaskFunction lifecycle = functions.byPlaceholder().get(DeployFunctions.LIFECYCLE);
         // exactly one thread settles the deployment: the run's own, or the stopping one
         AtomicBoolean settleClaimed = new AtomicBoolean();
@@ -419,6 +476,7 @@ public final class LocalRuntime {
                         System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
                                 + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
                         invokeQuietly(lifecycle, owed.get());
+                        journal.settled();
                         flush(stopPublisher, stopBus, deadline);
                         return;
                     }
@@ -434,6 +492,7 @@ public final class LocalRuntime {
                         ExecutionResult endedNow = ended.get();
                         settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
                                 executionArn);
+                        journal.settled();
                         flush(stopPublisher, stopBus, deadline);
                         return;
                     }
@@ -473,6 +532,7 @@ public final class LocalRuntime {
             if (settleClaimed.compareAndSet(false, true)) {
                 settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(), executionArn);
             }
+            journal.settled();
         } finally {
             runEnded.countDown();
             long deadline = System.nanoTime() + DELIVERY_DRAIN_TIMEOUT.toNanos();
@@ -486,6 +546,7 @@ public final class LocalRuntime {
             }
             delivered.countDown();
             hooks.remove(onStop);
+            journal.close();
         }
         // Events given up on come after every published one: the queue is first in, first out.
         List<DeploymentEvent> events = new ArrayList<>(publisher.events());

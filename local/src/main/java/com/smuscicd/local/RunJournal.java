@@ -1,0 +1,174 @@
+package com.smuscicd.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.ExecutionEnding;
+import com.smuscicd.json.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The states a local run went through, written down as it goes
+ * ({@code <state-dir>/running/<deployment id>.jsonl}) and deleted once the deployment is settled.
+ * A journal left behind is a run whose process ended without ending its deployment (SIGKILL, a
+ * crash, a machine that went down): the next run on the state directory, which holds its lock and
+ * so knows no other run is using it, reads the journal back and settles that deployment as a
+ * stopped execution is settled, with the states it had reached.
+ *
+ * <p>The first line holds the execution's ARN and deployment; each further line one
+ * {@link ExecutionEnding.Step}. Lines are written through to the file system as they happen (the
+ * operating system keeps them when the process is killed); a line cut short by the end of the
+ * process is ignored.
+ */
+final class RunJournal implements AutoCloseable {
+
+    static final String DIRECTORY = "running";
+
+    private final Path file;
+    private final BufferedWriter writer;
+
+    private RunJournal(Path file, BufferedWriter writer) {
+        this.file = file;
+        this.writer = writer;
+    }
+
+    /** Starts the journal of a run of {@code deployment} under {@code stateDir}. */
+    static RunJournal start(Path stateDir, String executionArn, DeploymentInput deployment) {
+        try {
+            Path dir = Files.createDirectories(stateDir.resolve(DIRECTORY));
+            Path file = dir.resolve(deployment.deploymentId() + ".jsonl");
+            BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            RunJournal journal = new RunJournal(file, writer);
+            journal.line(Map.of("executionArn", executionArn, "deployment", deployment));
+            return journal;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run's journal under " + stateDir.resolve(DIRECTORY)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code step} down. */
+    synchronized void record(ExecutionEnding.Step step) {
+        line(step);
+    }
+
+    private void line(Object value) {
+        try {
+            writer.write(Json.write(value));
+            writer.write('\n');
+            writer.flush();
+        } catch (IOException e) {
+            // the journal only matters if the process is killed: the run goes on without it
+        }
+    }
+
+    /**
+     * The deployment has its terminal event (the run reached it, or the lifecycle settled it): a
+     * journal left behind after this line is not settled again.
+     */
+    synchronized void settled() {
+        line(Map.of("settled", true));
+    }
+
+    /** The run is over: the journal goes. */
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            // deleted below all the same
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left behind, it is settled again by the next run: the lifecycle then finds it ended
+        }
+    }
+
+    /**
+     * A run found left behind: its execution, deployment (null when its first line was cut short),
+     * the states it went through, and whether its deployment was settled all the same.
+     */
+    record Left(Path file, String executionArn, DeploymentInput deployment, List<ExecutionEnding.Step> steps,
+                boolean settled) {
+    }
+
+    /** Deletes a journal left behind, once settled. */
+    static void forget(Left left) {
+        try {
+            Files.deleteIfExists(left.file());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + left.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The journals left under {@code stateDir} by runs that did not end, oldest first. */
+    static List<Left> leftBehind(Path stateDir) {
+        Path dir = stateDir.resolve(DIRECTORY);
+        List<Left> left = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return left;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jsonl")) {
+            entries.forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        files.sort((a, b) -> Long.compare(modified(a), modified(b)));
+        for (Path file : files) {
+            left.add(read(file));
+        }
+        return left;
+    }
+
+    private static Left read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String executionArn = null;
+        DeploymentInput deployment = null;
+        List<ExecutionEnding.Step> steps = new ArrayList<>();
+        boolean settled = false;
+        for (String line : lines) {
+            JsonNode node;
+            try {
+                node = Json.read(line);
+            } catch (RuntimeException e) {
+                continue; // cut short when the process ended
+            }
+            if (deployment == null) {
+                if (node.path("deployment").isObject()) {
+                    executionArn = node.path("executionArn").asText(null);
+                    deployment = Json.mapper().convertValue(node.get("deployment"), DeploymentInput.class);
+                }
+                continue;
+            }
+            if (node.path("settled").asBoolean(false)) {
+                settled = true;
+            } else {
+                steps.add(Json.mapper().convertValue(node, ExecutionEnding.Step.class));
+            }
+        }
+        return new Left(file, executionArn, deployment, steps, settled);
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
