@@ -9,6 +9,7 @@ import com.smuscicd.metrics.InvalidPatternException;
 import com.smuscicd.metrics.InvalidQueryException;
 import com.smuscicd.metrics.PatternTester;
 import com.smuscicd.metrics.ResultFormat;
+import com.smuscicd.metrics.SqlStatements;
 import com.smuscicd.metrics.SyntheticArchive;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -142,7 +143,8 @@ public final class EventsCommand implements Callable<Integer> {
                 description = "Rows shown by the table output (csv and json print all; default: ${DEFAULT-VALUE}).")
         int maxRows;
 
-        @Parameters(index = "0", paramLabel = "SQL", description = "One SQL statement (DuckDB dialect).")
+        @Parameters(index = "0", paramLabel = "SQL",
+                description = "One SQL statement (DuckDB dialect); a ';' after it is allowed.")
         String sql;
 
         @Override
@@ -154,6 +156,15 @@ public final class EventsCommand implements Callable<Integer> {
                 format = ResultFormat.of(output);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+            // the engine would run every statement and show only the last one's result
+            int statements = SqlStatements.count(sql);
+            if (statements != 1) {
+                err.println(statements == 0 ? "error: no SQL statement given"
+                        : "error: one SQL statement at a time: this text has " + statements
+                                + " (a ';' ends a statement); run them one by one");
                 err.flush();
                 return SmusCli.EXIT_BAD_INPUT;
             }

@@ -85,6 +85,27 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenTwoStatements_exits2WithoutRunningEither() {
+        Path written = temp.resolve("first.csv");
+
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
+                "COPY (SELECT ';' AS x) TO '" + written + "'; SELECT 2 -- ; SELECT 3");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: one SQL statement at a time: this text has 2");
+        assertThat(out.toString()).isEmpty();
+        assertThat(written).doesNotExist();
+    }
+
+    @Test
+    void query_whenOnlyBlanksAndComments_exits2() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", " ; -- nothing");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: no SQL statement given");
+    }
+
+    @Test
     void query_whenArchiveMissing_exits2NamingTheDirectory() {
         Path missing = temp.resolve("no-such-archive");
 
