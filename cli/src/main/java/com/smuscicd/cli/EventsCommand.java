@@ -140,7 +140,8 @@ public final class EventsCommand implements Callable<Integer> {
         String output;
 
         @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
-                description = "Rows shown by the table output (csv and json print all; default: ${DEFAULT-VALUE}).")
+                description = "Rows shown by the table output, 0 or more; 0 shows the columns and the row count only"
+                        + " (csv and json print all; default: ${DEFAULT-VALUE}).")
         int maxRows;
 
         @Parameters(index = "0", paramLabel = "SQL",
@@ -159,6 +160,11 @@ public final class EventsCommand implements Callable<Integer> {
                 err.flush();
                 return SmusCli.EXIT_BAD_INPUT;
             }
+            if (maxRows < 0) {
+                err.println("error: --max-rows must be 0 or more, got " + maxRows);
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
             // the engine would run every statement and show only the last one's result
             int statements = SqlStatements.count(sql);
             if (statements != 1) {
@@ -169,7 +175,7 @@ public final class EventsCommand implements Callable<Integer> {
                 return SmusCli.EXIT_BAD_INPUT;
             }
             try (EventArchive archive = source.open(err)) {
-                archive.query(sql, format.sink(out, Math.max(1, maxRows)));
+                archive.query(sql, format.sink(out, maxRows));
                 return CommandLine.ExitCode.OK;
             } catch (ArchiveNotFoundException e) {
                 err.println(ArchiveSource.notFound(e));

@@ -74,6 +74,26 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenMaxRowsIsZero_printsTheColumnsAndTheCountOnly() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", "--max-rows", "0",
+                "SELECT range AS n FROM range(3)");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).containsExactly("n", "-", "(3 rows, 3 not shown: add LIMIT or use --output"
+                + " csv|json)");
+    }
+
+    @Test
+    void query_whenMaxRowsIsNegative_exits2SayingWhatIsAllowed() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", "--max-rows", "-1",
+                "SELECT 1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --max-rows must be 0 or more, got -1");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void query_whenUnknownColumn_exits2WithTheEnginesMessage() {
         int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
                 "SELECT pipeline_name FROM smus_events");
