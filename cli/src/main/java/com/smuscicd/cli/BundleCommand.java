@@ -8,6 +8,7 @@ import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.trigger.BundleTrigger;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -73,21 +74,26 @@ public final class BundleCommand implements Callable<Integer> {
             BundlePackager.PackedBundle bundle = BundlePackager.pack(manifest, BundleArchive.DEFAULT_MAX_BYTES);
             write(zip, bundle.zip());
             Map<String, String> metadata = BundleTrigger.userMetadataFor(collecting.join());
+            Contents contents = Contents.of(bundle.zip());
             if (output.equals("json")) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("file", zip.toString());
                 result.put("pipelineName", manifest.pipelineName());
                 result.put("targets", List.copyOf(manifest.targets().keySet()));
                 result.put("digest", bundle.digest());
-                result.put("files", bundle.files());
-                result.put("contentBytes", bundle.contentBytes());
+                result.put("files", contents.files());
+                result.put("storageFiles", contents.storageFiles());
+                result.put("workflowFiles", contents.workflowFiles());
+                result.put("contentBytes", contents.bytes());
                 result.put("bytes", bundle.bytes());
                 result.put("uploadMetadata", metadata);
                 stdout.println(Json.write(result));
             } else {
                 String name = zip.getFileName().toString();
-                stdout.println(String.format(Locale.ROOT, "%s: %d files, %,d B of content, zip %,d B, %s", out,
-                        bundle.files(), bundle.contentBytes(), bundle.bytes(), bundle.digest()));
+                stdout.println(String.format(Locale.ROOT,
+                        "%s: %d files (%s, %d storage, %d workflow), %,d B unpacked, zip %,d B, %s", out,
+                        contents.files(), BundleArchive.MANIFEST_ENTRY, contents.storageFiles(),
+                        contents.workflowFiles(), contents.bytes(), bundle.bytes(), bundle.digest()));
                 stdout.println("upload it to <pipeline>/<target>/ in the bundle bucket to deploy that target"
                         + " (targets: " + String.join(", ", manifest.targets().keySet()) + "), e.g.:");
                 stdout.println("  aws s3 cp " + shellQuoted(out.toString()) + " " + shellQuoted("s3://BUNDLE_BUCKET/"
@@ -108,6 +114,31 @@ public final class BundleCommand implements Callable<Integer> {
             return SmusCli.EXIT_FAILED;
         } finally {
             err.flush();
+        }
+    }
+
+    /**
+     * What the zip holds, counted from its entries so that the file count and the bytes cover the
+     * same files: all of them, the manifest included.
+     *
+     * @param files         every file
+     * @param storageFiles  the files under {@code storage/}
+     * @param workflowFiles the files under {@code workflows/}
+     * @param bytes         the size of every file, unpacked
+     */
+    record Contents(int files, int storageFiles, int workflowFiles, long bytes) {
+
+        static Contents of(byte[] zip) {
+            int[] counts = new int[3];
+            long[] bytes = new long[1];
+            // one entry held at a time; the packer has already kept the content within the limit
+            BundleArchive.forEach(new ByteArrayInputStream(zip), Long.MAX_VALUE, name -> true, entry -> {
+                counts[0]++;
+                counts[1] += entry.name().startsWith(BundleArchive.STORAGE_PREFIX) ? 1 : 0;
+                counts[2] += entry.name().startsWith(BundleArchive.WORKFLOWS_PREFIX) ? 1 : 0;
+                bytes[0] += entry.content().length;
+            });
+            return new Contents(counts[0], counts[1], counts[2], bytes[0]);
         }
     }
 

@@ -1,5 +1,8 @@
 package com.smuscicd.cli;
 
+import com.smuscicd.local.bus.InvalidRuleException;
+import com.smuscicd.local.bus.LocalRule;
+import com.smuscicd.local.bus.LocalRules;
 import com.smuscicd.metrics.ArchiveException;
 import com.smuscicd.metrics.ArchiveNotFoundException;
 import com.smuscicd.metrics.ArchiveOptions;
@@ -9,11 +12,14 @@ import com.smuscicd.metrics.InvalidPatternException;
 import com.smuscicd.metrics.InvalidQueryException;
 import com.smuscicd.metrics.PatternTester;
 import com.smuscicd.metrics.ResultFormat;
+import com.smuscicd.metrics.SqlStatements;
 import com.smuscicd.metrics.SyntheticArchive;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -139,10 +145,12 @@ public final class EventsCommand implements Callable<Integer> {
         String output;
 
         @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
-                description = "Rows shown by the table output (csv and json print all; default: ${DEFAULT-VALUE}).")
+                description = "Rows shown by the table output, 0 or more; 0 shows the columns and the row count only"
+                        + " (csv and json print all; default: ${DEFAULT-VALUE}).")
         int maxRows;
 
-        @Parameters(index = "0", paramLabel = "SQL", description = "One SQL statement (DuckDB dialect).")
+        @Parameters(index = "0", paramLabel = "SQL",
+                description = "One SQL statement (DuckDB dialect); a ';' after it is allowed.")
         String sql;
 
         @Override
@@ -157,8 +165,22 @@ public final class EventsCommand implements Callable<Integer> {
                 err.flush();
                 return SmusCli.EXIT_BAD_INPUT;
             }
+            if (maxRows < 0) {
+                err.println("error: --max-rows must be 0 or more, got " + maxRows);
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
+            // the engine would run every statement and show only the last one's result
+            int statements = SqlStatements.count(sql);
+            if (statements != 1) {
+                err.println(statements == 0 ? "error: no SQL statement given"
+                        : "error: one SQL statement at a time: this text has " + statements
+                                + " (a ';' ends a statement); run them one by one");
+                err.flush();
+                return SmusCli.EXIT_BAD_INPUT;
+            }
             try (EventArchive archive = source.open(err)) {
-                archive.query(sql, format.sink(out, Math.max(1, maxRows)));
+                archive.query(sql, format.sink(out, maxRows));
                 return CommandLine.ExitCode.OK;
             } catch (ArchiveNotFoundException e) {
                 err.println(ArchiveSource.notFound(e));
@@ -178,20 +200,21 @@ public final class EventsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code smus-cli events test-pattern --pattern FILE|JSON [--event FILE | --archive DIR]}. */
+    /** {@code smus-cli events test-pattern --pattern FILE|DIR|JSON [--event FILE | --archive DIR]}. */
     @Command(name = "test-pattern", mixinStandardHelpOptions = true,
             description = {"Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
                     + " (like 'aws events test-event-pattern', over a file of events or a whole archive).",
                     "The pattern may be a bare event pattern, a rule file ({\"Name\":..,\"EventPattern\":..,"
-                            + "\"Targets\":..}) or a JSON array of rules (each reported on its own).",
+                            + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json, as"
+                            + " deploy --rules reads it); several rules are each reported on their own.",
                     "Without --event, every event of the archive is tested: the same events as smus_events."})
     public static final class TestPatternCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"--pattern", "-p"}, required = true, paramLabel = "FILE|JSON",
-                description = "The event pattern or rule(s): a file, or the JSON itself.")
+        @Option(names = {"--pattern", "-p"}, required = true, paramLabel = "FILE|DIR|JSON",
+                description = "The event pattern or rule(s): a file, a directory of rule files, or the JSON itself.")
         String pattern;
 
         @Option(names = "--event", paramLabel = "FILE",
@@ -211,18 +234,9 @@ public final class EventsCommand implements Callable<Integer> {
                     err.println("error: --event and --archive are mutually exclusive");
                     return SmusCli.EXIT_BAD_INPUT;
                 }
-                String patternText;
-                try {
-                    String trimmed = pattern.trim();
-                    patternText = trimmed.startsWith("{") || trimmed.startsWith("[") ? pattern
-                            : Files.readString(Path.of(pattern), StandardCharsets.UTF_8);
-                } catch (IOException | java.nio.file.InvalidPathException e) {
-                    err.println("error: cannot read pattern file " + pattern + ": " + e.getMessage());
-                    return SmusCli.EXIT_BAD_INPUT;
-                }
                 PatternTester tester;
                 try {
-                    List<PatternTester.Rule> rules = PatternTester.rulesOf(patternText);
+                    List<PatternTester.Rule> rules = rules(err);
                     tester = PatternTester.create(rules);
                     if (rules.size() == 1 && rules.get(0).name() != null) {
                         err.println("note: using the EventPattern of rule '" + rules.get(0).name() + "'");
@@ -230,12 +244,58 @@ public final class EventsCommand implements Callable<Integer> {
                 } catch (InvalidPatternException e) {
                     err.println("error: invalid event pattern: " + e.getMessage());
                     return SmusCli.EXIT_BAD_INPUT;
+                } catch (InvalidRuleException e) {
+                    err.println("error: invalid rule: " + e.getMessage());
+                    return SmusCli.EXIT_BAD_INPUT;
+                } catch (IllegalArgumentException e) {
+                    err.println("error: " + e.getMessage());
+                    return SmusCli.EXIT_BAD_INPUT;
                 }
                 err.flush();
                 return event != null ? testEvents(tester, out, err) : testArchive(tester, out, err);
             } finally {
                 out.flush();
                 err.flush();
+            }
+        }
+
+        /**
+         * The rules {@code --pattern} gives: the JSON itself, a file holding a pattern or rules, or a
+         * directory of rule files read as {@code deploy --rules} reads it (its disabled rules too).
+         *
+         * @throws IllegalArgumentException when the file or directory cannot be read, saying why
+         * @throws InvalidRuleException     for a rule file of the directory the local bus would refuse
+         */
+        private List<PatternTester.Rule> rules(PrintWriter err) {
+            String trimmed = pattern.trim();
+            if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+                return PatternTester.rulesOf(pattern);
+            }
+            Path path;
+            try {
+                path = Path.of(pattern);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
+            }
+            if (Files.isDirectory(path)) {
+                List<LocalRule> loaded = LocalRules.load(path).all();
+                if (loaded.isEmpty()) {
+                    throw new IllegalArgumentException("no rule files (*.json) in " + path);
+                }
+                for (LocalRule rule : loaded) {
+                    if (!rule.enabled()) {
+                        err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing"
+                                + " to it");
+                    }
+                }
+                return loaded.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
+            }
+            try {
+                return PatternTester.rulesOf(Files.readString(path, StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("pattern file not found: " + pattern, e);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
             }
         }
 

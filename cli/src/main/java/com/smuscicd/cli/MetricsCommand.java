@@ -8,6 +8,7 @@ import com.smuscicd.metrics.HtmlReport;
 import com.smuscicd.metrics.MetricsQuery;
 import com.smuscicd.metrics.MetricsReport;
 import com.smuscicd.metrics.MetricsText;
+import com.smuscicd.metrics.QueryResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -88,15 +92,23 @@ public final class MetricsCommand implements Callable<Integer> {
                 }
             }
             MetricsReport report;
+            String hint = null;
             try (EventArchive archive = source.open(err)) {
                 report = DeploymentMetrics.compute(archive, new MetricsQuery(pipeline, target, window, clock.instant()));
+                if (report.deployments().isEmpty() && (pipeline != null || target != null)) {
+                    hint = filterHint(archive);
+                }
             }
             boolean none = report.deployments().isEmpty();
             if (none) {
                 // say what was asked for: empty tables read like a bug, a typo in --target is the likelier cause
                 String asked = "no deployments matched (pipeline=" + orAll(pipeline) + ", target=" + orAll(target)
                         + ", since=" + (since == null ? "all" : since) + ")";
-                (format.equals("json") ? err : out).println(asked);
+                PrintWriter notes = format.equals("json") ? err : out;
+                notes.println(asked);
+                if (hint != null) {
+                    notes.println("hint: " + hint);
+                }
             }
             if (format.equals("json")) {
                 // a script still gets the report's shape, with empty lists
@@ -126,6 +138,57 @@ public final class MetricsCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /** Names shown in a hint before "... (N in all)". */
+    private static final int NAMES_SHOWN = 10;
+
+    /**
+     * Why {@code --pipeline}/{@code --target} matched nothing, from the names in the whole archive:
+     * no such pipeline, or no such target (of that pipeline), with the names there are and the one
+     * differing only in case; or, when both exist, when the latest deployment started. Names still
+     * match exactly: the hint only says what to type.
+     */
+    private String filterHint(EventArchive archive) {
+        QueryResult names = archive.query("SELECT pipeline, target, max(started_at) AS latest FROM smus_deployments"
+                + " WHERE pipeline IS NOT NULL AND target IS NOT NULL GROUP BY pipeline, target");
+        List<String> pipelines = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        Instant latest = null;
+        for (List<Object> row : names.rows()) {
+            String p = (String) row.get(0);
+            String t = (String) row.get(1);
+            pipelines.add(p);
+            if (pipeline == null || pipeline.equals(p)) {
+                targets.add(t);
+                if ((target == null || target.equals(t)) && row.get(2) != null) {
+                    Instant started = Instant.parse((String) row.get(2));
+                    latest = latest == null || started.isAfter(latest) ? started : latest;
+                }
+            }
+        }
+        if (pipeline != null && !pipelines.contains(pipeline)) {
+            return "no pipeline is named '" + pipeline + "'" + didYouMean(pipeline, pipelines) + "; pipelines: "
+                    + list(pipelines);
+        }
+        if (target != null && !targets.contains(target)) {
+            return (pipeline == null ? "no target is named '" + target + "'"
+                    : "pipeline '" + pipeline + "' has no target '" + target + "'") + didYouMean(target, targets)
+                    + "; " + (pipeline == null ? "targets: " : "its targets: ") + list(targets);
+        }
+        return latest == null || since == null ? null
+                : "the latest matching deployment started at " + latest + ", before the last " + since;
+    }
+
+    private static String didYouMean(String name, List<String> names) {
+        return names.stream().filter(name::equalsIgnoreCase).findFirst()
+                .map(n -> " (did you mean '" + n + "'? names match exactly)").orElse("");
+    }
+
+    private static String list(List<String> names) {
+        List<String> sorted = names.stream().distinct().sorted().toList();
+        return sorted.size() <= NAMES_SHOWN ? String.join(", ", sorted)
+                : String.join(", ", sorted.subList(0, NAMES_SHOWN)) + ", ... (" + sorted.size() + " in all)";
     }
 
     private static String orAll(String filter) {

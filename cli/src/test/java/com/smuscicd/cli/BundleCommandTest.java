@@ -9,6 +9,7 @@ import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class BundleCommandTest {
                 .isEqualTo(packed.digest());
         assertThat(entries(zip)).allSatisfy(name -> assertThat(name)
                 .matches("pipeline\\.yaml|storage/code/.+|workflows/[^/]+"));
-        assertThat(out.toString()).contains(packed.digest(), "3 files",
+        assertThat(out.toString()).contains(packed.digest(),
                 "aws s3 cp '" + zip + "' 's3://BUNDLE_BUCKET/MyPipeline/TARGET/release.zip' --metadata '{", "targets: dev, prod, broken");
         try (var leftovers = Files.list(zip.getParent())) {
             assertThat(leftovers).as("no partial file left").containsExactly(zip);
@@ -70,7 +72,20 @@ class BundleCommandTest {
     }
 
     @Test
-    void bundle_withJsonOutput_givesTheFileDigestSizesAndUploadMetadata() {
+    void bundle_summary_countsTheSameFilesAsItsBytes() throws IOException {
+        Path zip = dir.resolve("release.zip");
+
+        int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", zip.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(entries(zip)).hasSize(6);
+        assertThat(out.toString().lines().findFirst().orElseThrow()).startsWith(zip + ": 6 files (pipeline.yaml,"
+                + " 3 storage, 2 workflow), " + String.format(Locale.ROOT, "%,d B unpacked, zip %,d B, sha256:",
+                        unpackedBytes(zip), Files.size(zip)));
+    }
+
+    @Test
+    void bundle_withJsonOutput_givesTheFileDigestSizesAndUploadMetadata() throws IOException {
         Path zip = dir.resolve("b.zip");
 
         int exit = bundle("--pipeline", EXAMPLE.toString(), "-o", zip.toString(), "--output", "json");
@@ -80,7 +95,10 @@ class BundleCommandTest {
         assertThat(result.path("file").asText()).isEqualTo(zip.toAbsolutePath().toString());
         assertThat(result.path("pipelineName").asText()).isEqualTo("MyPipeline");
         assertThat(result.path("digest").asText()).startsWith("sha256:");
-        assertThat(result.path("files").asInt()).isEqualTo(3);
+        assertThat(result.path("files").asInt()).isEqualTo(6);
+        assertThat(result.path("storageFiles").asInt()).isEqualTo(3);
+        assertThat(result.path("workflowFiles").asInt()).isEqualTo(2);
+        assertThat(result.path("contentBytes").asLong()).isEqualTo(unpackedBytes(zip));
         assertThat(result.path("bytes").asLong()).isEqualTo(zip.toFile().length());
         assertThat(result.path("uploadMetadata").isObject()).isTrue();
         result.path("uploadMetadata").fieldNames().forEachRemaining(key -> assertThat(key).startsWith("smus-"));
@@ -156,6 +174,17 @@ class BundleCommandTest {
         assertThat(exit).isEqualTo(SmusCli.EXIT_BAD_INPUT);
         assertThat(err.toString()).contains(manifest.toString() + ":");
         assertThat(dir.resolve("b.zip")).doesNotExist();
+    }
+
+    /** The sizes of the zip's files, unpacked. */
+    private static long unpackedBytes(Path zip) throws IOException {
+        long bytes = 0;
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            while (in.getNextEntry() != null) {
+                bytes += in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        return bytes;
     }
 
     private static List<String> entries(Path zip) throws IOException {

@@ -74,6 +74,26 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenMaxRowsIsZero_printsTheColumnsAndTheCountOnly() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", "--max-rows", "0",
+                "SELECT range AS n FROM range(3)");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).containsExactly("n", "-", "(3 rows, 3 not shown: add LIMIT or use --output"
+                + " csv|json)");
+    }
+
+    @Test
+    void query_whenMaxRowsIsNegative_exits2SayingWhatIsAllowed() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", "--max-rows", "-1",
+                "SELECT 1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --max-rows must be 0 or more, got -1");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void query_whenUnknownColumn_exits2WithTheEnginesMessage() {
         int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
                 "SELECT pipeline_name FROM smus_events");
@@ -82,6 +102,27 @@ class EventsCommandTest {
         assertThat(err.toString()).contains("error: invalid query:").contains("pipeline_name").contains("not found")
                 .contains("smus_events, smus_events_raw and smus_deployments");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void query_whenTwoStatements_exits2WithoutRunningEither() {
+        Path written = temp.resolve("first.csv");
+
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache",
+                "COPY (SELECT ';' AS x) TO '" + written + "'; SELECT 2 -- ; SELECT 3");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: one SQL statement at a time: this text has 2");
+        assertThat(out.toString()).isEmpty();
+        assertThat(written).doesNotExist();
+    }
+
+    @Test
+    void query_whenOnlyBlanksAndComments_exits2() {
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--no-cache", " ; -- nothing");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: no SQL statement given");
     }
 
     @Test
@@ -265,6 +306,71 @@ class EventsCommandTest {
                 "rule 'smus-prod-failures': 1 of 3 events matched",
                 "rule 'smus-any-failure': 2 of 3 events matched",
                 "any rule: 2 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenDirectoryOfRuleFiles_reportsEachRuleDeployWouldLoad() {
+        Path rules = Path.of("..", "examples", "basic_pipeline", "rules").toAbsolutePath().normalize();
+
+        int code = run("test-pattern", "-p", rules.toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines().filter(l -> l.startsWith("rule '")))
+                .hasSize(6)
+                .contains("rule 'smus-all-events': 3 of 3 events matched",
+                        "rule 'smus-prod-failures': 1 of 3 events matched",
+                        "rule 'smus-any-failure': 2 of 3 events matched");
+        assertThat(out.toString()).contains("any rule: 3 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenDirectoryHasADisabledRuleAndOtherFiles_testsEveryJsonRuleAndSaysWhichIsDisabled()
+            throws IOException {
+        Path rules = Files.createDirectories(temp.resolve("rules"));
+        Files.writeString(rules.resolve("failed.json"), "{\"Name\": \"failed\", \"State\": \"DISABLED\","
+                + " \"EventPattern\": {\"detail\": {\"status\": [\"failed\"]}},"
+                + " \"Targets\": [{\"Id\": \"1\", \"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]}");
+        Files.writeString(rules.resolve("notes.txt"), "{\"source\": [\"x\"]}");
+        Files.writeString(rules.resolve("started.json"), "[{\"EventPattern\": {\"detail\": {\"status\":"
+                + " [\"started\"]}}, \"Targets\": [{\"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]}]");
+
+        int code = run("test-pattern", "-p", rules.toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("note: rule 'failed' is DISABLED");
+        assertThat(out.toString().lines()).contains("rule 'failed': 2 of 3 events matched",
+                "rule 'started-1': 1 of 3 events matched", "any rule: 3 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenARuleFileOfTheDirectoryIsInvalid_exits2NamingItAsDeployWould() throws IOException {
+        Path rules = Files.createDirectories(temp.resolve("rules"));
+        Files.writeString(rules.resolve("broken.json"), "{\"EventPattern\": {\"source\": [{\"suffx\": \"x\"}]},"
+                + " \"Targets\": [{\"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]}");
+
+        int code = run("test-pattern", "-p", rules.toString(), "-a", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: invalid rule: " + rules.resolve("broken.json")).contains("suffx");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void testPattern_whenDirectoryHasNoRuleFiles_exits2() {
+        int code = run("test-pattern", "-p", temp.toString(), "-a", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("error: no rule files (*.json) in " + temp);
+    }
+
+    @Test
+    void testPattern_whenPatternFileMissing_exits2SayingItIsNotFound() {
+        int code = run("test-pattern", "-p", "nofile.json", "-a", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: pattern file not found: nofile.json" + System.lineSeparator());
     }
 
     @Test

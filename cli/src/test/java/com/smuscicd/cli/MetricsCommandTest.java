@@ -68,12 +68,42 @@ class MetricsCommandTest {
     }
 
     @Test
-    void metrics_whenNoDeploymentMatches_saysWhatWasAskedAndExits0() {
+    void metrics_whenNoDeploymentMatches_saysWhatWasAskedAndWhichTargetsThereAreAndExits0() {
         int code = run("-a", archive(), "--no-cache", "--since", "10d", "--target", "nope");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).isEqualTo("no deployments matched (pipeline=*, target=nope, since=10d)"
-                + System.lineSeparator());
+        assertThat(out.toString().lines()).containsExactly("no deployments matched (pipeline=*, target=nope, since=10d)",
+                "hint: no target is named 'nope'; targets: prod, test");
+    }
+
+    @Test
+    void metrics_whenThePipelineDiffersOnlyInCase_suggestsItAndStillMatchesExactly() {
+        int code = run("-a", archive(), "--no-cache", "--pipeline", "mypipeline", "-o", "json");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(Json.read(out.toString()).get("series")).isEmpty();
+        assertThat(err.toString().lines()).containsExactly(
+                "no deployments matched (pipeline=mypipeline, target=*, since=all)",
+                "hint: no pipeline is named 'mypipeline' (did you mean 'MyPipeline'? names match exactly);"
+                        + " pipelines: MyPipeline, OtherPipeline");
+    }
+
+    @Test
+    void metrics_whenThePipelineHasNoSuchTarget_listsItsTargets() {
+        int code = run("-a", archive(), "--no-cache", "--pipeline", "OtherPipeline", "--target", "Prod");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("hint: pipeline 'OtherPipeline' has no target 'Prod' (did you mean"
+                + " 'prod'? names match exactly); its targets: prod");
+    }
+
+    @Test
+    void metrics_whenTheNamesExistButNoneStartedSince_saysWhenTheLatestStarted() {
+        int code = run("-a", archive(), "--no-cache", "--pipeline", "OtherPipeline", "--since", "12h");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("hint: the latest matching deployment started at 2025-11-09T10:00:00Z,"
+                + " before the last 12h");
     }
 
     @Test

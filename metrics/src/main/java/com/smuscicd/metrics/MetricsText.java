@@ -22,8 +22,8 @@ public final class MetricsText {
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
         // seconds are precise enough for a window and keep the header readable
-        out.printf(Locale.ROOT, "Deployments %s .. %s (%s days)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
-                w.end().truncatedTo(ChronoUnit.SECONDS), number(w.days(), 1));
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
+                w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
@@ -148,6 +148,22 @@ public final class MetricsText {
             return String.format(Locale.ROOT, "%dh %02dm", s / 3_600, (s % 3_600) / 60);
         }
         return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, (s % 86_400) / 3_600);
+    }
+
+    /**
+     * The length the rates are over: {@code 12.5 days}; under a day in hours and minutes
+     * ({@code 16h}, {@code 16h 30m}, {@code 45m}), where days would read {@code 0.0 days}.
+     */
+    static String windowLength(MetricsReport.Window window) {
+        if (window.days() >= 1) {
+            return number(window.days(), 1) + " days";
+        }
+        long minutes = Math.round(window.days() * 24 * 60);
+        if (minutes < 60) {
+            return minutes + "m";
+        }
+        return minutes % 60 == 0 ? minutes / 60 + "h"
+                : String.format(Locale.ROOT, "%dh %02dm", minutes / 60, minutes % 60);
     }
 
     /** A series' pipeline as shown: events without a pipeline name form a series of their own. */

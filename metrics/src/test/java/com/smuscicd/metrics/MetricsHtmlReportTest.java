@@ -22,6 +22,19 @@ class MetricsHtmlReportTest {
     }
 
     @Test
+    void render_whenWindowIsUnderADay_givesItsLengthInHours() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofHours(16), NOW));
+        }
+
+        String html = HtmlReport.render(report, NOW);
+
+        assertThat(html).contains("2025-11-09 08:00 UTC &ndash; 2025-11-10 00:00 UTC &middot; 16h &middot; generated",
+                ">1.50/day<");
+    }
+
+    @Test
     void render_whenNamesHoldMarkup_escapesThem() {
         assertThat(HtmlReport.esc("<b>\"x\" & 'y'</b>")).isEqualTo("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
     }

@@ -54,6 +54,37 @@ class MetricsTextTest {
     }
 
     @Test
+    void table_whenWindowIsUnderADay_printsItInHoursAndMinutesAndRatesPerDayOfIt() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            // one deployment (OtherPipeline, 11-09 10:00) in the last 16.5 hours
+            report = DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofMinutes(990), NOW));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+
+        assertThat(text.toString().lines().findFirst().orElseThrow())
+                .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m)");
+        // 1 / (16.5 / 24)
+        assertThat(text.toString())
+                .containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+100\\.0%\\s+1\\.45\\s");
+    }
+
+    @Test
+    void windowLength_whenUnderADay_isInHoursAndMinutes() {
+        assertThat(MetricsText.windowLength(window(Duration.ofHours(1)))).isEqualTo("1h");
+        assertThat(MetricsText.windowLength(window(Duration.ofMinutes(45)))).isEqualTo("45m");
+        assertThat(MetricsText.windowLength(window(Duration.ofMinutes(23 * 60 + 59)))).isEqualTo("23h 59m");
+        assertThat(MetricsText.windowLength(window(Duration.ofDays(1)))).isEqualTo("1.0 days");
+        assertThat(MetricsText.windowLength(window(Duration.ofHours(36)))).isEqualTo("1.5 days");
+    }
+
+    private static MetricsReport.Window window(Duration length) {
+        return new MetricsReport.Window(NOW.minus(length), NOW, length.toMillis() / 86_400_000.0);
+    }
+
+    @Test
     void duration_whenEachScale_isShortAndReadable() {
         assertThat(MetricsText.duration(850.0)).isEqualTo("850ms");
         assertThat(MetricsText.duration(12_340.0)).isEqualTo("12.3s");
