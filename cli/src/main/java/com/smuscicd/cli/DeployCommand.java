@@ -218,6 +218,16 @@ public final class DeployCommand implements Callable<Integer> {
                 for (String note : runtime.settleLeftBehind()) {
                     err.println("note: " + note);
                 }
+                if (overrides.apply(manifest.monitoring()).enabled()) {
+                    String bus = overrides.apply(manifest.monitoring()).eventBusName();
+                    List<String> elsewhere = runtime.rulesNotOn(bus).stream()
+                            .map(rule -> rule.name() + " (on " + rule.eventBusName() + ")").toList();
+                    if (!elsewhere.isEmpty()) {
+                        err.println("note: " + elsewhere.size() + " rule(s) are on another bus than this deployment's '"
+                                + bus + "' and match none of its events, as in EventBridge: "
+                                + String.join(", ", elsewhere) + " (a rule without EventBusName is on the default bus)");
+                    }
+                }
                 err.flush();
             }
         } catch (InvalidManifestException e) {

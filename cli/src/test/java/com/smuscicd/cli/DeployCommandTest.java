@@ -3,6 +3,7 @@ package com.smuscicd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.smuscicd.events.Metadata;
+import com.smuscicd.local.StateDirLock;
 import com.smuscicd.testsupport.TestTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,10 +11,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -186,6 +187,17 @@ class DeployCommandTest {
 
         assertThat(err.toString()).contains("note: " + seed + " was changed after " + stateDir.resolve("account.json")
                 + " was last written; that copy is used");
+    }
+
+    @Test
+    void deploy_whenTheRulesAreOnAnotherBus_saysSoAndTheyMatchNothing() {
+        // the example's rules name no bus: they are on the default bus, as in EventBridge
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--event-bus-name", "deployments");
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).contains("rule(s) are on another bus than this deployment's 'deployments'",
+                "smus-all-events (on default)");
+        assertThat(out.toString()).contains("SUCCEEDED").doesNotContain("rules matched");
     }
 
     @Test
@@ -399,9 +411,10 @@ class DeployCommandTest {
                 "pipelineName: Parallel\ntargets:\n" + targets);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<StringWriter> errs = List.of(new StringWriter(), new StringWriter());
+        // held here until both runs wait for it: they then start at once, and one must wait for the other
+        StateDirLock held = StateDirLock.acquire(stateDir, Duration.ZERO, note -> { });
         try {
             List<Future<Integer>> runs = new ArrayList<>();
-            CountDownLatch start = new CountDownLatch(1);
             for (int i = 0; i < 2; i++) {
                 String target = i == 0 ? "a" : "b";
                 StringWriter runErr = errs.get(i);
@@ -409,22 +422,27 @@ class DeployCommandTest {
                     CommandLine cli = SmusCli.commandLine();
                     cli.setOut(new PrintWriter(new StringWriter(), true));
                     cli.setErr(new PrintWriter(runErr, true));
-                    start.await();
                     return cli.execute("deploy", "--local", "--state-dir", stateDir.toString(), "--targets", target,
                             "--pipeline", manifest.toString());
                 }));
             }
-            start.countDown();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!errs.stream().allMatch(e -> e.toString().contains("note: waiting for another smus-cli using "
+                    + stateDir)) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(errs).allSatisfy(e -> assertThat(e.toString()).contains("note: waiting for another smus-cli"));
+            held.close();
             for (Future<Integer> run : runs) {
                 assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
             }
         } finally {
+            held.close();
             pool.shutdownNow();
         }
 
         String account = Files.readString(stateDir.resolve("account.json"));
         assertThat(account).contains("\"project-a\"", "\"project-b\"");
-        assertThat(errs.get(0) + "\n" + errs.get(1)).contains("note: waiting for another smus-cli using " + stateDir);
     }
 
     @Test

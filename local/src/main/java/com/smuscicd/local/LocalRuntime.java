@@ -22,6 +22,7 @@ import com.smuscicd.local.backend.LocalDataZone;
 import com.smuscicd.local.backend.LocalObjectStore;
 import com.smuscicd.local.backend.LocalWorkflows;
 import com.smuscicd.local.bus.LocalEventBus;
+import com.smuscicd.local.bus.LocalRule;
 import com.smuscicd.local.bus.LocalRules;
 import com.smuscicd.statemachine.DeployStateMachine;
 import java.nio.file.Path;
@@ -296,6 +297,7 @@ public final class LocalRuntime {
                 .stateDir(settings.stateDir())
                 .account(account.accountId())
                 .region(deployment.target().domain().region())
+                .eventBusName(deployment.monitoring().eventBusName())
                 .clock(clock)
                 .rules(rules)
                 .build();
@@ -341,6 +343,15 @@ public final class LocalRuntime {
         if (bus != null) {
             bus.drain(DELIVERY_DRAIN_TIMEOUT);
         }
+    }
+
+    /**
+     * The enabled rules that are on another bus than {@code bus} (a deployment's): they match none
+     * of its events, as in EventBridge.
+     */
+    public List<LocalRule> rulesNotOn(String bus) {
+        List<LocalRule> on = rules.enabledOn(bus, account.accountId());
+        return rules.enabled().stream().filter(rule -> !on.contains(rule)).toList();
     }
 
     /** The local object store (bundles and project files). */

@@ -108,6 +108,8 @@ public final class LocalEventBus implements EventPublisher {
     private final String region;
     private final Clock clock;
     private final LocalRules rules;
+    /** The enabled rules on this bus: the ones its events are matched against. */
+    private final List<LocalRule> active;
     private final RuleMatcher matcher;
     private final WebhookSender webhooks;
 
@@ -132,12 +134,13 @@ public final class LocalEventBus implements EventPublisher {
         this.region = builder.region;
         this.clock = builder.clock;
         this.rules = builder.rules;
+        this.active = rules.enabledOn(builder.eventBusName, account);
         this.webhooks = webhooks;
         for (LocalRule rule : rules.all()) {
             deliveriesByRule.put(rule.name(), 0L);
         }
         try {
-            this.matcher = RuleMatcher.of(rules.enabled());
+            this.matcher = RuleMatcher.of(active);
         } catch (IllegalArgumentException e) {
             // LocalRules checked every pattern already; reaching this is a bug, not bad input.
             throw new IllegalStateException("event-ruler rejected a checked pattern", e);
@@ -383,7 +386,7 @@ public final class LocalEventBus implements EventPublisher {
 
     /** Matches the event and queues one delivery per target of each matching rule (under the lock). */
     private void deliver(ObjectNode envelope, String line, Instant received) {
-        if (rules.enabled().isEmpty()) {
+        if (active.isEmpty()) {
             return;
         }
         Set<String> matched = matcher.matches(envelope);
@@ -391,7 +394,7 @@ public final class LocalEventBus implements EventPublisher {
             return;
         }
         // Rules in load order, not event-ruler's, so files and stats are reproducible.
-        for (LocalRule rule : rules.enabled()) {
+        for (LocalRule rule : active) {
             if (!matched.contains(rule.name())) {
                 continue;
             }
@@ -769,6 +772,7 @@ public final class LocalEventBus implements EventPublisher {
         private String region = DEFAULT_REGION;
         private Clock clock = Clock.systemUTC();
         private LocalRules rules = LocalRules.none();
+        private String eventBusName = LocalRules.DEFAULT_BUS;
         private HttpClient httpClient;
         private Duration webhookTimeout = Duration.ofSeconds(5);
         private Sleeper sleeper = Sleeper.THREAD;
@@ -803,6 +807,15 @@ public final class LocalEventBus implements EventPublisher {
         /** Stamps events without a time, and dead-letter entries; default the UTC system clock. */
         public Builder clock(Clock clock) {
             this.clock = clock == null ? Clock.systemUTC() : clock;
+            return this;
+        }
+
+        /**
+         * The bus the events are put on (a name or ARN); default {@value LocalRules#DEFAULT_BUS}.
+         * Only the rules on it match them; the archive keeps every event.
+         */
+        public Builder eventBusName(String eventBusName) {
+            this.eventBusName = eventBusName == null || eventBusName.isBlank() ? LocalRules.DEFAULT_BUS : eventBusName;
             return this;
         }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
+import com.smuscicd.manifest.ManifestLoader;
+import com.smuscicd.manifest.Suggestions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,9 +40,26 @@ import software.amazon.event.ruler.Machine;
  * Every pattern is checked with event-ruler, the matcher EventBridge itself uses, when loaded.
  * A target may set at most one of EventBridge's input options, {@code Input} (JSON text, or a
  * JSON value written inline), {@code InputPath} or {@code InputTransformer}; they are checked when
- * loaded too (see {@link TargetInput}). Other target fields ({@code RoleArn}...) are ignored.
+ * loaded too (see {@link TargetInput}). Other target fields EventBridge knows ({@code RoleArn},
+ * {@code RetryPolicy}...) are accepted and ignored; a key it does not know is an error with a
+ * "did you mean". {@code EventBusName} puts the rule on a bus (default: {@value #DEFAULT_BUS}), and
+ * a bus runs only the rules on it ({@link #enabledOn}).
  */
 public final class LocalRules {
+
+    /** The bus of a rule that names none, as in EventBridge. */
+    public static final String DEFAULT_BUS = "default";
+    /**
+     * The keys a rule may have: what {@code aws events describe-rule} prints (so its output can be
+     * pasted) and {@code Targets}. The bus runs Name, EventPattern, State, EventBusName and Targets.
+     */
+    private static final List<String> RULE_KEYS = List.of("Name", "Description", "EventPattern", "State",
+            "EventBusName", "Targets", "Arn", "RoleArn", "ManagedBy", "CreatedBy", "ScheduleExpression");
+    /** The keys of an EventBridge target (put-targets); the bus runs Id, Arn, HttpEndpoint and the input options. */
+    private static final List<String> TARGET_KEYS = List.of("Id", "Arn", "HttpEndpoint", "Input", "InputPath",
+            "InputTransformer", "RoleArn", "DeadLetterConfig", "RetryPolicy", "HttpParameters", "SqsParameters",
+            "KinesisParameters", "EcsParameters", "BatchParameters", "RunCommandParameters",
+            "SageMakerPipelineParameters", "RedshiftDataParameters", "AppSyncParameters");
 
     /** EventBridge's rule-name constraint. */
     private static final Pattern RULE_NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
@@ -179,7 +198,13 @@ public final class LocalRules {
         }
         String name = nameNode == null ? defaultName : nameNode.asText();
         checkName(file, name);
+        checkKeys(file, name, node, RULE_KEYS, "");
         checkDescription(file, name, node.get("Description"));
+        if (node.hasNonNull("ScheduleExpression")) {
+            throw new InvalidRuleException(file, name, "ScheduleExpression: scheduled rules are not run by the local"
+                    + " bus; a rule here matches deployment events with an EventPattern");
+        }
+        String bus = readBus(file, name, node.get("EventBusName"));
 
         JsonNode patternNode = node.get("EventPattern");
         if (patternNode == null || patternNode.isNull()) {
@@ -190,7 +215,55 @@ public final class LocalRules {
 
         boolean enabled = readState(file, name, node.get("State"));
         List<RuleTarget> targets = readTargets(file, name, node.get("Targets"));
-        return new LocalRule(name, pattern, targets, enabled, file);
+        return new LocalRule(name, pattern, targets, enabled, file, bus);
+    }
+
+    /** A key the rule or target reads wrong (a typo such as {@code Stat}) is an error, not a rule that does something else. */
+    private static void checkKeys(Path file, String name, JsonNode node, List<String> known, String where) {
+        for (java.util.Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!known.contains(key)) {
+                throw new InvalidRuleException(file, name, where + "'" + key + "' is not a key of "
+                        + (where.isEmpty() ? "a rule" : "a target") + Suggestions.closest(key, known)
+                        .map(s -> "; did you mean '" + s + "'?").orElse("; expected one of: " + String.join(", ", known)));
+            }
+        }
+    }
+
+    private static String readBus(Path file, String name, JsonNode bus) {
+        if (bus == null || bus.isNull()) {
+            return null;
+        }
+        if (!bus.isTextual()) {
+            throw new InvalidRuleException(file, name, "EventBusName must be a string (a bus name or ARN)");
+        }
+        try {
+            ManifestLoader.validateEventBusName(bus.asText());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRuleException(file, name, "EventBusName: " + e.getMessage(), e);
+        }
+        return bus.asText();
+    }
+
+    /**
+     * The enabled rules on bus {@code bus} (a name or ARN) of account {@code account}: those whose
+     * {@code EventBusName} is that bus (an ARN of this account stands for its name), as EventBridge
+     * runs only the rules of the bus an event was put on.
+     */
+    public List<LocalRule> enabledOn(String bus, String account) {
+        String key = busKey(bus, account);
+        return enabled.stream().filter(rule -> busKey(rule.eventBusName(), account).equals(key)).toList();
+    }
+
+    /** A bus's name when it is an ARN of {@code account}'s bus; otherwise as given. */
+    static String busKey(String nameOrArn, String account) {
+        String bus = nameOrArn == null || nameOrArn.isBlank() ? DEFAULT_BUS : nameOrArn.trim();
+        String[] arn = bus.split(":", 6);
+        if (arn.length == 6 && arn[0].equals("arn") && arn[2].equals("events") && arn[4].equals(account)
+                && arn[5].startsWith("event-bus/")) {
+            return arn[5].substring("event-bus/".length());
+        }
+        return bus;
     }
 
     private static String patternText(Path file, String name, JsonNode patternNode) {
@@ -274,6 +347,7 @@ public final class LocalRules {
         if (!node.isObject()) {
             throw new InvalidRuleException(file, name, position + ": expected an object");
         }
+        checkKeys(file, name, node, TARGET_KEYS, position + ": ");
         JsonNode idNode = node.get("Id");
         // put-targets requires an Id; a file may leave it out and get its position.
         String id = idNode == null || idNode.isNull() ? String.valueOf(number) : idNode.asText();

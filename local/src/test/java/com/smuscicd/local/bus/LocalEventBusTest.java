@@ -275,6 +275,26 @@ class LocalEventBusTest {
     }
 
     @Test
+    void publish_runsOnlyTheRulesOnTheBusTheEventsArePutOn() {
+        String pattern = "{\"source\":[\"com.amazon.smus.cicd\"],\"detail-type\":[\"SMUS-CICD-Deploy-Started\"]}";
+        List<RuleTarget> targets = List.of(RuleTarget.ofArn("1", "arn:aws:sns:us-east-1:123456789012:alerts"));
+        LocalRules rules = LocalRules.of(List.of(
+                new LocalRule("on-default", pattern, targets, true, null),
+                new LocalRule("on-deployments", pattern, targets, true, null, "deployments"),
+                new LocalRule("on-deployments-by-arn", pattern, targets, true, null,
+                        "arn:aws:events:us-east-1:" + LocalEventBus.DEFAULT_ACCOUNT + ":event-bus/deployments")));
+        LocalEventBus bus = LocalEventBus.builder().stateDir(stateDir).rules(rules).eventBusName("deployments").build();
+
+        bus.publish(BusFixtures.allExamples());
+        BusFixtures.drain(bus);
+
+        assertThat(bus.stats().deliveriesByRule()).containsExactly(Map.entry("on-default", 0L),
+                Map.entry("on-deployments", 1L), Map.entry("on-deployments-by-arn", 1L));
+        // the archive keeps every event, whatever bus
+        assertThat(BusFixtures.archivedEvents(bus.archiveDir())).hasSize(15);
+    }
+
+    @Test
     void publish_whenRuleDisabled_deliversNothingButStillArchives() {
         LocalEventBus bus = bus(LocalRules.load(BusFixtures.resource("rules/disabled")));
 

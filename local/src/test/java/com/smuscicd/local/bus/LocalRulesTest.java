@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -165,6 +167,10 @@ class LocalRulesTest {
             transformer-too-many-paths.json | rule 'too-many-paths': target #1 (Id 'log'): InputPathsMap has 101 entries; EventBridge allows at most 100
             bad-state.json                  | rule 'half-on': State must be ENABLED or DISABLED, not "enabled"
             bad-name.json                   | rule 'prod failures!': invalid rule name
+            unknown-rule-key.json           | rule 'typo-state': 'Stat' is not a key of a rule; did you mean 'State'?
+            unknown-target-key.json         | rule 'typo-transformer': target #1: 'InputTransfomer' is not a key of a target; did you mean 'InputTransformer'?
+            bad-bus.json                    | rule 'bad-bus': EventBusName: event bus ARN "arn:aws:events:us-east-1:123456789012:rule/deployments" is not an event bus ARN
+            scheduled.json                  | rule 'nightly': ScheduleExpression: scheduled rules are not run by the local bus
             """)
     void load_whenRuleFileInvalid_throwsNamingFileAndProblem(String fileName, String problem) {
         Path file = BusFixtures.resource("rules/invalid/" + fileName);
@@ -173,6 +179,45 @@ class LocalRulesTest {
                 .isInstanceOf(InvalidRuleException.class)
                 .hasMessageStartingWith(file + ": ")
                 .hasMessageContaining(problem);
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                                                 | default                                                    | true
+            default                                                            | ''                                                         | true
+            deployments                                                        | arn:aws:events:eu-west-1:123456789012:event-bus/deployments | true
+            arn:aws:events:us-east-1:123456789012:event-bus/deployments        | deployments                                                | true
+            deployments                                                        | default                                                    | false
+            arn:aws:events:us-east-1:210987654321:event-bus/deployments        | deployments                                                | false
+            arn:aws:events:us-east-1:210987654321:event-bus/central            | arn:aws:events:us-east-1:210987654321:event-bus/central    | true
+            """)
+    void enabledOn_runsTheRulesOnTheBusTheEventsArePutOn(String ruleBus, String eventBus, boolean runs) {
+        LocalRule rule = new LocalRule("r", "{\"source\":[\"com.amazon.smus.cicd\"]}",
+                List.of(RuleTarget.ofArn("1", "arn:aws:sns:us-east-1:123456789012:alerts")),
+                true, null, ruleBus.isEmpty() ? null : ruleBus);
+        LocalRules rules = LocalRules.of(List.of(rule));
+
+        assertThat(rules.enabledOn(eventBus.isEmpty() ? null : eventBus, "123456789012")).hasSize(runs ? 1 : 0);
+    }
+
+    @Test
+    void load_whenARuleHasTheKeysDescribeRulePrints_acceptsThemAndKeepsItsBus() throws IOException {
+        Path file = Files.createTempFile("described", ".json");
+        Files.writeString(file, """
+                {"Name": "prod-failures", "Arn": "arn:aws:events:us-east-1:123456789012:rule/deployments/prod-failures",
+                 "EventBusName": "deployments", "State": "ENABLED", "CreatedBy": "123456789012",
+                 "EventPattern": "{\\"source\\":[\\"com.amazon.smus.cicd\\"]}",
+                 "Targets": [{"Id": "1", "Arn": "arn:aws:sns:us-east-1:123456789012:alerts",
+                              "RetryPolicy": {"MaximumRetryAttempts": 3}}]}
+                """);
+        try {
+            LocalRule rule = LocalRules.load(file).all().get(0);
+
+            assertThat(rule.eventBusName()).isEqualTo("deployments");
+            assertThat(LocalRules.load(file).enabledOn("default", "123456789012")).isEmpty();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
