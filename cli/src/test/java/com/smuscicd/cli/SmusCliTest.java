@@ -15,7 +15,7 @@ class SmusCliTest {
     @CsvSource(delimiterString = " => ", quoteCharacter = '"', value = {
         // a value glued to a short option, or starting with a dash, is not an unknown option
         "events query -ojson => Missing required parameter: 'SQL'",
-        "events test-pattern -a/tmp/archive => Missing required option: '--pattern=FILE|JSON'",
+        "events test-pattern -a/tmp/archive => Missing required option: '--pattern=FILE|DIR|JSON'",
         "deploy --local --retry-delay-scale -.5 => Missing required option: '--targets=TARGET",
         // a misspelled option comes first, with the one it is close to
         "events query --outptu => Unknown option: '--outptu'",
