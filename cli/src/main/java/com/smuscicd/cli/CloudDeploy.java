@@ -7,16 +7,22 @@ import com.smuscicd.aws.S3BundleStore;
 import com.smuscicd.aws.SfnExecutions;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
+import com.smuscicd.deploy.EmitterFactory;
 import com.smuscicd.deploy.ExecutionNames;
 import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
+import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +38,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -134,6 +141,11 @@ final class CloudDeploy {
         /** The region of the SDK's default chain (system properties, environment, profile, instance), if any. */
         Optional<Region> defaultRegion();
 
+        /** EventBridge in {@code region} (null: the SDK's chain), for the events the CLI emits itself. */
+        default EventBridgeClient eventBridge(Region region) {
+            return AwsClients.configure(EventBridgeClient.builder(), region, null, null).build();
+        }
+
         /** Clients with the SDK's default chains (credentials, endpoint settings) and the URL-connection HTTP client. */
         static ClientFactory standard() {
             return new ClientFactory() {
@@ -208,8 +220,8 @@ final class CloudDeploy {
                 orchestrator = orchestrator();
             } catch (RetryablePhaseException e) {
                 // Throttled or unavailable: not bad input, and trying again later can work.
-                return notStarted(input, e.code(), "reading the outputs of stack '" + stackName()
-                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), progress);
+                return failedBeforeStart(input, e.code(), "reading the outputs of stack '" + stackName()
+                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), regionHint(), progress);
             }
         }
         requirePublishableBus(input);
@@ -228,8 +240,8 @@ final class CloudDeploy {
             } catch (PhaseFailure e) {
                 throw setupProblem(e, "uploading the bundle to " + location, "--bundle-bucket");
             } catch (RetryablePhaseException e) {
-                return notStarted(deployment, e.code(), "uploading the bundle to " + location + ": " + e.getMessage(),
-                        progress);
+                return failedBeforeStart(deployment, e.code(), "uploading the bundle to " + location + ": "
+                        + e.getMessage(), orchestrator.region(), progress);
             }
             SfnExecutions executions = SfnExecutions.create(sfn);
             Map<String, Object> executionInput = new LinkedHashMap<>();
@@ -435,14 +447,19 @@ final class CloudDeploy {
      * provider chain.
      */
     private Region configuredRegion() {
-        for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-            if (!blank(env.get(variable))) {
-                return Region.of(env.get(variable).trim());
-            }
-        }
-        return clients.defaultRegion().orElseThrow(() -> new CloudSetupException(
+        return environmentRegion().or(clients::defaultRegion).orElseThrow(() -> new CloudSetupException(
                 "no AWS region: set AWS_REGION or pass --region"
                         + " (needed to read the outputs of stack '" + stackName() + "')"));
+    }
+
+    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}. */
+    private Optional<Region> environmentRegion() {
+        for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            if (!blank(env.get(variable))) {
+                return Optional.of(Region.of(env.get(variable).trim()));
+            }
+        }
+        return Optional.empty();
     }
 
     private static void requireStateMachineArn(String arn) {
@@ -635,6 +652,45 @@ final class CloudDeploy {
         progress.line("FAILED " + deployment.deploymentId() + ": " + code + ": " + message + " (nothing was started)");
         return outcome(deployment, deployment.deploymentId(), "FAILED", null, null, null, null,
                 Map.of("code", code, "message", message), Map.of());
+    }
+
+    /**
+     * AWS failed the deployment before it could start (throttling, 5xx, network: exit 1): no
+     * execution exists to tell it, so the CLI emits its one Deploy-Failed itself (sequence 2, no
+     * phase; from the CLI's identity, which then needs {@code events:PutEvents} on the bus, as the
+     * spec's IAM section has it), so that failure rules fire however the deployment ended. An event
+     * that cannot be sent is logged whole on stderr, as every undelivered event is.
+     *
+     * @param region where the orchestrator is (its functions' events go to its region); null: the SDK's
+     */
+    private DeployOutcome failedBeforeStart(DeploymentInput deployment, String code, String message, Region region,
+                                            ProgressPrinter progress) {
+        DeployOutcome outcome = notStarted(deployment, code, message, progress);
+        if (!deployment.monitoring().enabled()) {
+            return outcome;
+        }
+        List<DeploymentEvent> undelivered = new ArrayList<>();
+        try (EventBridgeClient client = clients.eventBridge(region)) {
+            EventPublisher bus = EventBridgePublisher.create(client, deployment.monitoring().eventBusName());
+            new EmitterFactory(name -> events -> {
+                EventPublisher.PublishResult result = bus.publish(events);
+                undelivered.addAll(result.undelivered());
+                return result;
+            }, Clock.systemUTC()).forDeployment(deployment).deployFailed(null, false, 0, 0,
+                    new EventDetail.ErrorInfo(code, message), Map.of("notStarted", true));
+        } catch (RuntimeException e) {
+            progress.line("  the Deploy-Failed event could not be sent: " + e.getMessage());
+            return outcome;
+        }
+        progress.line(undelivered.isEmpty()
+                ? "  Deploy-Failed sent to EventBridge bus '" + deployment.monitoring().eventBusName() + "'"
+                : "  the Deploy-Failed event could not be sent (logged whole on stderr)");
+        return outcome;
+    }
+
+    /** {@code --region}, else the environment's, if any: where the stack (and orchestrator) were looked for. */
+    private Region regionHint() {
+        return !blank(options.region) ? Region.of(options.region.trim()) : environmentRegion().orElse(null);
     }
 
     /**

@@ -28,11 +28,13 @@ import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.DeploymentInputs;
 import com.smuscicd.deploy.EventOverrides;
+import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.statemachine.DeployStateMachine;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.trigger.BundleTrigger;
 import java.io.IOException;
@@ -77,6 +79,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.RuleState;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -836,6 +842,7 @@ class CloudDeployTest {
         proxyAwsStubToMoto();
         AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
                 .withStatus(status).withHeader("Content-Type", "application/xml").withBody(fixture(body))));
+        captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -852,6 +859,16 @@ class CloudDeployTest {
         assertThat(AWS_STUB.findAll(putRequestedFor(urlPathMatching("/" + BUCKET + "/.*")))).hasSize(3);
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
         assertThat(executions()).isEmpty();
+        // no execution will tell it: the CLI emits the deployment's one event itself, so failure rules fire
+        assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
+        assertThat(captured()).singleElement().satisfies(event -> {
+            assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
+            assertThat(event.path("detail").path("deploymentId").asText()).isEqualTo(json.path("deploymentId").asText());
+            assertThat(event.path("detail").path("sequence").asInt()).isEqualTo(2);
+            assertThat(event.path("detail").path("target").path("stage").asText()).isEqualTo("PROD");
+            assertThat(event.path("detail").path("error").path("code").asText()).isEqualTo(code);
+            assertThat(EventContract.validateDetail(event.path("detail"))).isEmpty();
+        });
     }
 
     @Test
@@ -876,6 +893,7 @@ class CloudDeployTest {
     @Test
     void command_whenReadingTheStackIsThrottled_exitsOneNotTwoWithNothingStarted() {
         proxyAwsStubToMoto();
+        captureEvents();
         AWS_STUB.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=DescribeStacks")).atPriority(1)
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml")
                         .withBody(fixture("cfn-throttling.xml"))));
@@ -902,6 +920,8 @@ class CloudDeployTest {
                 .withRequestBody(containing("Action=DescribeStacks")))).hasSize(3);
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
         assertThat(executions()).isEmpty();
+        assertThat(captured()).singleElement().satisfies(event -> assertThat(event.path("detail")
+                .path("error").path("code").asText()).isEqualTo("THROTTLED"));
     }
 
     // --- helpers ---
@@ -1044,7 +1064,46 @@ class CloudDeployTest {
                 // Never the machine's profile: tests say where the region comes from.
                 return Optional.empty();
             }
+
+            @Override
+            public EventBridgeClient eventBridge(Region region) {
+                return motoEventBridge();
+            }
         };
+    }
+
+    /** EventBridge in moto, where the CLI's own events go in these tests. */
+    private static EventBridgeClient motoEventBridge() {
+        return AwsClients.configure(EventBridgeClient.builder(), Region.US_EAST_1, MOTO.endpoint(),
+                AwsTestCredentials.provider()).build();
+    }
+
+    /**
+     * Every event put on moto's default bus from now on, as the logs of a capture rule hold them;
+     * read them with {@link #captured}.
+     */
+    private static void captureEvents() {
+        try (EventBridgeClient events = motoEventBridge();
+             CloudWatchLogsClient logs = AwsClients.configure(CloudWatchLogsClient.builder(), Region.US_EAST_1,
+                     MOTO.endpoint(), AwsTestCredentials.provider()).build()) {
+            logs.createLogGroup(r -> r.logGroupName(CAPTURE_LOG_GROUP));
+            events.putRule(r -> r.name("capture").state(RuleState.ENABLED)
+                    .eventPattern("{\"source\":[\"com.amazon.smus.cicd\"]}"));
+            events.putTargets(r -> r.rule("capture").targets(Target.builder().id("1")
+                    .arn("arn:aws:logs:us-east-1:123456789012:log-group:" + CAPTURE_LOG_GROUP).build()));
+        }
+    }
+
+    private static final String CAPTURE_LOG_GROUP = "/aws/events/cli-test";
+
+    /** The events {@link #captureEvents} captured. */
+    private static List<JsonNode> captured() {
+        try (CloudWatchLogsClient logs = AwsClients.configure(CloudWatchLogsClient.builder(), Region.US_EAST_1,
+                MOTO.endpoint(), AwsTestCredentials.provider())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new MotoLogsTimestampInterceptor())).build()) {
+            return logs.filterLogEvents(r -> r.logGroupName(CAPTURE_LOG_GROUP)).events().stream()
+                    .map(e -> Json.read(e.message())).toList();
+        }
     }
 
     /** The AWS stub's endpoint by IP address: S3 clients then address buckets by path, as with moto. */
@@ -1109,6 +1168,11 @@ class CloudDeployTest {
             @Override
             public Optional<Region> defaultRegion() {
                 return Optional.empty();
+            }
+
+            @Override
+            public EventBridgeClient eventBridge(Region region) {
+                return motoEventBridge();
             }
         };
     }

@@ -1,6 +1,7 @@
 package com.smuscicd.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.smuscicd.events.DeploymentContext;
 import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.EventEmitter;
@@ -41,8 +42,19 @@ public final class EmitterFactory {
     /** The emitter for a task of a deployment. */
     public EventEmitter forTask(TaskInput task) {
         DeploymentInput deployment = task.deployment();
-        DeploymentContext context = context(deployment, task.phaseOutput(Stage.PROJECT_INITIALIZATION),
-                task.executionArn());
+        return emitter(deployment, context(deployment, task.phaseOutput(Stage.PROJECT_INITIALIZATION),
+                task.executionArn()));
+    }
+
+    /**
+     * The emitter of a deployment that has no execution (yet): what the CLI emits itself when
+     * AWS failed before the deployment could start. Disabled when the deployment's events are.
+     */
+    public EventEmitter forDeployment(DeploymentInput deployment) {
+        return emitter(deployment, context(deployment, MissingNode.getInstance(), null));
+    }
+
+    private EventEmitter emitter(DeploymentInput deployment, DeploymentContext context) {
         PipelineManifest.Monitoring monitoring = deployment.monitoring();
         if (monitoring == null || !monitoring.enabled()) {
             return EventEmitter.disabled(context, clock);
