@@ -670,20 +670,29 @@ final class CloudDeploy {
             return outcome;
         }
         List<DeploymentEvent> undelivered = new ArrayList<>();
-        try (EventBridgeClient client = clients.eventBridge(region)) {
-            EventPublisher bus = EventBridgePublisher.create(client, deployment.monitoring().eventBusName());
+        String busName = deployment.monitoring().eventBusName();
+        EventBridgeClient client = null;
+        try {
+            client = clients.eventBridge(region);
+        } catch (RuntimeException e) {
+            // no region or credentials: the default publisher cannot send either, and logs the event whole
+        }
+        try {
+            EventPublisher bus = client != null ? EventBridgePublisher.create(client, busName)
+                    : EventBridgePublisher.create(busName);
             new EmitterFactory(name -> events -> {
                 EventPublisher.PublishResult result = bus.publish(events);
                 undelivered.addAll(result.undelivered());
                 return result;
             }, Clock.systemUTC()).forDeployment(deployment).deployFailed(null, false, 0, 0,
                     new EventDetail.ErrorInfo(code, message), Map.of("notStarted", true));
-        } catch (RuntimeException e) {
-            progress.line("  the Deploy-Failed event could not be sent: " + e.getMessage());
-            return outcome;
+        } finally {
+            if (client != null) {
+                client.close();
+            }
         }
         progress.line(undelivered.isEmpty()
-                ? "  Deploy-Failed sent to EventBridge bus '" + deployment.monitoring().eventBusName() + "'"
+                ? "  Deploy-Failed sent to EventBridge bus '" + busName + "'"
                 : "  the Deploy-Failed event could not be sent (logged whole on stderr)");
         return outcome;
     }
