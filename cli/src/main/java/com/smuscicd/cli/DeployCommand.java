@@ -1,5 +1,6 @@
 package com.smuscicd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundlePackager;
 import com.smuscicd.deploy.DeploymentInput;
@@ -9,7 +10,7 @@ import com.smuscicd.deploy.ExecutionInputLimit;
 import com.smuscicd.errors.InvalidManifestException;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventBridgePublisher;
-import com.smuscicd.events.EventDetail;
+import com.smuscicd.events.Stage;
 import com.smuscicd.events.Metadata;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.LocalRun;
@@ -29,10 +30,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -215,17 +218,24 @@ public final class DeployCommand implements Callable<Integer> {
             }
             if (local) {
                 runtime = LocalRuntime.create(localSettings(manifest), Clock.systemUTC());
-                for (String note : runtime.settleLeftBehind()) {
+                runtime.settleLeftBehind(note -> {
                     err.println("note: " + note);
-                }
-                if (overrides.apply(manifest.monitoring()).enabled()) {
-                    String bus = overrides.apply(manifest.monitoring()).eventBusName();
-                    List<String> elsewhere = runtime.rulesNotOn(bus).stream()
-                            .map(rule -> rule.name() + " (on " + rule.eventBusName() + ")").toList();
-                    if (!elsewhere.isEmpty()) {
-                        err.println("note: " + elsewhere.size() + " rule(s) are on another bus than this deployment's '"
-                                + bus + "' and match none of its events, as in EventBridge: "
-                                + String.join(", ", elsewhere) + " (a rule without EventBusName is on the default bus)");
+                    err.flush();
+                });
+                if (!eventsToAws) {
+                    // once per bus and region the targets put their events on
+                    Set<List<String>> told = new HashSet<>();
+                    for (DeploymentInput input : inputs) {
+                        String bus = input.monitoring().eventBusName();
+                        List<String> elsewhere = runtime.rulesNotOn(input).stream()
+                                .map(rule -> rule.name() + " (on " + rule.eventBusName() + ")").toList();
+                        if (input.monitoring().enabled() && !elsewhere.isEmpty()
+                                && told.add(List.of(bus, input.target().domain().region()))) {
+                            err.println("note: " + elsewhere.size() + " rule(s) are on another bus than the"
+                                    + " deployment's '" + bus + "' in " + input.target().domain().region()
+                                    + " and match none of its events, as in EventBridge: " + String.join(", ", elsewhere)
+                                    + " (a rule without EventBusName is on the default bus)");
+                        }
                     }
                 }
                 err.flush();
@@ -475,15 +485,15 @@ public final class DeployCommand implements Callable<Integer> {
         LocalRun run = runtime.deploy(input, bundle, listener);
         var execution = run.execution();
         // A run that ended without a phase reporting a failure (stopped, timed out) was settled by
-        // the lifecycle: its failed phase and Deploy-Failed say what the events say.
-        Optional<EventDetail> deployFailed = run.events().stream().map(DeploymentEvent::detail)
-                .filter(d -> "deploy".equals(d.stage()) && "failed".equals(d.status())).reduce((a, b) -> b);
-        Optional<String> failedPhase = listener.failedPhase().map(p -> p.value()).or(() -> run.events().stream()
-                .map(DeploymentEvent::detail).filter(d -> !"deploy".equals(d.stage()) && "failed".equals(d.status()))
-                .map(EventDetail::stage).reduce((a, b) -> b));
+        // the lifecycle: its failed phase and error are what its Deploy-Failed says (or would say,
+        // with events off).
+        Optional<JsonNode> settled = Optional.ofNullable(run.settlement());
+        Optional<String> failedPhase = listener.failedPhase().map(Stage::value).or(() -> settled
+                .map(s -> s.path("failedPhase").asText(null)).map(name -> Stage.of(name).value()));
         Map<String, String> error = execution.succeeded() ? null : listener.failure()
                 .map(f -> Map.of("code", f.code(), "message", f.message()))
-                .or(() -> deployFailed.map(EventDetail::error).map(e -> Map.of("code", e.code(), "message", e.message())))
+                .or(() -> settled.map(s -> s.path("error")).filter(JsonNode::isObject)
+                        .map(e -> Map.of("code", e.path("code").asText(), "message", e.path("message").asText())))
                 .orElse(Map.of("code", String.valueOf(execution.error()), "message", String.valueOf(execution.cause())));
         long durationMs = java.time.Duration.between(execution.startTime(), execution.stopTime()).toMillis();
         List<String> detailTypes = run.events().stream().map(DeploymentEvent::detailType).toList();

@@ -287,6 +287,12 @@ public final class EventsCommand implements Callable<Integer> {
                         err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing"
                                 + " to it");
                     }
+                    if (!LocalRules.DEFAULT_BUS.equals(rule.eventBusName())) {
+                        // the archive does not say which bus an event was put on
+                        err.println("note: rule '" + rule.name() + "' is on bus " + rule.eventBusName()
+                                + ": it is tested against every event; in EventBridge (and deploy --local) it sees"
+                                + " only the events of deployments on that bus");
+                    }
                 }
                 return loaded.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
             }

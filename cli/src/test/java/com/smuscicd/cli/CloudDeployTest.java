@@ -756,7 +756,9 @@ class CloudDeployTest {
                     cloudFormation.serviceClientConfiguration().overrideConfiguration())) {
                 assertThat(config.apiCallAttemptTimeout()).contains(CloudDeploy.CALL_ATTEMPT_TIMEOUT);
                 assertThat(config.apiCallTimeout()).contains(CloudDeploy.CALL_TIMEOUT);
-                assertThat(config.retryStrategy()).isPresent();
+                // AwsClients' standard strategy (3 attempts), not the SDK's default for the service (4)
+                assertThat(config.retryStrategy()).get().extracting(strategy -> strategy.maxAttempts())
+                        .isEqualTo(AwsRetryStrategy.standardRetryStrategy().maxAttempts());
             }
         }
     }

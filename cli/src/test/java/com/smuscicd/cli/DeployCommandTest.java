@@ -150,6 +150,18 @@ class DeployCommandTest {
     }
 
     @Test
+    void deploy_whenTheRunJournalsCannotBeKept_exitsTwoBeforeDeploying() throws IOException {
+        Files.writeString(stateDir.resolve("running"), "a file where the journals' directory goes");
+
+        int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("error: cannot create " + stateDir.resolve("running"))
+                .doesNotContain("\tat ");
+        assertThat(stateDir.resolve("archive")).doesNotExist();
+    }
+
+    @Test
     void deploy_whenATargetIsNamedTwice_exitsTwoAndDeploysNothing() {
         int exit = deploy("--targets", "dev,prod,dev", "--pipeline", EXAMPLE);
 
@@ -195,7 +207,7 @@ class DeployCommandTest {
         int exit = deploy("--targets", "dev", "--pipeline", EXAMPLE, "--event-bus-name", "deployments");
 
         assertThat(exit).isZero();
-        assertThat(err.toString()).contains("rule(s) are on another bus than this deployment's 'deployments'",
+        assertThat(err.toString()).contains("rule(s) are on another bus than the deployment's 'deployments' in ",
                 "smus-all-events (on default)");
         assertThat(out.toString()).contains("SUCCEEDED").doesNotContain("rules matched");
     }
@@ -394,7 +406,7 @@ class DeployCommandTest {
     }
 
     @Test
-    void deploy_whenTwoLocalRunsShareAStateDirectory_theSecondWaitsAndNeitherLosesTheOthersChanges()
+    void deploy_whenTwoLocalRunsWaitForOneStateDirectory_theyRunOneAfterTheOtherAndNeitherLosesTheOthersChanges()
             throws Exception {
         Path project = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-pipeline"));
         Files.copy(Path.of(EXAMPLE).resolveSibling("local-account.json"), project.resolve("local-account.json"));

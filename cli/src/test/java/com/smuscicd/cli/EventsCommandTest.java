@@ -329,6 +329,7 @@ class EventsCommandTest {
             throws IOException {
         Path rules = Files.createDirectories(temp.resolve("rules"));
         Files.writeString(rules.resolve("failed.json"), "{\"Name\": \"failed\", \"State\": \"DISABLED\","
+                + " \"EventBusName\": \"deployments\","
                 + " \"EventPattern\": {\"detail\": {\"status\": [\"failed\"]}},"
                 + " \"Targets\": [{\"Id\": \"1\", \"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]}");
         Files.writeString(rules.resolve("notes.txt"), "{\"source\": [\"x\"]}");
@@ -339,7 +340,9 @@ class EventsCommandTest {
                 "--event", metricsResource("events/three-events.ndjson").toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("note: rule 'failed' is DISABLED");
+        assertThat(err.toString()).contains("note: rule 'failed' is DISABLED")
+                .contains("note: rule 'failed' is on bus deployments: it is tested against every event")
+                .doesNotContain("rule 'started-1' is on bus");
         assertThat(out.toString().lines()).contains("rule 'failed': 2 of 3 events matched",
                 "rule 'started-1': 1 of 3 events matched", "any rule: 3 of 3 events matched");
     }

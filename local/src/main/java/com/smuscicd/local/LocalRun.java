@@ -1,5 +1,6 @@
 package com.smuscicd.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.local.asl.ExecutionResult;
@@ -19,9 +20,13 @@ import java.util.Map;
  *                    delivering (empty when sent to AWS)
  * @param failedDeliveries deliveries that failed for good and were written to the state directory's
  *                    {@code dead-letter.jsonl} (0 when sent to AWS)
+ * @param settlement  for a run that ended without reaching RecordFailure (stopped, timed out), what the
+ *                    lifecycle's {@code fail} answered when it settled the deployment ({@code failedPhase},
+ *                    {@code error}), whether events are on or not; null otherwise
  */
 public record LocalRun(DeploymentInput input, ExecutionResult execution, List<DeploymentEvent> events,
-                       int undelivered, Path archiveDir, Map<String, Long> deliveries, long failedDeliveries) {
+                       int undelivered, Path archiveDir, Map<String, Long> deliveries, long failedDeliveries,
+                       JsonNode settlement) {
 
     public LocalRun {
         events = List.copyOf(events);

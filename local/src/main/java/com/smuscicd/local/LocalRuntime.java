@@ -10,6 +10,7 @@ import com.smuscicd.deploy.ExecutionEnding;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
+import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
@@ -134,6 +135,7 @@ public final class LocalRuntime {
         this.rules = settings.rules() == null ? LocalRules.none() : LocalRules.load(settings.rules());
         this.account = LocalAccount.open(settings.stateDir().resolve("account.json"), settings.accountSeed());
         this.store = new LocalObjectStore(settings.stateDir().resolve("s3"));
+        RunJournal.prepare(settings.stateDir());
     }
 
     /**
@@ -185,17 +187,20 @@ public final class LocalRuntime {
      * Publishes what an execution that ended without its terminal event still owes
      * ({@link ExecutionEnding}); nothing if it needs nothing.
      */
-    private static void settle(TaskFunction lifecycle, List<ExecutionEnding.Step> steps, String status, String error,
-                               String cause, String executionArn) {
-        ExecutionEnding.owed(steps, status, error, cause, executionArn).ifPresent(owed -> invokeQuietly(lifecycle, owed));
+    private static JsonNode settle(TaskFunction lifecycle, List<ExecutionEnding.Step> steps, String status,
+                                   String error, String cause, String executionArn) {
+        return ExecutionEnding.owed(steps, status, error, cause, executionArn)
+                .map(owed -> invokeQuietly(lifecycle, owed)).orElse(null);
     }
 
-    private static void invokeQuietly(TaskFunction lifecycle, ObjectNode owed) {
+    /** The lifecycle's answer (its failed phase and error, events or none), or null when it failed. */
+    private static JsonNode invokeQuietly(TaskFunction lifecycle, ObjectNode owed) {
         try {
-            lifecycle.invoke(owed);
+            return lifecycle.invoke(owed);
         } catch (RuntimeException e) {
             // the lifecycle task is what failed (RecordFailure could not run either): the run's
             // result already says how it ended
+            return null;
         }
     }
 
@@ -313,44 +318,57 @@ public final class LocalRuntime {
      * Failed and one Deploy-Failed ({@code EXECUTION_ABORTED}), from the states its journal shows
      * it reached. Call it holding the state directory's lock: then no other run is using it.
      *
-     * @return one line per deployment settled, for the user
+     * Each journal is marked settled as soon as its events are out, so a run stopped while it does
+     * this does not leave one to be settled twice.
+     *
+     * @param notes told one line per deployment settled, for the user, as it is settled
      */
-    public List<String> settleLeftBehind() {
-        List<String> notes = new ArrayList<>();
+    public void settleLeftBehind(java.util.function.Consumer<String> notes) {
         for (RunJournal.Left left : RunJournal.leftBehind(settings.stateDir())) {
             Optional<ObjectNode> owed = left.settled() || left.deployment() == null ? Optional.empty()
                     : ExecutionEnding.owed(left.steps(), "ABORTED", null, LEFT_BEHIND, left.executionArn());
             if (owed.isPresent()) {
                 DeploymentInput deployment = left.deployment();
-                settleAlone(deployment, owed.get());
-                notes.add("deployment " + deployment.deploymentId() + " (" + deployment.pipelineName() + " to "
+                settleAlone(left, owed.get());
+                notes.accept("deployment " + deployment.deploymentId() + " (" + deployment.pipelineName() + " to "
                         + deployment.target().name() + ") was left unfinished by a smus-cli process that ended"
-                        + " without ending it; ended now as ABORTED (Deploy-Failed EXECUTION_ABORTED)");
+                        + " without ending it; ended now as ABORTED" + (deployment.monitoring().enabled()
+                        ? " (Deploy-Failed EXECUTION_ABORTED" + (RunJournal.TO_AWS.equals(left.eventsTo())
+                                ? ", sent to EventBridge, where its other events went)" : ")")
+                        : " (its events are off: none sent)"));
             }
             RunJournal.forget(left);
         }
-        return notes;
     }
 
-    /** Runs the lifecycle's {@code owed} action for a deployment no run is running, its events delivered. */
-    private void settleAlone(DeploymentInput deployment, ObjectNode owed) {
-        LocalEventBus bus = settings.publisherForBus() == null ? busFor(deployment) : null;
+    /**
+     * Runs the lifecycle's {@code owed} action for a deployment no run is running, its events going
+     * where the run's went (the local bus, or EventBridge), whatever this run's are.
+     */
+    private void settleAlone(RunJournal.Left left, ObjectNode owed) {
+        DeploymentInput deployment = left.deployment();
+        boolean toAws = RunJournal.TO_AWS.equals(left.eventsTo());
+        LocalEventBus bus = toAws ? null : busFor(deployment);
+        String busName = deployment.monitoring().eventBusName();
         EventPublisher publisher = bus != null ? bus
-                : settings.publisherForBus().apply(deployment.monitoring().eventBusName());
+                : settings.publisherForBus() != null ? settings.publisherForBus().apply(busName)
+                : EventBridgePublisher.create(busName);
         DeployFunctions functions = new DeployFunctions(name -> publisher, new LocalDataZone(account), store,
                 new LocalWorkflows(account), clock, BundleArchive.DEFAULT_MAX_BYTES);
         invokeQuietly(functions.lifecycle(), owed);
+        left.markSettled();
         if (bus != null) {
             bus.drain(DELIVERY_DRAIN_TIMEOUT);
         }
     }
 
     /**
-     * The enabled rules that are on another bus than {@code bus} (a deployment's): they match none
-     * of its events, as in EventBridge.
+     * The enabled rules that are on another bus than {@code deployment}'s (in its target's region,
+     * where the local bus puts its events): they match none of its events, as in EventBridge.
      */
-    public List<LocalRule> rulesNotOn(String bus) {
-        List<LocalRule> on = rules.enabledOn(bus, account.accountId());
+    public List<LocalRule> rulesNotOn(DeploymentInput deployment) {
+        List<LocalRule> on = rules.enabledOn(deployment.monitoring().eventBusName(), account.accountId(),
+                deployment.target().domain().region());
         return rules.enabled().stream().filter(rule -> !on.contains(rule)).toList();
     }
 
@@ -443,7 +461,8 @@ public final class LocalRuntime {
         ExecutionResult result;
         List<DeploymentEvent> notPublished = List.of();
         // written down as it goes: if this process is killed, the next run settles the deployment
-        RunJournal journal = RunJournal.start(settings.stateDir(), executionArn, withBundle);
+        RunJournal journal = RunJournal.start(settings.stateDir(), executionArn, withBundle,
+                settings.publisherForBus() != null ? RunJournal.TO_AWS : RunJournal.TO_LOCAL_BUS);
         StepRecorder steps = new StepRecorder(listener, journal);
         TaskFunction lifecycle = functions.byPlaceholder().get(DeployFunctions.LIFECYCLE);
         // exactly one thread settles the deployment: the run's own, or the stopping one
@@ -453,6 +472,8 @@ public final class LocalRuntime {
         LocalEventBus stopBus = bus;
         BackgroundPublisher stopPublisher = background;
         AtomicReference<ExecutionResult> ended = new AtomicReference<>();
+        // what the lifecycle said when it settled an ending that skipped RecordFailure
+        AtomicReference<JsonNode> settlement = new AtomicReference<>();
         Thread onStop = new Thread(() -> {
             long deadline = System.nanoTime() + STOP_BUDGET.toNanos();
             // the stop's own sends (to AWS, with --events-to-aws) may hang: they run on a thread of
@@ -486,7 +507,7 @@ public final class LocalRuntime {
                         gate.settled();
                         System.err.println("smus-cli stopped: ending deployment " + withBundle.deploymentId()
                                 + " as " + (endedAlone == null ? "ABORTED" : endedAlone.status()) + " (Deploy-Failed)");
-                        invokeQuietly(lifecycle, owed.get());
+                        settlement.set(invokeQuietly(lifecycle, owed.get()));
                         journal.settled();
                         flush(stopPublisher, stopBus, deadline);
                         return;
@@ -501,8 +522,8 @@ public final class LocalRuntime {
                     if (await(runEnded, atMost(GATE_WAIT, deadline)) && settleClaimed.compareAndSet(false, true)
                             && ended.get() != null) {
                         ExecutionResult endedNow = ended.get();
-                        settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(), endedNow.cause(),
-                                executionArn);
+                        settlement.set(settle(lifecycle, steps.steps(), endedNow.status(), endedNow.error(),
+                                endedNow.cause(), executionArn));
                         journal.settled();
                         flush(stopPublisher, stopBus, deadline);
                         return;
@@ -541,7 +562,8 @@ public final class LocalRuntime {
             // an ending that skipped RecordFailure (stopped, timed out, data limit, RecordFailure
             // failing) still owes the deployment its terminal event, as the status-change rule settles it in AWS
             if (settleClaimed.compareAndSet(false, true)) {
-                settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(), executionArn);
+                settlement.set(settle(lifecycle, steps.steps(), result.status(), result.error(), result.cause(),
+                        executionArn));
             }
             journal.settled();
         } finally {
@@ -568,6 +590,6 @@ public final class LocalRuntime {
                 publisher.undelivered() + notPublished.size() + late.size(),
                 bus == null ? null : bus.archiveDir(),
                 bus == null ? Map.of() : bus.stats().deliveriesByRule(),
-                bus == null ? 0 : bus.stats().failedDeliveries());
+                bus == null ? 0 : bus.stats().failedDeliveries(), settlement.get());
     }
 }

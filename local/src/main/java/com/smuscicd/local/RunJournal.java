@@ -32,6 +32,10 @@ final class RunJournal implements AutoCloseable {
 
     static final String DIRECTORY = "running";
 
+    /** Where a run's events go: {@value}, or {@value #TO_AWS} (with {@code --events-to-aws}). */
+    static final String TO_LOCAL_BUS = "local";
+    static final String TO_AWS = "aws";
+
     private final Path file;
     private final BufferedWriter writer;
 
@@ -40,18 +44,32 @@ final class RunJournal implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Starts the journal of a run of {@code deployment} under {@code stateDir}. */
-    static RunJournal start(Path stateDir, String executionArn, DeploymentInput deployment) {
+    /** Creates the journals' directory under {@code stateDir} (before anything runs). */
+    static void prepare(Path stateDir) {
         try {
-            Path dir = Files.createDirectories(stateDir.resolve(DIRECTORY));
-            Path file = dir.resolve(deployment.deploymentId() + ".jsonl");
-            BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            RunJournal journal = new RunJournal(file, writer);
-            journal.line(Map.of("executionArn", executionArn, "deployment", deployment));
+            Files.createDirectories(stateDir.resolve(DIRECTORY));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + stateDir.resolve(DIRECTORY) + ": " + e, e);
+        }
+    }
+
+    /**
+     * Starts the journal of a run of {@code deployment} under {@code stateDir}, its events going
+     * {@code eventsTo} ({@link #TO_LOCAL_BUS} or {@link #TO_AWS}): a deployment is settled where its
+     * other events went. A journal that cannot be written does not stop the run: it goes on
+     * without one, with a warning (if it is then killed, nothing settles it).
+     */
+    static RunJournal start(Path stateDir, String executionArn, DeploymentInput deployment, String eventsTo) {
+        Path file = stateDir.resolve(DIRECTORY).resolve(deployment.deploymentId() + ".jsonl");
+        try {
+            Files.createDirectories(file.getParent());
+            RunJournal journal = new RunJournal(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+            journal.line(Map.of("executionArn", executionArn, "deployment", deployment, "eventsTo", eventsTo));
             return journal;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run's journal under " + stateDir.resolve(DIRECTORY)
-                    + ": " + e.getMessage(), e);
+            System.err.println("warning: cannot write " + file + " (" + e + "): should this run be killed, the next"
+                    + " one cannot end its deployment");
+            return new RunJournal(null, null);
         }
     }
 
@@ -61,6 +79,9 @@ final class RunJournal implements AutoCloseable {
     }
 
     private void line(Object value) {
+        if (writer == null) {
+            return;
+        }
         try {
             writer.write(Json.write(value));
             writer.write('\n');
@@ -81,6 +102,9 @@ final class RunJournal implements AutoCloseable {
     /** The run is over: the journal goes. */
     @Override
     public synchronized void close() {
+        if (writer == null) {
+            return;
+        }
         try {
             writer.close();
         } catch (IOException e) {
@@ -98,7 +122,17 @@ final class RunJournal implements AutoCloseable {
      * the states it went through, and whether its deployment was settled all the same.
      */
     record Left(Path file, String executionArn, DeploymentInput deployment, List<ExecutionEnding.Step> steps,
-                boolean settled) {
+                boolean settled, String eventsTo) {
+
+        /** Writes down that the deployment is now settled: should this run be stopped too, it is not settled twice. */
+        void markSettled() {
+            try {
+                Files.writeString(file, Json.write(Map.of("settled", true)) + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                // deleted right after; should that fail too, the lifecycle finds the deployment ended
+            }
+        }
     }
 
     /** Deletes a journal left behind, once settled. */
@@ -138,6 +172,7 @@ final class RunJournal implements AutoCloseable {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         String executionArn = null;
+        String eventsTo = TO_LOCAL_BUS;
         DeploymentInput deployment = null;
         List<ExecutionEnding.Step> steps = new ArrayList<>();
         boolean settled = false;
@@ -151,6 +186,7 @@ final class RunJournal implements AutoCloseable {
             if (deployment == null) {
                 if (node.path("deployment").isObject()) {
                     executionArn = node.path("executionArn").asText(null);
+                    eventsTo = node.path("eventsTo").asText(TO_LOCAL_BUS);
                     deployment = Json.mapper().convertValue(node.get("deployment"), DeploymentInput.class);
                 }
                 continue;
@@ -161,7 +197,7 @@ final class RunJournal implements AutoCloseable {
                 steps.add(Json.mapper().convertValue(node, ExecutionEnding.Step.class));
             }
         }
-        return new Left(file, executionArn, deployment, steps, settled);
+        return new Left(file, executionArn, deployment, steps, settled, eventsTo);
     }
 
     private static long modified(Path file) {

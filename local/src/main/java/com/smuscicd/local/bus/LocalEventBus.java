@@ -134,7 +134,7 @@ public final class LocalEventBus implements EventPublisher {
         this.region = builder.region;
         this.clock = builder.clock;
         this.rules = builder.rules;
-        this.active = rules.enabledOn(builder.eventBusName, account);
+        this.active = rules.enabledOn(builder.eventBusName, account, region);
         this.webhooks = webhooks;
         for (LocalRule rule : rules.all()) {
             deliveriesByRule.put(rule.name(), 0L);

@@ -246,21 +246,21 @@ public final class LocalRules {
     }
 
     /**
-     * The enabled rules on bus {@code bus} (a name or ARN) of account {@code account}: those whose
-     * {@code EventBusName} is that bus (an ARN of this account stands for its name), as EventBridge
-     * runs only the rules of the bus an event was put on.
+     * The enabled rules on bus {@code bus} (a name or ARN) of account {@code account} in
+     * {@code region}: those whose {@code EventBusName} is that bus (an ARN of this account and region
+     * stands for its name), as EventBridge runs only the rules of the bus an event was put on.
      */
-    public List<LocalRule> enabledOn(String bus, String account) {
-        String key = busKey(bus, account);
-        return enabled.stream().filter(rule -> busKey(rule.eventBusName(), account).equals(key)).toList();
+    public List<LocalRule> enabledOn(String bus, String account, String region) {
+        String key = busKey(bus, account, region);
+        return enabled.stream().filter(rule -> busKey(rule.eventBusName(), account, region).equals(key)).toList();
     }
 
-    /** A bus's name when it is an ARN of {@code account}'s bus; otherwise as given. */
-    static String busKey(String nameOrArn, String account) {
+    /** A bus's name when it is an ARN of a bus of {@code account} in {@code region}; otherwise as given. */
+    static String busKey(String nameOrArn, String account, String region) {
         String bus = nameOrArn == null || nameOrArn.isBlank() ? DEFAULT_BUS : nameOrArn.trim();
         String[] arn = bus.split(":", 6);
-        if (arn.length == 6 && arn[0].equals("arn") && arn[2].equals("events") && arn[4].equals(account)
-                && arn[5].startsWith("event-bus/")) {
+        if (arn.length == 6 && arn[0].equals("arn") && arn[2].equals("events") && arn[3].equals(region)
+                && arn[4].equals(account) && arn[5].startsWith("event-bus/")) {
             return arn[5].substring("event-bus/".length());
         }
         return bus;

@@ -185,7 +185,8 @@ class LocalRulesTest {
     @CsvSource(delimiter = '|', textBlock = """
             ''                                                                 | default                                                    | true
             default                                                            | ''                                                         | true
-            deployments                                                        | arn:aws:events:eu-west-1:123456789012:event-bus/deployments | true
+            deployments                                                        | arn:aws:events:us-east-1:123456789012:event-bus/deployments | true
+            deployments                                                        | arn:aws:events:eu-west-1:123456789012:event-bus/deployments | false
             arn:aws:events:us-east-1:123456789012:event-bus/deployments        | deployments                                                | true
             deployments                                                        | default                                                    | false
             arn:aws:events:us-east-1:210987654321:event-bus/deployments        | deployments                                                | false
@@ -197,7 +198,8 @@ class LocalRulesTest {
                 true, null, ruleBus.isEmpty() ? null : ruleBus);
         LocalRules rules = LocalRules.of(List.of(rule));
 
-        assertThat(rules.enabledOn(eventBus.isEmpty() ? null : eventBus, "123456789012")).hasSize(runs ? 1 : 0);
+        assertThat(rules.enabledOn(eventBus.isEmpty() ? null : eventBus, "123456789012", "us-east-1"))
+                .hasSize(runs ? 1 : 0);
     }
 
     @Test
@@ -214,7 +216,7 @@ class LocalRulesTest {
             LocalRule rule = LocalRules.load(file).all().get(0);
 
             assertThat(rule.eventBusName()).isEqualTo("deployments");
-            assertThat(LocalRules.load(file).enabledOn("default", "123456789012")).isEmpty();
+            assertThat(LocalRules.load(file).enabledOn("default", "123456789012", "us-east-1")).isEmpty();
         } finally {
             Files.deleteIfExists(file);
         }
