@@ -710,29 +710,10 @@ class CloudDeployTest {
                 .withFixedDelay((int) SLOW.toMillis())));
         CloudDeploy.ClientFactory faults = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT);
-        CloudDeploy.ClientFactory clients = new CloudDeploy.ClientFactory() {
-            @Override
-            public S3Client s3(Region region) {
-                return faults.s3(region);
-            }
-
-            @Override
-            public SfnClient sfn(Region region) {
-                // what the CLI adds to its Step Functions client, with shorter limits
-                return CloudDeploy.bounded(faultyBuilder(SfnClient.builder(), region, URI.create(SFN_STUB.baseUrl()),
-                        SOCKET_TIMEOUT), Duration.ofMillis(1000), Duration.ofMillis(2500)).build();
-            }
-
-            @Override
-            public CloudFormationClient cloudFormation(Region region) {
-                return faults.cloudFormation(region);
-            }
-
-            @Override
-            public Optional<Region> defaultRegion() {
-                return Optional.empty();
-            }
-        };
+        // what the CLI adds to its Step Functions client, with shorter limits
+        CloudDeploy.ClientFactory clients = withSfn(faults, region -> CloudDeploy.bounded(faultyBuilder(
+                SfnClient.builder(), region, URI.create(SFN_STUB.baseUrl()), SOCKET_TIMEOUT),
+                Duration.ofMillis(1000), Duration.ofMillis(2500)).build());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -1202,6 +1183,37 @@ class CloudDeployTest {
                             }
                         }));
         return builder;
+    }
+
+    /** {@code base}'s clients, but Step Functions' from {@code sfn}. */
+    private static CloudDeploy.ClientFactory withSfn(CloudDeploy.ClientFactory base,
+                                                     java.util.function.Function<Region, SfnClient> sfn) {
+        return new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return base.s3(region);
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                return sfn.apply(region);
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return base.cloudFormation(region);
+            }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                return base.defaultRegion();
+            }
+
+            @Override
+            public EventBridgeClient eventBridge(Region region) {
+                return base.eventBridge(region);
+            }
+        };
     }
 
     /** A local port nothing listens on: connections to it are refused. */

@@ -37,17 +37,9 @@ class HandlerWiringTest {
     @Test
     void bundleTrigger_wiredFromTheEnvironment_startsTheStateMachineOfStateMachineArn() {
         AwsClients clients = AwsClientsForTests.moto(MOTO);
-        S3Client s3 = clients.client(S3BundleStore.CLIENT);
         SfnClient sfn = clients.client(SfnExecutions.CLIENT);
         String stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
-        s3.createBucket(b -> b.bucket("smus-bundles"));
-        TreeMap<String, byte[]> entries = new TreeMap<>();
-        entries.put("pipeline.yaml", resource("/com/smuscicd/trigger/pipeline.yaml").getBytes(StandardCharsets.UTF_8));
-        entries.put("workflows/daily_sales_etl.py", "# dag".getBytes(StandardCharsets.UTF_8));
-        String etag = s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
-                RequestBody.fromBytes(BundleArchive.write(entries))).eTag();
-        ObjectNode event = (ObjectNode) Json.read(resource("/com/smuscicd/trigger/object-created.json"));
-        ((ObjectNode) event.path("detail").path("object")).put("etag", etag);
+        ObjectNode event = uploadedBundle(clients);
 
         BundleTrigger trigger = BundleTriggerHandler.wire(Map.of("STATE_MACHINE_ARN", stateMachineArn,
                 "EVENT_BUS_NAME", "smus-deployments"), clients, new RecordingPublishers());
@@ -61,18 +53,9 @@ class HandlerWiringTest {
     @Test
     void bundleTrigger_wiredWithTheBusesItMayPublishTo_refusesABundleNamingAnotherAndTellsTheDefaultBus() {
         AwsClients clients = AwsClientsForTests.moto(MOTO);
-        S3Client s3 = clients.client(S3BundleStore.CLIENT);
         SfnClient sfn = clients.client(SfnExecutions.CLIENT);
         String stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
-        s3.createBucket(b -> b.bucket("smus-bundles"));
-        TreeMap<String, byte[]> entries = new TreeMap<>();
-        // its bus: smus-deployments
-        entries.put("pipeline.yaml", resource("/com/smuscicd/trigger/pipeline.yaml").getBytes(StandardCharsets.UTF_8));
-        entries.put("workflows/daily_sales_etl.py", "# dag".getBytes(StandardCharsets.UTF_8));
-        String etag = s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
-                RequestBody.fromBytes(BundleArchive.write(entries))).eTag();
-        ObjectNode event = (ObjectNode) Json.read(resource("/com/smuscicd/trigger/object-created.json"));
-        ((ObjectNode) event.path("detail").path("object")).put("etag", etag);
+        ObjectNode event = uploadedBundle(clients); // its manifest's bus: smus-deployments
         RecordingPublishers publishers = new RecordingPublishers();
 
         BundleTrigger trigger = BundleTriggerHandler.wire(Map.of("STATE_MACHINE_ARN", stateMachineArn,
@@ -84,6 +67,20 @@ class HandlerWiringTest {
         assertThat(sfn.listExecutions(b -> b.stateMachineArn(stateMachineArn)).executions()).isEmpty();
         assertThat(publishers.published()).singleElement()
                 .satisfies(published -> assertThat(published.bus()).isEqualTo("default"));
+    }
+
+    /** The trigger's test bundle uploaded to moto (MyPipeline/prod/bundle.zip), and the S3 event of that upload. */
+    private static ObjectNode uploadedBundle(AwsClients clients) {
+        S3Client s3 = clients.client(S3BundleStore.CLIENT);
+        s3.createBucket(b -> b.bucket("smus-bundles"));
+        TreeMap<String, byte[]> entries = new TreeMap<>();
+        entries.put("pipeline.yaml", resource("/com/smuscicd/trigger/pipeline.yaml").getBytes(StandardCharsets.UTF_8));
+        entries.put("workflows/daily_sales_etl.py", "# dag".getBytes(StandardCharsets.UTF_8));
+        String etag = s3.putObject(b -> b.bucket("smus-bundles").key("MyPipeline/prod/bundle.zip"),
+                RequestBody.fromBytes(BundleArchive.write(entries))).eTag();
+        ObjectNode event = (ObjectNode) Json.read(resource("/com/smuscicd/trigger/object-created.json"));
+        ((ObjectNode) event.path("detail").path("object")).put("etag", etag);
+        return event;
     }
 
     @Test
