@@ -486,6 +486,10 @@ final class CloudDeploy {
             if (AwsErrors.isTransient(e)) {
                 throw AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
             }
+            if (AwsErrors.noCredentials(e)) {
+                throw new CloudSetupException(AwsErrors.NO_CREDENTIALS + ": needed to read the outputs of stack '"
+                        + stack + "' (to find the state machine and bundle bucket)", e);
+            }
             String why = e.getMessage() != null && e.getMessage().contains("does not exist")
                     ? "was not found" : "could not be read: " + e.getMessage();
             throw new CloudSetupException(missing + ", and stack '" + stack + "' " + why

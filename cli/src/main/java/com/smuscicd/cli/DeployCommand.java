@@ -481,7 +481,7 @@ public final class DeployCommand implements Callable<Integer> {
                                       ProgressPrinter progress, Debug debug) {
         progress.header(input.pipelineName(), input.target().name(), input.target().stage(), input.deploymentId(),
                 "locally");
-        LocalProgress listener = new LocalProgress(progress);
+        LocalProgress listener = new LocalProgress(progress, retryDelayScale);
         LocalRun run = runtime.deploy(input, bundle, listener);
         var execution = run.execution();
         // A run that ended without a phase reporting a failure (stopped, timed out) was settled by

@@ -20,8 +20,12 @@ final class LocalProgress implements ExecutionListener {
     private Stage failedPhase;
     private EventDetail.ErrorInfo failure;
 
-    LocalProgress(ProgressPrinter printer) {
+    /** The local run's {@code --retry-delay-scale}: the waits it makes are the state machine's times this. */
+    private final double delayScale;
+
+    LocalProgress(ProgressPrinter printer, double delayScale) {
         this.printer = printer;
+        this.delayScale = delayScale;
     }
 
     /** The phase that failed, if one did. */
@@ -58,7 +62,8 @@ final class LocalProgress implements ExecutionListener {
     public void taskFailed(String state, String error, String cause, int attempt, Duration retryIn) {
         lastCause = cause == null ? "" : cause;
         if (retryIn != null) {
-            phase(state).ifPresent(p -> printer.retrying(p, attempt, errorOf(error).code(), retryIn.toMillis()));
+            phase(state).ifPresent(p -> printer.retrying(p, attempt, errorOf(error).code(),
+                    Math.round(retryIn.toMillis() * delayScale), retryIn.toMillis()));
         }
     }
 

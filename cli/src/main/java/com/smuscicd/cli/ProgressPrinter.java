@@ -38,10 +38,18 @@ public final class ProgressPrinter {
         out.flush();
     }
 
-    /** A phase attempt failed and will be retried. */
+    /** A phase attempt failed and will be retried after {@code delayMs}. */
     public void retrying(Stage phase, int attempt, String error, long delayMs) {
-        out.printf("  %-4s %-22s %8s  attempt %d failed (%s), retrying in %d ms%n", "..", phase.phaseName(), "",
-                attempt, error, delayMs);
+        retrying(phase, attempt, error, delayMs, delayMs);
+    }
+
+    /**
+     * A phase attempt failed and will be retried after {@code delayMs}, where the state machine in
+     * AWS would wait {@code awsDelayMs} (a local run scales its delays down).
+     */
+    public void retrying(Stage phase, int attempt, String error, long delayMs, long awsDelayMs) {
+        out.printf("  %-4s %-22s %8s  attempt %d failed (%s), retrying in %d ms%s%n", "..", phase.phaseName(), "",
+                attempt, error, delayMs, delayMs == awsDelayMs ? "" : " (" + awsDelayMs + " ms in AWS)");
         out.flush();
     }
 

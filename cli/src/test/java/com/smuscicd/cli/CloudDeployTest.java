@@ -68,6 +68,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -423,6 +425,42 @@ class CloudDeployTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("bus 'default'").contains("may only publish to smus-bus");
+        assertThat(executions()).isEmpty();
+    }
+
+    @Test
+    void deploy_whenTheStackMustBeReadWithoutCredentials_saysNoneWereFoundInOneLine() {
+        CloudDeploy.ClientFactory noCredentials = new CloudDeploy.ClientFactory() {
+            @Override
+            public S3Client s3(Region region) {
+                return motoClients().s3(region);
+            }
+
+            @Override
+            public SfnClient sfn(Region region) {
+                return motoClients().sfn(region);
+            }
+
+            @Override
+            public CloudFormationClient cloudFormation(Region region) {
+                return AwsClients.configure(CloudFormationClient.builder(), region, MOTO.endpoint(),
+                        AwsCredentialsProviderChain.builder().credentialsProviders(ProfileCredentialsProvider.builder()
+                                .profileName("smus-no-such-profile").build()).build()).build();
+            }
+
+            @Override
+            public Optional<Region> defaultRegion() {
+                return Optional.empty();
+            }
+        };
+        CloudOptions options = options(null, null);
+        options.region = "us-east-1";
+
+        assertThatThrownBy(() -> cloudDeploy(options, noCredentials).deploy(input("prod"), bundle(), progress))
+                .isInstanceOf(CloudSetupException.class)
+                .hasMessageStartingWith("no AWS credentials found (")
+                .hasMessageContaining("needed to read the outputs of stack '" + CloudOptions.DEFAULT_STACK_NAME + "'")
+                .hasMessageNotContaining("ProviderChain");
         assertThat(executions()).isEmpty();
     }
 

@@ -49,7 +49,18 @@ public final class AwsErrors {
     private static final int HTTP_TOO_MANY_REQUESTS = 429;
     private static final int HTTP_SERVER_ERROR = 500;
 
+    /** What the SDK's complaint (a dump of its whole credentials chain) means, in one line. */
+    public static final String NO_CREDENTIALS = "no AWS credentials found (AWS_PROFILE or a profile in ~/.aws,"
+            + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a web identity token (a CI job's OIDC role), or a"
+            + " container or instance role)";
+
     private AwsErrors() {
+    }
+
+    /** Whether the SDK found no credentials anywhere in its chain. */
+    public static boolean noCredentials(SdkException e) {
+        return e instanceof SdkClientException && e.getMessage() != null
+                && e.getMessage().startsWith("Unable to load credentials");
     }
 
     /**
@@ -70,7 +81,10 @@ public final class AwsErrors {
             // Connection refused or reset, DNS, socket timeout: the request may not have reached AWS.
             return new RetryablePhaseException("NETWORK_ERROR", operation + " failed: " + rootMessage(e), e);
         }
-        // Missing region or credentials and the like: retrying cannot help.
+        if (noCredentials(e)) {
+            return new PhaseFailure("AUTHENTICATION_FAILED", operation + " failed: " + NO_CREDENTIALS, e);
+        }
+        // Missing region and the like: retrying cannot help.
         return new PhaseFailure("AWS_CLIENT_ERROR", operation + " failed: " + e.getMessage(), e);
     }
 

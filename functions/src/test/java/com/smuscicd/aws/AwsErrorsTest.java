@@ -1,6 +1,7 @@
 package com.smuscicd.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 class AwsErrorsTest {
@@ -42,6 +45,21 @@ class AwsErrorsTest {
     void translate_whenCredentialsExpired_isAuthenticationFailed() {
         assertThat(AwsErrors.translate(service(400, "ExpiredToken"), "op"))
                 .isInstanceOfSatisfying(PhaseFailure.class, e -> assertThat(e.code()).isEqualTo("AUTHENTICATION_FAILED"));
+    }
+
+    @Test
+    void translate_whenTheCredentialsChainFindsNothing_saysSoInOneLineInsteadOfTheChain() {
+        SdkClientException none = catchThrowableOfType(() -> AwsCredentialsProviderChain.builder()
+                .credentialsProviders(ProfileCredentialsProvider.builder().profileName("smus-no-such-profile").build())
+                .build().resolveCredentials(), SdkClientException.class);
+
+        assertThat(AwsErrors.noCredentials(none)).isTrue();
+        assertThat(AwsErrors.translate(none, "s3:HeadObject s3://b/k"))
+                .isInstanceOfSatisfying(PhaseFailure.class, e -> {
+                    assertThat(e.code()).isEqualTo("AUTHENTICATION_FAILED");
+                    assertThat(e.getMessage()).isEqualTo("s3:HeadObject s3://b/k failed: " + AwsErrors.NO_CREDENTIALS)
+                            .doesNotContain("ProviderChain");
+                });
     }
 
     @Test
