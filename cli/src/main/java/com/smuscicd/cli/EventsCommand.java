@@ -72,7 +72,8 @@ public final class EventsCommand implements Callable<Integer> {
         @Option(names = {"--archive", "-a"}, paramLabel = "DIR",
                 defaultValue = "${env:SMUS_EVENTS_ARCHIVE:-" + DEFAULT_ARCHIVE + "}",
                 description = "Archive directory: the local bus's (<state-dir>/archive) or a copy of the monitoring"
-                        + " bucket (aws s3 sync s3://BUCKET/smus-events/ DIR). Default: ${DEFAULT-VALUE}.")
+                        + " bucket (aws s3 sync s3://BUCKET/smus-events/ DIR). Default: $SMUS_EVENTS_ARCHIVE when"
+                        + " set, else the local bus's under the default state directory (now: '${DEFAULT-VALUE}').")
         Path archive;
 
         @Option(names = "--no-cache", description = "Parse the whole archive in memory; keep nothing on disk.")

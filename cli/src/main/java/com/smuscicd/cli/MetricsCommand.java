@@ -95,7 +95,7 @@ public final class MetricsCommand implements Callable<Integer> {
             String hint = null;
             try (EventArchive archive = source.open(err)) {
                 report = DeploymentMetrics.compute(archive, new MetricsQuery(pipeline, target, window, clock.instant()));
-                if (report.deployments().isEmpty() && (pipeline != null || target != null)) {
+                if (report.deployments().isEmpty() && (pipeline != null || target != null || since != null)) {
                     hint = filterHint(archive);
                 }
             }

@@ -107,6 +107,15 @@ class MetricsCommandTest {
     }
 
     @Test
+    void metrics_whenOnlySinceIsGivenAndNothingStartedSince_saysWhenTheLatestStarted() {
+        int code = run("-a", archive(), "--no-cache", "--since", "12h");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("no deployments matched (pipeline=*, target=*, since=12h)")
+                .contains("hint: the latest matching deployment started at ");
+    }
+
+    @Test
     void metrics_whenTable_printsEverySeriesAndTheTotal() {
         int code = run("-a", archive(), "--no-cache", "--since", "10d");
 

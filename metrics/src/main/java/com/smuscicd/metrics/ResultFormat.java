@@ -105,7 +105,8 @@ public enum ResultFormat {
             }
             long total = rows.size() + omitted;
             out.println("(" + total + " row" + (total == 1 ? "" : "s")
-                    + (omitted > 0 ? ", " + omitted + " not shown: add LIMIT or use --output csv|json" : "") + ")");
+                    + (omitted > 0 && max > 0 ? ", " + omitted + " not shown: add LIMIT or use --output csv|json" : "")
+                    + ")");
             out.flush();
         }
 
