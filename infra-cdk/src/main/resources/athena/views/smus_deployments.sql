@@ -1,5 +1,10 @@
 WITH e AS (
-  SELECT *, coalesce("timestamp", "time") AS event_at FROM smus_events WHERE deploymentid IS NOT NULL),
+  -- details is the JSON text of the event's object; the archive table's SerDe reads keys without case,
+  -- and may hand nested keys on lower-cased: both spellings are read
+  SELECT *, coalesce("timestamp", "time") AS event_at,
+         coalesce(json_extract_scalar(details, '$.failedPhase'), json_extract_scalar(details, '$.failedphase'))
+             AS named_failed_phase
+  FROM smus_events WHERE deploymentid IS NOT NULL),
 d AS (
   SELECT deploymentid,
          min_by(pipelinename, sequence) FILTER (WHERE pipelinename IS NOT NULL) AS pipeline,
@@ -10,8 +15,8 @@ d AS (
          bool_or(status = 'failed') AS failed,
          max_by(event_at, sequence) FILTER (WHERE status = 'failed') AS failed_at,
          max_by(stage, sequence) FILTER (WHERE status = 'failed' AND stage <> 'deploy') AS phase_failed,
-         max_by(json_extract_scalar(details, '$.failedPhase'), sequence) FILTER (WHERE stage = 'deploy'
-             AND status = 'failed' AND json_extract_scalar(details, '$.failedPhase') IS NOT NULL) AS named_phase,
+         max_by(named_failed_phase, sequence) FILTER (WHERE stage = 'deploy' AND status = 'failed'
+             AND named_failed_phase IS NOT NULL) AS named_phase,
          max_by(error.code, sequence) FILTER (WHERE status = 'failed' AND error.code IS NOT NULL) AS error_code,
          max_by(durationms, sequence) FILTER (WHERE stage = 'deploy' AND status <> 'started') AS duration_ms,
          max(CAST(try(from_iso8601_timestamp(metadata.committimestamp)) AT TIME ZONE 'UTC' AS timestamp)) AS committed_at,

@@ -17,6 +17,8 @@ import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.EventDetail;
 import com.smuscicd.events.EventPublisher;
+import com.smuscicd.events.Stage;
+import com.smuscicd.events.Status;
 import com.smuscicd.json.Json;
 import com.smuscicd.metadata.MetadataCollector;
 import com.smuscicd.trigger.BundleTrigger;
@@ -220,8 +222,10 @@ final class CloudDeploy {
                 orchestrator = orchestrator();
             } catch (RetryablePhaseException e) {
                 // Throttled or unavailable: not bad input, and trying again later can work.
-                return failedBeforeStart(input, e.code(), "reading the outputs of stack '" + stackName()
-                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), regionHint(), progress);
+                // No event: without the state machine, whether this deployment's execution exists (a
+                // re-run job's, say) cannot be told.
+                return notStarted(input, e.code(), "reading the outputs of stack '" + stackName()
+                        + "' (to find the state machine and bundle bucket): " + e.getMessage(), progress);
             }
         }
         requirePublishableBus(input);
@@ -240,8 +244,9 @@ final class CloudDeploy {
             } catch (PhaseFailure e) {
                 throw setupProblem(e, "uploading the bundle to " + location, "--bundle-bucket");
             } catch (RetryablePhaseException e) {
-                return failedBeforeStart(deployment, e.code(), "uploading the bundle to " + location + ": "
-                        + e.getMessage(), orchestrator.region(), progress);
+                return failedBeforeStart(deployment, SfnExecutions.create(sfn),
+                        SfnExecutions.executionArn(orchestrator.stateMachineArn(), name), e.code(),
+                        "uploading the bundle to " + location + ": " + e.getMessage(), progress);
             }
             SfnExecutions executions = SfnExecutions.create(sfn);
             Map<String, Object> executionInput = new LinkedHashMap<>();
@@ -659,20 +664,36 @@ final class CloudDeploy {
     }
 
     /**
-     * AWS failed the deployment before it could start (throttling, 5xx, network: exit 1): no
-     * execution exists to tell it, so the CLI emits its one Deploy-Failed itself (sequence 2, no
-     * phase; from the CLI's identity, which then needs {@code events:PutEvents} on the bus, as the
-     * spec's IAM section has it), so that failure rules fire however the deployment ended. An event
-     * that cannot be sent is logged whole on stderr, as every undelivered event is.
-     *
-     * @param region where the orchestrator is (its functions' events go to its region); null: the SDK's
+     * AWS failed the bundle's upload (throttling, 5xx, network: exit 1), so this deployment will not
+     * start. If no execution of its name exists either (a re-run job's upload can fail after the
+     * first run started the deployment), nothing will ever tell it: the CLI emits its one
+     * Deploy-Failed itself (sequence 2, no phase; from the CLI's identity, which then needs
+     * {@code events:PutEvents} on the bus, as the spec's IAM section has it), so that failure rules
+     * fire however the deployment ended. An event that cannot be sent is logged whole on stderr, as
+     * every undelivered event is. When the execution exists, or Step Functions cannot say, nothing
+     * is sent.
      */
-    private DeployOutcome failedBeforeStart(DeploymentInput deployment, String code, String message, Region region,
-                                            ProgressPrinter progress) {
+    private DeployOutcome failedBeforeStart(DeploymentInput deployment, SfnExecutions executions, String executionArn,
+                                            String code, String message, ProgressPrinter progress) {
+        String exists;
+        try {
+            exists = executions.describe(executionArn).status();
+        } catch (PhaseFailure e) {
+            exists = "EXECUTION_NOT_FOUND".equals(e.code()) ? null : "UNKNOWN";
+        } catch (RetryablePhaseException e) {
+            exists = "UNKNOWN";
+        }
+        if (exists != null) {
+            return notStarted(deployment, code, message + (exists.equals("UNKNOWN")
+                    ? "; whether an earlier run started this deployment could not be read, so no event was sent"
+                    : "; execution " + executionArn + " of this deployment exists (" + exists + "): an earlier run"
+                            + " started it, and running the same command again follows it"), progress);
+        }
         DeployOutcome outcome = notStarted(deployment, code, message, progress);
         if (!deployment.monitoring().enabled()) {
             return outcome;
         }
+        Region region = orchestrator.region();
         List<DeploymentEvent> undelivered = new ArrayList<>();
         String busName = deployment.monitoring().eventBusName();
         EventBridgeClient client = null;
@@ -698,13 +719,12 @@ final class CloudDeploy {
         progress.line(undelivered.isEmpty()
                 ? "  Deploy-Failed sent to EventBridge bus '" + busName + "'"
                 : "  the Deploy-Failed event could not be sent (logged whole on stderr)");
-        return outcome;
+        // the one event this deployment has
+        return new DeployOutcome(outcome.deploymentId(), outcome.pipelineName(), outcome.target(), outcome.status(),
+                outcome.durationMs(), null, null, null, outcome.error(), outcome.phases(), 1,
+                List.of(Stage.DEPLOY.detailType(Status.FAILED)), null, null);
     }
 
-    /** {@code --region}, else the environment's, if any: where the stack (and orchestrator) were looked for. */
-    private Region regionHint() {
-        return !blank(options.region) ? Region.of(options.region.trim()) : environmentRegion().orElse(null);
-    }
 
     /**
      * StartExecution failed after its retries. Unlike a failed upload, that does not mean nothing

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.head;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -882,6 +883,7 @@ class CloudDeployTest {
         assertThat(executions()).isEmpty();
         // no execution will tell it: the CLI emits the deployment's one event itself, so failure rules fire
         assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
         assertThat(captured()).singleElement().satisfies(event -> {
             assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
             assertThat(event.path("detail").path("deploymentId").asText()).isEqualTo(json.path("deploymentId").asText());
@@ -941,8 +943,31 @@ class CloudDeployTest {
                 .withRequestBody(containing("Action=DescribeStacks")))).hasSize(3);
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
         assertThat(executions()).isEmpty();
-        assertThat(captured()).singleElement().satisfies(event -> assertThat(event.path("detail")
-                .path("error").path("code").asText()).isEqualTo("THROTTLED"));
+        // without the state machine, whether this deployment's execution exists cannot be told: no event
+        assertThat(captured()).isEmpty();
+    }
+
+    @Test
+    void command_whenARerunsUploadFailsAfterTheFirstRunStartedTheDeployment_sendsNoDeployFailed() {
+        assertThat(deployCommand(new StringWriter(), new StringWriter(), "--targets", "prod")).isZero();
+        String started = executions().get(0).executionArn();
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(head(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(503)));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        // the same command again (a re-run job): its upload check fails
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("execution " + started + " of this deployment exists (RUNNING): an earlier"
+                + " run started it");
+        assertThat(Json.read(out.toString()).path("eventCount").asInt()).isZero();
+        assertThat(captured()).isEmpty();
+        assertThat(executions()).hasSize(1);
     }
 
     // --- helpers ---

@@ -287,7 +287,7 @@ public final class BundleTrigger {
         }
         PipelineManifest.Monitoring monitoring = manifest.monitoring();
         if (publishable != null && monitoring.enabled() && !publishable.allows(monitoring.eventBusName())) {
-            return reject(request, manifest, true, "EVENT_BUS_NOT_ALLOWED", manifestName
+            return reject(request, manifest, "EVENT_BUS_NOT_ALLOWED", manifestName
                     + ": monitoring.eventbridge.eventBusName '" + monitoring.eventBusName() + "' is not one of the"
                     + " buses the orchestrator's functions may publish to (" + publishable.listed()
                     + "): every event of the deployment would be denied. Name one of those, or deploy the"
@@ -351,22 +351,15 @@ public final class BundleTrigger {
     }
 
     private Outcome reject(Request request, PipelineManifest manifest, String code, String message) {
-        return reject(request, manifest, false, code, message);
-    }
-
-    /** {@code toDefaultBus}: the Deploy-Failed goes to the default bus, not the manifest's (which is not allowed). */
-    private Outcome reject(Request request, PipelineManifest manifest, boolean toDefaultBus, String code,
-                           String message) {
         String text = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH - 3) + "..."
                 : message;
-        boolean emitted = emitFailed(request, manifest, toDefaultBus, code, text);
+        boolean emitted = emitFailed(request, manifest, code, text);
         return logged(new Outcome("REJECTED", request.location().toString(), request.executionName(), null,
                 request.deploymentId(), code, text + (emitted ? "" : " (events disabled by the manifest)")));
     }
 
     /** Emits the one Deploy-Failed of a rejected bundle; false when the manifest turns events off. */
-    private boolean emitFailed(Request request, PipelineManifest manifest, boolean toDefaultBus, String code,
-                               String message) {
+    private boolean emitFailed(Request request, PipelineManifest manifest, String code, String message) {
         String bus = defaultBus;
         Metadata metadata = request.metadata();
         if (manifest != null) {
@@ -374,7 +367,9 @@ public final class BundleTrigger {
             if (!monitoring.enabled()) {
                 return false;
             }
-            bus = toDefaultBus ? defaultBus : monitoring.eventBusName();
+            // the manifest's bus, unless this function may not publish there (then the event would only be logged)
+            bus = publishable == null || publishable.allows(monitoring.eventBusName()) ? monitoring.eventBusName()
+                    : defaultBus;
             metadata = monitoring.includeMetadata() ? metadata : null;
         }
         PipelineManifest.Target target = manifest == null || request.targetName() == null ? null

@@ -613,6 +613,19 @@ class BundleTriggerTest {
         });
     }
 
+    @Test
+    void handle_whenABundleIsRejectedForAnotherReasonAndItsBusIsNotAllowed_tellsTheDefaultBus() {
+        BundleTrigger allowing = trigger.allowingBuses(PublishableBuses.of("other-bus", stateMachineArn));
+
+        // no target "nosuch" in the manifest, whose bus is smus-deployments
+        BundleTrigger.Outcome outcome = allowing.handle(upload("MyPipeline/nosuch/bundle.zip", TestBundles.valid(),
+                Map.of()));
+
+        assertThat(outcome.errorCode()).isEqualTo("TARGET_UNKNOWN");
+        assertThat(publishers.published()).singleElement()
+                .satisfies(published -> assertThat(published.bus()).isEqualTo(DEFAULT_BUS));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "by name | other-bus,smus-deployments",

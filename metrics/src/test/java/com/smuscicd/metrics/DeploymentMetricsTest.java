@@ -7,6 +7,7 @@ import com.smuscicd.metrics.MetricsReport.Deployment;
 import com.smuscicd.metrics.MetricsReport.FailureCount;
 import com.smuscicd.metrics.MetricsReport.PhaseDurations;
 import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,6 +192,44 @@ class DeploymentMetricsTest {
                     List.of("deploy-failed-lost", "failed", "project-init", "E1", 3L),
                     List.of("deploy-failed-unnamed", "failed", "catalog-assets", "E4", 10L),
                     List.of("phase-failed-lost", "failed", "workflow-creation", "E3", 7L));
+        }
+    }
+
+    /**
+     * The monitoring stack's Athena view of {@code smus_deployments} is a second copy of the rule in
+     * another SQL dialect: run here over the same events (its Trino functions mapped to DuckDB's),
+     * it must give the local table's rows.
+     */
+    @Test
+    void athenaDeploymentsView_overTheSameEvents_givesTheLocalTablesRows() throws Exception {
+        Instant start = Instant.parse("2025-11-05T10:00:00Z");
+        for (int phase = 0; phase <= 4; phase++) {
+            writeDeployment(temp, "failed-in-" + phase, "P", "prod", start.plusSeconds(60L * phase),
+                    "2025-11-05T09:00:00Z", phase, d -> d);
+            writeStoppedDeployment(temp, "stopped-after-" + phase, start.plusSeconds(600 + 60L * phase), phase);
+        }
+        writeDeployment(temp, "phase-failed-lost", "P", "test", start.plusSeconds(1200), null, 3,
+                d -> d.contains("\"stage\":\"workflow-creation\",\"status\":\"failed\"") ? null : d);
+        writeDeployment(temp, "deploy-failed-lost", "P", "test", start.plusSeconds(1260), null, 1,
+                d -> d.contains("\"stage\":\"deploy\",\"status\":\"failed\"") ? null : d);
+        writeDeployment(temp, "bad-times", "Q", "prod", start.plusSeconds(1320), "not a time", 0,
+                d -> d.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"yesterday\""));
+        writeDeployment(temp, "in-progress", "Q", "prod", start.plusSeconds(1380), null, 0,
+                d -> d.contains("\"stage\":\"deploy\",\"status\":\"completed\"") ? null : d);
+        String athena = Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "views",
+                "smus_deployments.sql"))
+                // Trino's names for what DuckDB spells otherwise; the rule itself is left as written
+                .replaceAll("try\\(from_iso8601_timestamp\\(([a-z.]+)\\)\\)", "TRY_CAST($1 AS TIMESTAMPTZ)");
+        String columns = "deploymentid, pipeline, target, outcome, epoch_ms(started_at), epoch_ms(ended_at),"
+                + " failed_phase, error_code, duration_ms, epoch_ms(committed_at), epoch_ms(last_event_at), events";
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            archive.query("CREATE TEMP MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)");
+            List<List<Object>> local = archive.query("SELECT " + columns + " FROM smus_deployments ORDER BY 1").rows();
+            List<List<Object>> cloud = archive.query("SELECT " + columns + " FROM (" + athena + ") ORDER BY 1").rows();
+
+            assertThat(local).hasSize(14);
+            assertThat(cloud).isEqualTo(local);
         }
     }
 
