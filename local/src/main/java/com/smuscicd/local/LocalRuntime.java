@@ -10,8 +10,8 @@ import com.smuscicd.deploy.ExecutionEnding;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.deploy.TaskFunction;
 import com.smuscicd.events.BackgroundPublisher;
-import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.DeploymentEvent;
+import com.smuscicd.events.EventBridgePublisher;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.local.asl.ExecutionListener;
@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -318,12 +319,12 @@ public final class LocalRuntime {
      * Failed and one Deploy-Failed ({@code EXECUTION_ABORTED}), from the states its journal shows
      * it reached. Call it holding the state directory's lock: then no other run is using it.
      *
-     * Each journal is marked settled as soon as its events are out, so a run stopped while it does
+     * <p>Each journal is marked settled as soon as its events are out, so a run stopped while it does
      * this does not leave one to be settled twice.
      *
      * @param notes told one line per deployment settled, for the user, as it is settled
      */
-    public void settleLeftBehind(java.util.function.Consumer<String> notes) {
+    public void settleLeftBehind(Consumer<String> notes) {
         for (RunJournal.Left left : RunJournal.leftBehind(settings.stateDir())) {
             Optional<ObjectNode> owed = left.settled() || left.deployment() == null ? Optional.empty()
                     : ExecutionEnding.owed(left.steps(), "ABORTED", null, LEFT_BEHIND, left.executionArn());
