@@ -1,6 +1,7 @@
 package com.smuscicd.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.smuscicd.deploy.DeploymentInput;
 import com.smuscicd.deploy.ExecutionEnding;
 import com.smuscicd.json.Json;
@@ -73,9 +74,15 @@ final class RunJournal implements AutoCloseable {
         }
     }
 
-    /** Writes {@code step} down. */
+    /** Writes {@code step} down (as a tree: no bean introspection on the way, a run's start pays for it). */
     synchronized void record(ExecutionEnding.Step step) {
-        line(step);
+        if (writer == null) {
+            return;
+        }
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("state", step.state()).put("type", step.type()).put("kind", step.kind().name());
+        node.set("data", step.data());
+        line(node);
     }
 
     private void line(Object value) {
@@ -194,7 +201,8 @@ final class RunJournal implements AutoCloseable {
             if (node.path("settled").asBoolean(false)) {
                 settled = true;
             } else {
-                steps.add(Json.mapper().convertValue(node, ExecutionEnding.Step.class));
+                steps.add(new ExecutionEnding.Step(node.path("state").asText(), node.path("type").asText(),
+                        ExecutionEnding.Kind.valueOf(node.path("kind").asText()), node.get("data")));
             }
         }
         return new Left(file, executionArn, deployment, steps, settled, eventsTo);
