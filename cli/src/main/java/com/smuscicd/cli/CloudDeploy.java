@@ -343,8 +343,7 @@ final class CloudDeploy {
             throw new CloudSetupException("execution name " + name + " is already used by an execution that is not "
                     + "a deployment (" + executionArn + "); pass another --execution-name");
         }
-        if (!pipeline.equals(deployment.pipelineName()) || !target.equals(deployment.target().name())
-                || !digest.equals(deployment.bundle().digest())) {
+        if (!isThisDeployment(earlier, deployment)) {
             throw new CloudSetupException("execution name " + name + " already used by a deployment of " + pipeline
                     + "/" + target + "/" + digest + "; pass another --execution-name");
         }
@@ -387,6 +386,14 @@ final class CloudDeploy {
                     + "e.g. --execution-name run-${{ github.run_id }}-${{ github.run_attempt }}";
         }
         return "pass --execution-name with a name not used before (e.g. including the CI run attempt)";
+    }
+
+    /** Whether {@code execution} deploys the same pipeline, target and bundle as {@code deployment}. */
+    private static boolean isThisDeployment(SfnExecutions.Execution execution, DeploymentInput deployment) {
+        JsonNode theirs = deploymentOf(execution.input());
+        return deployment.pipelineName().equals(theirs.path("pipelineName").asText(null))
+                && deployment.target().name().equals(theirs.path("target").path("name").asText(null))
+                && deployment.bundle().digest().equals(theirs.path("bundle").path("digest").asText(null));
     }
 
     /** The {@code deployment} object of an execution's input; missing if the input is not a deployment's. */
@@ -491,8 +498,13 @@ final class CloudDeploy {
             if (AwsErrors.isTransient(e)) {
                 throw AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
             }
-            if (AwsErrors.noCredentials(e)) {
-                throw new CloudSetupException(AwsErrors.NO_CREDENTIALS + ": needed to read the outputs of stack '"
+            Optional<String> credentials = AwsErrors.credentialsProblem(e);
+            if (credentials.isPresent()) {
+                RuntimeException translated = AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
+                if (translated instanceof RetryablePhaseException retryable) {
+                    throw retryable;
+                }
+                throw new CloudSetupException(credentials.get() + ": needed to read the outputs of stack '"
                         + stack + "' (to find the state machine and bundle bucket)", e);
             }
             String why = e.getMessage() != null && e.getMessage().contains("does not exist")
@@ -677,7 +689,9 @@ final class CloudDeploy {
                                             String code, String message, ProgressPrinter progress) {
         String exists;
         try {
-            exists = executions.describe(executionArn).status();
+            SfnExecutions.Execution execution = executions.describe(executionArn);
+            // a name reused for another deployment (--execution-name) is not this deployment's execution
+            exists = isThisDeployment(execution, deployment) ? execution.status() : null;
         } catch (PhaseFailure e) {
             exists = "EXECUTION_NOT_FOUND".equals(e.code()) ? null : "UNKNOWN";
         } catch (RetryablePhaseException e) {

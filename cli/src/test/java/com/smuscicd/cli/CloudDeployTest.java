@@ -948,6 +948,28 @@ class CloudDeployTest {
     }
 
     @Test
+    void command_whenTheUploadFailsAndTheExecutionNameIsAnotherDeployments_stillSendsTheDeployFailed() {
+        // --execution-name rel names the execution rel-prod; another deployment used that name before
+        sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name("rel-prod").input("{\"deployment\":"
+                + " {\"pipelineName\": \"Other\", \"target\": {\"name\": \"prod\"}, \"bundle\": {\"digest\":"
+                + " \"sha256:00\"}}}"));
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(503).withHeader("Content-Type", "application/xml").withBody(fixture("s3-slow-down.xml"))));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--execution-name", "rel", "--output", "json");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).doesNotContain("of this deployment exists");
+        assertThat(captured()).singleElement().satisfies(event -> assertThat(event.path("detail-type").asText())
+                .isEqualTo("SMUS-CICD-Deploy-Failed"));
+    }
+
+    @Test
     void command_whenARerunsUploadFailsAfterTheFirstRunStartedTheDeployment_sendsNoDeployFailed() {
         assertThat(deployCommand(new StringWriter(), new StringWriter(), "--targets", "prod")).isZero();
         String started = executions().get(0).executionArn();

@@ -5,7 +5,11 @@ import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -57,10 +61,45 @@ public final class AwsErrors {
     private AwsErrors() {
     }
 
-    /** Whether the SDK found no credentials anywhere in its chain. */
-    public static boolean noCredentials(SdkException e) {
-        return e instanceof SdkClientException && e.getMessage() != null
-                && e.getMessage().startsWith("Unable to load credentials");
+    /** How the SDK's credentials chain begins its complaint, before naming every provider it tried. */
+    private static final String CHAIN_FAILED = "Unable to load credentials from any of the providers in the chain";
+    /** What a provider of the chain says when it is merely not set up: the usual case, not a reason. */
+    private static final List<String> NOT_SET_UP = List.of(
+            "Unable to load credentials from system settings",
+            "Either the environment variable AWS_WEB_IDENTITY_TOKEN_FILE or the javaproperty",
+            "Profile file contained no credentials for profile",
+            "does not exist",
+            "Cannot fetch credentials from container - neither",
+            "IMDS credentials have been disabled",
+            "Failed to load credentials from IMDS");
+    private static final Pattern PROVIDER_REASON = Pattern.compile(", (?=[A-Za-z]+CredentialsProvider\\()");
+
+    /**
+     * What went wrong with the credentials when the SDK's chain found none, in one line: "none found"
+     * when no provider was set up, else the reasons of those that were (a profile needing a module,
+     * a web identity the STS refused...); empty for any other exception.
+     */
+    public static Optional<String> credentialsProblem(SdkException e) {
+        String message = e.getMessage();
+        if (!(e instanceof SdkClientException) || message == null || !message.startsWith(CHAIN_FAILED)) {
+            return Optional.empty();
+        }
+        int list = message.indexOf(") : [");
+        String reasons = list < 0 ? "" : message.substring(list + ") : [".length(),
+                message.endsWith("]") ? message.length() - 1 : message.length());
+        List<String> real = new ArrayList<>();
+        for (String reason : PROVIDER_REASON.split(reasons)) {
+            if (!reason.isBlank() && NOT_SET_UP.stream().noneMatch(reason::contains)) {
+                // "ProfileCredentialsProvider(profileName=x, profileFile=...): why" -> "ProfileCredentialsProvider: why"
+                real.add(reason.replaceFirst("^([A-Za-z]+CredentialsProvider)\\(.*?\\): ", "$1: "));
+            }
+        }
+        if (real.isEmpty() || list < 0) {
+            return Optional.of(NO_CREDENTIALS);
+        }
+        String why = String.join("; ", real);
+        return Optional.of("AWS credentials could not be loaded: " + why
+                + (why.contains("SSO token") ? " (sign in first: aws sso login)" : ""));
     }
 
     /**
@@ -81,8 +120,13 @@ public final class AwsErrors {
             // Connection refused or reset, DNS, socket timeout: the request may not have reached AWS.
             return new RetryablePhaseException("NETWORK_ERROR", operation + " failed: " + rootMessage(e), e);
         }
-        if (noCredentials(e)) {
-            return new PhaseFailure("AUTHENTICATION_FAILED", operation + " failed: " + NO_CREDENTIALS, e);
+        Optional<String> credentials = credentialsProblem(e);
+        if (credentials.isPresent()) {
+            String message = operation + " failed: " + credentials.get();
+            // e.g. the STS of a web identity unreachable: trying again can work
+            return message.contains("Unable to execute HTTP request")
+                    ? new RetryablePhaseException("NETWORK_ERROR", message, e)
+                    : new PhaseFailure("AUTHENTICATION_FAILED", message, e);
         }
         // Missing region and the like: retrying cannot help.
         return new PhaseFailure("AWS_CLIENT_ERROR", operation + " failed: " + e.getMessage(), e);

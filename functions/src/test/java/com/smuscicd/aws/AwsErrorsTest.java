@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.profiles.ProfileFile;
 
 class AwsErrorsTest {
 
@@ -49,17 +50,43 @@ class AwsErrorsTest {
 
     @Test
     void translate_whenTheCredentialsChainFindsNothing_saysSoInOneLineInsteadOfTheChain() {
-        SdkClientException none = catchThrowableOfType(() -> AwsCredentialsProviderChain.builder()
-                .credentialsProviders(ProfileCredentialsProvider.builder().profileName("smus-no-such-profile").build())
-                .build().resolveCredentials(), SdkClientException.class);
+        SdkClientException none = chainFailure(ProfileFile.builder().type(ProfileFile.Type.CONFIGURATION)
+                .content(new java.io.ByteArrayInputStream(new byte[0])).build(), "smus-no-such-profile");
 
-        assertThat(AwsErrors.noCredentials(none)).isTrue();
+        assertThat(AwsErrors.credentialsProblem(none)).contains(AwsErrors.NO_CREDENTIALS);
         assertThat(AwsErrors.translate(none, "s3:HeadObject s3://b/k"))
                 .isInstanceOfSatisfying(PhaseFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("AUTHENTICATION_FAILED");
                     assertThat(e.getMessage()).isEqualTo("s3:HeadObject s3://b/k failed: " + AwsErrors.NO_CREDENTIALS)
                             .doesNotContain("ProviderChain");
                 });
+    }
+
+    @Test
+    void translate_whenAConfiguredProviderFails_keepsItsReasonWithoutTheChainDump() {
+        // an SSO profile, and no SSO module on the class path of this module
+        ProfileFile sso = ProfileFile.builder().type(ProfileFile.Type.CONFIGURATION)
+                .content(new java.io.ByteArrayInputStream(("[profile dev]\nsso_session = s\nsso_account_id = 123456789012\n"
+                        + "sso_role_name = r\n[sso-session s]\nsso_start_url = https://x.awsapps.com/start\n"
+                        + "sso_region = us-east-1\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
+
+        SdkClientException failed = chainFailure(sso, "dev");
+
+        assertThat(AwsErrors.credentialsProblem(failed)).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("AWS credentials could not be loaded: ProfileCredentialsProvider: ")
+                .contains("'sso' service module").doesNotContain("ProviderChain").doesNotContain("profileFile="));
+    }
+
+    @Test
+    void credentialsProblem_whenAnotherClientError_isEmpty() {
+        assertThat(AwsErrors.credentialsProblem(SdkClientException.create("Unable to load region"))).isEmpty();
+    }
+
+    /** What the SDK's credentials chain throws with only a profile provider of {@code profile} in {@code file}. */
+    private static SdkClientException chainFailure(ProfileFile file, String profile) {
+        return catchThrowableOfType(() -> AwsCredentialsProviderChain.builder()
+                .credentialsProviders(ProfileCredentialsProvider.builder().profileFile(file).profileName(profile).build())
+                .build().resolveCredentials(), SdkClientException.class);
     }
 
     @Test

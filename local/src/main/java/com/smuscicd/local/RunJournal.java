@@ -13,8 +13,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The states a local run went through, written down as it goes
@@ -32,6 +35,8 @@ import java.util.Map;
 final class RunJournal implements AutoCloseable {
 
     static final String DIRECTORY = "running";
+    private static final Set<String> KINDS = Arrays.stream(ExecutionEnding.Kind.values()).map(Enum::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Where a run's events go: {@value}, or {@value #TO_AWS} (with {@code --events-to-aws}). */
     static final String TO_LOCAL_BUS = "local";
@@ -134,7 +139,8 @@ final class RunJournal implements AutoCloseable {
         /** Writes down that the deployment is now settled: should this run be stopped too, it is not settled twice. */
         void markSettled() {
             try {
-                Files.writeString(file, Json.write(Map.of("settled", true)) + "\n", StandardCharsets.UTF_8,
+                // on a line of its own even after a line the killed run cut short
+                Files.writeString(file, "\n" + Json.write(Map.of("settled", true)) + "\n", StandardCharsets.UTF_8,
                         java.nio.file.StandardOpenOption.APPEND);
             } catch (IOException e) {
                 // deleted right after; should that fail too, the lifecycle finds the deployment ended
@@ -190,6 +196,9 @@ final class RunJournal implements AutoCloseable {
             } catch (RuntimeException e) {
                 continue; // cut short when the process ended
             }
+            if (!node.isObject()) {
+                continue; // blank
+            }
             if (deployment == null) {
                 if (node.path("deployment").isObject()) {
                     executionArn = node.path("executionArn").asText(null);
@@ -200,7 +209,8 @@ final class RunJournal implements AutoCloseable {
             }
             if (node.path("settled").asBoolean(false)) {
                 settled = true;
-            } else {
+            } else if (node.path("state").isTextual() && node.path("type").isTextual()
+                    && KINDS.contains(node.path("kind").asText())) {
                 steps.add(new ExecutionEnding.Step(node.path("state").asText(), node.path("type").asText(),
                         ExecutionEnding.Kind.valueOf(node.path("kind").asText()), node.get("data")));
             }

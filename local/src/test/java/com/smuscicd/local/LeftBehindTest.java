@@ -164,6 +164,21 @@ class LeftBehindTest {
     }
 
     @Test
+    void settleLeftBehind_whenTheKilledRunCutItsLastLineShort_settlesOnceAndTheMarkIsReadAfterIt() throws Exception {
+        String killed = killedInBundleUpload(null);
+        Path journal = stateDir.resolve(RunJournal.DIRECTORY).resolve(killed + ".jsonl");
+        Files.writeString(journal, "{\"state\":\"BundleUp", java.nio.file.StandardOpenOption.APPEND);
+        RunJournal.Left left = RunJournal.leftBehind(stateDir).get(0);
+
+        left.markSettled();
+
+        assertThat(RunJournal.leftBehind(stateDir)).singleElement().satisfies(again -> {
+            assertThat(again.settled()).isTrue();
+            assertThat(again.steps()).isEqualTo(left.steps());
+        });
+    }
+
+    @Test
     void settleLeftBehind_whenTheDeploymentsEventsAreOff_saysNoneWasSent() throws Exception {
         String killed = killedInBundleUpload(null);
         Path journal = stateDir.resolve(RunJournal.DIRECTORY).resolve(killed + ".jsonl");

@@ -216,6 +216,9 @@ class DeploymentMetricsTest {
                 d -> d.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"yesterday\""));
         writeDeployment(temp, "in-progress", "Q", "prod", start.plusSeconds(1380), null, 0,
                 d -> d.contains("\"stage\":\"deploy\",\"status\":\"completed\"") ? null : d);
+        // the phase's own Failed event wins over what Deploy-Failed names (never different in real events)
+        writeDeployment(temp, "disagreeing", "Q", "test", start.plusSeconds(1440), null, 2,
+                d -> d.replace("\"failedPhase\":\"bundle-upload\"", "\"failedPhase\":\"catalog-assets\""));
         String athena = Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "views",
                 "smus_deployments.sql"))
                 // Trino's names for what DuckDB spells otherwise; the rule itself is left as written
@@ -228,8 +231,28 @@ class DeploymentMetricsTest {
             List<List<Object>> local = archive.query("SELECT " + columns + " FROM smus_deployments ORDER BY 1").rows();
             List<List<Object>> cloud = archive.query("SELECT " + columns + " FROM (" + athena + ") ORDER BY 1").rows();
 
-            assertThat(local).hasSize(14);
+            assertThat(local).hasSize(15);
+            assertThat(local).filteredOn(row -> row.get(0).equals("disagreeing")).singleElement()
+                    .satisfies(row -> assertThat(row.get(6)).isEqualTo("bundle-upload"));
             assertThat(cloud).isEqualTo(local);
+        }
+    }
+
+    @Test
+    void athenaDeploymentsView_whenTheSerDeLowerCasedTheKeysOfDetails_stillReadsTheFailedPhase() throws Exception {
+        // what Athena's JSON SerDe may hand on: details with its keys lower-cased, the phase's Failed event lost
+        writeDeployment(temp, "lower-cased", "P", "prod", Instant.parse("2025-11-05T10:00:00Z"), null, 3,
+                d -> d.contains("\"stage\":\"workflow-creation\",\"status\":\"failed\"") ? null
+                        : d.replace("\"failedPhase\":", "\"failedphase\":"));
+        String athena = Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "views",
+                "smus_deployments.sql"))
+                .replaceAll("try\\(from_iso8601_timestamp\\(([a-z.]+)\\)\\)", "TRY_CAST($1 AS TIMESTAMPTZ)");
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            archive.query("CREATE TEMP MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)");
+
+            assertThat(archive.query("SELECT failed_phase FROM (" + athena + ")").rows())
+                    .containsExactly(List.of("workflow-creation"));
         }
     }
 
