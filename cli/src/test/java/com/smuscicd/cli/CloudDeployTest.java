@@ -690,10 +690,7 @@ class CloudDeployTest {
 
         int exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo(code);
+        JsonNode json = failedWith(exit, out, code);
         assertThat(json.path("executionArn").textValue()).isNull();
         // A 5xx can come after Step Functions started the execution: the message must not say nothing was.
         assertThat(err.toString()).contains("may have started").contains("run the same command again")
@@ -724,10 +721,7 @@ class CloudDeployTest {
         int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SHORT_SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         assertThat(attempts.get("StartExecution")).hasValue(3);
         assertThat(executions()).hasSize(1);
@@ -758,10 +752,7 @@ class CloudDeployTest {
 
         int exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo("TIMEOUT");
+        JsonNode json = failedWith(exit, out, "TIMEOUT");
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         // attempts at 0, 1 and 2 s (immediate backoff), the call ended at 2.5 s
         assertThat(attempts.get("StartExecution")).hasValue(3);
@@ -791,10 +782,7 @@ class CloudDeployTest {
         int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create("http://127.0.0.1:" + closedPort()),
                 MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(attempts.get("StartExecution")).hasValue(3);
         assertThat(executions()).isEmpty();
 
@@ -861,9 +849,7 @@ class CloudDeployTest {
     })
     void command_whenTheBundleUploadFails_exitsOneAfterThreeAttemptsWithNothingStarted(String fault, int status,
                                                                                      String body, String code) {
-        proxyAwsStubToMoto();
-        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
-                .withStatus(status).withHeader("Content-Type", "application/xml").withBody(fixture(body))));
+        failBundleUploads(status, body);
         captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -871,10 +857,7 @@ class CloudDeployTest {
         int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(),
                 MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).as(err.toString()).isEqualTo(code);
+        JsonNode json = failedWith(exit, out, code);
         assertThat(json.path("executionArn").textValue()).isNull();
         assertThat(err.toString()).contains("uploading the bundle to s3://" + BUCKET + "/")
                 .contains("nothing was started");
@@ -902,10 +885,7 @@ class CloudDeployTest {
         int exit = deployCommand(out, err, faultClients(URI.create("http://127.0.0.1:" + closedPort()),
                 MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo("NETWORK_ERROR");
+        JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(err.toString()).contains("nothing was started");
         // The upload starts by asking whether the same content is there already: that is what fails.
         assertThat(attempts.get("HeadObject")).hasValue(3);
@@ -933,10 +913,7 @@ class CloudDeployTest {
         int exit = cli.execute("--pipeline", MANIFEST.toString(), "--targets", "prod", "--region", "us-east-1",
                 "--output", "json");
 
-        assertThat(exit).isEqualTo(1);
-        JsonNode json = Json.read(out.toString());
-        assertThat(json.path("status").asText()).isEqualTo("FAILED");
-        assertThat(json.path("error").path("code").asText()).isEqualTo("THROTTLED");
+        JsonNode json = failedWith(exit, out, "THROTTLED");
         assertThat(err.toString()).contains("stack '" + CloudOptions.DEFAULT_STACK_NAME + "'")
                 .contains("nothing was started").doesNotContain("error:");
         assertThat(AWS_STUB.findAll(postRequestedFor(urlEqualTo("/"))
@@ -953,9 +930,7 @@ class CloudDeployTest {
         sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).name("rel-prod").input("{\"deployment\":"
                 + " {\"pipelineName\": \"Other\", \"target\": {\"name\": \"prod\"}, \"bundle\": {\"digest\":"
                 + " \"sha256:00\"}}}"));
-        proxyAwsStubToMoto();
-        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
-                .withStatus(503).withHeader("Content-Type", "application/xml").withBody(fixture("s3-slow-down.xml"))));
+        failBundleUploads(503, "s3-slow-down.xml");
         captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -1179,6 +1154,13 @@ class CloudDeployTest {
         return URI.create("http://127.0.0.1:" + AWS_STUB.getPort());
     }
 
+    /** S3 answers every bundle upload (PUT) with {@code status} and the fixture {@code body}; the rest goes to moto. */
+    private static void failBundleUploads(int status, String body) {
+        proxyAwsStubToMoto();
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(status).withHeader("Content-Type", "application/xml").withBody(fixture(body))));
+    }
+
     /** The AWS stub passes every request it has no fault for to moto. */
     private static void proxyAwsStubToMoto() {
         AWS_STUB.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())));
@@ -1268,6 +1250,15 @@ class CloudDeployTest {
                             }
                         }));
         return builder;
+    }
+
+    /** Asserts a deploy command exited 1 with one FAILED outcome of {@code code} in JSON on {@code out}; that outcome. */
+    private static JsonNode failedWith(int exit, StringWriter out, String code) {
+        assertThat(exit).isEqualTo(1);
+        JsonNode json = Json.read(out.toString());
+        assertThat(json.path("status").asText()).isEqualTo("FAILED");
+        assertThat(json.path("error").path("code").asText()).isEqualTo(code);
+        return json;
     }
 
     /** {@code base}'s clients, but Step Functions' from {@code sfn}. */
