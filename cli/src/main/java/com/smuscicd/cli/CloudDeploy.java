@@ -500,10 +500,7 @@ final class CloudDeploy {
             }
             Optional<String> credentials = AwsErrors.credentialsProblem(e);
             if (credentials.isPresent()) {
-                RuntimeException translated = AwsErrors.translate(e, "cloudformation:DescribeStacks " + stack);
-                if (translated instanceof RetryablePhaseException retryable) {
-                    throw retryable;
-                }
+                // (an STS out of reach is transient, and thrown above)
                 throw new CloudSetupException(credentials.get() + ": needed to read the outputs of stack '"
                         + stack + "' (to find the state machine and bundle bucket)", e);
             }
