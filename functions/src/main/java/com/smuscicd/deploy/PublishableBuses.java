@@ -18,11 +18,16 @@ public final class PublishableBuses {
 
     private final List<String> namesOrArns;
     private final List<String> arns;
-    private final String arnPrefix;
+    /** Partition, region and account of the orchestrator's state machine. */
+    private final String partition;
+    private final String region;
+    private final String account;
 
-    private PublishableBuses(List<String> namesOrArns, String arnPrefix) {
+    private PublishableBuses(List<String> namesOrArns, String partition, String region, String account) {
         this.namesOrArns = namesOrArns;
-        this.arnPrefix = arnPrefix;
+        this.partition = partition;
+        this.region = region;
+        this.account = account;
         this.arns = namesOrArns.stream().map(this::arnOf).toList();
     }
 
@@ -42,7 +47,7 @@ public final class PublishableBuses {
         }
         List<String> names = Arrays.stream(commaSeparated.split(",")).map(String::trim)
                 .filter(name -> !name.isEmpty()).toList();
-        return new PublishableBuses(names, "arn:" + arn[1] + ":events:" + arn[3] + ":" + arn[4] + ":event-bus/");
+        return new PublishableBuses(names, arn[1], arn[3], arn[4]);
     }
 
     /** Whether the functions may publish to {@code bus} (a name or an event-bus ARN). */
@@ -61,6 +66,15 @@ public final class PublishableBuses {
     }
 
     private String arnOf(String nameOrArn) {
-        return nameOrArn.startsWith("arn:") ? nameOrArn : arnPrefix + nameOrArn;
+        return arnOf(nameOrArn, partition, region, account);
+    }
+
+    /**
+     * The ARN a bus name stands for in {@code partition}, {@code region} and {@code account} (an
+     * ARN as it is): two buses are the same when their ARNs are.
+     */
+    public static String arnOf(String nameOrArn, String partition, String region, String account) {
+        return nameOrArn.startsWith("arn:") ? nameOrArn
+                : "arn:" + partition + ":events:" + region + ":" + account + ":event-bus/" + nameOrArn;
     }
 }

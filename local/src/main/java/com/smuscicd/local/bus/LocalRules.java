@@ -3,6 +3,7 @@ package com.smuscicd.local.bus;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.smuscicd.deploy.PublishableBuses;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.Suggestions;
@@ -255,15 +256,10 @@ public final class LocalRules {
         return enabled.stream().filter(rule -> busKey(rule.eventBusName(), account, region).equals(key)).toList();
     }
 
-    /** A bus's name when it is an ARN of a bus of {@code account} in {@code region}; otherwise as given. */
+    /** The bus's ARN in {@code account} and {@code region} (a name in the {@code aws} partition, as the local account's). */
     static String busKey(String nameOrArn, String account, String region) {
-        String bus = nameOrArn == null || nameOrArn.isBlank() ? DEFAULT_BUS : nameOrArn.trim();
-        String[] arn = bus.split(":", 6);
-        if (arn.length == 6 && arn[0].equals("arn") && arn[2].equals("events") && arn[3].equals(region)
-                && arn[4].equals(account) && arn[5].startsWith("event-bus/")) {
-            return arn[5].substring("event-bus/".length());
-        }
-        return bus;
+        return PublishableBuses.arnOf(nameOrArn == null || nameOrArn.isBlank() ? DEFAULT_BUS : nameOrArn.trim(), "aws",
+                region, account);
     }
 
     private static String patternText(Path file, String name, JsonNode patternNode) {
