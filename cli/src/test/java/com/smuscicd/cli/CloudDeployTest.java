@@ -60,6 +60,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -431,29 +432,11 @@ class CloudDeployTest {
 
     @Test
     void deploy_whenTheStackMustBeReadWithoutCredentials_saysNoneWereFoundInOneLine() {
-        CloudDeploy.ClientFactory noCredentials = new CloudDeploy.ClientFactory() {
-            @Override
-            public S3Client s3(Region region) {
-                return motoClients().s3(region);
-            }
-
-            @Override
-            public SfnClient sfn(Region region) {
-                return motoClients().sfn(region);
-            }
-
-            @Override
-            public CloudFormationClient cloudFormation(Region region) {
-                return AwsClients.configure(CloudFormationClient.builder(), region, MOTO.endpoint(),
+        CloudDeploy.ClientFactory motoClients = motoClients();
+        CloudDeploy.ClientFactory noCredentials = clientsOf(motoClients::s3, motoClients::sfn,
+                region -> AwsClients.configure(CloudFormationClient.builder(), region, MOTO.endpoint(),
                         AwsCredentialsProviderChain.builder().credentialsProviders(ProfileCredentialsProvider.builder()
-                                .profileName("smus-no-such-profile").build()).build()).build();
-            }
-
-            @Override
-            public Optional<Region> defaultRegion() {
-                return Optional.empty();
-            }
-        };
+                                .profileName("smus-no-such-profile").build()).build()).build());
         CloudOptions options = options(null, null);
         options.region = "us-east-1";
 
@@ -1083,28 +1066,39 @@ class CloudDeployTest {
     }
 
     private static CloudDeploy.ClientFactory endpoints(URI awsEndpoint, URI sfnEndpoint) {
+        return clientsOf(
+                region -> AwsClients.configure(S3Client.builder(), region, awsEndpoint, AwsTestCredentials.provider())
+                        .build(),
+                region -> AwsClients.configure(SfnClient.builder(), region, sfnEndpoint, AwsTestCredentials.provider())
+                        .build(),
+                region -> AwsClients.configure(CloudFormationClient.builder(), region, awsEndpoint,
+                        AwsTestCredentials.provider()).build());
+    }
+
+    /**
+     * Clients of each kind from the given functions, no default region (never the machine's profile:
+     * tests say where the region comes from), and the CLI's own events to moto.
+     */
+    private static CloudDeploy.ClientFactory clientsOf(Function<Region, S3Client> s3, Function<Region, SfnClient> sfn,
+                                                       Function<Region, CloudFormationClient> cloudFormation) {
         return new CloudDeploy.ClientFactory() {
             @Override
             public S3Client s3(Region region) {
-                return AwsClients.configure(S3Client.builder(), region, awsEndpoint, AwsTestCredentials.provider())
-                        .build();
+                return s3.apply(region);
             }
 
             @Override
             public SfnClient sfn(Region region) {
-                return AwsClients.configure(SfnClient.builder(), region, sfnEndpoint, AwsTestCredentials.provider())
-                        .build();
+                return sfn.apply(region);
             }
 
             @Override
             public CloudFormationClient cloudFormation(Region region) {
-                return AwsClients.configure(CloudFormationClient.builder(), region, awsEndpoint,
-                        AwsTestCredentials.provider()).build();
+                return cloudFormation.apply(region);
             }
 
             @Override
             public Optional<Region> defaultRegion() {
-                // Never the machine's profile: tests say where the region comes from.
                 return Optional.empty();
             }
 
@@ -1199,32 +1193,9 @@ class CloudDeployTest {
      */
     private CloudDeploy.ClientFactory faultClients(URI s3Endpoint, URI sfnEndpoint, URI cloudFormationEndpoint,
                                                    Duration socketTimeout) {
-        return new CloudDeploy.ClientFactory() {
-            @Override
-            public S3Client s3(Region region) {
-                return faulty(S3Client.builder(), region, s3Endpoint, socketTimeout);
-            }
-
-            @Override
-            public SfnClient sfn(Region region) {
-                return faulty(SfnClient.builder(), region, sfnEndpoint, socketTimeout);
-            }
-
-            @Override
-            public CloudFormationClient cloudFormation(Region region) {
-                return faulty(CloudFormationClient.builder(), region, cloudFormationEndpoint, socketTimeout);
-            }
-
-            @Override
-            public Optional<Region> defaultRegion() {
-                return Optional.empty();
-            }
-
-            @Override
-            public EventBridgeClient eventBridge(Region region) {
-                return motoEventBridge();
-            }
-        };
+        return clientsOf(region -> faulty(S3Client.builder(), region, s3Endpoint, socketTimeout),
+                region -> faulty(SfnClient.builder(), region, sfnEndpoint, socketTimeout),
+                region -> faulty(CloudFormationClient.builder(), region, cloudFormationEndpoint, socketTimeout));
     }
 
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C faulty(
@@ -1262,34 +1233,8 @@ class CloudDeployTest {
     }
 
     /** {@code base}'s clients, but Step Functions' from {@code sfn}. */
-    private static CloudDeploy.ClientFactory withSfn(CloudDeploy.ClientFactory base,
-                                                     java.util.function.Function<Region, SfnClient> sfn) {
-        return new CloudDeploy.ClientFactory() {
-            @Override
-            public S3Client s3(Region region) {
-                return base.s3(region);
-            }
-
-            @Override
-            public SfnClient sfn(Region region) {
-                return sfn.apply(region);
-            }
-
-            @Override
-            public CloudFormationClient cloudFormation(Region region) {
-                return base.cloudFormation(region);
-            }
-
-            @Override
-            public Optional<Region> defaultRegion() {
-                return base.defaultRegion();
-            }
-
-            @Override
-            public EventBridgeClient eventBridge(Region region) {
-                return base.eventBridge(region);
-            }
-        };
+    private static CloudDeploy.ClientFactory withSfn(CloudDeploy.ClientFactory base, Function<Region, SfnClient> sfn) {
+        return clientsOf(base::s3, sfn, base::cloudFormation);
     }
 
     /** A local port nothing listens on: connections to it are refused. */
