@@ -3,8 +3,11 @@
 # same classpath (issue 7, "Performance"). Each sample is a fresh JVM that constructs the handler
 # and serves one real task input (captured from a local run of examples/basic_pipeline, target
 # prod) against local endpoints: moto for S3 and EventBridge, a small stub for DataZone and
-# MWAA Serverless (moto has neither). Runs are interleaved (trivial, handler 1..5, trivial, ...)
-# so load from other processes on a shared machine hits every handler alike.
+# MWAA Serverless (moto has neither). Three baselines run on the lifecycle function's classpath:
+# TrivialHandler (the target's yardstick), OneRequestHandler (one PutEvents over the JDK's HTTP
+# client, no SDK) and SdkRequestHandler (the same PutEvents through the AWS SDK, configured as the
+# functions configure it). Runs are interleaved (baselines, handler 1..5, baselines, ...) so load
+# from other processes on a shared machine hits every handler alike.
 #
 # Usage:  bench/scripts/coldstart.sh [RUNS]          (default 10 runs per handler and mode)
 #         bench/scripts/coldstart.sh --verify        (the jar checks and the verification pass only:
@@ -123,6 +126,11 @@ for h in "${handlers[@]}"; do
   printf '   %-30s %5s ms  output: %s\n' "$h" "$wall" "$(head -c 140 "$work/out.json")"
   [ -n "$calls" ] && printf '   %-30s stub calls: %s\n' "" "$calls"
 done
+# the baselines too: each must succeed against the emulator (their events match no rule)
+for b in TrivialHandler OneRequestHandler SdkRequestHandler; do
+  read -r wall init invoke classes prime < <(run_one "com.smuscicd.bench.coldstart.$b" "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler)
+  printf '   %-30s %5s ms  (baseline)\n' "$b" "$wall"
+done
 counts=$(python3 "$here/moto_fixtures.py" count "$AWS_ENDPOINT_URL")
 echo "$counts"
 delivered=$(awk '/events delivered/ {print $1}' <<<"$counts")
@@ -147,12 +155,15 @@ for mode in default c1 snapstart; do
   # One unmeasured round, so the page cache holds the jars for every handler alike.
   run_one com.smuscicd.bench.coldstart.TrivialHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler >/dev/null
   run_one com.smuscicd.bench.coldstart.OneRequestHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler >/dev/null
+  run_one com.smuscicd.bench.coldstart.SdkRequestHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler >/dev/null
   for h in "${handlers[@]}"; do PRIMED=$phase_primed run_one "com.smuscicd.lambda.$h" "$work/inputs/$h.json" >/dev/null; done
   for i in $(seq 1 "$runs"); do
     read -r wall init invoke classes prime < <(run_one com.smuscicd.bench.coldstart.TrivialHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler)
     printf '%s\tTrivialHandler\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$i" "$wall" "$init" "$invoke" "$classes" "$prime" >>"$samples"
     read -r wall init invoke classes prime < <(run_one com.smuscicd.bench.coldstart.OneRequestHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler)
     printf '%s\tOneRequestHandler\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$i" "$wall" "$init" "$invoke" "$classes" "$prime" >>"$samples"
+    read -r wall init invoke classes prime < <(run_one com.smuscicd.bench.coldstart.SdkRequestHandler "$work/inputs/DeployLifecycleHandler.json" DeployLifecycleHandler)
+    printf '%s\tSdkRequestHandler\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$i" "$wall" "$init" "$invoke" "$classes" "$prime" >>"$samples"
     for h in "${handlers[@]}"; do
       read -r wall init invoke classes prime < <(PRIMED=$phase_primed run_one "com.smuscicd.lambda.$h" "$work/inputs/$h.json")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$h" "$i" "$wall" "$init" "$invoke" "$classes" "$prime" >>"$samples"
