@@ -87,7 +87,10 @@ public final class EventArchive implements AutoCloseable {
             + " gitrepository VARCHAR, cicdplatform VARCHAR, runid VARCHAR, runurl VARCHAR, committimestamp VARCHAR)";
     static final String ERROR_TYPE = "STRUCT(code VARCHAR, message VARCHAR)";
 
-    /** The JSON reader's view of a line; key names are the JSON's own (the reader is case-sensitive). */
+    /**
+     * The JSON reader's view of a line; key names are the JSON's own (the reader is case-sensitive).
+     * Read by name, with {@link #SELECT_COLUMNS}, by metrics/bench/ParseFloor.java (ParseFloorProbeTest).
+     */
     private static final String READ_COLUMNS = "{\"version\": 'VARCHAR', \"id\": 'VARCHAR', \"detail-type\": 'VARCHAR',"
             + " \"source\": 'VARCHAR', \"account\": 'VARCHAR', \"time\": 'VARCHAR', \"region\": 'VARCHAR',"
             + " \"resources\": 'VARCHAR[]', \"detail\": 'STRUCT(\"version\" VARCHAR, \"timestamp\" VARCHAR,"
