@@ -18,11 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Partial {@code PutEvents} failures: EventBridge accepts a request but fails some of its entries.
- * The only request of a deployment with two entries is the failure path's (the phase's Failed
+ * Partial {@code PutEvents} failures (EventBridge accepts a request but fails some of its entries),
+ * and the failure path's request failing whole. The only request of a deployment with two entries is the failure path's (the phase's Failed
  * event and Deploy-Failed, sent together when retries of the phase are spent), so these
  * deployments lose DataZone for good; a stub answers that request in EventBridge's place, and
  * everything else reaches moto.
@@ -123,6 +124,34 @@ class PartialPutEventsTest {
             assertThat(logged.get("attempts").asInt()).isEqualTo(PUBLISHER_ATTEMPTS);
             assertThat(logged.at("/event/detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
         });
+        harness.assertNoEventLost(run);
+        DeploymentInvariants.check(run.events());
+    }
+
+    /**
+     * The whole failure-path request fails, every time: the Failed event and Deploy-Failed are
+     * each retried as the batch they are, a bounded number of times, then written whole to the log.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Fault.class, names = {"THROTTLING", "SERVER_ERROR"})
+    void deploy_whenTheFailurePathRequestKeepsFailing_retriesItBoundedTimesThenLogsBothEventsWhole(Fault fault) {
+        harness.server(Dependency.EVENT_BRIDGE).stubFor(twoEntries()
+                .willReturn(WireStubs.faultResponse(Dependency.EVENT_BRIDGE, fault, FaultHarness.LATE_BY)));
+
+        FaultRun run = harness.deploy(DATA_ZONE_DOWN);
+
+        assertFailedInProjectInitialization(run);
+        List<ServeEvent> requests = harness.servedPutEvents();
+        // Two single events, then the batch of two until its attempts are spent.
+        assertThat(requests).hasSize(2 + PUBLISHER_ATTEMPTS);
+        assertThat(requests.subList(2, requests.size())).allSatisfy(r -> assertThat(entries(r)).hasSize(2));
+        assertThat(run.undeliveredLog()).hasSize(2).allSatisfy(line -> {
+            JsonNode logged = Json.read(line);
+            assertThat(logged.get("errorCode").asText()).isEqualTo(fault.eventBridgeErrorCode());
+            assertThat(logged.get("attempts").asInt()).isEqualTo(PUBLISHER_ATTEMPTS);
+        });
+        assertThat(run.undeliveredLog()).extracting(line -> Json.read(line).at("/event/detail-type").asText())
+                .containsExactly("SMUS-CICD-Deploy-ProjectInitialization-Failed", "SMUS-CICD-Deploy-Failed");
         harness.assertNoEventLost(run);
         DeploymentInvariants.check(run.events());
     }
