@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.smuscicd.local.DeploymentInvariants;
@@ -15,6 +16,7 @@ import com.smuscicd.testsupport.MotoServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +152,37 @@ class DependencyLossConvergenceTest {
         assertThat(harness.projectObjects()).hasSize(5).containsAllEntriesOf(objectsAfterFirstRun);
         harness.assertNoEventLost(rerun);
         DeploymentInvariants.check(rerun.events());
+    }
+
+    @Test
+    void deploy_whenS3FailsMidUploadForOneCallOnly_thePhaseRetryUploadsOnlyWhatIsMissingAndTheDeploymentSucceeds() {
+        WireMockServer s3 = harness.server(Dependency.S3);
+        // The first object written to the project reaches S3; then the next call's 3 SDK attempts
+        // (the HEAD of the second object) are throttled, the phase fails retryably, and S3 answers
+        // again for the state machine's retry.
+        s3.stubFor(put(urlPathMatching("/" + FaultHarness.PROJECT_BUCKET + "/.*")).atPriority(WireStubs.STATE_PRIORITY)
+                .inScenario("s3-blip").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("down")
+                .willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString()).withRemoveRequestHeader("Expect")));
+        WireStubs.s3SlowDownsFrom(s3, "s3-blip", "down", Injection.TRANSIENT_TIMES);
+
+        FaultRun run = harness.deploy();
+
+        assertThat(run.execution().status()).as(FaultHarness.describe(run)).isEqualTo("SUCCEEDED");
+        assertThat(run.detailTypes()).containsExactlyElementsOf(SUCCESS);
+        assertThat(run.failures("BundleUpload")).singleElement().satisfies(f -> assertThat(f.error()).isEqualTo(RETRYABLE));
+        // The retried phase finds the first object written and puts the other two; then the two DAG files.
+        assertThat(run.details("SMUS-CICD-Deploy-BundleUpload-Completed"))
+                .containsEntry("files", 3).containsEntry("uploaded", 2).containsEntry("unchanged", 1);
+        // Every object is written once: the retry does not write the first one again.
+        Map<String, Long> putsByObject = s3.getAllServeEvents().stream()
+                .filter(e -> RequestMethod.PUT.equals(e.getRequest().getMethod()))
+                .filter(e -> e.getRequest().getUrl().startsWith("/" + FaultHarness.PROJECT_BUCKET + "/"))
+                .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));
+        assertThat(putsByObject).hasSize(5).allSatisfy((object, puts) -> assertThat(puts).as(object).isEqualTo(1L));
+        assertThat(run.attempts(Dependency.S3, "PutObject")).isEqualTo(5);
+        assertThat(harness.projectObjects()).hasSize(5);
+        harness.assertNoEventLost(run);
+        DeploymentInvariants.check(run.events());
     }
 
     @Test

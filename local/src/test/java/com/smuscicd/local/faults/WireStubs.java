@@ -238,6 +238,19 @@ final class WireStubs {
                 .willReturn(xml(503, "errors/s3-slow-down.xml")));
     }
 
+    /**
+     * A 503 SlowDown for the next {@code times} S3 requests from {@code scenario}'s state
+     * {@code state}; then S3 answers again (the scenario ends in {@code "recovered"}).
+     */
+    static void s3SlowDownsFrom(WireMockServer server, String scenario, String state, int times) {
+        for (int i = 1; i <= times; i++) {
+            String from = i == 1 ? state : state + "-" + i;
+            String next = i == times ? "recovered" : state + "-" + (i + 1);
+            server.stubFor(any(anyUrl()).atPriority(FAULT_PRIORITY).inScenario(scenario).whenScenarioStateIs(from)
+                    .willSetStateTo(next).willReturn(xml(503, "errors/s3-slow-down.xml")));
+        }
+    }
+
     static ResponseDefinitionBuilder json11(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", JSON_1_1).withBody(body);
     }
