@@ -114,6 +114,39 @@ class DependencyLossConvergenceTest {
     }
 
     @Test
+    void deploy_whenDataZoneIsLostJustAfterCreatingTheProjectAndRerunAfterItRecovers_findsTheProjectInsteadOfCreatingAnother() {
+        WireMockServer dataZone = harness.server(Dependency.DATA_ZONE);
+        // CreateProject takes effect; from then on DataZone answers 503 to everything.
+        StubMapping outage = dataZone.stubFor(any(anyUrl()).atPriority(WireStubs.FAULT_PRIORITY)
+                .inScenario(WireStubs.PROJECT_SCENARIO).whenScenarioStateIs(WireStubs.CREATED)
+                .willReturn(WireStubs.faultResponse(Dependency.DATA_ZONE, Fault.SERVER_ERROR, Duration.ZERO)));
+
+        FaultRun lost = harness.deploy();
+
+        assertThat(lost.execution().status()).as(FaultHarness.describe(lost)).isEqualTo("FAILED");
+        assertThat(lost.detailTypes()).containsExactly(SUCCESS.get(0), SUCCESS.get(1),
+                "SMUS-CICD-Deploy-ProjectInitialization-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(lost.last().detail().details()).containsEntry("failedPhase", "project-init");
+        assertThat(lost.failures("ProjectInitialization")).hasSize(4)
+                .allSatisfy(f -> assertThat(f.error()).isEqualTo(RETRYABLE));
+        // The phase's retries look the project up again (and fail): none of them creates a second one.
+        assertThat(lost.attempts(Dependency.DATA_ZONE, "CreateProject")).isEqualTo(1);
+        harness.assertNoEventLost(lost);
+        DeploymentInvariants.check(lost.events());
+
+        dataZone.removeStub(outage);
+        FaultRun rerun = harness.deploy();
+
+        assertThat(rerun.execution().status()).as(FaultHarness.describe(rerun)).isEqualTo("SUCCEEDED");
+        assertFreshCompleteSequence(rerun, lost);
+        assertThat(rerun.details("SMUS-CICD-Deploy-ProjectInitialization-Completed"))
+                .containsEntry("projectId", WireStubs.PROJECT_ID).containsEntry("projectCreated", false);
+        assertThat(rerun.attempts(Dependency.DATA_ZONE)).doesNotContainKey("CreateProject");
+        harness.assertNoEventLost(rerun);
+        DeploymentInvariants.check(rerun.events());
+    }
+
+    @Test
     void deploy_whenS3IsLostDuringBundleUploadAndRerunAfterItRecovers_uploadsOnlyWhatIsMissing() {
         WireMockServer s3 = harness.server(Dependency.S3);
         // The first object written to the project reaches S3; then S3 throttles everything.
