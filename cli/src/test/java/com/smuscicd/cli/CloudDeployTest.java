@@ -850,18 +850,12 @@ class CloudDeployTest {
         // no execution will tell it: the CLI emits the deployment's one event itself, so failure rules fire
         assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
         assertThat(json.path("eventCount").asInt()).isEqualTo(1);
-        assertThat(captured()).singleElement().satisfies(event -> {
-            assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
-            assertThat(event.path("detail").path("deploymentId").asText()).isEqualTo(json.path("deploymentId").asText());
-            assertThat(event.path("detail").path("sequence").asInt()).isEqualTo(2);
-            assertThat(event.path("detail").path("target").path("stage").asText()).isEqualTo("PROD");
-            assertThat(event.path("detail").path("error").path("code").asText()).isEqualTo(code);
-            assertThat(EventContract.validateDetail(event.path("detail"))).isEmpty();
-        });
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, code));
     }
 
     @Test
-    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStarted() {
+    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStartedAndSendsOneDeployFailed() {
+        captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -874,6 +868,35 @@ class CloudDeployTest {
         assertThat(attempts.get("HeadObject")).hasValue(3);
         assertThat(attempts).doesNotContainKeys("PutObject", "StartExecution");
         assertThat(executions()).isEmpty();
+        assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, "NETWORK_ERROR"));
+    }
+
+    @Test
+    void command_whenTheBundleUploadTimesOut_exitsOneAfterThreeAttemptsWithNothingStartedAndSendsOneDeployFailed() {
+        proxyAwsStubToMoto();
+        // every upload is answered after the client's socket timeout: none completes
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(200).withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
+                SHORT_SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
+        assertThat(err.toString()).contains("uploading the bundle to s3://" + BUCKET + "/")
+                .contains("nothing was started");
+        assertThat(attempts.get("HeadObject")).hasValue(1);
+        assertThat(attempts.get("PutObject")).hasValue(3);
+        assertThat(AWS_STUB.findAll(putRequestedFor(urlPathMatching("/" + BUCKET + "/.*")))).hasSize(3);
+        assertThat(attempts).doesNotContainKey("StartExecution");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, "NETWORK_ERROR"));
     }
 
     @Test
@@ -1235,6 +1258,23 @@ class CloudDeployTest {
     /** {@code base}'s clients, but Step Functions' from {@code sfn}. */
     private static CloudDeploy.ClientFactory withSfn(CloudDeploy.ClientFactory base, Function<Region, SfnClient> sfn) {
         return clientsOf(base::s3, sfn, base::cloudFormation);
+    }
+
+    /**
+     * Asserts {@code event} is the Deploy-Failed the CLI sends itself for the deployment of the JSON
+     * outcome {@code outcome}, whose upload failed with {@code code}: before any phase (sequence 2),
+     * nothing started, and valid by the event contract.
+     */
+    private static void assertCliDeployFailed(JsonNode event, JsonNode outcome, String code) {
+        assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
+        JsonNode detail = event.path("detail");
+        assertThat(detail.path("deploymentId").asText()).isEqualTo(outcome.path("deploymentId").asText());
+        assertThat(detail.path("sequence").asInt()).isEqualTo(2);
+        assertThat(detail.path("target").path("stage").asText()).isEqualTo("PROD");
+        assertThat(detail.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(detail.path("error").path("message").asText()).startsWith("uploading the bundle to s3://" + BUCKET);
+        assertThat(detail.path("details").path("notStarted").asBoolean()).isTrue();
+        assertThat(EventContract.validateDetail(detail)).isEmpty();
     }
 
     /** A local port nothing listens on: connections to it are refused. */
