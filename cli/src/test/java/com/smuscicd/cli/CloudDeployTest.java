@@ -38,8 +38,10 @@ import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.trigger.BundleTrigger;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -900,6 +902,66 @@ class CloudDeployTest {
     }
 
     @Test
+    void command_whenTheUploadFailsAndEventBridgeIsDown_logsTheDeployFailedWholeOnStderrAndStillExitsOne() {
+        failBundleUploads(503, "s3-slow-down.xml");
+        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        CloudDeploy.ClientFactory clients = withEventBridge(faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
+                SOCKET_TIMEOUT), region -> AwsClients.configure(EventBridgeClient.builder(), region, closed,
+                AwsTestCredentials.provider()).build());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        int exit;
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
+        } finally {
+            System.setErr(original);
+        }
+
+        JsonNode json = failedWith(exit, out, "THROTTLED");
+        assertThat(err.toString()).contains("nothing was started")
+                .contains("the Deploy-Failed event could not be sent (logged whole on stderr)")
+                .doesNotContain("Deploy-Failed sent to");
+        List<JsonNode> logged = stderr.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("{"))
+                .map(Json::read).toList();
+        assertThat(logged).singleElement().satisfies(line -> {
+            assertThat(line.path("message").asText()).isEqualTo("event not delivered");
+            assertThat(line.path("eventBusName").asText()).isEqualTo("default");
+            assertCliDeployFailed(line.path("event"), json, "THROTTLED");
+        });
+        assertThat(executions()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 400, error-throttling.json",
+        "5xx, 500, error-internal.json",
+        "access denied, 400, error-access-denied.json",
+    })
+    void command_whenTheUploadFailsAndStepFunctionsCannotSayWhetherTheExecutionExists_sendsNoEvent(
+            String fault, int status, String body) {
+        failBundleUploads(503, "s3-slow-down.xml");
+        SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture(body)).withStatus(status)));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), URI.create(SFN_STUB.baseUrl()), MOTO.endpoint(),
+                SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        JsonNode json = failedWith(exit, out, "THROTTLED");
+        assertThat(err.toString()).contains("nothing was started")
+                .contains("whether an earlier run started this deployment could not be read, so no event was sent")
+                .doesNotContain("Deploy-Failed");
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(sfnRequests("DescribeExecution")).isPositive();
+        assertThat(sfnRequests("StartExecution")).isZero();
+        assertThat(captured()).isEmpty();
+    }
+
+    @Test
     void command_whenReadingTheStackIsThrottled_exitsOneNotTwoWithNothingStarted() {
         proxyAwsStubToMoto();
         captureEvents();
@@ -1104,6 +1166,13 @@ class CloudDeployTest {
      */
     private static CloudDeploy.ClientFactory clientsOf(Function<Region, S3Client> s3, Function<Region, SfnClient> sfn,
                                                        Function<Region, CloudFormationClient> cloudFormation) {
+        return clientsOf(s3, sfn, cloudFormation, region -> motoEventBridge());
+    }
+
+    /** As {@link #clientsOf(Function, Function, Function)}, the CLI's own events through {@code eventBridge}. */
+    private static CloudDeploy.ClientFactory clientsOf(Function<Region, S3Client> s3, Function<Region, SfnClient> sfn,
+                                                       Function<Region, CloudFormationClient> cloudFormation,
+                                                       Function<Region, EventBridgeClient> eventBridge) {
         return new CloudDeploy.ClientFactory() {
             @Override
             public S3Client s3(Region region) {
@@ -1127,7 +1196,7 @@ class CloudDeployTest {
 
             @Override
             public EventBridgeClient eventBridge(Region region) {
-                return motoEventBridge();
+                return eventBridge.apply(region);
             }
         };
     }
@@ -1275,6 +1344,12 @@ class CloudDeployTest {
         assertThat(detail.path("error").path("message").asText()).startsWith("uploading the bundle to s3://" + BUCKET);
         assertThat(detail.path("details").path("notStarted").asBoolean()).isTrue();
         assertThat(EventContract.validateDetail(detail)).isEmpty();
+    }
+
+    /** {@code base}'s clients, but EventBridge's from {@code eventBridge}. */
+    private static CloudDeploy.ClientFactory withEventBridge(CloudDeploy.ClientFactory base,
+                                                             Function<Region, EventBridgeClient> eventBridge) {
+        return clientsOf(base::s3, base::sfn, base::cloudFormation, eventBridge);
     }
 
     /** A local port nothing listens on: connections to it are refused. */
