@@ -668,6 +668,7 @@ class CloudDeployTest {
     void command_whenStartExecutionFails_exitsOneWithoutClaimingNothingStartedAndARerunFindsTheExecution(
             String fault, int status, String body, String code, int attempts) {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture(body)).withStatus(status)));
+        captureEvents();
         CloudDeploy.ClientFactory clients = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT);
         StringWriter out = new StringWriter();
@@ -681,6 +682,10 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").contains("run the same command again")
                 .doesNotContain("nothing was started");
         assertThat(sfnRequests("StartExecution")).isEqualTo(attempts);
+        // the execution may exist and will send its own events: a CLI Deploy-Failed would be a second terminal event
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(err.toString()).doesNotContain("Deploy-Failed");
+        assertThat(captured()).isEmpty();
 
         // The re-run: Step Functions has the execution of that name (the lost one) and says so.
         SFN_STUB.resetAll();
@@ -692,6 +697,7 @@ class CloudDeployTest {
         assertThat(rerun).isZero();
         assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("ALREADY_STARTED");
         assertThat(sfnRequests("StartExecution")).isEqualTo(1);
+        assertThat(captured()).isEmpty();
     }
 
     @Test
@@ -700,6 +706,7 @@ class CloudDeployTest {
         // but each answer comes after the client's socket timeout.
         SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
                 .withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -710,6 +717,10 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         assertThat(attempts.get("StartExecution")).hasValue(3);
         assertThat(executions()).hasSize(1);
+        // the execution started and tells its own end: a CLI Deploy-Failed would be a second terminal event
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(err.toString()).doesNotContain("Deploy-Failed");
+        assertThat(captured()).isEmpty();
 
         StringWriter again = new StringWriter();
         int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
@@ -726,6 +737,7 @@ class CloudDeployTest {
         // Each answer comes well within the socket timeout (10 s) but after the attempt timeout.
         SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
                 .withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
         CloudDeploy.ClientFactory faults = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT);
         // what the CLI adds to its Step Functions client, with shorter limits
@@ -741,6 +753,8 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         // attempts at 0, 1 and 2 s (immediate backoff), the call ended at 2.5 s
         assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(captured()).isEmpty();
     }
 
     @Test
