@@ -183,6 +183,51 @@ class CloudDeployTest {
     }
 
     @Test
+    void deploy_whenAGitHubRunIsReRun_findsTheDeploymentOfTheFirstAttempt() {
+        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001", "GITHUB_RUN_ATTEMPT", "1"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        // "Re-run jobs": the same run id, the next attempt
+        env.put("GITHUB_RUN_ATTEMPT", "2");
+
+        DeployOutcome rerun = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(rerun.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(rerun.executionArn()).isEqualTo(first.executionArn());
+        assertThat(rerun.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenAGitLabJobIsRetriedInTheSamePipeline_findsTheDeploymentOfTheFirstJob() {
+        env.putAll(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        // "Retry" on a job: a new job in the same pipeline
+        env.put("CI_JOB_ID", "101");
+
+        DeployOutcome retried = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(retried.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(retried.executionArn()).isEqualTo(first.executionArn());
+        assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenANewGitLabPipelineDeploysTheSameContent_startsANewExecution() {
+        env.putAll(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"));
+        cloudDeploy(options(stateMachineArn, BUCKET), motoClients()).deploy(input("prod"), bundle(), progress);
+        env.putAll(Map.of("CI_PIPELINE_ID", "4712", "CI_JOB_ID", "102"));
+
+        DeployOutcome next = cloudDeploy(options(stateMachineArn, BUCKET), motoClients())
+                .deploy(input("prod"), bundle(), progress);
+
+        assertThat(next.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(2);
+    }
+
+    @Test
     void deploy_whenANewCiRunDeploysTheSameContent_startsANewExecution() {
         env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001"));
         cloudDeploy(options(stateMachineArn, BUCKET), motoClients()).deploy(input("prod"), bundle(), progress);
