@@ -38,8 +38,10 @@ import com.smuscicd.testsupport.AwsTestCredentials;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.trigger.BundleTrigger;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -178,6 +180,51 @@ class CloudDeployTest {
         assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
         assertThat(executions()).hasSize(1);
         assertThat(printed.toString()).contains("was already started");
+    }
+
+    @Test
+    void deploy_whenAGitHubRunIsReRun_findsTheDeploymentOfTheFirstAttempt() {
+        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001", "GITHUB_RUN_ATTEMPT", "1"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        // "Re-run jobs": the same run id, the next attempt
+        env.put("GITHUB_RUN_ATTEMPT", "2");
+
+        DeployOutcome rerun = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(rerun.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(rerun.executionArn()).isEqualTo(first.executionArn());
+        assertThat(rerun.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenAGitLabJobIsRetriedInTheSamePipeline_findsTheDeploymentOfTheFirstJob() {
+        env.putAll(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"));
+        CloudOptions options = options(stateMachineArn, BUCKET);
+        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+        // "Retry" on a job: a new job in the same pipeline
+        env.put("CI_JOB_ID", "101");
+
+        DeployOutcome retried = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(retried.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(retried.executionArn()).isEqualTo(first.executionArn());
+        assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+    }
+
+    @Test
+    void deploy_whenANewGitLabPipelineDeploysTheSameContent_startsANewExecution() {
+        env.putAll(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"));
+        cloudDeploy(options(stateMachineArn, BUCKET), motoClients()).deploy(input("prod"), bundle(), progress);
+        env.putAll(Map.of("CI_PIPELINE_ID", "4712", "CI_JOB_ID", "102"));
+
+        DeployOutcome next = cloudDeploy(options(stateMachineArn, BUCKET), motoClients())
+                .deploy(input("prod"), bundle(), progress);
+
+        assertThat(next.status()).isEqualTo("RUNNING");
+        assertThat(executions()).hasSize(2);
     }
 
     @Test
@@ -666,6 +713,7 @@ class CloudDeployTest {
     void command_whenStartExecutionFails_exitsOneWithoutClaimingNothingStartedAndARerunFindsTheExecution(
             String fault, int status, String body, String code, int attempts) {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture(body)).withStatus(status)));
+        captureEvents();
         CloudDeploy.ClientFactory clients = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT);
         StringWriter out = new StringWriter();
@@ -679,6 +727,10 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").contains("run the same command again")
                 .doesNotContain("nothing was started");
         assertThat(sfnRequests("StartExecution")).isEqualTo(attempts);
+        // the execution may exist and will send its own events: a CLI Deploy-Failed would be a second terminal event
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(err.toString()).doesNotContain("Deploy-Failed");
+        assertThat(captured()).isEmpty();
 
         // The re-run: Step Functions has the execution of that name (the lost one) and says so.
         SFN_STUB.resetAll();
@@ -690,6 +742,7 @@ class CloudDeployTest {
         assertThat(rerun).isZero();
         assertThat(Json.read(again.toString()).path("status").asText()).isEqualTo("ALREADY_STARTED");
         assertThat(sfnRequests("StartExecution")).isEqualTo(1);
+        assertThat(captured()).isEmpty();
     }
 
     @Test
@@ -698,6 +751,7 @@ class CloudDeployTest {
         // but each answer comes after the client's socket timeout.
         SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
                 .withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -708,6 +762,10 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         assertThat(attempts.get("StartExecution")).hasValue(3);
         assertThat(executions()).hasSize(1);
+        // the execution started and tells its own end: a CLI Deploy-Failed would be a second terminal event
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(err.toString()).doesNotContain("Deploy-Failed");
+        assertThat(captured()).isEmpty();
 
         StringWriter again = new StringWriter();
         int rerun = deployCommand(again, new StringWriter(), "--targets", "prod", "--output", "json");
@@ -724,6 +782,7 @@ class CloudDeployTest {
         // Each answer comes well within the socket timeout (10 s) but after the attempt timeout.
         SFN_STUB.stubFor(operation("StartExecution").willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())
                 .withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
         CloudDeploy.ClientFactory faults = faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT);
         // what the CLI adds to its Step Functions client, with shorter limits
@@ -739,6 +798,8 @@ class CloudDeployTest {
         assertThat(err.toString()).contains("may have started").doesNotContain("nothing was started");
         // attempts at 0, 1 and 2 s (immediate backoff), the call ended at 2.5 s
         assertThat(attempts.get("StartExecution")).hasValue(3);
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(captured()).isEmpty();
     }
 
     @Test
@@ -850,18 +911,12 @@ class CloudDeployTest {
         // no execution will tell it: the CLI emits the deployment's one event itself, so failure rules fire
         assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
         assertThat(json.path("eventCount").asInt()).isEqualTo(1);
-        assertThat(captured()).singleElement().satisfies(event -> {
-            assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
-            assertThat(event.path("detail").path("deploymentId").asText()).isEqualTo(json.path("deploymentId").asText());
-            assertThat(event.path("detail").path("sequence").asInt()).isEqualTo(2);
-            assertThat(event.path("detail").path("target").path("stage").asText()).isEqualTo("PROD");
-            assertThat(event.path("detail").path("error").path("code").asText()).isEqualTo(code);
-            assertThat(EventContract.validateDetail(event.path("detail"))).isEmpty();
-        });
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, code));
     }
 
     @Test
-    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStarted() {
+    void command_whenS3RefusesConnections_exitsOneAfterThreeAttemptsWithNothingStartedAndSendsOneDeployFailed() {
+        captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -874,6 +929,95 @@ class CloudDeployTest {
         assertThat(attempts.get("HeadObject")).hasValue(3);
         assertThat(attempts).doesNotContainKeys("PutObject", "StartExecution");
         assertThat(executions()).isEmpty();
+        assertThat(err.toString()).contains("Deploy-Failed sent to EventBridge bus 'default'");
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, "NETWORK_ERROR"));
+    }
+
+    @Test
+    void command_whenTheBundleUploadTimesOut_exitsOneAfterThreeAttemptsWithNothingStartedAndSendsOneDeployFailed() {
+        proxyAwsStubToMoto();
+        // every upload is answered after the client's socket timeout: none completes
+        AWS_STUB.stubFor(put(urlPathMatching("/" + BUCKET + "/.*")).atPriority(1).willReturn(aResponse()
+                .withStatus(200).withFixedDelay((int) SLOW.toMillis())));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
+                SHORT_SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
+        assertThat(err.toString()).contains("uploading the bundle to s3://" + BUCKET + "/")
+                .contains("nothing was started");
+        assertThat(attempts.get("HeadObject")).hasValue(1);
+        assertThat(attempts.get("PutObject")).hasValue(3);
+        assertThat(AWS_STUB.findAll(putRequestedFor(urlPathMatching("/" + BUCKET + "/.*")))).hasSize(3);
+        assertThat(attempts).doesNotContainKey("StartExecution");
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()).isEmpty();
+        assertThat(executions()).isEmpty();
+        assertThat(json.path("eventCount").asInt()).isEqualTo(1);
+        assertThat(captured()).singleElement().satisfies(event -> assertCliDeployFailed(event, json, "NETWORK_ERROR"));
+    }
+
+    @Test
+    void command_whenTheUploadFailsAndEventBridgeIsDown_logsTheDeployFailedWholeOnStderrAndStillExitsOne() {
+        failBundleUploads(503, "s3-slow-down.xml");
+        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        CloudDeploy.ClientFactory clients = withEventBridge(faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
+                SOCKET_TIMEOUT), region -> AwsClients.configure(EventBridgeClient.builder(), region, closed,
+                AwsTestCredentials.provider()).build());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        int exit;
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            exit = deployCommand(out, err, clients, "--targets", "prod", "--output", "json");
+        } finally {
+            System.setErr(original);
+        }
+
+        JsonNode json = failedWith(exit, out, "THROTTLED");
+        assertThat(err.toString()).contains("nothing was started")
+                .contains("the Deploy-Failed event could not be sent (logged whole on stderr)")
+                .doesNotContain("Deploy-Failed sent to");
+        List<JsonNode> logged = stderr.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("{"))
+                .map(Json::read).toList();
+        assertThat(logged).singleElement().satisfies(line -> {
+            assertThat(line.path("message").asText()).isEqualTo("event not delivered");
+            assertThat(line.path("eventBusName").asText()).isEqualTo("default");
+            assertCliDeployFailed(line.path("event"), json, "THROTTLED");
+        });
+        assertThat(executions()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "throttled, 400, error-throttling.json",
+        "5xx, 500, error-internal.json",
+        "access denied, 400, error-access-denied.json",
+    })
+    void command_whenTheUploadFailsAndStepFunctionsCannotSayWhetherTheExecutionExists_sendsNoEvent(
+            String fault, int status, String body) {
+        failBundleUploads(503, "s3-slow-down.xml");
+        SFN_STUB.stubFor(operation("DescribeExecution").willReturn(json(fixture(body)).withStatus(status)));
+        captureEvents();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = deployCommand(out, err, faultClients(awsStub(), URI.create(SFN_STUB.baseUrl()), MOTO.endpoint(),
+                SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+
+        JsonNode json = failedWith(exit, out, "THROTTLED");
+        assertThat(err.toString()).contains("nothing was started")
+                .contains("whether an earlier run started this deployment could not be read, so no event was sent")
+                .doesNotContain("Deploy-Failed");
+        assertThat(json.path("eventCount").asInt()).isZero();
+        assertThat(sfnRequests("DescribeExecution")).isPositive();
+        assertThat(sfnRequests("StartExecution")).isZero();
+        assertThat(captured()).isEmpty();
     }
 
     @Test
@@ -1081,6 +1225,13 @@ class CloudDeployTest {
      */
     private static CloudDeploy.ClientFactory clientsOf(Function<Region, S3Client> s3, Function<Region, SfnClient> sfn,
                                                        Function<Region, CloudFormationClient> cloudFormation) {
+        return clientsOf(s3, sfn, cloudFormation, region -> motoEventBridge());
+    }
+
+    /** As {@link #clientsOf(Function, Function, Function)}, the CLI's own events through {@code eventBridge}. */
+    private static CloudDeploy.ClientFactory clientsOf(Function<Region, S3Client> s3, Function<Region, SfnClient> sfn,
+                                                       Function<Region, CloudFormationClient> cloudFormation,
+                                                       Function<Region, EventBridgeClient> eventBridge) {
         return new CloudDeploy.ClientFactory() {
             @Override
             public S3Client s3(Region region) {
@@ -1104,7 +1255,7 @@ class CloudDeployTest {
 
             @Override
             public EventBridgeClient eventBridge(Region region) {
-                return motoEventBridge();
+                return eventBridge.apply(region);
             }
         };
     }
@@ -1235,6 +1386,29 @@ class CloudDeployTest {
     /** {@code base}'s clients, but Step Functions' from {@code sfn}. */
     private static CloudDeploy.ClientFactory withSfn(CloudDeploy.ClientFactory base, Function<Region, SfnClient> sfn) {
         return clientsOf(base::s3, sfn, base::cloudFormation);
+    }
+
+    /**
+     * Asserts {@code event} is the Deploy-Failed the CLI sends itself for the deployment of the JSON
+     * outcome {@code outcome}, whose upload failed with {@code code}: before any phase (sequence 2),
+     * nothing started, and valid by the event contract.
+     */
+    private static void assertCliDeployFailed(JsonNode event, JsonNode outcome, String code) {
+        assertThat(event.path("detail-type").asText()).isEqualTo("SMUS-CICD-Deploy-Failed");
+        JsonNode detail = event.path("detail");
+        assertThat(detail.path("deploymentId").asText()).isEqualTo(outcome.path("deploymentId").asText());
+        assertThat(detail.path("sequence").asInt()).isEqualTo(2);
+        assertThat(detail.path("target").path("stage").asText()).isEqualTo("PROD");
+        assertThat(detail.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(detail.path("error").path("message").asText()).startsWith("uploading the bundle to s3://" + BUCKET);
+        assertThat(detail.path("details").path("notStarted").asBoolean()).isTrue();
+        assertThat(EventContract.validateDetail(detail)).isEmpty();
+    }
+
+    /** {@code base}'s clients, but EventBridge's from {@code eventBridge}. */
+    private static CloudDeploy.ClientFactory withEventBridge(CloudDeploy.ClientFactory base,
+                                                             Function<Region, EventBridgeClient> eventBridge) {
+        return clientsOf(base::s3, base::sfn, base::cloudFormation, eventBridge);
     }
 
     /** A local port nothing listens on: connections to it are refused. */
