@@ -42,7 +42,8 @@ public final class HtmlReport {
                 .append("<title>SMUS deployment metrics</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<header><h1>Deployment metrics</h1><p class=\"sub\">")
                 .append(esc(day(w.start()))).append(" &ndash; ").append(esc(day(w.end())))
-                .append(" &middot; ").append(esc(MetricsText.windowLength(w))).append(" &middot; generated ")
+                .append(" &middot; ").append(esc(MetricsText.windowLength(w))).append(" (")
+                .append(esc(MetricsText.windowBasis(w))).append(") &middot; generated ")
                 .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append("</p></header>\n<main>\n");
         kpis(h, report.overall());
         if (report.deployments().isEmpty()) {

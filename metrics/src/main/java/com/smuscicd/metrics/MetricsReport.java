@@ -23,11 +23,22 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
 
     /**
      * The period covered: with {@code --since}, from {@code now - since} to {@code now}; otherwise
-     * from the first deployment's start to the last event of the selection.
+     * from the first deployment's start to the last event of the whole archive, whatever the
+     * pipeline and target filters, so that a series' rates do not depend on them.
      *
-     * @param days the length in days (at least 1), the denominator of deployment frequency
+     * @param days  the denominator of deployment frequency: the window's length in days, with
+     *              {@link Basis#ARCHIVE} at least 1
+     * @param basis where the window comes from
      */
-    public record Window(Instant start, Instant end, double days) {
+    public record Window(Instant start, Instant end, double days, Basis basis) {
+
+        /** Where a window comes from. */
+        public enum Basis {
+            /** {@code --since}: the given period up to now. */
+            SINCE,
+            /** No {@code --since}: the whole archive's deployments, first start to last event. */
+            ARCHIVE
+        }
     }
 
     /**

@@ -22,8 +22,8 @@ public final class MetricsText {
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
         // seconds are precise enough for a window and keep the header readable
-        out.printf(Locale.ROOT, "Deployments %s .. %s (%s)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
-                w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w));
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s: %s)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
+                w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w), windowBasis(w));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
@@ -79,6 +79,7 @@ public final class MetricsText {
         window.put("start", report.window().start().toString());
         window.put("end", report.window().end().toString());
         window.put("days", report.window().days());
+        window.put("basis", report.window().basis().name().toLowerCase(Locale.ROOT));
         root.set("overall", series(report.overall(), true));
         ArrayNode list = root.putArray("series");
         for (SeriesMetrics s : report.series()) {
@@ -164,6 +165,12 @@ public final class MetricsText {
         }
         return minutes % 60 == 0 ? minutes / 60 + "h"
                 : String.format(Locale.ROOT, "%dh %02dm", minutes / 60, minutes % 60);
+    }
+
+    /** Where the window comes from, as shown after its length. */
+    static String windowBasis(MetricsReport.Window window) {
+        return window.basis() == MetricsReport.Window.Basis.SINCE ? "the --since window"
+                : "the whole archive, first deployment to last event";
     }
 
     /** A series' pipeline as shown: events without a pipeline name form a series of their own. */

@@ -36,7 +36,8 @@ class DeploymentMetricsTest {
     void compute_whenDuplicatesAndOutOfOrderEvents_matchesHandComputedValues() {
         MetricsReport report = compute(new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
 
-        assertThat(report.window()).isEqualTo(new MetricsReport.Window(Instant.parse("2025-10-31T00:00:00Z"), NOW, 10.0));
+        assertThat(report.window()).isEqualTo(new MetricsReport.Window(Instant.parse("2025-10-31T00:00:00Z"), NOW, 10.0,
+                MetricsReport.Window.Basis.SINCE));
         assertThat(report.series()).hasSize(1);
         SeriesMetrics s = report.series().get(0);
         assertThat(s.deployments()).isEqualTo(7);
@@ -437,6 +438,25 @@ class DeploymentMetricsTest {
             assertThat(all.window().days()).isEqualTo(1.0);
             assertThat(all.overall().deploymentsPerDay()).isEqualTo(6.0);
         }
+    }
+
+    @Test
+    void compute_whenPipelineOrTargetFilterWithoutSince_ratesOverTheSameWindowAsWithout() {
+        MetricsReport all = compute(MetricsQuery.all(NOW));
+        MetricsReport test = compute(new MetricsQuery("MyPipeline", "test", null, NOW));
+        MetricsReport other = compute(new MetricsQuery("OtherPipeline", null, null, NOW));
+
+        // the whole archive's deployments: OtherPipeline's first (10-20 10:00:00) to the last event (11-09 10:00:10)
+        MetricsReport.Window archive = new MetricsReport.Window(Instant.parse("2025-10-20T10:00:00Z"),
+                Instant.parse("2025-11-09T10:00:10Z"), 20.0 + 10 / 86_400.0, MetricsReport.Window.Basis.ARCHIVE);
+        assertThat(all.window()).isEqualTo(archive);
+        assertThat(test.window()).isEqualTo(archive);
+        assertThat(other.window()).isEqualTo(archive);
+        // MyPipeline/test deployed once in two days: once in the archive's 20 days, not once a day
+        assertThat(test.series().get(0).deploymentsPerDay())
+                .isEqualTo(all.series().get(1).deploymentsPerDay())
+                .isEqualTo(1 / archive.days());
+        assertThat(other.series().get(0).deploymentsPerDay()).isEqualTo(all.series().get(2).deploymentsPerDay());
     }
 
     private static MetricsReport compute(MetricsQuery query) {

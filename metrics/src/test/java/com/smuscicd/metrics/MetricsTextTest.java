@@ -50,7 +50,7 @@ class MetricsTextTest {
         MetricsText.table(report, new PrintWriter(text));
 
         assertThat(text.toString().lines().findFirst().orElseThrow())
-                .isEqualTo("Deployments 2025-10-31T08:15:30Z .. 2025-11-10T08:15:30Z (10.0 days)");
+                .isEqualTo("Deployments 2025-10-31T08:15:30Z .. 2025-11-10T08:15:30Z (10.0 days: the --since window)");
     }
 
     @Test
@@ -65,10 +65,29 @@ class MetricsTextTest {
         MetricsText.table(report, new PrintWriter(text));
 
         assertThat(text.toString().lines().findFirst().orElseThrow())
-                .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m)");
+                .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m: the --since window)");
         // 1 / (16.5 / 24)
         assertThat(text.toString())
                 .containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+100\\.0%\\s+1\\.45\\s");
+    }
+
+    @Test
+    void table_whenNoSinceAndAPipelineFilter_saysTheWindowIsTheWholeArchives() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "test", null, NOW));
+        }
+        StringWriter text = new StringWriter();
+        StringWriter json = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+        MetricsText.json(report, new PrintWriter(json));
+
+        assertThat(text.toString().lines().findFirst().orElseThrow()).isEqualTo("Deployments 2025-10-20T10:00:00Z"
+                + " .. 2025-11-09T10:00:10Z (20.0 days: the whole archive, first deployment to last event)");
+        // one successful deployment in the archive's 20 days
+        assertThat(text.toString()).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+50\\.0%\\s+0\\.05\\s");
+        assertThat(Json.read(json.toString()).get("window").get("basis").asText()).isEqualTo("archive");
     }
 
     @Test
@@ -81,7 +100,8 @@ class MetricsTextTest {
     }
 
     private static MetricsReport.Window window(Duration length) {
-        return new MetricsReport.Window(NOW.minus(length), NOW, length.toMillis() / 86_400_000.0);
+        return new MetricsReport.Window(NOW.minus(length), NOW, length.toMillis() / 86_400_000.0,
+                MetricsReport.Window.Basis.SINCE);
     }
 
     @Test
