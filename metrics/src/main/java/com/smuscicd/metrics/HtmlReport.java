@@ -43,7 +43,12 @@ public final class HtmlReport {
         h.append("<header><h1>Deployment metrics</h1><p class=\"sub\">")
                 .append(esc(day(w.start()))).append(" &ndash; ").append(esc(day(w.end())))
                 .append(" &middot; ").append(esc(MetricsText.windowLength(w))).append(" (")
-                .append(esc(MetricsText.windowBasis(w))).append(") &middot; generated ")
+                .append(esc(MetricsText.windowBasis(w))).append(")");
+        String rates = MetricsText.ratesNote(w);
+        if (rates != null) {
+            h.append(" &middot; ").append(esc(rates));
+        }
+        h.append(" &middot; generated ")
                 .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append("</p></header>\n<main>\n");
         kpis(h, report.overall());
         if (report.deployments().isEmpty()) {

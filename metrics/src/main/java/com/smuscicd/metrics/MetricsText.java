@@ -7,6 +7,7 @@ import com.smuscicd.metrics.MetricsReport.FailureCount;
 import com.smuscicd.metrics.MetricsReport.PhaseDurations;
 import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,13 @@ public final class MetricsText {
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
         // seconds are precise enough for a window and keep the header readable
-        out.printf(Locale.ROOT, "Deployments %s .. %s (%s: %s)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s: %s)%n", w.start().truncatedTo(ChronoUnit.SECONDS),
                 w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w), windowBasis(w));
+        String rates = ratesNote(w);
+        if (rates != null) {
+            out.println(Character.toUpperCase(rates.charAt(0)) + rates.substring(1) + ".");
+        }
+        out.println();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
@@ -152,19 +158,36 @@ public final class MetricsText {
     }
 
     /**
-     * The length the rates are over: {@code 12.5 days}; under a day in hours and minutes
-     * ({@code 16h}, {@code 16h 30m}, {@code 45m}), where days would read {@code 0.0 days}.
+     * The window's real length, end - start: {@code 12.5 days}; under a day in hours and minutes
+     * ({@code 16h}, {@code 16h 30m}), under an hour in minutes and seconds ({@code 45m},
+     * {@code 4m 05s}), under a minute in seconds ({@code 10s}). Rates may use a longer one: see
+     * {@link #ratesNote}.
      */
     static String windowLength(MetricsReport.Window window) {
-        if (window.days() >= 1) {
-            return number(window.days(), 1) + " days";
+        long ms = Duration.between(window.start(), window.end()).toMillis();
+        if (ms >= 86_400_000L) {
+            return number(ms / 86_400_000.0, 1) + " days";
         }
-        long minutes = Math.round(window.days() * 24 * 60);
-        if (minutes < 60) {
-            return minutes + "m";
+        long seconds = Math.round(ms / 1_000.0);
+        if (seconds < 60) {
+            return seconds + "s";
         }
+        if (seconds < 3_600) {
+            return seconds % 60 == 0 ? seconds / 60 + "m"
+                    : String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
+        }
+        long minutes = Math.round(seconds / 60.0);
         return minutes % 60 == 0 ? minutes / 60 + "h"
                 : String.format(Locale.ROOT, "%dh %02dm", minutes / 60, minutes % 60);
+    }
+
+    /**
+     * When per-day rates are over more than the window itself (a whole-archive window under a
+     * day counts as one, the only case), says so; else null.
+     */
+    static String ratesNote(MetricsReport.Window window) {
+        double spanDays = Duration.between(window.start(), window.end()).toMillis() / 86_400_000.0;
+        return window.days() > spanDays ? "per-day rates count it as 1 day (their minimum)" : null;
     }
 
     /** Where the window comes from, as shown after its length. */

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsTextTest {
 
@@ -88,6 +90,45 @@ class MetricsTextTest {
         // one successful deployment in the archive's 20 days
         assertThat(text.toString()).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+50\\.0%\\s+0\\.05\\s");
         assertThat(Json.read(json.toString()).get("window").get("basis").asText()).isEqualTo("archive");
+    }
+
+    @Test
+    void table_whenTheArchiveSpansSeconds_showsTheRealSpanAndThatRatesUseADay(@TempDir Path temp) {
+        DeploymentMetricsTest.writeDeployment(temp, "only", "P", "prod", Instant.parse("2026-10-25T16:45:58Z"), null, 0,
+                d -> d);
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(temp)) {
+            report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+        String html = HtmlReport.render(report, NOW);
+
+        // Deploy-Started at :59 (sequence 1), Deploy-Completed at :46:08
+        assertThat(text.toString().lines().limit(2)).containsExactly(
+                "Deployments 2026-10-25T16:45:59Z .. 2026-10-25T16:46:08Z (9s: the whole archive, first deployment"
+                        + " to last event)",
+                "Per-day rates count it as 1 day (their minimum).");
+        assertThat(html).contains("&middot; 9s (the whole archive, first deployment to last event) &middot;"
+                + " per-day rates count it as 1 day (their minimum) &middot; generated");
+        assertThat(html).doesNotContain("1.0 days");
+    }
+
+    @Test
+    void table_whenSinceWindow_saysNothingMoreAboutRates() {
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report(), new PrintWriter(text));
+
+        assertThat(text.toString().lines().skip(1).findFirst().orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void windowLength_whenUnderAMinuteOrAnHour_isInSecondsOrMinutesAndSeconds() {
+        assertThat(MetricsText.windowLength(window(Duration.ofSeconds(10)))).isEqualTo("10s");
+        assertThat(MetricsText.windowLength(window(Duration.ZERO))).isEqualTo("0s");
+        assertThat(MetricsText.windowLength(window(Duration.ofSeconds(245)))).isEqualTo("4m 05s");
     }
 
     @Test
