@@ -191,13 +191,19 @@ public final class DeploymentMetrics {
         long succeeded = 0;
         long failed = 0;
         List<Long> leadTimes = new ArrayList<>();
+        long leadTimeIgnored = 0;
         Map<String, Long> failureCounts = new LinkedHashMap<>();
         for (Deployment d : list) {
             switch (d.outcome()) {
                 case "succeeded" -> {
                     succeeded++;
+                    // a commit after its own deployment is clock skew, not a lead time: counted, left out
                     if (d.committedAt() != null && d.endedAt() != null) {
-                        leadTimes.add(Duration.between(d.committedAt(), d.endedAt()).toMillis());
+                        if (d.committedAt().isAfter(d.endedAt())) {
+                            leadTimeIgnored++;
+                        } else {
+                            leadTimes.add(Duration.between(d.committedAt(), d.endedAt()).toMillis());
+                        }
                     }
                 }
                 case "failed" -> {
@@ -220,7 +226,7 @@ public final class DeploymentMetrics {
         return new SeriesMetrics(pipeline, target, list.size(), succeeded, failed, list.size() - finished,
                 finished == 0 ? null : (double) succeeded / finished,
                 succeeded / window.days(),
-                percentile(leadTimes, 0.5), leadTimes.size(),
+                percentile(leadTimes, 0.5), leadTimes.size(), leadTimeIgnored,
                 finished == 0 ? null : (double) failed / finished,
                 percentile(restores.durations(), 0.5), mean(restores.durations()), restores.durations().size(),
                 restores.failingSince(), phases, failures);

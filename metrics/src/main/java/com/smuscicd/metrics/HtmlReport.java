@@ -72,7 +72,9 @@ public final class HtmlReport {
         kpi(h, "frequency", "Deployment frequency", MetricsText.number(o.deploymentsPerDay(), 2) + "/day",
                 "successful deployments");
         kpi(h, "lead-time", "Lead time for changes", orDash(MetricsText.duration(o.leadTimeMedianMs())),
-                "median commit &rarr; deployed (" + o.leadTimeSamples() + ")");
+                "median commit &rarr; deployed (" + o.leadTimeSamples() + ")" + (o.leadTimeIgnored() == 0 ? ""
+                        : "; " + MetricsText.plural(o.leadTimeIgnored(), "deployment", "deployments")
+                        + " with the commit after the deployment left out (clock skew?)"));
         kpi(h, "change-failure-rate", "Change failure rate", orDash(MetricsText.percent(o.changeFailureRate())),
                 "failed / finished");
         kpi(h, "time-to-restore", "Time to restore", orDash(MetricsText.duration(o.timeToRestoreMedianMs())),

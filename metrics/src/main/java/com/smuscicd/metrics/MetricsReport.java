@@ -50,8 +50,11 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
      * @param inProgress                no terminal event (yet)
      * @param successRate               succeeded / (succeeded + failed)
      * @param deploymentsPerDay         DORA deployment frequency: successful deployments per day
-     * @param leadTimeMedianMs          DORA lead time for changes: median of commit time to Deploy-Completed
-     * @param leadTimeSamples           successful deployments that carried a commit timestamp
+     * @param leadTimeMedianMs          DORA lead time for changes: median of commit time to Deploy-Completed,
+     *                                  never negative
+     * @param leadTimeSamples           successful deployments whose commit timestamp is not after their end
+     * @param leadTimeIgnored           successful deployments whose commit timestamp is after their end (clock
+     *                                  skew), left out of lead time
      * @param changeFailureRate         DORA change failure rate: failed / (succeeded + failed)
      * @param timeToRestoreMedianMs     DORA time to restore: median of first failure to next success
      * @param timeToRestoreMeanMs       the mean of the same
@@ -62,7 +65,7 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
      */
     public record SeriesMetrics(String pipeline, String target, long deployments, long succeeded, long failed,
                                 long inProgress, Double successRate, double deploymentsPerDay, Double leadTimeMedianMs,
-                                long leadTimeSamples, Double changeFailureRate, Double timeToRestoreMedianMs,
+                                long leadTimeSamples, long leadTimeIgnored, Double changeFailureRate, Double timeToRestoreMedianMs,
                                 Double timeToRestoreMeanMs, long restores, Instant failingSince,
                                 List<PhaseDurations> phases, List<FailureCount> failures) {
 

@@ -46,6 +46,11 @@ public final class MetricsText {
                 duration(s.timeToRestoreMeanMs()), s.failingSince() == null ? "" : s.failingSince().toString()});
         }
         print(rows, out);
+        long skewed = report.overall().leadTimeIgnored();
+        if (skewed > 0) {
+            out.printf(Locale.ROOT, "note: %s with a commit time after the deployment ended (clock skew?) left out"
+                    + " of lead time%n", plural(skewed, "deployment", "deployments"));
+        }
 
         out.println();
         out.println("Phase durations (completed phases; deploy = whole deployment)");
@@ -111,6 +116,7 @@ public final class MetricsText {
         dora.put("deploymentFrequencyPerDay", s.deploymentsPerDay());
         dora.put("leadTimeForChangesMedianMs", s.leadTimeMedianMs());
         dora.put("leadTimeSamples", s.leadTimeSamples());
+        dora.put("leadTimeSamplesIgnored", s.leadTimeIgnored());
         dora.put("changeFailureRate", s.changeFailureRate());
         dora.put("timeToRestoreMedianMs", s.timeToRestoreMedianMs());
         dora.put("timeToRestoreMeanMs", s.timeToRestoreMeanMs());
@@ -135,10 +141,16 @@ public final class MetricsText {
         return node;
     }
 
-    /** {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 13m}, {@code 3d 04h}; empty for null. */
+    /**
+     * {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 13m}, {@code 3d 04h}; a negative one
+     * (a producer's bad number) with a minus sign, never as raw milliseconds; empty for null.
+     */
     public static String duration(Double ms) {
         if (ms == null) {
             return "";
+        }
+        if (ms < 0) {
+            return "-" + duration(-ms);
         }
         double v = ms;
         if (v < 1_000) {
@@ -204,6 +216,11 @@ public final class MetricsText {
     /** A series' target as shown: events without a target form a series of their own. */
     static String targetLabel(String target) {
         return target == null ? "(no target)" : target;
+    }
+
+    /** {@code 1 deployment}, {@code 2 deployments}. */
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** {@code 83.3%}; empty for null. */

@@ -155,6 +155,12 @@ class MetricsTextTest {
         assertThat(MetricsText.duration(null)).isEmpty();
     }
 
+    @Test
+    void duration_whenNegative_isFormattedLikeThePositiveWithASign() {
+        assertThat(MetricsText.duration(-41_395_955.0)).isEqualTo("-11h 29m");
+        assertThat(MetricsText.duration(-850.0)).isEqualTo("-850ms");
+    }
+
     private static MetricsReport report() {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
             return DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
