@@ -284,7 +284,7 @@ public final class HtmlReport {
         h.append("<section><h2>By pipeline and target</h2>\n<div class=\"scroll\"><table id=\"series\" class=\"sortable\"><thead><tr>")
                 .append("<th>Pipeline</th><th>Target</th><th class=\"n\">Deploys</th><th class=\"n\">OK</th>")
                 .append("<th class=\"n\">Failed</th><th class=\"n\">Running</th><th class=\"n\">Success</th>")
-                .append("<th class=\"n\">Deploys/day</th><th class=\"n\">Lead time p50</th>")
+                .append("<th class=\"n\" title=\"successful deployments per day (DORA deployment frequency)\">OK/day</th><th class=\"n\">Lead time p50</th>")
                 .append("<th class=\"n\">Change fail</th><th class=\"n\">Restore p50</th>")
                 .append("<th class=\"n\">Restore mean</th><th>Failing since</th></tr></thead>\n<tbody>\n");
         for (SeriesMetrics s : report.series()) {

@@ -19,7 +19,10 @@ public final class MetricsText {
     private MetricsText() {
     }
 
-    /** Three tables: DORA keys and outcomes per series, phase durations, failures. */
+    /**
+     * Three tables: DORA keys and outcomes per series, phase durations, failures. {@code OK/DAY} is
+     * DORA's deployment frequency, successful deployments only, next to {@code DEPLOYS}, all of them.
+     */
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
         // seconds are precise enough for a window and keep the header readable
@@ -31,7 +34,7 @@ public final class MetricsText {
         }
         out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
+        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "OK/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
         List<SeriesMetrics> all = new ArrayList<>(report.series());
         if (report.series().size() > 1) {

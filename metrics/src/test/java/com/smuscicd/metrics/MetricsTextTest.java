@@ -41,6 +41,18 @@ class MetricsTextTest {
     }
 
     @Test
+    void table_whenReport_headsTheSuccessfulDeploymentsRateOkPerDay() {
+        StringWriter text = new StringWriter();
+        MetricsText.table(report(), new PrintWriter(text));
+        String html = HtmlReport.render(report(), NOW);
+
+        // deployment frequency counts successful deployments only: its header says so, next to OK
+        assertThat(text.toString()).containsPattern("DEPLOYS\\s+OK\\s+FAILED\\s+RUNNING\\s+SUCCESS\\s+OK/DAY\\s")
+                .doesNotContain("DEPLOYS/DAY");
+        assertThat(html).contains(">OK/day</th>").doesNotContain("Deploys/day");
+    }
+
+    @Test
     void table_whenNowHasNanoseconds_printsTheWindowToTheSecond() {
         Instant now = Instant.parse("2025-11-10T08:15:30.123456789Z");
         MetricsReport report;
