@@ -65,7 +65,11 @@ public final class MetricsText {
                     duration(p.p50Ms()), duration(p.p95Ms()), duration((double) p.maxMs())});
             }
         }
-        print(rows, out);
+        if (rows.size() == 1) {
+            out.println("(none: no completed phase reported a duration)");
+        } else {
+            print(rows, out);
+        }
 
         out.println();
         out.println("Failures by phase and error code");

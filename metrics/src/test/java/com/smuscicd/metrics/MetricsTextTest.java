@@ -128,6 +128,23 @@ class MetricsTextTest {
     }
 
     @Test
+    void table_whenNoPhaseReportedADuration_saysNoneInsteadOfAnEmptyTable(@TempDir Path temp) {
+        DeploymentMetricsTest.writeDeployment(temp, "no-durations", "P", "prod", Instant.parse("2026-10-25T16:45:58Z"),
+                null, 0, d -> d.replace(",\"durationMs\":1000", ""));
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(temp)) {
+            report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+
+        assertThat(text.toString()).contains("Phase durations (completed phases; deploy = whole deployment)\n"
+                + "(none: no completed phase reported a duration)\n");
+        assertThat(text.toString()).doesNotContain("PHASE  N");
+    }
+
+    @Test
     void table_whenSinceWindow_saysNothingMoreAboutRates() {
         StringWriter text = new StringWriter();
 
