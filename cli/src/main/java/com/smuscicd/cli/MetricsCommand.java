@@ -12,8 +12,14 @@ import com.smuscicd.metrics.QueryResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +97,14 @@ public final class MetricsCommand implements Callable<Integer> {
                     return SmusCli.EXIT_BAD_INPUT;
                 }
             }
+            if (html != null) {
+                // before the report: a path that cannot be written should not cost the run, nor follow its output
+                String problem = unwritable(html);
+                if (problem != null) {
+                    err.println("error: cannot write " + html + ": " + problem);
+                    return SmusCli.EXIT_FAILED;
+                }
+            }
             MetricsReport report;
             String hint = null;
             try (EventArchive archive = source.open(err)) {
@@ -132,12 +146,65 @@ public final class MetricsCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return SmusCli.EXIT_FAILED;
         } catch (IOException e) {
-            err.println("error: cannot write " + html + ": " + e.getMessage());
+            err.println("error: cannot write " + html + ": " + reason(e));
             return SmusCli.EXIT_FAILED;
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Why {@code file} cannot be written, or null when it can: its directory is made (as the write
+     * would make it), then a file is created there and deleted, or the existing file is opened to
+     * append. Asking the kernel is the only sure test: root passes every permission check, yet no
+     * file can be created in {@code /proc}.
+     */
+    static String unwritable(Path file) {
+        Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            return "it is a directory";
+        }
+        Path parent = target.getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            return reason(e) + (e instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "");
+        }
+        if (Files.exists(target)) {
+            try {
+                Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
+            } catch (IOException e) {
+                return reason(e);
+            }
+        } else {
+            try {
+                Files.delete(Files.createTempFile(parent, ".smus-metrics-", ".tmp"));
+            } catch (IOException e) {
+                return "cannot create files in " + parent + " (" + reason(e) + ")";
+            }
+        }
+        return null;
+    }
+
+    /** What the file system said, in words: Java's message for these is the bare path. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        // FileAlreadyExists from createDirectories: a file stands where a directory should be
+        if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
+            return "not a directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null && !f.getReason().isEmpty()) {
+            return Character.toLowerCase(f.getReason().charAt(0)) + f.getReason().substring(1);
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Names shown in a hint before "... (N in all)". */

@@ -176,6 +176,52 @@ class MetricsCommandTest {
         assertThat(page.dom()).containsPattern("<td>MyPipeline</td><td>prod</td><td class=\"n\" data-v=\"7\">7</td>");
     }
 
+    @Test
+    void metrics_whenHtmlDirectoryIsAFile_saysSoBeforePrintingTheReportAndExits1() throws Exception {
+        Path file = Files.writeString(temp.resolve("file"), "x");
+
+        int code = run("-a", archive(), "--no-cache", "--html", file.resolve("report.html").toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly("error: cannot write " + file.resolve("report.html")
+                + ": not a directory: " + file.toAbsolutePath());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void metrics_whenHtmlIsADirectory_saysSoBeforePrintingTheReportAndExits1() {
+        int code = run("-a", archive(), "--no-cache", "--html", temp.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly("error: cannot write " + temp + ": it is a directory");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void metrics_whenNoFileCanBeCreatedInTheHtmlDirectory_givesTheReasonAndLeavesNothingThere() {
+        // procfs refuses new files even to root, who passes every permission check
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+
+        int code = run("-a", archive(), "--no-cache", "--html", "/proc/x.html");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .startsWith("error: cannot write /proc/x.html: cannot create files in /proc (");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void unwritable_whenTheFileCanBeWritten_isNullAndLeavesNoProbeBehind() throws Exception {
+        Path existing = Files.writeString(temp.resolve("old.html"), "old");
+
+        assertThat(MetricsCommand.unwritable(temp.resolve("new/report.html"))).isNull();
+        assertThat(MetricsCommand.unwritable(existing)).isNull();
+        assertThat(existing).hasContent("old");
+        try (var files = Files.list(temp.resolve("new"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
     record Rendered(String dom, List<String> console) {
     }
 

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -114,10 +113,9 @@ public final class DeploymentMetrics {
     /** Computes the metrics of the deployments {@code query} selects. */
     public static MetricsReport compute(EventArchive archive, MetricsQuery query) {
         try {
-            Loaded loaded = loadDeployments(archive, query);
-            List<Deployment> deployments = loaded.deployments();
+            List<Deployment> deployments = loadDeployments(archive, query);
             Map<String, List<PhaseDurations>> phases = loadPhases(archive);
-            Window window = window(query, deployments, loaded.lastEvent());
+            Window window = window(archive, query);
             Map<String, List<Deployment>> bySeries = new TreeMap<>();
             for (Deployment d : deployments) {
                 bySeries.computeIfAbsent(key(d.pipeline(), d.target()), k -> new ArrayList<>()).add(d);
@@ -145,10 +143,7 @@ public final class DeploymentMetrics {
         }
     }
 
-    private record Loaded(List<Deployment> deployments, Instant lastEvent) {
-    }
-
-    private static Loaded loadDeployments(EventArchive archive, MetricsQuery query) throws SQLException {
+    private static List<Deployment> loadDeployments(EventArchive archive, MetricsQuery query) throws SQLException {
         Instant from = query.since() == null ? null : query.now().minus(query.since());
         try (PreparedStatement ps = archive.connection().prepareStatement(SELECT_SQL)) {
             String fromText = from == null ? null : from.toString();
@@ -161,22 +156,17 @@ public final class DeploymentMetrics {
             ps.execute();
         }
         List<Deployment> deployments = new ArrayList<>();
-        Instant lastEvent = null;
         try (Statement s = archive.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT deploymentid, pipeline, target, outcome, started_at, ended_at,"
-                     + " failed_phase, error_code, duration_ms, committed_at, last_event_at"
+                     + " failed_phase, error_code, duration_ms, committed_at"
                      + " FROM metrics_deployments ORDER BY started_at, deploymentid")) {
             while (rs.next()) {
-                Instant last = instant(rs.getObject(11));
-                if (last != null && (lastEvent == null || last.isAfter(lastEvent))) {
-                    lastEvent = last;
-                }
                 deployments.add(new Deployment(rs.getString(1), rs.getString(2), rs.getString(3),
                         instant(rs.getObject(5)), instant(rs.getObject(6)), rs.getString(4), rs.getString(7),
                         rs.getString(8), rs.getObject(9) == null ? null : rs.getLong(9), instant(rs.getObject(10))));
             }
         }
-        return new Loaded(deployments, lastEvent);
+        return deployments;
     }
 
     /** Phase statistics per series key, in execution order; {@link #OVERALL} holds all series. */
@@ -201,13 +191,19 @@ public final class DeploymentMetrics {
         long succeeded = 0;
         long failed = 0;
         List<Long> leadTimes = new ArrayList<>();
+        long leadTimeIgnored = 0;
         Map<String, Long> failureCounts = new LinkedHashMap<>();
         for (Deployment d : list) {
             switch (d.outcome()) {
                 case "succeeded" -> {
                     succeeded++;
+                    // a commit after its own deployment is clock skew, not a lead time: counted, left out
                     if (d.committedAt() != null && d.endedAt() != null) {
-                        leadTimes.add(Duration.between(d.committedAt(), d.endedAt()).toMillis());
+                        if (d.committedAt().isAfter(d.endedAt())) {
+                            leadTimeIgnored++;
+                        } else {
+                            leadTimes.add(Duration.between(d.committedAt(), d.endedAt()).toMillis());
+                        }
                     }
                 }
                 case "failed" -> {
@@ -230,7 +226,7 @@ public final class DeploymentMetrics {
         return new SeriesMetrics(pipeline, target, list.size(), succeeded, failed, list.size() - finished,
                 finished == 0 ? null : (double) succeeded / finished,
                 succeeded / window.days(),
-                percentile(leadTimes, 0.5), leadTimes.size(),
+                percentile(leadTimes, 0.5), leadTimes.size(), leadTimeIgnored,
                 finished == 0 ? null : (double) failed / finished,
                 percentile(restores.durations(), 0.5), mean(restores.durations()), restores.durations().size(),
                 restores.failingSince(), phases, failures);
@@ -270,21 +266,29 @@ public final class DeploymentMetrics {
 
     /**
      * The period the rates are over: {@code --since} as given; else from the first deployment to
-     * the last event, counted as at least one day, so that a few deployments within an hour do not
-     * read as dozens a day.
+     * the last event of the whole archive, counted as at least one day, so that a few deployments
+     * within an hour do not read as dozens a day. Never from the filtered deployments: a pipeline
+     * that deployed three times in an afternoon a month ago did not deploy three times a day.
      */
-    private static Window window(MetricsQuery query, List<Deployment> deployments, Instant lastEvent) {
+    private static Window window(EventArchive archive, MetricsQuery query) throws SQLException {
         if (query.since() != null) {
             Instant end = query.now();
-            return new Window(end.minus(query.since()), end, query.since().toMillis() / 86_400_000.0);
+            return new Window(end.minus(query.since()), end, query.since().toMillis() / 86_400_000.0, Window.Basis.SINCE);
         }
-        Instant start = deployments.stream().map(Deployment::startedAt).filter(Objects::nonNull)
-                .min(Comparator.naturalOrder()).orElse(null);
+        Instant start;
+        Instant lastEvent;
+        try (Statement s = archive.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(started_at), max(last_event_at) FROM smus_deployments")) {
+            rs.next();
+            start = instant(rs.getObject(1));
+            lastEvent = instant(rs.getObject(2));
+        }
         if (start == null) {
-            return new Window(query.now(), query.now(), 1.0);
+            return new Window(query.now(), query.now(), 1.0, Window.Basis.ARCHIVE);
         }
         Instant end = lastEvent != null && lastEvent.isAfter(start) ? lastEvent : start;
-        return new Window(start, end, Math.max(1.0, Duration.between(start, end).toMillis() / 86_400_000.0));
+        return new Window(start, end, Math.max(1.0, Duration.between(start, end).toMillis() / 86_400_000.0),
+                Window.Basis.ARCHIVE);
     }
 
     /** Linear interpolation between closest ranks, as DuckDB's quantile_cont. */

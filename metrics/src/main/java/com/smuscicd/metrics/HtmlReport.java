@@ -42,7 +42,13 @@ public final class HtmlReport {
                 .append("<title>SMUS deployment metrics</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<header><h1>Deployment metrics</h1><p class=\"sub\">")
                 .append(esc(day(w.start()))).append(" &ndash; ").append(esc(day(w.end())))
-                .append(" &middot; ").append(esc(MetricsText.windowLength(w))).append(" &middot; generated ")
+                .append(" &middot; ").append(esc(MetricsText.windowLength(w))).append(" (")
+                .append(esc(MetricsText.windowBasis(w))).append(")");
+        String rates = MetricsText.ratesNote(w);
+        if (rates != null) {
+            h.append(" &middot; ").append(esc(rates));
+        }
+        h.append(" &middot; generated ")
                 .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append("</p></header>\n<main>\n");
         kpis(h, report.overall());
         if (report.deployments().isEmpty()) {
@@ -66,7 +72,9 @@ public final class HtmlReport {
         kpi(h, "frequency", "Deployment frequency", MetricsText.number(o.deploymentsPerDay(), 2) + "/day",
                 "successful deployments");
         kpi(h, "lead-time", "Lead time for changes", orDash(MetricsText.duration(o.leadTimeMedianMs())),
-                "median commit &rarr; deployed (" + o.leadTimeSamples() + ")");
+                "median commit &rarr; deployed (" + o.leadTimeSamples() + ")" + (o.leadTimeIgnored() == 0 ? ""
+                        : "; " + MetricsText.plural(o.leadTimeIgnored(), "deployment", "deployments")
+                        + " with the commit after the deployment left out (clock skew?)"));
         kpi(h, "change-failure-rate", "Change failure rate", orDash(MetricsText.percent(o.changeFailureRate())),
                 "failed / finished");
         kpi(h, "time-to-restore", "Time to restore", orDash(MetricsText.duration(o.timeToRestoreMedianMs())),
@@ -276,7 +284,7 @@ public final class HtmlReport {
         h.append("<section><h2>By pipeline and target</h2>\n<div class=\"scroll\"><table id=\"series\" class=\"sortable\"><thead><tr>")
                 .append("<th>Pipeline</th><th>Target</th><th class=\"n\">Deploys</th><th class=\"n\">OK</th>")
                 .append("<th class=\"n\">Failed</th><th class=\"n\">Running</th><th class=\"n\">Success</th>")
-                .append("<th class=\"n\">Deploys/day</th><th class=\"n\">Lead time p50</th>")
+                .append("<th class=\"n\" title=\"successful deployments per day (DORA deployment frequency)\">OK/day</th><th class=\"n\">Lead time p50</th>")
                 .append("<th class=\"n\">Change fail</th><th class=\"n\">Restore p50</th>")
                 .append("<th class=\"n\">Restore mean</th><th>Failing since</th></tr></thead>\n<tbody>\n");
         for (SeriesMetrics s : report.series()) {

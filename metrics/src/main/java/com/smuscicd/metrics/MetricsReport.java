@@ -23,11 +23,22 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
 
     /**
      * The period covered: with {@code --since}, from {@code now - since} to {@code now}; otherwise
-     * from the first deployment's start to the last event of the selection.
+     * from the first deployment's start to the last event of the whole archive, whatever the
+     * pipeline and target filters, so that a series' rates do not depend on them.
      *
-     * @param days the length in days (at least 1), the denominator of deployment frequency
+     * @param days  the denominator of deployment frequency: the window's length in days, with
+     *              {@link Basis#ARCHIVE} at least 1
+     * @param basis where the window comes from
      */
-    public record Window(Instant start, Instant end, double days) {
+    public record Window(Instant start, Instant end, double days, Basis basis) {
+
+        /** Where a window comes from. */
+        public enum Basis {
+            /** {@code --since}: the given period up to now. */
+            SINCE,
+            /** No {@code --since}: the whole archive's deployments, first start to last event. */
+            ARCHIVE
+        }
     }
 
     /**
@@ -39,8 +50,11 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
      * @param inProgress                no terminal event (yet)
      * @param successRate               succeeded / (succeeded + failed)
      * @param deploymentsPerDay         DORA deployment frequency: successful deployments per day
-     * @param leadTimeMedianMs          DORA lead time for changes: median of commit time to Deploy-Completed
-     * @param leadTimeSamples           successful deployments that carried a commit timestamp
+     * @param leadTimeMedianMs          DORA lead time for changes: median of commit time to Deploy-Completed,
+     *                                  never negative
+     * @param leadTimeSamples           successful deployments whose commit timestamp is not after their end
+     * @param leadTimeIgnored           successful deployments whose commit timestamp is after their end (clock
+     *                                  skew), left out of lead time
      * @param changeFailureRate         DORA change failure rate: failed / (succeeded + failed)
      * @param timeToRestoreMedianMs     DORA time to restore: median of first failure to next success
      * @param timeToRestoreMeanMs       the mean of the same
@@ -51,7 +65,7 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
      */
     public record SeriesMetrics(String pipeline, String target, long deployments, long succeeded, long failed,
                                 long inProgress, Double successRate, double deploymentsPerDay, Double leadTimeMedianMs,
-                                long leadTimeSamples, Double changeFailureRate, Double timeToRestoreMedianMs,
+                                long leadTimeSamples, long leadTimeIgnored, Double changeFailureRate, Double timeToRestoreMedianMs,
                                 Double timeToRestoreMeanMs, long restores, Instant failingSince,
                                 List<PhaseDurations> phases, List<FailureCount> failures) {
 

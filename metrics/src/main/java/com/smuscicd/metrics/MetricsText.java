@@ -7,6 +7,7 @@ import com.smuscicd.metrics.MetricsReport.FailureCount;
 import com.smuscicd.metrics.MetricsReport.PhaseDurations;
 import com.smuscicd.metrics.MetricsReport.SeriesMetrics;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,22 @@ public final class MetricsText {
     private MetricsText() {
     }
 
-    /** Three tables: DORA keys and outcomes per series, phase durations, failures. */
+    /**
+     * Three tables: DORA keys and outcomes per series, phase durations, failures. {@code OK/DAY} is
+     * DORA's deployment frequency, successful deployments only, next to {@code DEPLOYS}, all of them.
+     */
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
         // seconds are precise enough for a window and keep the header readable
-        out.printf(Locale.ROOT, "Deployments %s .. %s (%s)%n%n", w.start().truncatedTo(ChronoUnit.SECONDS),
-                w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w));
+        out.printf(Locale.ROOT, "Deployments %s .. %s (%s: %s)%n", w.start().truncatedTo(ChronoUnit.SECONDS),
+                w.end().truncatedTo(ChronoUnit.SECONDS), windowLength(w), windowBasis(w));
+        String rates = ratesNote(w);
+        if (rates != null) {
+            out.println(Character.toUpperCase(rates.charAt(0)) + rates.substring(1) + ".");
+        }
+        out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "DEPLOYS/DAY",
+        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "OK/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
         List<SeriesMetrics> all = new ArrayList<>(report.series());
         if (report.series().size() > 1) {
@@ -40,6 +49,11 @@ public final class MetricsText {
                 duration(s.timeToRestoreMeanMs()), s.failingSince() == null ? "" : s.failingSince().toString()});
         }
         print(rows, out);
+        long skewed = report.overall().leadTimeIgnored();
+        if (skewed > 0) {
+            out.printf(Locale.ROOT, "note: %s with a commit time after the deployment ended (clock skew?) left out"
+                    + " of lead time%n", plural(skewed, "deployment", "deployments"));
+        }
 
         out.println();
         out.println("Phase durations (completed phases; deploy = whole deployment)");
@@ -51,7 +65,11 @@ public final class MetricsText {
                     duration(p.p50Ms()), duration(p.p95Ms()), duration((double) p.maxMs())});
             }
         }
-        print(rows, out);
+        if (rows.size() == 1) {
+            out.println("(none: no completed phase reported a duration)");
+        } else {
+            print(rows, out);
+        }
 
         out.println();
         out.println("Failures by phase and error code");
@@ -79,6 +97,7 @@ public final class MetricsText {
         window.put("start", report.window().start().toString());
         window.put("end", report.window().end().toString());
         window.put("days", report.window().days());
+        window.put("basis", report.window().basis().name().toLowerCase(Locale.ROOT));
         root.set("overall", series(report.overall(), true));
         ArrayNode list = root.putArray("series");
         for (SeriesMetrics s : report.series()) {
@@ -104,6 +123,7 @@ public final class MetricsText {
         dora.put("deploymentFrequencyPerDay", s.deploymentsPerDay());
         dora.put("leadTimeForChangesMedianMs", s.leadTimeMedianMs());
         dora.put("leadTimeSamples", s.leadTimeSamples());
+        dora.put("leadTimeSamplesIgnored", s.leadTimeIgnored());
         dora.put("changeFailureRate", s.changeFailureRate());
         dora.put("timeToRestoreMedianMs", s.timeToRestoreMedianMs());
         dora.put("timeToRestoreMeanMs", s.timeToRestoreMeanMs());
@@ -128,10 +148,16 @@ public final class MetricsText {
         return node;
     }
 
-    /** {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 13m}, {@code 3d 04h}; empty for null. */
+    /**
+     * {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 13m}, {@code 3d 04h}; a negative one
+     * (a producer's bad number) with a minus sign, never as raw milliseconds; empty for null.
+     */
     public static String duration(Double ms) {
         if (ms == null) {
             return "";
+        }
+        if (ms < 0) {
+            return "-" + duration(-ms);
         }
         double v = ms;
         if (v < 1_000) {
@@ -151,19 +177,42 @@ public final class MetricsText {
     }
 
     /**
-     * The length the rates are over: {@code 12.5 days}; under a day in hours and minutes
-     * ({@code 16h}, {@code 16h 30m}, {@code 45m}), where days would read {@code 0.0 days}.
+     * The window's real length, end - start: {@code 12.5 days}; under a day in hours and minutes
+     * ({@code 16h}, {@code 16h 30m}), under an hour in minutes and seconds ({@code 45m},
+     * {@code 4m 05s}), under a minute in seconds ({@code 10s}). Rates may use a longer one: see
+     * {@link #ratesNote}.
      */
     static String windowLength(MetricsReport.Window window) {
-        if (window.days() >= 1) {
-            return number(window.days(), 1) + " days";
+        long ms = Duration.between(window.start(), window.end()).toMillis();
+        if (ms >= 86_400_000L) {
+            return number(ms / 86_400_000.0, 1) + " days";
         }
-        long minutes = Math.round(window.days() * 24 * 60);
-        if (minutes < 60) {
-            return minutes + "m";
+        long seconds = Math.round(ms / 1_000.0);
+        if (seconds < 60) {
+            return seconds + "s";
         }
+        if (seconds < 3_600) {
+            return seconds % 60 == 0 ? seconds / 60 + "m"
+                    : String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60);
+        }
+        long minutes = Math.round(seconds / 60.0);
         return minutes % 60 == 0 ? minutes / 60 + "h"
                 : String.format(Locale.ROOT, "%dh %02dm", minutes / 60, minutes % 60);
+    }
+
+    /**
+     * When per-day rates are over more than the window itself (a whole-archive window under a
+     * day counts as one, the only case), says so; else null.
+     */
+    static String ratesNote(MetricsReport.Window window) {
+        double spanDays = Duration.between(window.start(), window.end()).toMillis() / 86_400_000.0;
+        return window.days() > spanDays ? "per-day rates count it as 1 day (their minimum)" : null;
+    }
+
+    /** Where the window comes from, as shown after its length. */
+    static String windowBasis(MetricsReport.Window window) {
+        return window.basis() == MetricsReport.Window.Basis.SINCE ? "the --since window"
+                : "the whole archive, first deployment to last event";
     }
 
     /** A series' pipeline as shown: events without a pipeline name form a series of their own. */
@@ -174,6 +223,11 @@ public final class MetricsText {
     /** A series' target as shown: events without a target form a series of their own. */
     static String targetLabel(String target) {
         return target == null ? "(no target)" : target;
+    }
+
+    /** {@code 1 deployment}, {@code 2 deployments}. */
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** {@code 83.3%}; empty for null. */

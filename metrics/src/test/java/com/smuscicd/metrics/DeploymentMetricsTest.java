@@ -36,7 +36,8 @@ class DeploymentMetricsTest {
     void compute_whenDuplicatesAndOutOfOrderEvents_matchesHandComputedValues() {
         MetricsReport report = compute(new MetricsQuery("MyPipeline", "prod", Duration.ofDays(10), NOW));
 
-        assertThat(report.window()).isEqualTo(new MetricsReport.Window(Instant.parse("2025-10-31T00:00:00Z"), NOW, 10.0));
+        assertThat(report.window()).isEqualTo(new MetricsReport.Window(Instant.parse("2025-10-31T00:00:00Z"), NOW, 10.0,
+                MetricsReport.Window.Basis.SINCE));
         assertThat(report.series()).hasSize(1);
         SeriesMetrics s = report.series().get(0);
         assertThat(s.deployments()).isEqualTo(7);
@@ -239,6 +240,64 @@ class DeploymentMetricsTest {
     }
 
     @Test
+    void compute_whenACommitIsAfterItsDeployment_leavesItOutOfLeadTimeAndCountsIt() {
+        writeLeadTimeDeployments(temp);
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+            java.io.StringWriter table = new java.io.StringWriter();
+            MetricsText.table(report, new java.io.PrintWriter(table));
+            String html = HtmlReport.render(report, NOW);
+
+            SeriesMetrics s = report.series().get(0);
+            // 1h, 2h and 3h before a completion 10 s after the start; the fourth commit is 11h after it
+            assertThat(s.leadTimeMedianMs()).isEqualTo(2 * 3_600_000.0 + 10_000);
+            assertThat(s.leadTimeSamples()).isEqualTo(3);
+            assertThat(s.leadTimeIgnored()).isEqualTo(1);
+            assertThat(report.overall().leadTimeIgnored()).isEqualTo(1);
+            assertThat(table.toString()).contains("note: 1 deployment with a commit time after the deployment ended"
+                    + " (clock skew?) left out of lead time");
+            assertThat(html).containsPattern("id=\"kpi-lead-time\".*?class=\"value\">2h 00m<")
+                    .contains("(3); 1 deployment with the commit after the deployment left out (clock skew?)");
+        }
+    }
+
+    /**
+     * The saved Athena query of the DORA keys, run here on the local table (its Trino-only
+     * functions mapped, "now" fixed), leaves out the same lead times as the CLI.
+     */
+    @Test
+    void athenaDoraQuery_whenACommitIsAfterItsDeployment_givesTheLocalLeadTime() throws Exception {
+        writeLeadTimeDeployments(temp);
+        String athena = Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "queries",
+                "smus-dora-30d.sql"))
+                .replace("approx_percentile(", "quantile_cont(")
+                .replace("current_timestamp", "TIMESTAMPTZ '2026-11-01 00:00:00+00'")
+                .replace(";", "");
+
+        try (EventArchive archive = EventArchive.open(temp)) {
+            SeriesMetrics local = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW)).series().get(0);
+            List<List<Object>> cloud = archive.query("SELECT lead_time_p50_ms, lead_time_ignored FROM (" + athena + ")")
+                    .rows();
+
+            assertThat(cloud).singleElement().satisfies(row -> {
+                assertThat(((Number) row.get(0)).doubleValue()).isEqualTo(local.leadTimeMedianMs());
+                assertThat(((Number) row.get(1)).longValue()).isEqualTo(local.leadTimeIgnored());
+            });
+        }
+    }
+
+    /** Four successful deployments of P/prod: commits 1h, 2h, 3h before, and one 11h after (clock skew). */
+    private static void writeLeadTimeDeployments(Path dir) {
+        Instant start = Instant.parse("2026-10-25T08:00:00Z");
+        for (int i = 1; i <= 3; i++) {
+            Instant at = start.plus(Duration.ofDays(i));
+            writeDeployment(dir, "lead-" + i, "P", "prod", at, at.minus(Duration.ofHours(i)).toString(), 0, d -> d);
+        }
+        writeDeployment(dir, "skewed", "P", "prod", start, start.plus(Duration.ofHours(11)).toString(), 0, d -> d);
+    }
+
+    @Test
     void athenaDeploymentsView_whenTheSerDeLowerCasedTheKeysOfDetails_stillReadsTheFailedPhase() throws Exception {
         // what Athena's JSON SerDe may hand on: details with its keys lower-cased, the phase's Failed event lost
         writeDeployment(temp, "lower-cased", "P", "prod", Instant.parse("2025-11-05T10:00:00Z"), null, 3,
@@ -437,6 +496,25 @@ class DeploymentMetricsTest {
             assertThat(all.window().days()).isEqualTo(1.0);
             assertThat(all.overall().deploymentsPerDay()).isEqualTo(6.0);
         }
+    }
+
+    @Test
+    void compute_whenPipelineOrTargetFilterWithoutSince_ratesOverTheSameWindowAsWithout() {
+        MetricsReport all = compute(MetricsQuery.all(NOW));
+        MetricsReport test = compute(new MetricsQuery("MyPipeline", "test", null, NOW));
+        MetricsReport other = compute(new MetricsQuery("OtherPipeline", null, null, NOW));
+
+        // the whole archive's deployments: OtherPipeline's first (10-20 10:00:00) to the last event (11-09 10:00:10)
+        MetricsReport.Window archive = new MetricsReport.Window(Instant.parse("2025-10-20T10:00:00Z"),
+                Instant.parse("2025-11-09T10:00:10Z"), 20.0 + 10 / 86_400.0, MetricsReport.Window.Basis.ARCHIVE);
+        assertThat(all.window()).isEqualTo(archive);
+        assertThat(test.window()).isEqualTo(archive);
+        assertThat(other.window()).isEqualTo(archive);
+        // MyPipeline/test deployed once in two days: once in the archive's 20 days, not once a day
+        assertThat(test.series().get(0).deploymentsPerDay())
+                .isEqualTo(all.series().get(1).deploymentsPerDay())
+                .isEqualTo(1 / archive.days());
+        assertThat(other.series().get(0).deploymentsPerDay()).isEqualTo(all.series().get(2).deploymentsPerDay());
     }
 
     private static MetricsReport compute(MetricsQuery query) {

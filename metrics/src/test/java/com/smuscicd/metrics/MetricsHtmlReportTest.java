@@ -30,7 +30,7 @@ class MetricsHtmlReportTest {
 
         String html = HtmlReport.render(report, NOW);
 
-        assertThat(html).contains("2025-11-09 08:00 UTC &ndash; 2025-11-10 00:00 UTC &middot; 16h &middot; generated",
+        assertThat(html).contains("2025-11-09 08:00 UTC &ndash; 2025-11-10 00:00 UTC &middot; 16h (the --since window) &middot; generated",
                 ">1.50/day<");
     }
 

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetricsTextTest {
 
@@ -39,6 +41,18 @@ class MetricsTextTest {
     }
 
     @Test
+    void table_whenReport_headsTheSuccessfulDeploymentsRateOkPerDay() {
+        StringWriter text = new StringWriter();
+        MetricsText.table(report(), new PrintWriter(text));
+        String html = HtmlReport.render(report(), NOW);
+
+        // deployment frequency counts successful deployments only: its header says so, next to OK
+        assertThat(text.toString()).containsPattern("DEPLOYS\\s+OK\\s+FAILED\\s+RUNNING\\s+SUCCESS\\s+OK/DAY\\s")
+                .doesNotContain("DEPLOYS/DAY");
+        assertThat(html).contains(">OK/day</th>").doesNotContain("Deploys/day");
+    }
+
+    @Test
     void table_whenNowHasNanoseconds_printsTheWindowToTheSecond() {
         Instant now = Instant.parse("2025-11-10T08:15:30.123456789Z");
         MetricsReport report;
@@ -50,7 +64,7 @@ class MetricsTextTest {
         MetricsText.table(report, new PrintWriter(text));
 
         assertThat(text.toString().lines().findFirst().orElseThrow())
-                .isEqualTo("Deployments 2025-10-31T08:15:30Z .. 2025-11-10T08:15:30Z (10.0 days)");
+                .isEqualTo("Deployments 2025-10-31T08:15:30Z .. 2025-11-10T08:15:30Z (10.0 days: the --since window)");
     }
 
     @Test
@@ -65,10 +79,85 @@ class MetricsTextTest {
         MetricsText.table(report, new PrintWriter(text));
 
         assertThat(text.toString().lines().findFirst().orElseThrow())
-                .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m)");
+                .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m: the --since window)");
         // 1 / (16.5 / 24)
         assertThat(text.toString())
                 .containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+100\\.0%\\s+1\\.45\\s");
+    }
+
+    @Test
+    void table_whenNoSinceAndAPipelineFilter_saysTheWindowIsTheWholeArchives() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-metrics"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery("MyPipeline", "test", null, NOW));
+        }
+        StringWriter text = new StringWriter();
+        StringWriter json = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+        MetricsText.json(report, new PrintWriter(json));
+
+        assertThat(text.toString().lines().findFirst().orElseThrow()).isEqualTo("Deployments 2025-10-20T10:00:00Z"
+                + " .. 2025-11-09T10:00:10Z (20.0 days: the whole archive, first deployment to last event)");
+        // one successful deployment in the archive's 20 days
+        assertThat(text.toString()).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+50\\.0%\\s+0\\.05\\s");
+        assertThat(Json.read(json.toString()).get("window").get("basis").asText()).isEqualTo("archive");
+    }
+
+    @Test
+    void table_whenTheArchiveSpansSeconds_showsTheRealSpanAndThatRatesUseADay(@TempDir Path temp) {
+        DeploymentMetricsTest.writeDeployment(temp, "only", "P", "prod", Instant.parse("2026-10-25T16:45:58Z"), null, 0,
+                d -> d);
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(temp)) {
+            report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+        String html = HtmlReport.render(report, NOW);
+
+        // Deploy-Started at :59 (sequence 1), Deploy-Completed at :46:08
+        assertThat(text.toString().lines().limit(2)).containsExactly(
+                "Deployments 2026-10-25T16:45:59Z .. 2026-10-25T16:46:08Z (9s: the whole archive, first deployment"
+                        + " to last event)",
+                "Per-day rates count it as 1 day (their minimum).");
+        assertThat(html).contains("&middot; 9s (the whole archive, first deployment to last event) &middot;"
+                + " per-day rates count it as 1 day (their minimum) &middot; generated");
+        assertThat(html).doesNotContain("1.0 days");
+    }
+
+    @Test
+    void table_whenNoPhaseReportedADuration_saysNoneInsteadOfAnEmptyTable(@TempDir Path temp) {
+        DeploymentMetricsTest.writeDeployment(temp, "no-durations", "P", "prod", Instant.parse("2026-10-25T16:45:58Z"),
+                null, 0, d -> d.replace(",\"durationMs\":1000", ""));
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(temp)) {
+            report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
+        }
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report, new PrintWriter(text));
+
+        assertThat(text.toString()).contains("Phase durations (completed phases; deploy = whole deployment)\n"
+                + "(none: no completed phase reported a duration)\n");
+        assertThat(text.toString()).doesNotContain("PHASE  N");
+    }
+
+    @Test
+    void table_whenSinceWindow_saysNothingMoreAboutRates() {
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(report(), new PrintWriter(text));
+
+        assertThat(text.toString().lines().skip(1).findFirst().orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void windowLength_whenUnderAMinuteOrAnHour_isInSecondsOrMinutesAndSeconds() {
+        assertThat(MetricsText.windowLength(window(Duration.ofSeconds(10)))).isEqualTo("10s");
+        assertThat(MetricsText.windowLength(window(Duration.ZERO))).isEqualTo("0s");
+        assertThat(MetricsText.windowLength(window(Duration.ofSeconds(245)))).isEqualTo("4m 05s");
     }
 
     @Test
@@ -81,7 +170,8 @@ class MetricsTextTest {
     }
 
     private static MetricsReport.Window window(Duration length) {
-        return new MetricsReport.Window(NOW.minus(length), NOW, length.toMillis() / 86_400_000.0);
+        return new MetricsReport.Window(NOW.minus(length), NOW, length.toMillis() / 86_400_000.0,
+                MetricsReport.Window.Basis.SINCE);
     }
 
     @Test
@@ -92,6 +182,12 @@ class MetricsTextTest {
         assertThat(MetricsText.duration(9_007_000.0)).isEqualTo("2h 30m");
         assertThat(MetricsText.duration(3 * 86_400_000.0 + 4 * 3_600_000.0)).isEqualTo("3d 04h");
         assertThat(MetricsText.duration(null)).isEmpty();
+    }
+
+    @Test
+    void duration_whenNegative_isFormattedLikeThePositiveWithASign() {
+        assertThat(MetricsText.duration(-41_395_955.0)).isEqualTo("-11h 29m");
+        assertThat(MetricsText.duration(-850.0)).isEqualTo("-850ms");
     }
 
     private static MetricsReport report() {
