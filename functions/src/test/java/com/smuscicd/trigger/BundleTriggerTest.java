@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +58,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -90,7 +98,9 @@ class BundleTriggerTest {
 
     private final RecordingPublishers publishers = new RecordingPublishers();
     private final List<String> log = new ArrayList<>();
-    private final List<SfnClient> clients = new ArrayList<>();
+    private final List<SdkClient> clients = new ArrayList<>();
+    /** Attempts of each operation (e.g. {@code StartExecution}) the {@linkplain #stubbed stubbed} clients made. */
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private S3Client s3;
     private SfnClient sfn;
     private String stateMachineArn;
@@ -108,8 +118,13 @@ class BundleTriggerTest {
     /** The trigger wired as {@code BundleTriggerHandler} wires it, starting executions through {@code client}. */
     private BundleTrigger trigger(SfnClient client) {
         S3BundleStore store = S3BundleStore.create(s3);
+        return trigger(store, store::userMetadata, client);
+    }
+
+    /** The trigger reading bundles from {@code bundles} and their metadata from {@code metadata}. */
+    private BundleTrigger trigger(S3BundleStore bundles, BundleTrigger.MetadataSource metadata, SfnClient client) {
         SfnExecutions executions = SfnExecutions.create(client);
-        return new BundleTrigger(store, store::userMetadata, (name, input) -> {
+        return new BundleTrigger(bundles, metadata, (name, input) -> {
             SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publishers, DEFAULT_BUS, Clock.fixed(Instant.parse("2025-11-04T12:30:05Z"), ZoneOffset.UTC), MAX_BYTES,
@@ -122,21 +137,45 @@ class BundleTriggerTest {
      * socket timeout.
      */
     private BundleTrigger trigger(URI endpoint, Duration socketTimeout) {
-        SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, endpoint,
-                        AwsTestCredentials.provider())
+        return trigger(stubbed(SfnClient.builder(), endpoint, socketTimeout));
+    }
+
+    /** The trigger reading S3 (metadata and bundle) through a client at {@code endpoint}, configured as {@link #stubbed}. */
+    private BundleTrigger triggerReadingS3At(URI endpoint) {
+        S3BundleStore store = S3BundleStore.create(stubbed(S3Client.builder().crossRegionAccessEnabled(true), endpoint,
+                SOCKET_TIMEOUT));
+        return trigger(store, store::userMetadata, sfn);
+    }
+
+    /**
+     * A client at {@code endpoint} configured as the functions' ({@code AwsClients.configure}: 3
+     * attempts a call) but with immediate SDK backoff and the given socket timeout; its attempts,
+     * retries included, are counted in {@link #attempts}.
+     */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C stubbed(
+            B builder, URI endpoint, Duration socketTimeout) {
+        C client = AwsClients.configure(builder, Region.US_EAST_1, endpoint, AwsTestCredentials.provider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .build()))
+                                .backoffStrategy(BackoffStrategy.retryImmediately())
+                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                                .build())
+                        .addExecutionInterceptor(new ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(Context.BeforeTransmission context,
+                                                           ExecutionAttributes attributes) {
+                                attempts.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1,
+                                        Integer::sum);
+                            }
+                        }))
                 .build();
         clients.add(client);
-        return trigger(client);
+        return client;
     }
 
     @AfterEach
     void closeClients() {
-        clients.forEach(SfnClient::close);
+        clients.forEach(SdkClient::close);
     }
 
     private static MappingBuilder startExecution() {
