@@ -275,6 +275,8 @@ class BundleTriggerTest {
         assertThatThrownBy(() -> refused.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
                 e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
 
+        // the functions' 3 attempts a call, then the Lambda service's retry: no retrying on and on inside one call
+        assertThat(attempts).containsExactly(Map.entry("StartExecution", 3));
         assertThat(publishers.published()).isEmpty();
         assertThat(executions()).isEmpty();
         // The retry, with Step Functions reachable again, starts it.
@@ -292,6 +294,8 @@ class BundleTriggerTest {
 
         assertThatThrownBy(() -> slow.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
                 e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+        assertThat(SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution")))).hasSize(3);
         assertThat(executions()).hasSize(1);
 
         // The Lambda service's retry of the same event.
