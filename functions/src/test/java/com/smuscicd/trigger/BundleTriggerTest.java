@@ -413,6 +413,9 @@ class BundleTriggerTest {
     static Stream<Arguments> brokenDownloads() {
         byte[] zip = TestBundles.valid();
         return Stream.of(
+                Arguments.of("closed half-way, short of its Content-Length", truncated(zip, zip.length / 2)),
+                Arguments.of("closed before the central directory, short of its Content-Length",
+                        truncated(zip, centralDirectoryOffset(zip))),
                 Arguments.of("garbage after the headers, then closed",
                         aResponse().withStatus(200).withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
     }
