@@ -242,6 +242,32 @@ class BundleTriggerTest {
         assertThat(publishers.published()).isEmpty();
     }
 
+    @ParameterizedTest(name = "versioned bucket: {0}")
+    @ValueSource(booleans = {false, true})
+    void handle_whenS3SendsTheSameUploadAgainAsAnotherEvent_reportsAlreadyStartedAndStartsNothingMore(
+            boolean versioned) {
+        if (versioned) {
+            s3.putBucketVersioning(b -> b.bucket(BUCKET)
+                    .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+        ObjectNode event = upload(KEY, TestBundles.valid(), Map.of());
+        // S3 may notify one upload twice: the same bucket, key, ETag (or version) and sequencer, another
+        // EventBridge id and time (which is the deployment's requestedAt, so the input differs too).
+        ObjectNode again = event.deepCopy().put("id", "5b1e2a70-3c1d-4f0e-9a51-0d2c7f3e8b11")
+                .put("time", "2025-11-04T12:31:17Z");
+
+        BundleTrigger.Outcome first = trigger.handle(event);
+        BundleTrigger.Outcome second = trigger.handle(again);
+
+        assertThat(first.status()).isEqualTo("STARTED");
+        assertThat(second.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(second.executionName()).isEqualTo(first.executionName());
+        assertThat(second.executionArn()).isEqualTo(first.executionArn());
+        assertThat(second.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+        assertThat(publishers.published()).isEmpty();
+    }
+
     @Test
     void handle_whenTheSameEventIsDeliveredTwiceAtOnce_startsOneExecution() throws Exception {
         JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
@@ -263,7 +289,10 @@ class BundleTriggerTest {
             assertThat(executions()).hasSize(1);
             assertThat(second.executionArn()).isEqualTo(first.executionArn())
                     .isEqualTo(executions().get(0).executionArn());
-            assertThat(List.of(first.status(), second.status())).allMatch(
+            // Not exactly one STARTED: Step Functions answers a repeat with the same name and input while the
+            // execution runs with that execution and no error, so a repeat within SfnExecutions.CLOCK_TOLERANCE
+            // cannot be told from the call that started it (nor from that call's own SDK retry). One of them did.
+            assertThat(List.of(first.status(), second.status())).contains("STARTED").allMatch(
                     status -> status.equals("STARTED") || status.equals("ALREADY_STARTED"));
             assertThat(publishers.published()).isEmpty();
         } finally {
