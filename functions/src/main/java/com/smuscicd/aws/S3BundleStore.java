@@ -5,6 +5,7 @@ import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.S3Location;
 import com.smuscicd.errors.PhaseFailure;
 import com.smuscicd.errors.RetryablePhaseException;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +19,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -43,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       and an upload that fails part-way is aborted so no orphaned parts are billed;</li>
  *   <li>errors: no such bucket {@code BUCKET_NOT_FOUND}, access denied {@code ACCESS_DENIED},
  *       missing object or version on read {@code BUNDLE_NOT_FOUND}; throttling, 5xx and I/O (also while a
- *       download is being read) {@link RetryablePhaseException}.</li>
+ *       download is being read, and a download that ends short of its length) {@link RetryablePhaseException}.</li>
  * </ul>
  */
 public final class S3BundleStore implements BundleStore {
@@ -104,8 +107,9 @@ public final class S3BundleStore implements BundleStore {
     public InputStream open(S3Location location, String versionId) {
         String what = versionId == null ? location.toString() : location + " (version " + versionId + ")";
         try {
-            return new TranslatingInputStream(client.get().getObject(b -> b.bucket(location.bucket())
-                    .key(location.key()).versionId(versionId)), location);
+            ResponseInputStream<GetObjectResponse> object = client.get().getObject(b -> b.bucket(location.bucket())
+                    .key(location.key()).versionId(versionId));
+            return new TranslatingInputStream(object, object.response().contentLength(), location);
         } catch (NoSuchKeyException e) {
             throw new PhaseFailure("BUNDLE_NOT_FOUND", what + " does not exist", e);
         } catch (AwsServiceException e) {
@@ -275,36 +279,79 @@ public final class S3BundleStore implements BundleStore {
 
     /**
      * A download whose read failures are transient errors the state machine retries, instead of
-     * I/O exceptions the bundle reader would report as a bad bundle.
+     * I/O exceptions the bundle reader would report as a bad bundle. A body that ends short of its
+     * {@code Content-Length} is one too: the URL-connection client reports a connection closed
+     * early as a plain end of stream, which would otherwise read as a truncated (invalid) zip, or,
+     * cut at the central directory, as a whole bundle with the wrong digest.
      */
     private static final class TranslatingInputStream extends FilterInputStream {
 
+        private final Long expectedBytes;
         private final S3Location location;
+        private long read;
 
-        TranslatingInputStream(InputStream in, S3Location location) {
+        /** @param expectedBytes the object's {@code Content-Length}; null: not known, not checked */
+        TranslatingInputStream(InputStream in, Long expectedBytes, S3Location location) {
             super(in);
+            this.expectedBytes = expectedBytes;
             this.location = location;
         }
 
         @Override
         public int read() {
+            int b;
             try {
-                return super.read();
+                b = super.read();
             } catch (IOException e) {
                 throw failed(e);
             } catch (SdkException e) {
                 throw failed(e);
             }
+            counted(b < 0 ? -1 : 1);
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) {
+            int n;
             try {
-                return super.read(b, off, len);
+                n = super.read(b, off, len);
             } catch (IOException e) {
                 throw failed(e);
             } catch (SdkException e) {
                 throw failed(e);
+            }
+            counted(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long skipped;
+            try {
+                skipped = super.skip(n);
+            } catch (IOException e) {
+                throw failed(e);
+            } catch (SdkException e) {
+                throw failed(e);
+            }
+            read += skipped;
+            return skipped;
+        }
+
+        /** No mark and reset: bytes read again would be counted twice. */
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        /** Counts {@code n} bytes read; -1: the end of the stream, which must be the end of the object. */
+        private void counted(long n) {
+            if (n > 0) {
+                read += n;
+            } else if (n < 0 && expectedBytes != null && read < expectedBytes) {
+                throw failed(new EOFException("the download ended after " + read + " of " + expectedBytes
+                        + " bytes"));
             }
         }
 

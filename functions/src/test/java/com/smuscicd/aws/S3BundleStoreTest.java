@@ -1,8 +1,13 @@
 package com.smuscicd.aws;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.smuscicd.deploy.BundleArchive;
 import com.smuscicd.deploy.BundleStore;
 import com.smuscicd.deploy.S3Location;
@@ -32,6 +37,12 @@ class S3BundleStoreTest {
 
     @RegisterExtension
     static final MotoServerExtension MOTO = MotoServerExtension.create().resetBeforeEach();
+
+    /** S3 answers that moto cannot be made to give: a body cut short of its Content-Length. */
+    @RegisterExtension
+    static final WireMockExtension STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
 
     private static final String BUCKET = "project-bucket";
 
@@ -195,6 +206,22 @@ class S3BundleStoreTest {
         assertThatThrownBy(() -> store.userMetadata(new S3Location(BUCKET, "gone.zip")))
                 .isInstanceOf(PhaseFailure.class)
                 .satisfies(e -> assertThat(((PhaseFailure) e).code()).isEqualTo("BUNDLE_NOT_FOUND"));
+    }
+
+    @Test
+    void open_whenTheDownloadEndsShortOfItsContentLength_failsRetryablyInsteadOfEndingTheStream() {
+        STUB.stubFor(get(urlPathEqualTo("/" + BUCKET + "/cut.zip")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Length", "10").withBody("PK\u0003\u0004")));
+        S3BundleStore stubbed = S3BundleStore.create(AwsClients.forEndpoint(
+                URI.create("http://127.0.0.1:" + STUB.getPort()), Region.US_EAST_1, AwsTestCredentials.provider())
+                .client(S3BundleStore.CLIENT));
+
+        assertThatThrownBy(() -> {
+            try (InputStream in = stubbed.open(new S3Location(BUCKET, "cut.zip"))) {
+                in.readAllBytes();
+            }
+        }).isInstanceOfSatisfying(RetryablePhaseException.class, e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"))
+                .hasMessageContaining("ended after 4 of 10 bytes");
     }
 
     @Test

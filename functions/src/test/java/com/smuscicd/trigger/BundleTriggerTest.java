@@ -1,6 +1,11 @@
 package com.smuscicd.trigger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.request;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -12,6 +17,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.smuscicd.aws.AwsClients;
 import com.smuscicd.aws.AwsClientsForTests;
@@ -33,6 +43,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,9 +52,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +71,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -88,9 +110,25 @@ class BundleTriggerTest {
             .options(wireMockConfig().dynamicPort())
             .build();
 
+    /** S3 in front of moto: every request is proxied to it unless a test stubs a fault for it. */
+    @RegisterExtension
+    static final WireMockExtension S3_STUB = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private static final String KEY = "MyPipeline/prod/bundle.zip";
+    /** The path of {@link #KEY} as the S3 client requests it of an IP-address endpoint (path style). */
+    private static final String KEY_PATH = "/" + BUCKET + "/" + KEY;
+    private static final String SLOW_DOWN = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate."
+            + "</Message></Error>";
+    private static final String INTERNAL_ERROR = "<Error><Code>InternalError</Code><Message>We encountered an internal"
+            + " error. Please try again.</Message></Error>";
+
     private final RecordingPublishers publishers = new RecordingPublishers();
     private final List<String> log = new ArrayList<>();
-    private final List<SfnClient> clients = new ArrayList<>();
+    private final List<SdkClient> clients = new ArrayList<>();
+    /** Attempts of each operation (e.g. {@code StartExecution}) the {@linkplain #stubbed stubbed} clients made. */
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private S3Client s3;
     private SfnClient sfn;
     private String stateMachineArn;
@@ -103,13 +141,19 @@ class BundleTriggerTest {
         s3.createBucket(b -> b.bucket(BUCKET));
         stateMachineArn = DeployStateMachineFixture.create(sfn, "smus-cicd-deploy");
         trigger = trigger(sfn);
+        S3_STUB.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(MOTO.endpoint().toString())));
     }
 
     /** The trigger wired as {@code BundleTriggerHandler} wires it, starting executions through {@code client}. */
     private BundleTrigger trigger(SfnClient client) {
         S3BundleStore store = S3BundleStore.create(s3);
+        return trigger(store, store::userMetadata, client);
+    }
+
+    /** The trigger reading bundles from {@code bundles} and their metadata from {@code metadata}. */
+    private BundleTrigger trigger(S3BundleStore bundles, BundleTrigger.MetadataSource metadata, SfnClient client) {
         SfnExecutions executions = SfnExecutions.create(client);
-        return new BundleTrigger(store, store::userMetadata, (name, input) -> {
+        return new BundleTrigger(bundles, metadata, (name, input) -> {
             SfnExecutions.Started started = executions.startOnce(stateMachineArn, name, input);
             return new BundleTrigger.StartedExecution(started.executionArn(), started.alreadyStarted());
         }, publishers, DEFAULT_BUS, Clock.fixed(Instant.parse("2025-11-04T12:30:05Z"), ZoneOffset.UTC), MAX_BYTES,
@@ -122,21 +166,50 @@ class BundleTriggerTest {
      * socket timeout.
      */
     private BundleTrigger trigger(URI endpoint, Duration socketTimeout) {
-        SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, endpoint,
-                        AwsTestCredentials.provider())
+        return trigger(stubbed(SfnClient.builder(), endpoint, socketTimeout));
+    }
+
+    /** {@link #S3_STUB} by IP address, which the S3 client addresses path style (bucket.localhost would not resolve). */
+    private static URI s3StubEndpoint() {
+        return URI.create("http://127.0.0.1:" + S3_STUB.getPort());
+    }
+
+    /** The trigger reading S3 (metadata and bundle) through a client at {@code endpoint}, configured as {@link #stubbed}. */
+    private BundleTrigger triggerReadingS3At(URI endpoint) {
+        S3BundleStore store = S3BundleStore.create(stubbed(S3Client.builder().crossRegionAccessEnabled(true), endpoint,
+                SOCKET_TIMEOUT));
+        return trigger(store, store::userMetadata, sfn);
+    }
+
+    /**
+     * A client at {@code endpoint} configured as the functions' ({@code AwsClients.configure}: 3
+     * attempts a call) but with immediate SDK backoff and the given socket timeout; its attempts,
+     * retries included, are counted in {@link #attempts}.
+     */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C stubbed(
+            B builder, URI endpoint, Duration socketTimeout) {
+        C client = AwsClients.configure(builder, Region.US_EAST_1, endpoint, AwsTestCredentials.provider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .build()))
+                                .backoffStrategy(BackoffStrategy.retryImmediately())
+                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                                .build())
+                        .addExecutionInterceptor(new ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(Context.BeforeTransmission context,
+                                                           ExecutionAttributes attributes) {
+                                attempts.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1,
+                                        Integer::sum);
+                            }
+                        }))
                 .build();
         clients.add(client);
-        return trigger(client);
+        return client;
     }
 
     @AfterEach
     void closeClients() {
-        clients.forEach(SfnClient::close);
+        clients.forEach(SdkClient::close);
     }
 
     private static MappingBuilder startExecution() {
@@ -169,6 +242,32 @@ class BundleTriggerTest {
         assertThat(publishers.published()).isEmpty();
     }
 
+    @ParameterizedTest(name = "versioned bucket: {0}")
+    @ValueSource(booleans = {false, true})
+    void handle_whenS3SendsTheSameUploadAgainAsAnotherEvent_reportsAlreadyStartedAndStartsNothingMore(
+            boolean versioned) {
+        if (versioned) {
+            s3.putBucketVersioning(b -> b.bucket(BUCKET)
+                    .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        }
+        ObjectNode event = upload(KEY, TestBundles.valid(), Map.of());
+        // S3 may notify one upload twice: the same bucket, key, ETag (or version) and sequencer, another
+        // EventBridge id and time (which is the deployment's requestedAt, so the input differs too).
+        ObjectNode again = event.deepCopy().put("id", "5b1e2a70-3c1d-4f0e-9a51-0d2c7f3e8b11")
+                .put("time", "2025-11-04T12:31:17Z");
+
+        BundleTrigger.Outcome first = trigger.handle(event);
+        BundleTrigger.Outcome second = trigger.handle(again);
+
+        assertThat(first.status()).isEqualTo("STARTED");
+        assertThat(second.status()).isEqualTo("ALREADY_STARTED");
+        assertThat(second.executionName()).isEqualTo(first.executionName());
+        assertThat(second.executionArn()).isEqualTo(first.executionArn());
+        assertThat(second.deploymentId()).isEqualTo(first.deploymentId());
+        assertThat(executions()).hasSize(1);
+        assertThat(publishers.published()).isEmpty();
+    }
+
     @Test
     void handle_whenTheSameEventIsDeliveredTwiceAtOnce_startsOneExecution() throws Exception {
         JsonNode event = upload("MyPipeline/prod/bundle.zip", TestBundles.valid(), Map.of());
@@ -190,7 +289,10 @@ class BundleTriggerTest {
             assertThat(executions()).hasSize(1);
             assertThat(second.executionArn()).isEqualTo(first.executionArn())
                     .isEqualTo(executions().get(0).executionArn());
-            assertThat(List.of(first.status(), second.status())).allMatch(
+            // Not exactly one STARTED: Step Functions answers a repeat with the same name and input while the
+            // execution runs with that execution and no error, so a repeat within SfnExecutions.CLOCK_TOLERANCE
+            // cannot be told from the call that started it (nor from that call's own SDK retry). One of them did.
+            assertThat(List.of(first.status(), second.status())).contains("STARTED").allMatch(
                     status -> status.equals("STARTED") || status.equals("ALREADY_STARTED"));
             assertThat(publishers.published()).isEmpty();
         } finally {
@@ -236,6 +338,8 @@ class BundleTriggerTest {
         assertThatThrownBy(() -> refused.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
                 e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
 
+        // the functions' 3 attempts a call, then the Lambda service's retry: no retrying on and on inside one call
+        assertThat(attempts).containsExactly(Map.entry("StartExecution", 3));
         assertThat(publishers.published()).isEmpty();
         assertThat(executions()).isEmpty();
         // The retry, with Step Functions reachable again, starts it.
@@ -253,6 +357,8 @@ class BundleTriggerTest {
 
         assertThatThrownBy(() -> slow.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
                 e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+        assertThat(SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution")))).hasSize(3);
         assertThat(executions()).hasSize(1);
 
         // The Lambda service's retry of the same event.
@@ -262,6 +368,118 @@ class BundleTriggerTest {
         assertThat(retried.executionArn()).isEqualTo(executions().get(0).executionArn());
         assertThat(executions()).hasSize(1);
         assertThat(publishers.published()).isEmpty();
+    }
+
+    static Stream<Arguments> s3Faults() {
+        List<Arguments> faults = new ArrayList<>();
+        for (String operation : List.of("HeadObject", "GetObject")) {
+            String method = operation.equals("HeadObject") ? "HEAD" : "GET";
+            // A HEAD answer has no body, so the SDK sees a 503 without S3's SlowDown: a 5xx like any other.
+            faults.add(Arguments.of(operation, method, "throttled (503 SlowDown)", aResponse().withStatus(503)
+                    .withHeader("Content-Type", "application/xml").withBody(SLOW_DOWN),
+                    method.equals("HEAD") ? "SERVICE_UNAVAILABLE" : "THROTTLED", 3));
+            faults.add(Arguments.of(operation, method, "500", aResponse().withStatus(500)
+                    .withHeader("Content-Type", "application/xml").withBody(INTERNAL_ERROR), "SERVICE_UNAVAILABLE", 3));
+            faults.add(Arguments.of(operation, method, "no answer within the socket timeout", aResponse()
+                    .proxiedFrom(MOTO.endpoint().toString())
+                    .withFixedDelay((int) SOCKET_TIMEOUT.multipliedBy(3).toMillis()), "NETWORK_ERROR", 3));
+            // The URL-connection client itself sends a GET or HEAD once more when the connection drops unanswered.
+            faults.add(Arguments.of(operation, method, "connection reset", aResponse()
+                    .withFault(Fault.CONNECTION_RESET_BY_PEER), "NETWORK_ERROR", 6));
+        }
+        return faults.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("s3Faults")
+    void handle_whenReadingTheBundleFromS3FailsTransiently_throwsForLambdaToRetryAndStartsOnceItRecovers(
+            String operation, String method, String fault, ResponseDefinitionBuilder response, String code,
+            int requests) {
+        StubMapping failing = S3_STUB.stubFor(request(method, urlPathEqualTo(KEY_PATH)).willReturn(response));
+        BundleTrigger stubbed = triggerReadingS3At(s3StubEndpoint());
+        JsonNode event = upload(KEY, TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> stubbed.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo(code));
+
+        assertThat(attempts).containsEntry(operation, 3);
+        assertThat(S3_STUB.findAll(RequestPatternBuilder.newRequestPattern(RequestMethod.fromString(method),
+                urlPathEqualTo(KEY_PATH)))).hasSize(requests);
+        // Not a bad bundle: no rejection, no Deploy-Failed, nothing started.
+        assertThat(publishers.published()).isEmpty();
+        assertThat(log).isEmpty();
+        assertThat(executions()).isEmpty();
+
+        S3_STUB.removeStub(failing);
+        BundleTrigger.Outcome retried = stubbed.handle(event);
+
+        assertThat(retried.status()).isEqualTo("STARTED");
+        assertThat(executions()).hasSize(1);
+        assertThat(publishers.published()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"HeadObject", "GetObject"})
+    void handle_whenS3RefusesConnections_throwsForLambdaToRetryAndStartsOnceItRecovers(String operation) {
+        S3BundleStore reachable = S3BundleStore.create(s3);
+        S3BundleStore refused = S3BundleStore.create(stubbed(S3Client.builder().crossRegionAccessEnabled(true),
+                URI.create("http://127.0.0.1:" + closedPort()), SOCKET_TIMEOUT));
+        BundleTrigger refusing = operation.equals("HeadObject") ? trigger(reachable, refused::userMetadata, sfn)
+                : trigger(refused, reachable::userMetadata, sfn);
+        JsonNode event = upload(KEY, TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> refusing.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+
+        assertThat(attempts).containsExactly(Map.entry(operation, 3));
+        assertThat(publishers.published()).isEmpty();
+        assertThat(log).isEmpty();
+        assertThat(executions()).isEmpty();
+        assertThat(trigger.handle(event).status()).isEqualTo("STARTED");
+        assertThat(executions()).hasSize(1);
+    }
+
+    static Stream<Arguments> brokenDownloads() {
+        byte[] zip = TestBundles.valid();
+        return Stream.of(
+                Arguments.of("closed half-way, short of its Content-Length", truncated(zip, zip.length / 2)),
+                Arguments.of("closed before the central directory, short of its Content-Length",
+                        truncated(zip, centralDirectoryOffset(zip))),
+                Arguments.of("garbage after the headers, then closed",
+                        aResponse().withStatus(200).withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+    }
+
+    /** A GetObject answer that announces all of {@code zip} and sends its first {@code length} bytes. */
+    private static ResponseDefinitionBuilder truncated(byte[] zip, int length) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/zip")
+                .withHeader("Content-Length", Integer.toString(zip.length))
+                .withBody(Arrays.copyOf(zip, length));
+    }
+
+    /** Where the central directory of a zip without a comment begins (from its end-of-central-directory record). */
+    private static int centralDirectoryOffset(byte[] zip) {
+        return ByteBuffer.wrap(zip, zip.length - 22 + 16, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenDownloads")
+    void handle_whenTheDownloadBreaksOffMidBody_throwsForLambdaToRetryInsteadOfRejectingTheBundle(
+            String how, ResponseDefinitionBuilder response) {
+        StubMapping broken = S3_STUB.stubFor(get(urlPathEqualTo(KEY_PATH)).willReturn(response));
+        BundleTrigger stubbed = triggerReadingS3At(s3StubEndpoint());
+        JsonNode event = upload(KEY, TestBundles.valid(), Map.of());
+
+        assertThatThrownBy(() -> stubbed.handle(event)).isInstanceOfSatisfying(RetryablePhaseException.class,
+                e -> assertThat(e.code()).isEqualTo("NETWORK_ERROR"));
+
+        // A read that failed says nothing about the bundle: no BUNDLE_INVALID, no Deploy-Failed, nothing started.
+        assertThat(publishers.published()).isEmpty();
+        assertThat(log).isEmpty();
+        assertThat(executions()).isEmpty();
+
+        S3_STUB.removeStub(broken);
+        assertThat(stubbed.handle(event).status()).isEqualTo("STARTED");
+        assertThat(executions()).hasSize(1);
     }
 
     @Test
