@@ -316,7 +316,7 @@ public final class EventsCommand implements Callable<Integer> {
             }
             PatternTester.Outcome outcome;
             try {
-                outcome = tester.testEvents(text, event, m -> { });
+                outcome = tester.testEvents(text, event);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return SmusCli.EXIT_BAD_INPUT;
@@ -329,7 +329,8 @@ public final class EventsCommand implements Callable<Integer> {
 
         private int testArchive(PatternTester tester, PrintWriter out, PrintWriter err) {
             try (EventArchive archive = source.open(err)) {
-                PatternTester.Outcome outcome = tester.testArchive(archive, m -> out.println(line(tester, m)));
+                PatternTester.Outcome outcome = tester.testArchive(archive);
+                outcome.matches().forEach(m -> out.println(line(tester, m)));
                 summary(tester, outcome, outcome.duplicates() > 0
                         ? " (" + outcome.duplicates() + " duplicate deliveries skipped)" : "", out);
                 return CommandLine.ExitCode.OK;

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -248,6 +249,21 @@ class EventsCommandTest {
         assertThat(out.toString().lines()).containsExactly(
                 "e2  SMUS-CICD-Deploy-Failed  MyPipeline  f0000000-0000-4000-8000-000000000001#2",
                 "1 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenEventsAreNotInTimeOrder_listsMatchesByTimeThenDeploymentAndSequence() throws IOException {
+        List<String> lines = Files.readAllLines(metricsResource("events/three-events.ndjson"));
+        Path event = temp.resolve("events.json");
+        // newest first, and e2 also redelivered under another id at the same time as a later sequence
+        Files.write(event, List.of(lines.get(2), lines.get(1).replace("\"id\": \"e2\"", "\"id\": \"a-e2\"")
+                .replace("\"sequence\": 2", "\"sequence\": 3"), lines.get(1), lines.get(0)));
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"com.amazon.smus.cicd\"]}", "--event", event.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines().map(l -> l.split("  ")[0])).containsExactly("e1", "e2", "a-e2", "e3",
+                "4 of 4 events matched");
     }
 
     @Test

@@ -14,12 +14,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import software.amazon.event.ruler.Machine;
 
@@ -158,7 +161,7 @@ public final class PatternTester {
      *
      * @param events        distinct events tested
      * @param duplicates    deliveries skipped because the event was already counted
-     * @param matches       events that at least one rule matched
+     * @param matches       events that at least one rule matched, in time order ({@link #ORDER})
      * @param matchesByRule how many events each rule matched, in the order of {@link #rules()}
      * @param problems      files with lines that are not events
      */
@@ -167,22 +170,35 @@ public final class PatternTester {
     }
 
     /**
-     * A matching event: its id, detail-type and where it came from, and which rules matched it.
+     * A matching event: its id, time, detail-type and where it came from, and which rules matched it.
      *
+     * @param time  the envelope's {@code time}, or null when it has none (or not an ISO-8601 instant)
      * @param rules indexes into {@link #rules()}, ascending
      */
-    public record Match(String id, String detailType, String pipelineName, String deploymentId, Long sequence,
-                        Path file, List<Integer> rules) {
+    public record Match(String id, Instant time, String detailType, String pipelineName, String deploymentId,
+                        Long sequence, Path file, List<Integer> rules) {
     }
+
+    /**
+     * The order of {@link Outcome#matches()}: by time, then deployment and sequence, so that a
+     * deployment's events come together and in order (files and ids are in no useful order:
+     * Firehose files mix deployments, and a redelivery lands in a later file); missing values last.
+     */
+    static final Comparator<Match> ORDER = Comparator
+            .comparing(Match::time, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .thenComparing(Match::deploymentId, Comparator.nullsLast(Comparator.<String>naturalOrder()))
+            .thenComparing(Match::sequence, Comparator.nullsLast(Comparator.<Long>naturalOrder()))
+            .thenComparing(Match::id, Comparator.nullsLast(Comparator.<String>naturalOrder()))
+            .thenComparing(Match::file);
 
     /**
      * Tests every distinct event of an opened archive: exactly the events of its {@code smus_events}
      * (same de-duplication, same choice of delivery: the {@code dup} flag of {@code store.raw_events}), read
-     * back from their files so that every field of the envelope can be matched. Calls {@code onMatch}
-     * as matches are found; files are read in path order.
+     * back from their files so that every field of the envelope can be matched. The matches are in
+     * time order ({@link #ORDER}).
      */
-    public Outcome testArchive(EventArchive archive, Consumer<Match> onMatch) {
-        Counter counter = new Counter(onMatch);
+    public Outcome testArchive(EventArchive archive) {
+        Counter counter = new Counter();
         archive.eventDeliveries((file, ids) -> readKept(file, ids, counter));
         return counter.outcome(archive.stats().deliveries() - counter.events, archive.problems());
     }
@@ -223,12 +239,13 @@ public final class PatternTester {
 
     /**
      * Tests every event of a file's text: one JSON object per line (as archive files hold them), a
-     * single (pretty-printed) JSON object, or a JSON array of events.
+     * single (pretty-printed) JSON object, or a JSON array of events. The matches are in time order
+     * ({@link #ORDER}).
      *
-     * @throws IllegalArgumentException when the text is not JSON, or holds something other than objects
+     * @throws IllegalArgumentException when the text is not JSON, or holds something other than events
      */
-    public Outcome testEvents(String text, Path file, Consumer<Match> onMatch) {
-        Counter counter = new Counter(onMatch);
+    public Outcome testEvents(String text, Path file) {
+        Counter counter = new Counter();
         for (JsonNode event : readEvents(text, file)) {
             counter.test(event, file);
         }
@@ -297,21 +314,27 @@ public final class PatternTester {
         Collections.sort(indexes);
         JsonNode detail = node.path("detail");
         JsonNode sequence = detail.get("sequence");
-        return new Match(text(node.get("id")), text(node.get("detail-type")), text(detail.get("pipelineName")),
-                text(detail.get("deploymentId")), sequence != null && sequence.isNumber() ? sequence.asLong() : null,
-                file, List.copyOf(indexes));
+        return new Match(text(node.get("id")), instant(node.get("time")), text(node.get("detail-type")),
+                text(detail.get("pipelineName")), text(detail.get("deploymentId")),
+                sequence != null && sequence.isNumber() ? sequence.asLong() : null, file, List.copyOf(indexes));
     }
 
-    /** Counts events and matches per rule while streaming matches to the caller. */
+    private static Instant instant(JsonNode time) {
+        if (time == null || !time.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(time.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Counts events, and matches per rule. */
     private final class Counter {
-        private final Consumer<Match> onMatch;
         private final List<Match> matches = new ArrayList<>();
         private final long[] byRule = new long[rules.size()];
         private long events;
-
-        Counter(Consumer<Match> onMatch) {
-            this.onMatch = onMatch;
-        }
 
         void test(JsonNode event, Path file) {
             events++;
@@ -321,7 +344,6 @@ public final class PatternTester {
                     byRule[i]++;
                 }
                 matches.add(m);
-                onMatch.accept(m);
             }
         }
 
@@ -330,6 +352,7 @@ public final class PatternTester {
             for (long c : byRule) {
                 counts.add(c);
             }
+            matches.sort(ORDER);
             return new Outcome(events, duplicates, List.copyOf(matches), List.copyOf(counts), problems);
         }
     }
