@@ -288,6 +288,19 @@ class EventsCommandTest {
     }
 
     @Test
+    void testPattern_whenEventFileHoldsAnObjectThatIsNotAnEvent_exits2SayingSoLikeTheArchive() throws IOException {
+        Path event = temp.resolve("notevent.json");
+        Files.writeString(event, "{\"foo\": 1}\n");
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", event.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: " + event + ": the value starting on line 1 is not an"
+                + " EventBridge event (no \"id\")" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void testPattern_whenProjectRuleFile_usesItsEventPatternAndSaysSo() {
         Path rule = Path.of("..", "examples", "basic_pipeline", "rules", "prod-failures.json").toAbsolutePath()
                 .normalize();

@@ -261,7 +261,10 @@ public final class PatternTester {
         return match(events.get(0), file);
     }
 
-    /** The events of a file: newline-delimited or concatenated objects, or an array of objects. */
+    /**
+     * The events of a file: newline-delimited or concatenated objects, or an array of objects; each
+     * an EventBridge event as the archive counts one (an object with an {@code id}).
+     */
     static List<JsonNode> readEvents(String text, Path file) {
         List<JsonNode> events = new ArrayList<>();
         try (JsonParser parser = Json.mapper().createParser(text)) {
@@ -271,12 +274,12 @@ public final class PatternTester {
                 JsonNode value = values.nextValue();
                 if (value.isArray() && events.isEmpty() && !values.hasNextValue()) {
                     for (int i = 0; i < value.size(); i++) {
-                        requireObject(value.get(i), file, "element " + (i + 1) + " of the array");
+                        requireEvent(value.get(i), file, "element " + (i + 1) + " of the array");
                         events.add(value.get(i));
                     }
                     break;
                 }
-                requireObject(value, file, "the value starting on line " + line);
+                requireEvent(value, file, "the value starting on line " + line);
                 events.add(value);
             }
         } catch (JsonParseException e) {
@@ -291,9 +294,11 @@ public final class PatternTester {
         return events;
     }
 
-    private static void requireObject(JsonNode node, Path file, String what) {
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(file + ": " + what + " is not a JSON object (an event)");
+    /** An event as the archive counts one: what it would skip and report is refused here. */
+    private static void requireEvent(JsonNode node, Path file, String what) {
+        String problem = LineValidator.problemOf(node);
+        if (problem != null) {
+            throw new IllegalArgumentException(file + ": " + what + " is " + problem);
         }
     }
 

@@ -149,6 +149,15 @@ class PatternTesterTest {
     }
 
     @Test
+    void testEvents_whenAnObjectIsNotAnEvent_namesItsLineAndSaysWhyAsTheArchiveWould() {
+        PatternTester tester = PatternTester.create("{\"source\": [\"x\"]}");
+
+        assertThatThrownBy(() -> tester.testEvents("{\"id\": \"a\"}\n{\"foo\": 1}\n", Path.of("f.json")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("f.json: the value starting on line 2 is not an EventBridge event (no \"id\")");
+    }
+
+    @Test
     void rulesOf_whenProjectRuleFile_usesItsEventPatternAndName() {
         List<PatternTester.Rule> rules = PatternTester.rulesOf(resource("rules/prod-failures-string-pattern.json"));
 
