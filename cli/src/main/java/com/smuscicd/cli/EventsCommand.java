@@ -226,6 +226,9 @@ public final class EventsCommand implements Callable<Integer> {
         @Mixin
         ArchiveSource source;
 
+        /** Whether {@code --pattern} named a directory of rule files (a deployment's rules, read as deploy reads them). */
+        private boolean ruleDirectory;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -247,6 +250,10 @@ public final class EventsCommand implements Callable<Integer> {
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (InvalidRuleException e) {
                     err.println("error: invalid rule: " + e.getMessage());
+                    if (!ruleDirectory && e.getMessage().endsWith("Targets is missing")) {
+                        err.println("hint: a rule is read as deploy --rules reads it, Targets included; to test its"
+                                + " pattern alone, pass the EventPattern by itself (e.g. jq .EventPattern RULE.json)");
+                    }
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (IllegalArgumentException e) {
                     err.println("error: " + e.getMessage());
@@ -262,15 +269,23 @@ public final class EventsCommand implements Callable<Integer> {
 
         /**
          * The rules {@code --pattern} gives: the JSON itself, a file holding a pattern or rules, or a
-         * directory of rule files read as {@code deploy --rules} reads it (its disabled rules too).
+         * directory of rule files. Rules, however given, are read as {@code deploy --rules} reads them
+         * (a misspelled key, a bad State or a missing Targets is an error; disabled rules and rules on
+         * another bus get a note); a bare event pattern is left to event-ruler.
          *
          * @throws IllegalArgumentException when the file or directory cannot be read, saying why
-         * @throws InvalidRuleException     for a rule file of the directory the local bus would refuse
+         * @throws InvalidRuleException     for a rule the local bus would refuse
          */
         private List<PatternTester.Rule> rules(PrintWriter err) {
             String trimmed = pattern.trim();
+            if (trimmed.isEmpty()) {
+                // Path.of("") is the current directory: never what an empty (unset) value meant
+                throw new IllegalArgumentException("--pattern is empty: give an event pattern (JSON), a rule file or"
+                        + " a directory of rule files");
+            }
             if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-                return PatternTester.rulesOf(pattern);
+                return PatternTester.holdsRules(pattern) ? loaded(inlineRules(pattern), "--pattern", err)
+                        : PatternTester.rulesOf(pattern);
             }
             Path path;
             try {
@@ -279,30 +294,74 @@ public final class EventsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
             }
             if (Files.isDirectory(path)) {
-                List<LocalRule> loaded = LocalRules.load(path).all();
-                if (loaded.isEmpty()) {
+                ruleDirectory = true;
+                LocalRules loaded = LocalRules.load(path);
+                if (loaded.all().isEmpty()) {
                     throw new IllegalArgumentException("no rule files (*.json) in " + path);
                 }
-                for (LocalRule rule : loaded) {
-                    if (!rule.enabled()) {
-                        err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing"
-                                + " to it");
-                    }
-                    if (!LocalRules.DEFAULT_BUS.equals(rule.eventBusName())) {
-                        // the archive does not say which bus an event was put on
-                        err.println("note: rule '" + rule.name() + "' is on bus " + rule.eventBusName()
-                                + ": it is tested against every event; in EventBridge (and deploy --local) it sees"
-                                + " only the events of deployments on that bus");
-                    }
-                }
-                return loaded.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
+                return loaded(loaded, path.toString(), err);
             }
+            String text;
             try {
-                return PatternTester.rulesOf(Files.readString(path, StandardCharsets.UTF_8));
+                text = Files.readString(path, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("pattern file not found: " + pattern, e);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
+            }
+            return PatternTester.holdsRules(text) ? loaded(LocalRules.load(path), path.toString(), err)
+                    : PatternTester.rulesOf(text);
+        }
+
+        /** The rules loaded, with a note for each that EventBridge would not run as it is tested here. */
+        private static List<PatternTester.Rule> loaded(LocalRules loaded, String source, PrintWriter err) {
+            List<LocalRule> all = loaded.all();
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException(source + ": no rules (an empty array)");
+            }
+            for (LocalRule rule : all) {
+                if (!rule.enabled()) {
+                    err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing to it");
+                }
+                if (!LocalRules.DEFAULT_BUS.equals(rule.eventBusName())) {
+                    // the archive does not say which bus an event was put on
+                    err.println("note: rule '" + rule.name() + "' is on bus " + rule.eventBusName()
+                            + ": it is tested against every event; in EventBridge (and deploy --local) it sees"
+                            + " only the events of deployments on that bus");
+                }
+            }
+            return all.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
+        }
+
+        /**
+         * Rules given as JSON on the command line, read by the loader {@code deploy --rules} uses, which
+         * reads files: through a temporary file, named {@code pattern.json} (the default name of a rule
+         * without {@code Name}), whose path the messages then leave out.
+         */
+        private static LocalRules inlineRules(String json) {
+            Path dir = null;
+            try {
+                dir = Files.createTempDirectory("smus-cli-pattern");
+                Path file = Files.writeString(dir.resolve("pattern.json"), json, StandardCharsets.UTF_8);
+                try {
+                    return LocalRules.load(file);
+                } catch (InvalidRuleException e) {
+                    String message = e.getMessage();
+                    String prefix = file + ": ";
+                    throw new InvalidRuleException(null, null, "--pattern: "
+                            + (message.startsWith(prefix) ? message.substring(prefix.length()) : message), e);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot write the rule to a temporary file: " + e.getMessage(), e);
+            } finally {
+                if (dir != null) {
+                    try {
+                        Files.deleteIfExists(dir.resolve("pattern.json"));
+                        Files.deleteIfExists(dir);
+                    } catch (IOException ignored) {
+                        // a file left in the temporary directory is harmless
+                    }
+                }
             }
         }
 

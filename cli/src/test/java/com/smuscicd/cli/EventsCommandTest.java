@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class EventsCommandTest {
@@ -386,6 +388,67 @@ class EventsCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("error: invalid rule: " + rules.resolve("broken.json")).contains("suffx");
         assertThat(out.toString()).isEmpty();
+    }
+
+    private static final String TARGETS = "\"Targets\": [{\"Id\": \"1\", \"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "array", "directory"})
+    void testPattern_whenARuleMisspellsAKey_exits2WithDidYouMeanHoweverTheRuleIsGiven(String form) throws IOException {
+        String rule = "{\"Name\": \"r1\", \"Stat\": \"ENABLED\", \"EventPattern\": {\"source\": [\"com.amazon.smus.cicd\"]}, "
+                + TARGETS + "}";
+        Path rules = Files.createDirectories(temp.resolve("rules"));
+        Path file = Files.writeString(rules.resolve("rule.json"), form.equals("array") ? "[" + rule + "]" : rule);
+
+        int code = run("test-pattern", "-p", (form.equals("directory") ? rules : file).toString(),
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: invalid rule: " + file + ": rule 'r1': 'Stat' is not a key of a"
+                + " rule; did you mean 'State'?" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void testPattern_whenARuleFileIsDisabled_testsItWithTheNoteTheDirectoryGives() throws IOException {
+        Path file = Files.writeString(temp.resolve("failed.json"), "{\"Name\": \"failed\", \"State\": \"DISABLED\","
+                + " \"EventPattern\": {\"detail\": {\"status\": [\"failed\"]}}, " + TARGETS + "}");
+
+        int code = run("test-pattern", "-p", file.toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("note: rule 'failed' is DISABLED: the local bus delivers nothing to it");
+        assertThat(out.toString()).contains("2 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenInlineRuleMisspellsEventPattern_exits2WithDidYouMeanNotAPatternError() {
+        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPatern\": {\"source\": [\"a\"]}}",
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: invalid rule: --pattern: rule 'x': 'EventPatern' is not a key of"
+                + " a rule; did you mean 'EventPattern'?" + System.lineSeparator());
+    }
+
+    @Test
+    void testPattern_whenARuleHasNoTargets_exits2WithAHintToPassThePatternAlone() {
+        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"a\"]}}",
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: invalid rule: --pattern: rule 'x': Targets is missing")
+                .contains("hint: a rule is read as deploy --rules reads it").contains("jq .EventPattern");
+    }
+
+    @Test
+    void testPattern_whenPatternIsEmpty_exits2InsteadOfReadingTheCurrentDirectoryAsRules() {
+        int code = run("test-pattern", "-p", " ", "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --pattern is empty: give an event pattern (JSON), a rule file"
+                + " or a directory of rule files" + System.lineSeparator());
     }
 
     @Test

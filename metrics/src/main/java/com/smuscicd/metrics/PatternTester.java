@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.smuscicd.json.Json;
+import com.smuscicd.manifest.Suggestions;
 import com.smuscicd.text.Utf8;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -32,6 +34,11 @@ import software.amazon.event.ruler.Machine;
  * archive, and for several rules at once.
  */
 public final class PatternTester {
+
+    private static final String EVENT_PATTERN = "EventPattern";
+    /** The keys of an EventBridge rule as {@code aws events describe-rule} prints it, and its Targets. */
+    private static final List<String> RULE_KEYS = List.of("Name", "Description", EVENT_PATTERN, "State",
+            "EventBusName", "Targets", "Arn", "RoleArn", "ManagedBy", "CreatedBy", "ScheduleExpression");
 
     private final Machine machine;
     private final List<Rule> rules;
@@ -101,33 +108,78 @@ public final class PatternTester {
      * The rules in {@code text}: a bare event pattern; a rule as the spec's Integration Examples and
      * the project's {@code rules/*.json} hold it ({@code {"Name":..,"EventPattern":{..}|"..",
      * "Targets":[..]}}); or a JSON array of such rules. Text that is not JSON is returned as one bare
-     * pattern, so that event-ruler's message reports the problem.
+     * pattern, so that event-ruler's message reports the problem. Only the patterns are read: the
+     * CLI checks a rule's other keys as the local bus does.
      *
-     * @throws InvalidPatternException when an array holds something other than rules
+     * @throws InvalidPatternException when {@link #holdsRules} but a rule has no {@code EventPattern}
      */
     public static List<Rule> rulesOf(String text) {
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
+        JsonNode root = parse(text);
+        if (root == null || !holdsRules(root)) {
             return List.of(new Rule(null, text));
         }
-        if (root != null && root.isArray()) {
-            List<Rule> rules = new ArrayList<>();
-            for (int i = 0; i < root.size(); i++) {
-                JsonNode item = root.get(i);
-                if (item == null || !item.isObject() || !item.has("EventPattern")) {
-                    throw new InvalidPatternException("element " + (i + 1) + " of the array is not a rule with an"
-                            + " \"EventPattern\"", null);
-                }
-                rules.add(ruleOf(item, "rule " + (i + 1)));
+        if (root.isObject()) {
+            return List.of(ruleOf(root, "rule", "the rule"));
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode item = root.get(i);
+            if (item == null || !item.isObject()) {
+                throw new InvalidPatternException("element " + (i + 1) + " of the array is not a rule with an"
+                        + " \"EventPattern\"", null);
             }
-            return rules;
+            rules.add(ruleOf(item, "rule " + (i + 1), "element " + (i + 1) + " of the array"));
         }
-        if (root != null && root.isObject() && root.has("EventPattern")) {
-            return List.of(ruleOf(root, "rule"));
+        return rules;
+    }
+
+    /**
+     * Whether {@code text} holds rules rather than a bare event pattern: a JSON array (of rules), or
+     * an object with a key of a rule ({@code Name}, {@code State}, {@code Targets}...) or a key close
+     * to {@code EventPattern} ({@code EventPatern}, {@code eventPattern}). An event pattern's top-level
+     * keys are an event's envelope fields, none of which is such a key. False when it is not JSON.
+     */
+    public static boolean holdsRules(String text) {
+        JsonNode root = parse(text);
+        return root != null && holdsRules(root);
+    }
+
+    private static boolean holdsRules(JsonNode root) {
+        if (root.isArray()) {
+            return true;
         }
-        return List.of(new Rule(null, text));
+        if (!root.isObject()) {
+            return false;
+        }
+        for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (RULE_KEYS.contains(key) || Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static Rule ruleOf(JsonNode rule, String fallbackName, String where) {
+        if (!rule.has(EVENT_PATTERN)) {
+            for (Iterator<String> keys = rule.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
+                    throw new InvalidPatternException(where + ": '" + key + "' is not a key of a rule; did you mean '"
+                            + EVENT_PATTERN + "'?", null);
+                }
+            }
+            throw new InvalidPatternException(where + " has no \"" + EVENT_PATTERN + "\"", null);
+        }
+        return ruleOf(rule, fallbackName);
     }
 
     private static Rule ruleOf(JsonNode rule, String fallbackName) {

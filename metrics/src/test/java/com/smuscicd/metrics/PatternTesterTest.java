@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PatternTesterTest {
 
@@ -172,6 +174,28 @@ class PatternTesterTest {
         String pattern = resource("patterns/prod-deploy-failed.json");
 
         assertThat(PatternTester.rulesOf(pattern)).containsExactly(new PatternTester.Rule(null, pattern));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"Name\": \"x\", \"EventPatern\": {}}", "{\"eventPattern\": {}}", "{\"State\": \"ENABLED\"}",
+        "{\"Targets\": []}", "{\"EventBusName\": \"b\"}", "{\"Description\": \"d\"}", "[]"})
+    void holdsRules_whenRuleKeysOrAKeyCloseToEventPattern_isTrue(String text) {
+        assertThat(PatternTester.holdsRules(text)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"source\": [\"x\"], \"detail-type\": [\"y\"], \"detail\": {\"Name\": [\"z\"]}}",
+        "{\"version\": [\"0\"], \"id\": [\"i\"], \"account\": [\"1\"], \"time\": [\"t\"], \"region\": [\"r\"],"
+                + " \"resources\": [\"a\"], \"$or\": [{\"source\": [\"x\"]}]}", "{\"source\": [", "42"})
+    void holdsRules_whenBarePatternOrNotJson_isFalse(String text) {
+        assertThat(PatternTester.holdsRules(text)).isFalse();
+    }
+
+    @Test
+    void rulesOf_whenARuleMisspellsEventPattern_throwsDidYouMean() {
+        assertThatThrownBy(() -> PatternTester.rulesOf("{\"Name\": \"x\", \"EventPatern\": {\"source\": [\"a\"]}}"))
+                .isInstanceOf(InvalidPatternException.class)
+                .hasMessage("the rule: 'EventPatern' is not a key of a rule; did you mean 'EventPattern'?");
     }
 
     @Test
