@@ -8,6 +8,7 @@ import com.smuscicd.metrics.ArchiveNotFoundException;
 import com.smuscicd.metrics.ArchiveOptions;
 import com.smuscicd.metrics.ArchiveProblem;
 import com.smuscicd.metrics.EventArchive;
+import com.smuscicd.metrics.FileErrors;
 import com.smuscicd.metrics.InvalidPatternException;
 import com.smuscicd.metrics.InvalidQueryException;
 import com.smuscicd.metrics.PatternTester;
@@ -121,8 +122,9 @@ public final class EventsCommand implements Callable<Integer> {
         }
 
         static String notFound(ArchiveNotFoundException e) {
-            return "error: " + e.getMessage() + " (run 'smus-cli deploy --local' first, or copy the monitoring"
-                    + " bucket: aws s3 sync s3://BUCKET/smus-events/ DIR, then pass --archive DIR)";
+            return "error: " + e.getMessage() + (e.missing() ? " (run 'smus-cli deploy --local' first, or copy the"
+                    + " monitoring bucket: aws s3 sync s3://BUCKET/smus-events/ DIR, then pass --archive DIR)"
+                    : " (--archive takes the directory that holds the event files)");
         }
     }
 
@@ -307,7 +309,7 @@ public final class EventsCommand implements Callable<Integer> {
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("pattern file not found: " + pattern, e);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + FileErrors.reason(e), e);
             }
             return PatternTester.holdsRules(text) ? loaded(LocalRules.load(path), path.toString(), err)
                     : PatternTester.rulesOf(text);
@@ -370,7 +372,7 @@ public final class EventsCommand implements Callable<Integer> {
             try {
                 text = PatternTester.readEventFile(event);
             } catch (IOException e) {
-                err.println("error: cannot read event file " + event + ": " + e.getMessage());
+                err.println("error: cannot read event file " + event + ": " + FileErrors.reason(e));
                 return SmusCli.EXIT_BAD_INPUT;
             }
             PatternTester.Outcome outcome;

@@ -138,6 +138,33 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenTheArchiveIsAFile_exits2SayingItIsAFileNotADirectory() throws IOException {
+        Path file = Files.writeString(temp.resolve("hostname"), "x\n");
+
+        int code = run("query", "-a", file.toString(), "--no-cache", "SELECT 1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: archive " + file + " is a file, not a directory (--archive takes"
+                + " the directory that holds the event files)" + System.lineSeparator());
+    }
+
+    @Test
+    void query_whenTheCacheDirCannotBeCreated_saysWhyAndReadsInMemory() throws IOException {
+        Path file = Files.writeString(temp.resolve("file"), "x");
+
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--cache-dir", file.resolve("sub").toString(),
+                "-o", "csv", "SELECT count(*) AS n FROM smus_events");
+        int again = run("query", "-a", fixture("archive-spec").toString(), "--cache-dir", file.toString(),
+                "-o", "csv", "SELECT count(*) AS n FROM smus_events");
+
+        assertThat(code).isZero();
+        assertThat(again).isZero();
+        assertThat(out.toString()).isEqualTo("n\r\n60\r\nn\r\n60\r\n");
+        assertThat(err.toString()).contains("not used (cannot create " + file.resolve("sub") + ": not a directory);"
+                + " reading the archive in memory").contains("not used (" + file + " is a file, not a directory)");
+    }
+
+    @Test
     void query_whenUnknownOutputFormat_exits2() {
         assertThat(run("query", "-a", temp.toString(), "-o", "xml", "SELECT 1")).isEqualTo(2);
         assertThat(err.toString()).contains("table, csv or json");
@@ -223,6 +250,29 @@ class EventsCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("cannot read event file " + event + ": not valid UTF-8");
+    }
+
+    @Test
+    void testPattern_whenTheEventFileIsMissing_exits2SayingSoRatherThanRepeatingThePath() {
+        Path missing = temp.resolve("nope.json");
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", missing.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: cannot read event file " + missing + ": no such file or directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void testPattern_whenThePatternFileIsNotUtf8_exits2SayingSo() throws IOException {
+        Path pattern = Files.write(temp.resolve("pattern.json"), "{\"source\": [\"caf\u00e9\"]}"
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        int code = run("test-pattern", "-p", pattern.toString(), "-a", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: cannot read pattern file " + pattern + ": not valid UTF-8"
+                + System.lineSeparator());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -343,7 +344,7 @@ public final class EventArchive implements AutoCloseable {
         if (options.cacheDir() != null) {
             Path file = options.cacheDir().resolve("events-" + digest(root.toString()) + ".duckdb");
             try {
-                Files.createDirectories(options.cacheDir());
+                createCacheDir(options.cacheDir());
                 try {
                     attach(connection, file);
                 } catch (SQLException e) {
@@ -355,13 +356,25 @@ public final class EventArchive implements AutoCloseable {
                 return file;
             } catch (IOException | SQLException e) {
                 // another smus-cli holding the cache must not stop this one: read without it
-                notes.add("cache " + file + " not used (" + firstLine(e.getMessage()) + "); reading the archive in memory");
+                String reason = e instanceof IOException io ? FileErrors.reason(io) : firstLine(e.getMessage());
+                notes.add("cache " + file + " not used (" + reason + "); reading the archive in memory");
             }
         }
         try (Statement s = connection.createStatement()) {
             s.execute("ATTACH ':memory:' AS store");
         }
         return null;
+    }
+
+    /** Creates the cache directory; the exception's reason then names the directory, as its message would not. */
+    private static void createCacheDir(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(dir + " is a file, not a directory", e);
+        } catch (IOException e) {
+            throw new IOException("cannot create " + dir + ": " + FileErrors.reason(e), e);
+        }
     }
 
     /**

@@ -226,6 +226,19 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_whenThePathIsAFileOrBelowOne_throwsArchiveNotFoundSayingWhatIsThere() throws IOException {
+        Path file = Files.writeString(temp.resolve("hostname"), "x\n");
+
+        assertThatThrownBy(() -> EventArchive.open(file)).isInstanceOfSatisfying(ArchiveNotFoundException.class, e -> {
+            assertThat(e).hasMessage("archive " + file + " is a file, not a directory");
+            assertThat(e.missing()).isFalse();
+        });
+        assertThatThrownBy(() -> EventArchive.open(file.resolve("sub")))
+                .isInstanceOf(ArchiveNotFoundException.class)
+                .hasMessage("cannot open archive directory " + file.resolve("sub") + ": not a directory");
+    }
+
+    @Test
     void open_whenCached_readsOnlyNewOrChangedFilesAndForgetsRemovedOnes() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
