@@ -192,6 +192,29 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenAGzipFileIsCutShort_warnsThatTheWholeFileWasSkippedNotOneLine() throws IOException {
+        Path archive = temp.resolve("archive");
+        Path day = Files.createDirectories(archive.resolve("2025/11/03"));
+        String line = Files.readAllLines(fixture("archive-spec").resolve("smus-events/2025/11/03/a0000002-e003-03.json"))
+                .get(0) + "\n";
+        Files.writeString(day.resolve("good.json"), line);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(line.repeat(3).getBytes(StandardCharsets.UTF_8));
+        }
+        Path cut = day.resolve("trunc.json.gz");
+        // its three lines whole, the gzip trailer (checksum and size) cut off
+        Files.write(cut, java.util.Arrays.copyOf(gz.toByteArray(), gz.size() - 8));
+
+        int code = run("query", "-a", archive.toString(), "--no-cache", "-o", "csv", "SELECT count(*) AS n FROM smus_events_raw");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).isEqualTo("n\r\n1\r\n");
+        assertThat(err.toString()).isEqualTo("warning: " + cut + ": cannot read file: unexpected end of file"
+                + " (whole file skipped, with the 3 lines read before the error)" + System.lineSeparator());
+    }
+
+    @Test
     void query_whenCacheDir_secondRunGivesTheSameAnswer() {
         String[] args = {"query", "-a", fixture("archive-metrics").toString(), "--cache-dir",
             temp.resolve("cache").toString(), "-o", "csv", "SELECT count(*) AS n FROM smus_events"};

@@ -432,10 +432,11 @@ public final class EventArchive implements AutoCloseable {
     private static List<ArchiveProblem> loadProblems(Connection connection) throws SQLException {
         List<ArchiveProblem> problems = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, unreadable, first_line, message FROM store.files"
-                     + " WHERE unreadable > 0 ORDER BY path")) {
+             ResultSet rs = s.executeQuery("SELECT path, unreadable, first_line, message, size < 0 FROM store.files"
+                     + " WHERE unreadable > 0 OR size < 0 ORDER BY path")) {
             while (rs.next()) {
-                problems.add(new ArchiveProblem(Path.of(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                problems.add(new ArchiveProblem(Path.of(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                        rs.getBoolean(5)));
             }
         }
         return Collections.unmodifiableList(problems);
@@ -714,12 +715,15 @@ public final class EventArchive implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     FileState f = batch.get(i);
                     long read = deliveries.getOrDefault(f.path(), 0L);
-                    long unreadable = chunks.failed(i) ? 1 : chunks.lines(i) - read;
+                    // of a file that could not be read to its end: the lines read before it failed
+                    long unreadable = chunks.lines(i) - read;
                     // a file that could not be read at all is kept with size -1, so the next run
                     // tries it again even when fixing it (e.g. its permissions) left size and mtime alone
                     files.beginRow().append(f.path()).append(chunks.failed(i) ? -1L : f.size()).append(f.mtimeNanos())
                             .append(read).append(unreadable);
-                    if (unreadable > 0) {
+                    if (chunks.failed(i)) {
+                        files.append(0L).append(chunks.failure(i));
+                    } else if (unreadable > 0) {
                         LineValidator.Finding finding = LineValidator.firstProblem(Path.of(f.path()));
                         files.append(finding.line()).append(finding.message());
                     } else {

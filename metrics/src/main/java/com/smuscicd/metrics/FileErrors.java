@@ -1,5 +1,6 @@
 package com.smuscicd.metrics;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -21,8 +22,8 @@ public final class FileErrors {
 
     /**
      * The reason of {@code e}, without its path: "no such file or directory", "permission denied",
-     * "not a directory", "already exists", "not valid UTF-8", the system's reason (e.g. "read-only file system"), or
-     * else its message.
+     * "not a directory", "already exists", "not valid UTF-8", the system's reason (e.g. "read-only file system"),
+     * "unexpected end of file", or else its message.
      */
     public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
@@ -47,6 +48,10 @@ public final class FileErrors {
             return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
         }
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            // e.g. a gzip stream cut short in its trailer
+            return e instanceof EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
+        }
+        return message;
     }
 }

@@ -402,6 +402,48 @@ class EventArchiveTest {
     }
 
     @Test
+    void open_whenAGzipFileIsCutShort_reportsTheWholeFileSkippedNotOneLine() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Path cut = day.resolve("cut.json.gz");
+        Files.write(cut, cutShortGzip(Files.readString(day.resolve("good-1.json")).repeat(200)));
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.stats().events()).isEqualTo(9);
+            assertThat(archive.problems()).filteredOn(p -> p.file().equals(cut)).singleElement().satisfies(p -> {
+                assertThat(p.wholeFile()).isTrue();
+                assertThat(p.firstLine()).isZero();
+                assertThat(p.unreadableLines()).isPositive();
+                assertThat(p.describe()).isEqualTo(cut + ": cannot read file: Unexpected end of ZLIB input stream"
+                        + " (whole file skipped, with the " + p.unreadableLines() + " lines read before the error)");
+            });
+            assertThat(archive.problems()).filteredOn(p -> !p.file().equals(cut)).singleElement()
+                    .satisfies(p -> assertThat(p.wholeFile()).isFalse());
+        }
+    }
+
+    @Test
+    void open_whenAFileIsNotGzipAtAll_saysTheWholeFileWasSkipped() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path bad = Files.writeString(dir.resolve("smus-events/2025/11/03/cut.json.gz"), "not gzip at all\n");
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.problems().get(0).describe())
+                    .isEqualTo(bad + ": cannot read file: Not in GZIP format (whole file skipped)");
+        }
+    }
+
+    /** The first half of {@code text} gzipped: the end of its stream is missing. */
+    static byte[] cutShortGzip(String text) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        return java.util.Arrays.copyOf(whole, whole.length / 2);
+    }
+
+    @Test
     void open_withCache_whenAFileCouldNotBeRead_triesItAgainNextTimeEvenUnchanged() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         Files.writeString(dir.resolve("smus-events/2025/11/03/cut.json.gz"), "not gzip at all\n");

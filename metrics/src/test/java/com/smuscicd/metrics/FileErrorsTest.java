@@ -51,5 +51,6 @@ class FileErrorsTest {
         assertThat(FileErrors.reason(new EOFException("Unexpected end of ZLIB input stream")))
                 .isEqualTo("Unexpected end of ZLIB input stream");
         assertThat(FileErrors.reason(new IOException())).isEqualTo("IOException");
+        assertThat(FileErrors.reason(new EOFException())).isEqualTo("unexpected end of file");
     }
 }
