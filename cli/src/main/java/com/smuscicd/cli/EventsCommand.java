@@ -100,14 +100,23 @@ public final class EventsCommand implements Callable<Integer> {
             return archive == null || archive.toString().isEmpty() ? Path.of(DEFAULT_ARCHIVE) : archive;
         }
 
-        /** Opens the archive and reports its skipped lines and notes on {@code err}. */
+        /**
+         * Opens the archive and reports on {@code err} its skipped lines and notes, and when it holds
+         * no event files or looks like a local state directory (whose archive is below it), says so.
+         */
         EventArchive open(PrintWriter err) {
+            Path dir = directory();
             // a first run over a large archive takes seconds: say what it is doing before it starts
-            EventArchive archive = EventArchive.open(directory(), options().withProgress(line -> {
+            EventArchive archive = EventArchive.open(dir, options().withProgress(line -> {
                 err.println("note: " + line);
                 err.flush();
             }));
             report(archive.problems(), err);
+            if (archive.stats().files() == 0) {
+                err.println("warning: the archive " + dir + " holds no event files (*.json, *.json.gz)");
+            }
+            EventArchive.stateDirectoryArchive(dir).ifPresent(inside -> err.println("hint: " + dir + " looks like a"
+                    + " local state directory (deploy --local --state-dir): did you mean --archive " + inside + "?"));
             for (String note : archive.notes()) {
                 err.println("note: " + note);
             }

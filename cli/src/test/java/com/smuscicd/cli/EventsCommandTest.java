@@ -179,6 +179,39 @@ class EventsCommandTest {
     }
 
     @Test
+    void metrics_whenTheArchiveHoldsNoEventFiles_warnsSoBeforeNoDeploymentsMatched() {
+        int code = runMetrics("-a", temp.toString(), "--no-cache");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).isEqualTo("warning: the archive " + temp + " holds no event files (*.json, *.json.gz)"
+                + System.lineSeparator());
+        assertThat(out.toString()).startsWith("no deployments matched");
+    }
+
+    @Test
+    void metrics_whenGivenTheLocalStateDirectory_hintsAtItsArchive() throws IOException {
+        Path state = temp.resolve("state");
+        Path day = Files.createDirectories(state.resolve("archive/2025/11/03"));
+        Files.copy(fixture("archive-spec").resolve("smus-events/2025/11/03/a0000002-e003-03.json"),
+                day.resolve("a0000002-e003-03.json"));
+        Files.writeString(state.resolve("account.json"), "{\n  \"domains\": []\n}\n");
+
+        int code = runMetrics("-a", state.toString(), "--no-cache");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).contains("warning: " + state.resolve("account.json") + ":1: not valid JSON")
+                .endsWith("hint: " + state + " looks like a local state directory (deploy --local --state-dir): did you"
+                        + " mean --archive " + state.resolve("archive") + "?" + System.lineSeparator());
+    }
+
+    private int runMetrics(String... args) {
+        CommandLine cli = new CommandLine(new MetricsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
     void query_whenCorruptFile_warnsWithItsPathAndCountsTheRest() {
         Path archive = fixture("archive-corrupt");
 

@@ -31,9 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -218,6 +220,34 @@ public final class EventArchive implements AutoCloseable {
             deleteQuietly(spill);
             throw e;
         }
+    }
+
+    /**
+     * The archive of the local state directory that {@code dir} looks like ({@code deploy --local
+     * --state-dir} writes {@code account.json} and the archive, {@code archive/}, into it), for a
+     * "did you mean": empty unless {@code dir} holds {@code account.json} or an {@code archive}
+     * folder with event files. Reading the state directory itself also reads its other JSON files,
+     * which are not events.
+     */
+    public static Optional<Path> stateDirectoryArchive(Path dir) {
+        Path archive = dir.resolve("archive");
+        if (Files.isRegularFile(dir.resolve("account.json"))) {
+            return Optional.of(archive);
+        }
+        if (!Files.isDirectory(archive)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(archive)) {
+            return files.anyMatch(f -> isEventFile(f, Files.isRegularFile(f))) ? Optional.of(archive) : Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // only a hint
+        }
+    }
+
+    /** Whether the archive reads {@code file}: a {@code *.json} or {@code *.json.gz} (any case) regular file, not hidden. */
+    static boolean isEventFile(Path file, boolean regular) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return regular && (name.endsWith(".json") || name.endsWith(".json.gz")) && !name.startsWith(".");
     }
 
     /**
@@ -854,9 +884,7 @@ public final class EventArchive implements AutoCloseable {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-                        if (attrs.isRegularFile() && (name.endsWith(".json") || name.endsWith(".json.gz"))
-                                && !name.startsWith(".")) {
+                        if (isEventFile(file, attrs.isRegularFile())) {
                             // read by ChunkWriter, never by name by the engine: * ? [ in names are fine
                             String path = file.toString();
                             found.put(path, new FileState(path, attrs.size(),

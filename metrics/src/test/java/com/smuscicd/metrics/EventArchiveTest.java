@@ -226,6 +226,22 @@ class EventArchiveTest {
     }
 
     @Test
+    void stateDirectoryArchive_whenTheDirectoryHoldsAccountJsonOrAnArchiveOfEvents_isThatArchive() throws IOException {
+        Path withAccount = Files.createDirectories(temp.resolve("a"));
+        Files.writeString(withAccount.resolve("account.json"), "{}");
+        Path withArchive = Files.createDirectories(temp.resolve("b/archive/2025/11/03")).getParent().getParent()
+                .getParent().getParent();
+        Files.writeString(withArchive.resolve("archive/2025/11/03/e.JSON.gz"), "");
+        Path emptyArchive = Files.createDirectories(temp.resolve("c/archive/2025"));
+        Files.writeString(emptyArchive.resolve("notes.txt"), "");
+
+        assertThat(EventArchive.stateDirectoryArchive(withAccount)).contains(withAccount.resolve("archive"));
+        assertThat(EventArchive.stateDirectoryArchive(withArchive)).contains(withArchive.resolve("archive"));
+        assertThat(EventArchive.stateDirectoryArchive(temp.resolve("c"))).isEmpty();
+        assertThat(EventArchive.stateDirectoryArchive(Fixtures.archive("archive-spec"))).isEmpty();
+    }
+
+    @Test
     void open_whenThePathIsAFileOrBelowOne_throwsArchiveNotFoundSayingWhatIsThere() throws IOException {
         Path file = Files.writeString(temp.resolve("hostname"), "x\n");
 
