@@ -217,9 +217,11 @@ public final class EventsCommand implements Callable<Integer> {
             description = {"Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
                     + " (like 'aws events test-event-pattern', over a file of events or a whole archive).",
                     "The pattern may be a bare event pattern, a rule file ({\"Name\":..,\"EventPattern\":..,"
-                            + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json, as"
-                            + " deploy --rules reads it); several rules are each reported on their own.",
-                    "Without --event, every event of the archive is tested: the same events as smus_events."})
+                            + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json); rules,"
+                            + " however given, are read as deploy --rules reads them, and several rules are each"
+                            + " reported on their own.",
+                    "Without --event, every event of the archive is tested: the same events as smus_events.",
+                    "Matches are listed by event time, then deployment and sequence."})
     public static final class TestPatternCommand implements Callable<Integer> {
 
         @Spec
@@ -244,6 +246,7 @@ public final class EventsCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            ruleDirectory = false;
             try {
                 if (event != null && spec.commandLine().getParseResult().hasMatchedOption("--archive")) {
                     err.println("error: --event and --archive are mutually exclusive");
