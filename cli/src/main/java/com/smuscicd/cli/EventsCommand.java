@@ -8,6 +8,7 @@ import com.smuscicd.metrics.ArchiveNotFoundException;
 import com.smuscicd.metrics.ArchiveOptions;
 import com.smuscicd.metrics.ArchiveProblem;
 import com.smuscicd.metrics.EventArchive;
+import com.smuscicd.metrics.FileErrors;
 import com.smuscicd.metrics.InvalidPatternException;
 import com.smuscicd.metrics.InvalidQueryException;
 import com.smuscicd.metrics.PatternTester;
@@ -99,14 +100,23 @@ public final class EventsCommand implements Callable<Integer> {
             return archive == null || archive.toString().isEmpty() ? Path.of(DEFAULT_ARCHIVE) : archive;
         }
 
-        /** Opens the archive and reports its skipped lines and notes on {@code err}. */
+        /**
+         * Opens the archive and reports on {@code err} its skipped lines and notes, and when it holds
+         * no event files or looks like a local state directory (whose archive is below it), says so.
+         */
         EventArchive open(PrintWriter err) {
+            Path dir = directory();
             // a first run over a large archive takes seconds: say what it is doing before it starts
-            EventArchive archive = EventArchive.open(directory(), options().withProgress(line -> {
+            EventArchive archive = EventArchive.open(dir, options().withProgress(line -> {
                 err.println("note: " + line);
                 err.flush();
             }));
             report(archive.problems(), err);
+            if (archive.stats().files() == 0) {
+                err.println("warning: the archive " + dir + " holds no event files (*.json, *.json.gz)");
+            }
+            EventArchive.stateDirectoryArchive(dir).ifPresent(inside -> err.println("hint: " + dir + " looks like a"
+                    + " local state directory (deploy --local --state-dir): did you mean --archive " + inside + "?"));
             for (String note : archive.notes()) {
                 err.println("note: " + note);
             }
@@ -121,8 +131,9 @@ public final class EventsCommand implements Callable<Integer> {
         }
 
         static String notFound(ArchiveNotFoundException e) {
-            return "error: " + e.getMessage() + " (run 'smus-cli deploy --local' first, or copy the monitoring"
-                    + " bucket: aws s3 sync s3://BUCKET/smus-events/ DIR, then pass --archive DIR)";
+            return "error: " + e.getMessage() + (e.missing() ? " (run 'smus-cli deploy --local' first, or copy the"
+                    + " monitoring bucket: aws s3 sync s3://BUCKET/smus-events/ DIR, then pass --archive DIR)"
+                    : " (--archive takes the directory that holds the event files)");
         }
     }
 
@@ -206,9 +217,11 @@ public final class EventsCommand implements Callable<Integer> {
             description = {"Show which events an EventBridge event pattern matches, offline, with AWS's event-ruler"
                     + " (like 'aws events test-event-pattern', over a file of events or a whole archive).",
                     "The pattern may be a bare event pattern, a rule file ({\"Name\":..,\"EventPattern\":..,"
-                            + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json, as"
-                            + " deploy --rules reads it); several rules are each reported on their own.",
-                    "Without --event, every event of the archive is tested: the same events as smus_events."})
+                            + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json); rules,"
+                            + " however given, are read as deploy --rules reads them, and several rules are each"
+                            + " reported on their own.",
+                    "Without --event, every event of the archive is tested: the same events as smus_events.",
+                    "Matches are listed by event time, then deployment and sequence."})
     public static final class TestPatternCommand implements Callable<Integer> {
 
         @Spec
@@ -226,10 +239,14 @@ public final class EventsCommand implements Callable<Integer> {
         @Mixin
         ArchiveSource source;
 
+        /** Whether {@code --pattern} named a directory of rule files (a deployment's rules, read as deploy reads them). */
+        private boolean ruleDirectory;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            ruleDirectory = false;
             try {
                 if (event != null && spec.commandLine().getParseResult().hasMatchedOption("--archive")) {
                     err.println("error: --event and --archive are mutually exclusive");
@@ -247,6 +264,10 @@ public final class EventsCommand implements Callable<Integer> {
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (InvalidRuleException e) {
                     err.println("error: invalid rule: " + e.getMessage());
+                    if (!ruleDirectory && e.getMessage().endsWith("Targets is missing")) {
+                        err.println("hint: a rule is read as deploy --rules reads it, Targets included; to test its"
+                                + " pattern alone, pass the EventPattern by itself (e.g. jq .EventPattern RULE.json)");
+                    }
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (IllegalArgumentException e) {
                     err.println("error: " + e.getMessage());
@@ -262,15 +283,23 @@ public final class EventsCommand implements Callable<Integer> {
 
         /**
          * The rules {@code --pattern} gives: the JSON itself, a file holding a pattern or rules, or a
-         * directory of rule files read as {@code deploy --rules} reads it (its disabled rules too).
+         * directory of rule files. Rules, however given, are read as {@code deploy --rules} reads them
+         * (a misspelled key, a bad State or a missing Targets is an error; disabled rules and rules on
+         * another bus get a note); a bare event pattern is left to event-ruler.
          *
          * @throws IllegalArgumentException when the file or directory cannot be read, saying why
-         * @throws InvalidRuleException     for a rule file of the directory the local bus would refuse
+         * @throws InvalidRuleException     for a rule the local bus would refuse
          */
         private List<PatternTester.Rule> rules(PrintWriter err) {
             String trimmed = pattern.trim();
+            if (trimmed.isEmpty()) {
+                // Path.of("") is the current directory: never what an empty (unset) value meant
+                throw new IllegalArgumentException("--pattern is empty: give an event pattern (JSON), a rule file or"
+                        + " a directory of rule files");
+            }
             if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-                return PatternTester.rulesOf(pattern);
+                return PatternTester.holdsRules(pattern) ? loaded(inlineRules(pattern), "--pattern", err)
+                        : PatternTester.rulesOf(pattern);
             }
             Path path;
             try {
@@ -279,30 +308,74 @@ public final class EventsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
             }
             if (Files.isDirectory(path)) {
-                List<LocalRule> loaded = LocalRules.load(path).all();
-                if (loaded.isEmpty()) {
+                ruleDirectory = true;
+                LocalRules loaded = LocalRules.load(path);
+                if (loaded.all().isEmpty()) {
                     throw new IllegalArgumentException("no rule files (*.json) in " + path);
                 }
-                for (LocalRule rule : loaded) {
-                    if (!rule.enabled()) {
-                        err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing"
-                                + " to it");
-                    }
-                    if (!LocalRules.DEFAULT_BUS.equals(rule.eventBusName())) {
-                        // the archive does not say which bus an event was put on
-                        err.println("note: rule '" + rule.name() + "' is on bus " + rule.eventBusName()
-                                + ": it is tested against every event; in EventBridge (and deploy --local) it sees"
-                                + " only the events of deployments on that bus");
-                    }
-                }
-                return loaded.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
+                return loaded(loaded, path.toString(), err);
             }
+            String text;
             try {
-                return PatternTester.rulesOf(Files.readString(path, StandardCharsets.UTF_8));
+                text = Files.readString(path, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw new IllegalArgumentException("pattern file not found: " + pattern, e);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + FileErrors.reason(e), e);
+            }
+            return PatternTester.holdsRules(text) ? loaded(LocalRules.load(path), path.toString(), err)
+                    : PatternTester.rulesOf(text);
+        }
+
+        /** The rules loaded, with a note for each that EventBridge would not run as it is tested here. */
+        private static List<PatternTester.Rule> loaded(LocalRules loaded, String source, PrintWriter err) {
+            List<LocalRule> all = loaded.all();
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException(source + ": no rules (an empty array)");
+            }
+            for (LocalRule rule : all) {
+                if (!rule.enabled()) {
+                    err.println("note: rule '" + rule.name() + "' is DISABLED: the local bus delivers nothing to it");
+                }
+                if (!LocalRules.DEFAULT_BUS.equals(rule.eventBusName())) {
+                    // the archive does not say which bus an event was put on
+                    err.println("note: rule '" + rule.name() + "' is on bus " + rule.eventBusName()
+                            + ": it is tested against every event; in EventBridge (and deploy --local) it sees"
+                            + " only the events of deployments on that bus");
+                }
+            }
+            return all.stream().map(r -> new PatternTester.Rule(r.name(), r.eventPattern())).toList();
+        }
+
+        /**
+         * Rules given as JSON on the command line, read by the loader {@code deploy --rules} uses, which
+         * reads files: through a temporary file, named {@code pattern.json} (the default name of a rule
+         * without {@code Name}), whose path the messages then leave out.
+         */
+        private static LocalRules inlineRules(String json) {
+            Path dir = null;
+            try {
+                dir = Files.createTempDirectory("smus-cli-pattern");
+                Path file = Files.writeString(dir.resolve("pattern.json"), json, StandardCharsets.UTF_8);
+                try {
+                    return LocalRules.load(file);
+                } catch (InvalidRuleException e) {
+                    String message = e.getMessage();
+                    String prefix = file + ": ";
+                    throw new InvalidRuleException(null, null, "--pattern: "
+                            + (message.startsWith(prefix) ? message.substring(prefix.length()) : message), e);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot write the rule to a temporary file: " + e.getMessage(), e);
+            } finally {
+                if (dir != null) {
+                    try {
+                        Files.deleteIfExists(dir.resolve("pattern.json"));
+                        Files.deleteIfExists(dir);
+                    } catch (IOException ignored) {
+                        // a file left in the temporary directory is harmless
+                    }
+                }
             }
         }
 
@@ -311,12 +384,12 @@ public final class EventsCommand implements Callable<Integer> {
             try {
                 text = PatternTester.readEventFile(event);
             } catch (IOException e) {
-                err.println("error: cannot read event file " + event + ": " + e.getMessage());
+                err.println("error: cannot read event file " + event + ": " + FileErrors.reason(e));
                 return SmusCli.EXIT_BAD_INPUT;
             }
             PatternTester.Outcome outcome;
             try {
-                outcome = tester.testEvents(text, event, m -> { });
+                outcome = tester.testEvents(text, event);
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return SmusCli.EXIT_BAD_INPUT;
@@ -329,7 +402,8 @@ public final class EventsCommand implements Callable<Integer> {
 
         private int testArchive(PatternTester tester, PrintWriter out, PrintWriter err) {
             try (EventArchive archive = source.open(err)) {
-                PatternTester.Outcome outcome = tester.testArchive(archive, m -> out.println(line(tester, m)));
+                PatternTester.Outcome outcome = tester.testArchive(archive);
+                outcome.matches().forEach(m -> out.println(line(tester, m)));
                 summary(tester, outcome, outcome.duplicates() > 0
                         ? " (" + outcome.duplicates() + " duplicate deliveries skipped)" : "", out);
                 return CommandLine.ExitCode.OK;

@@ -11,8 +11,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class EventsCommandTest {
@@ -135,6 +138,33 @@ class EventsCommandTest {
     }
 
     @Test
+    void query_whenTheArchiveIsAFile_exits2SayingItIsAFileNotADirectory() throws IOException {
+        Path file = Files.writeString(temp.resolve("hostname"), "x\n");
+
+        int code = run("query", "-a", file.toString(), "--no-cache", "SELECT 1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: archive " + file + " is a file, not a directory (--archive takes"
+                + " the directory that holds the event files)" + System.lineSeparator());
+    }
+
+    @Test
+    void query_whenTheCacheDirCannotBeCreated_saysWhyAndReadsInMemory() throws IOException {
+        Path file = Files.writeString(temp.resolve("file"), "x");
+
+        int code = run("query", "-a", fixture("archive-spec").toString(), "--cache-dir", file.resolve("sub").toString(),
+                "-o", "csv", "SELECT count(*) AS n FROM smus_events");
+        int again = run("query", "-a", fixture("archive-spec").toString(), "--cache-dir", file.toString(),
+                "-o", "csv", "SELECT count(*) AS n FROM smus_events");
+
+        assertThat(code).isZero();
+        assertThat(again).isZero();
+        assertThat(out.toString()).isEqualTo("n\r\n60\r\nn\r\n60\r\n");
+        assertThat(err.toString()).contains("not used (cannot create " + file.resolve("sub") + ": not a directory);"
+                + " reading the archive in memory").contains("not used (" + file + " is a file, not a directory)");
+    }
+
+    @Test
     void query_whenUnknownOutputFormat_exits2() {
         assertThat(run("query", "-a", temp.toString(), "-o", "xml", "SELECT 1")).isEqualTo(2);
         assertThat(err.toString()).contains("table, csv or json");
@@ -149,6 +179,39 @@ class EventsCommandTest {
     }
 
     @Test
+    void metrics_whenTheArchiveHoldsNoEventFiles_warnsSoBeforeNoDeploymentsMatched() {
+        int code = runMetrics("-a", temp.toString(), "--no-cache");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).isEqualTo("warning: the archive " + temp + " holds no event files (*.json, *.json.gz)"
+                + System.lineSeparator());
+        assertThat(out.toString()).startsWith("no deployments matched");
+    }
+
+    @Test
+    void metrics_whenGivenTheLocalStateDirectory_hintsAtItsArchive() throws IOException {
+        Path state = temp.resolve("state");
+        Path day = Files.createDirectories(state.resolve("archive/2025/11/03"));
+        Files.copy(fixture("archive-spec").resolve("smus-events/2025/11/03/a0000002-e003-03.json"),
+                day.resolve("a0000002-e003-03.json"));
+        Files.writeString(state.resolve("account.json"), "{\n  \"domains\": []\n}\n");
+
+        int code = runMetrics("-a", state.toString(), "--no-cache");
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).contains("warning: " + state.resolve("account.json") + ":1: not valid JSON")
+                .endsWith("hint: " + state + " looks like a local state directory (deploy --local --state-dir): did you"
+                        + " mean --archive " + state.resolve("archive") + "?" + System.lineSeparator());
+    }
+
+    private int runMetrics(String... args) {
+        CommandLine cli = new CommandLine(new MetricsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
     void query_whenCorruptFile_warnsWithItsPathAndCountsTheRest() {
         Path archive = fixture("archive-corrupt");
 
@@ -159,6 +222,29 @@ class EventsCommandTest {
         assertThat(out.toString()).isEqualTo("n\r\n9\r\n");
         assertThat(err.toString()).contains("warning: " + archive.resolve("smus-events/2025/11/03/truncated.json")
                 + ":2: not valid JSON");
+    }
+
+    @Test
+    void query_whenAGzipFileIsCutShort_warnsThatTheWholeFileWasSkippedNotOneLine() throws IOException {
+        Path archive = temp.resolve("archive");
+        Path day = Files.createDirectories(archive.resolve("2025/11/03"));
+        String line = Files.readAllLines(fixture("archive-spec").resolve("smus-events/2025/11/03/a0000002-e003-03.json"))
+                .get(0) + "\n";
+        Files.writeString(day.resolve("good.json"), line);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(line.repeat(3).getBytes(StandardCharsets.UTF_8));
+        }
+        Path cut = day.resolve("trunc.json.gz");
+        // its three lines whole, the gzip trailer (checksum and size) cut off
+        Files.write(cut, java.util.Arrays.copyOf(gz.toByteArray(), gz.size() - 8));
+
+        int code = run("query", "-a", archive.toString(), "--no-cache", "-o", "csv", "SELECT count(*) AS n FROM smus_events_raw");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).isEqualTo("n\r\n1\r\n");
+        assertThat(err.toString()).isEqualTo("warning: " + cut + ": cannot read file: unexpected end of file"
+                + " (whole file skipped, with the 3 lines read before the error)" + System.lineSeparator());
     }
 
     @Test
@@ -223,6 +309,29 @@ class EventsCommandTest {
     }
 
     @Test
+    void testPattern_whenTheEventFileIsMissing_exits2SayingSoRatherThanRepeatingThePath() {
+        Path missing = temp.resolve("nope.json");
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", missing.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: cannot read event file " + missing + ": no such file or directory"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void testPattern_whenThePatternFileIsNotUtf8_exits2SayingSo() throws IOException {
+        Path pattern = Files.write(temp.resolve("pattern.json"), "{\"source\": [\"caf\u00e9\"]}"
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        int code = run("test-pattern", "-p", pattern.toString(), "-a", fixture("archive-spec").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: cannot read pattern file " + pattern + ": not valid UTF-8"
+                + System.lineSeparator());
+    }
+
+    @Test
     void testPattern_whenPatternInvalid_exits2WithEventRulersMessage() {
         int code = run("test-pattern", "-p", "{\"source\": [{\"prefixx\": \"com\"}]}",
                 "--archive", fixture("archive-spec").toString());
@@ -251,6 +360,21 @@ class EventsCommandTest {
     }
 
     @Test
+    void testPattern_whenEventsAreNotInTimeOrder_listsMatchesByTimeThenDeploymentAndSequence() throws IOException {
+        List<String> lines = Files.readAllLines(metricsResource("events/three-events.ndjson"));
+        Path event = temp.resolve("events.json");
+        // newest first, and e2 also redelivered under another id at the same time as a later sequence
+        Files.write(event, List.of(lines.get(2), lines.get(1).replace("\"id\": \"e2\"", "\"id\": \"a-e2\"")
+                .replace("\"sequence\": 2", "\"sequence\": 3"), lines.get(1), lines.get(0)));
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"com.amazon.smus.cicd\"]}", "--event", event.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines().map(l -> l.split("  ")[0])).containsExactly("e1", "e2", "a-e2", "e3",
+                "4 of 4 events matched");
+    }
+
+    @Test
     void testPattern_whenEventFileIsAnArray_testsEveryElement() {
         int code = run("test-pattern", "-p", "{\"detail\": {\"status\": [\"failed\"]}}",
                 "--event", metricsResource("events/three-events-array.json").toString());
@@ -268,6 +392,19 @@ class EventsCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains(event + ":").contains("not valid JSON");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void testPattern_whenEventFileHoldsAnObjectThatIsNotAnEvent_exits2SayingSoLikeTheArchive() throws IOException {
+        Path event = temp.resolve("notevent.json");
+        Files.writeString(event, "{\"foo\": 1}\n");
+
+        int code = run("test-pattern", "-p", "{\"source\": [\"x\"]}", "--event", event.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: " + event + ": the value starting on line 1 is not an"
+                + " EventBridge event (no \"id\")" + System.lineSeparator());
         assertThat(out.toString()).isEmpty();
     }
 
@@ -357,6 +494,67 @@ class EventsCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("error: invalid rule: " + rules.resolve("broken.json")).contains("suffx");
         assertThat(out.toString()).isEmpty();
+    }
+
+    private static final String TARGETS = "\"Targets\": [{\"Id\": \"1\", \"Arn\": \"arn:aws:sns:us-east-1:123456789012:t\"}]";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "array", "directory"})
+    void testPattern_whenARuleMisspellsAKey_exits2WithDidYouMeanHoweverTheRuleIsGiven(String form) throws IOException {
+        String rule = "{\"Name\": \"r1\", \"Stat\": \"ENABLED\", \"EventPattern\": {\"source\": [\"com.amazon.smus.cicd\"]}, "
+                + TARGETS + "}";
+        Path rules = Files.createDirectories(temp.resolve("rules"));
+        Path file = Files.writeString(rules.resolve("rule.json"), form.equals("array") ? "[" + rule + "]" : rule);
+
+        int code = run("test-pattern", "-p", (form.equals("directory") ? rules : file).toString(),
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: invalid rule: " + file + ": rule 'r1': 'Stat' is not a key of a"
+                + " rule; did you mean 'State'?" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void testPattern_whenARuleFileIsDisabled_testsItWithTheNoteTheDirectoryGives() throws IOException {
+        Path file = Files.writeString(temp.resolve("failed.json"), "{\"Name\": \"failed\", \"State\": \"DISABLED\","
+                + " \"EventPattern\": {\"detail\": {\"status\": [\"failed\"]}}, " + TARGETS + "}");
+
+        int code = run("test-pattern", "-p", file.toString(),
+                "--event", metricsResource("events/three-events.ndjson").toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("note: rule 'failed' is DISABLED: the local bus delivers nothing to it");
+        assertThat(out.toString()).contains("2 of 3 events matched");
+    }
+
+    @Test
+    void testPattern_whenInlineRuleMisspellsEventPattern_exits2WithDidYouMeanNotAPatternError() {
+        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPatern\": {\"source\": [\"a\"]}}",
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: invalid rule: --pattern: rule 'x': 'EventPatern' is not a key of"
+                + " a rule; did you mean 'EventPattern'?" + System.lineSeparator());
+    }
+
+    @Test
+    void testPattern_whenARuleHasNoTargets_exits2WithAHintToPassThePatternAlone() {
+        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"a\"]}}",
+                "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: invalid rule: --pattern: rule 'x': Targets is missing")
+                .contains("hint: a rule is read as deploy --rules reads it").contains("jq .EventPattern");
+    }
+
+    @Test
+    void testPattern_whenPatternIsEmpty_exits2InsteadOfReadingTheCurrentDirectoryAsRules() {
+        int code = run("test-pattern", "-p", " ", "-a", fixture("archive-spec").toString(), "--no-cache");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: --pattern is empty: give an event pattern (JSON), a rule file"
+                + " or a directory of rule files" + System.lineSeparator());
     }
 
     @Test

@@ -58,12 +58,14 @@ final class ChunkWriter {
     private final List<Path> files;
     private final long[] lines;
     private final boolean[] failed;
+    private final String[] failures;
     private final List<Path> chunks;
 
     private ChunkWriter(List<Path> files, long[] lines, boolean[] failed, List<Path> chunks) {
         this.files = files;
         this.lines = lines;
         this.failed = failed;
+        this.failures = new String[files.size()];
         this.chunks = chunks;
     }
 
@@ -127,14 +129,22 @@ final class ChunkWriter {
         return chunks;
     }
 
-    /** The non-blank lines of file {@code index}. */
+    /**
+     * The non-blank lines of file {@code index}; of a file that {@link #failed}, those read before
+     * it did (none of which was copied: it may hold more).
+     */
     long lines(int index) {
         return lines[index];
     }
 
-    /** Whether file {@code index} could not be read at all. */
+    /** Whether file {@code index} could not be read to its end, so that none of it was copied. */
     boolean failed(int index) {
         return failed[index];
+    }
+
+    /** Why file {@code index} could not be read ({@code cannot read file: <reason>}), or null when it was. */
+    String failure(int index) {
+        return failures[index];
     }
 
     /** Contiguous runs {@code [from, to)} of about equal bytes, at most {@code parts}, none empty. */
@@ -170,9 +180,10 @@ final class ChunkWriter {
                 try {
                     lines[i] = copyFile(file, tag(file), buffer, out);
                 } catch (FileReadException e) {
-                    // reported with the reason by the line check, which reads the file again; a
-                    // file is read whole or not at all, so what it gave before failing goes
+                    // a file is read whole or not at all, so what it gave before failing goes
                     failed[i] = true;
+                    lines[i] = e.linesRead;
+                    failures[i] = "cannot read file: " + FileErrors.reason(e.getCause());
                     out.rewind(mark);
                 }
             }
@@ -190,8 +201,8 @@ final class ChunkWriter {
      * @throws IOException       when the chunk cannot be written
      */
     private static long copyFile(Path file, byte[] tag, byte[][] buffer, ChunkOutput out) throws IOException {
+        long count = 0;
         try (InputStream in = open(file)) {
-            long count = 0;
             int length = 0;
             boolean eof = false;
             // in a line longer than MAX_LINE: counted already, skipped to its end
@@ -241,7 +252,7 @@ final class ChunkWriter {
         } catch (ChunkWriteException e) {
             throw e.getCause();
         } catch (IOException e) {
-            throw new FileReadException(e);
+            throw new FileReadException(e, count);
         }
     }
 
@@ -338,10 +349,18 @@ final class ChunkWriter {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0x0B || b == '\f';
     }
 
-    /** A file that could not be read (the chunk itself is fine). */
+    /** A file that could not be read (the chunk itself is fine), after {@code linesRead} of its lines. */
     private static final class FileReadException extends IOException {
-        FileReadException(IOException cause) {
+        final transient long linesRead;
+
+        FileReadException(IOException cause, long linesRead) {
             super(cause.getMessage(), cause);
+            this.linesRead = linesRead;
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

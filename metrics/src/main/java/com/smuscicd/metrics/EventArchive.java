@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -220,6 +223,34 @@ public final class EventArchive implements AutoCloseable {
     }
 
     /**
+     * The archive of the local state directory that {@code dir} looks like ({@code deploy --local
+     * --state-dir} writes {@code account.json} and the archive, {@code archive/}, into it), for a
+     * "did you mean": empty unless {@code dir} holds {@code account.json} or an {@code archive}
+     * folder with event files. Reading the state directory itself also reads its other JSON files,
+     * which are not events.
+     */
+    public static Optional<Path> stateDirectoryArchive(Path dir) {
+        Path archive = dir.resolve("archive");
+        if (Files.isRegularFile(dir.resolve("account.json"))) {
+            return Optional.of(archive);
+        }
+        if (!Files.isDirectory(archive)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(archive)) {
+            return files.anyMatch(f -> isEventFile(f, Files.isRegularFile(f))) ? Optional.of(archive) : Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // only a hint
+        }
+    }
+
+    /** Whether the archive reads {@code file}: a {@code *.json} or {@code *.json.gz} (any case) regular file, not hidden. */
+    static boolean isEventFile(Path file, boolean regular) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return regular && (name.endsWith(".json") || name.endsWith(".json.gz")) && !name.startsWith(".");
+    }
+
+    /**
      * Runs one SQL statement and streams its result to {@code sink}.
      *
      * @throws InvalidQueryException when the engine rejects the statement
@@ -343,7 +374,7 @@ public final class EventArchive implements AutoCloseable {
         if (options.cacheDir() != null) {
             Path file = options.cacheDir().resolve("events-" + digest(root.toString()) + ".duckdb");
             try {
-                Files.createDirectories(options.cacheDir());
+                createCacheDir(options.cacheDir());
                 try {
                     attach(connection, file);
                 } catch (SQLException e) {
@@ -355,13 +386,25 @@ public final class EventArchive implements AutoCloseable {
                 return file;
             } catch (IOException | SQLException e) {
                 // another smus-cli holding the cache must not stop this one: read without it
-                notes.add("cache " + file + " not used (" + firstLine(e.getMessage()) + "); reading the archive in memory");
+                String reason = e instanceof IOException io ? FileErrors.reason(io) : firstLine(e.getMessage());
+                notes.add("cache " + file + " not used (" + reason + "); reading the archive in memory");
             }
         }
         try (Statement s = connection.createStatement()) {
             s.execute("ATTACH ':memory:' AS store");
         }
         return null;
+    }
+
+    /** Creates the cache directory; the exception's reason then names the directory, as its message would not. */
+    private static void createCacheDir(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(dir + " is a file, not a directory", e);
+        } catch (IOException e) {
+            throw new IOException("cannot create " + dir + ": " + FileErrors.reason(e), e);
+        }
     }
 
     /**
@@ -419,10 +462,11 @@ public final class EventArchive implements AutoCloseable {
     private static List<ArchiveProblem> loadProblems(Connection connection) throws SQLException {
         List<ArchiveProblem> problems = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, unreadable, first_line, message FROM store.files"
-                     + " WHERE unreadable > 0 ORDER BY path")) {
+             ResultSet rs = s.executeQuery("SELECT path, unreadable, first_line, message, size < 0 FROM store.files"
+                     + " WHERE unreadable > 0 OR size < 0 ORDER BY path")) {
             while (rs.next()) {
-                problems.add(new ArchiveProblem(Path.of(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                problems.add(new ArchiveProblem(Path.of(rs.getString(1)), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                        rs.getBoolean(5)));
             }
         }
         return Collections.unmodifiableList(problems);
@@ -701,12 +745,15 @@ public final class EventArchive implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     FileState f = batch.get(i);
                     long read = deliveries.getOrDefault(f.path(), 0L);
-                    long unreadable = chunks.failed(i) ? 1 : chunks.lines(i) - read;
+                    // of a file that could not be read to its end: the lines read before it failed
+                    long unreadable = chunks.lines(i) - read;
                     // a file that could not be read at all is kept with size -1, so the next run
                     // tries it again even when fixing it (e.g. its permissions) left size and mtime alone
                     files.beginRow().append(f.path()).append(chunks.failed(i) ? -1L : f.size()).append(f.mtimeNanos())
                             .append(read).append(unreadable);
-                    if (unreadable > 0) {
+                    if (chunks.failed(i)) {
+                        files.append(0L).append(chunks.failure(i));
+                    } else if (unreadable > 0) {
                         LineValidator.Finding finding = LineValidator.firstProblem(Path.of(f.path()));
                         files.append(finding.line()).append(finding.message());
                     } else {
@@ -837,9 +884,7 @@ public final class EventArchive implements AutoCloseable {
 
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-                        if (attrs.isRegularFile() && (name.endsWith(".json") || name.endsWith(".json.gz"))
-                                && !name.startsWith(".")) {
+                        if (isEventFile(file, attrs.isRegularFile())) {
                             // read by ChunkWriter, never by name by the engine: * ? [ in names are fine
                             String path = file.toString();
                             found.put(path, new FileState(path, attrs.size(),

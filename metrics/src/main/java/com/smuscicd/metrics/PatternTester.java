@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.smuscicd.json.Json;
+import com.smuscicd.manifest.Suggestions;
 import com.smuscicd.text.Utf8;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,12 +15,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import software.amazon.event.ruler.Machine;
 
@@ -29,6 +34,11 @@ import software.amazon.event.ruler.Machine;
  * archive, and for several rules at once.
  */
 public final class PatternTester {
+
+    private static final String EVENT_PATTERN = "EventPattern";
+    /** The keys of an EventBridge rule as {@code aws events describe-rule} prints it, and its Targets. */
+    private static final List<String> RULE_KEYS = List.of("Name", "Description", EVENT_PATTERN, "State",
+            "EventBusName", "Targets", "Arn", "RoleArn", "ManagedBy", "CreatedBy", "ScheduleExpression");
 
     private final Machine machine;
     private final List<Rule> rules;
@@ -98,33 +108,78 @@ public final class PatternTester {
      * The rules in {@code text}: a bare event pattern; a rule as the spec's Integration Examples and
      * the project's {@code rules/*.json} hold it ({@code {"Name":..,"EventPattern":{..}|"..",
      * "Targets":[..]}}); or a JSON array of such rules. Text that is not JSON is returned as one bare
-     * pattern, so that event-ruler's message reports the problem.
+     * pattern, so that event-ruler's message reports the problem. Only the patterns are read: the
+     * CLI checks a rule's other keys as the local bus does.
      *
-     * @throws InvalidPatternException when an array holds something other than rules
+     * @throws InvalidPatternException when {@link #holdsRules} but a rule has no {@code EventPattern}
      */
     public static List<Rule> rulesOf(String text) {
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
+        JsonNode root = parse(text);
+        if (root == null || !holdsRules(root)) {
             return List.of(new Rule(null, text));
         }
-        if (root != null && root.isArray()) {
-            List<Rule> rules = new ArrayList<>();
-            for (int i = 0; i < root.size(); i++) {
-                JsonNode item = root.get(i);
-                if (item == null || !item.isObject() || !item.has("EventPattern")) {
-                    throw new InvalidPatternException("element " + (i + 1) + " of the array is not a rule with an"
-                            + " \"EventPattern\"", null);
-                }
-                rules.add(ruleOf(item, "rule " + (i + 1)));
+        if (root.isObject()) {
+            return List.of(ruleOf(root, "rule", "the rule"));
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode item = root.get(i);
+            if (item == null || !item.isObject()) {
+                throw new InvalidPatternException("element " + (i + 1) + " of the array is not a rule with an"
+                        + " \"EventPattern\"", null);
             }
-            return rules;
+            rules.add(ruleOf(item, "rule " + (i + 1), "element " + (i + 1) + " of the array"));
         }
-        if (root != null && root.isObject() && root.has("EventPattern")) {
-            return List.of(ruleOf(root, "rule"));
+        return rules;
+    }
+
+    /**
+     * Whether {@code text} holds rules rather than a bare event pattern: a JSON array (of rules), or
+     * an object with a key of a rule ({@code Name}, {@code State}, {@code Targets}...) or a key close
+     * to {@code EventPattern} ({@code EventPatern}, {@code eventPattern}). An event pattern's top-level
+     * keys are an event's envelope fields, none of which is such a key. False when it is not JSON.
+     */
+    public static boolean holdsRules(String text) {
+        JsonNode root = parse(text);
+        return root != null && holdsRules(root);
+    }
+
+    private static boolean holdsRules(JsonNode root) {
+        if (root.isArray()) {
+            return true;
         }
-        return List.of(new Rule(null, text));
+        if (!root.isObject()) {
+            return false;
+        }
+        for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (RULE_KEYS.contains(key) || Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static Rule ruleOf(JsonNode rule, String fallbackName, String where) {
+        if (!rule.has(EVENT_PATTERN)) {
+            for (Iterator<String> keys = rule.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
+                    throw new InvalidPatternException(where + ": '" + key + "' is not a key of a rule; did you mean '"
+                            + EVENT_PATTERN + "'?", null);
+                }
+            }
+            throw new InvalidPatternException(where + " has no \"" + EVENT_PATTERN + "\"", null);
+        }
+        return ruleOf(rule, fallbackName);
     }
 
     private static Rule ruleOf(JsonNode rule, String fallbackName) {
@@ -158,7 +213,7 @@ public final class PatternTester {
      *
      * @param events        distinct events tested
      * @param duplicates    deliveries skipped because the event was already counted
-     * @param matches       events that at least one rule matched
+     * @param matches       events that at least one rule matched, in time order ({@link #ORDER})
      * @param matchesByRule how many events each rule matched, in the order of {@link #rules()}
      * @param problems      files with lines that are not events
      */
@@ -167,22 +222,35 @@ public final class PatternTester {
     }
 
     /**
-     * A matching event: its id, detail-type and where it came from, and which rules matched it.
+     * A matching event: its id, time, detail-type and where it came from, and which rules matched it.
      *
+     * @param time  the envelope's {@code time}, or null when it has none (or not an ISO-8601 instant)
      * @param rules indexes into {@link #rules()}, ascending
      */
-    public record Match(String id, String detailType, String pipelineName, String deploymentId, Long sequence,
-                        Path file, List<Integer> rules) {
+    public record Match(String id, Instant time, String detailType, String pipelineName, String deploymentId,
+                        Long sequence, Path file, List<Integer> rules) {
     }
+
+    /**
+     * The order of {@link Outcome#matches()}: by time, then deployment and sequence, so that a
+     * deployment's events come together and in order (files and ids are in no useful order:
+     * Firehose files mix deployments, and a redelivery lands in a later file); missing values last.
+     */
+    static final Comparator<Match> ORDER = Comparator
+            .comparing(Match::time, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .thenComparing(Match::deploymentId, Comparator.nullsLast(Comparator.<String>naturalOrder()))
+            .thenComparing(Match::sequence, Comparator.nullsLast(Comparator.<Long>naturalOrder()))
+            .thenComparing(Match::id, Comparator.nullsLast(Comparator.<String>naturalOrder()))
+            .thenComparing(Match::file);
 
     /**
      * Tests every distinct event of an opened archive: exactly the events of its {@code smus_events}
      * (same de-duplication, same choice of delivery: the {@code dup} flag of {@code store.raw_events}), read
-     * back from their files so that every field of the envelope can be matched. Calls {@code onMatch}
-     * as matches are found; files are read in path order.
+     * back from their files so that every field of the envelope can be matched. The matches are in
+     * time order ({@link #ORDER}).
      */
-    public Outcome testArchive(EventArchive archive, Consumer<Match> onMatch) {
-        Counter counter = new Counter(onMatch);
+    public Outcome testArchive(EventArchive archive) {
+        Counter counter = new Counter();
         archive.eventDeliveries((file, ids) -> readKept(file, ids, counter));
         return counter.outcome(archive.stats().deliveries() - counter.events, archive.problems());
     }
@@ -223,12 +291,13 @@ public final class PatternTester {
 
     /**
      * Tests every event of a file's text: one JSON object per line (as archive files hold them), a
-     * single (pretty-printed) JSON object, or a JSON array of events.
+     * single (pretty-printed) JSON object, or a JSON array of events. The matches are in time order
+     * ({@link #ORDER}).
      *
-     * @throws IllegalArgumentException when the text is not JSON, or holds something other than objects
+     * @throws IllegalArgumentException when the text is not JSON, or holds something other than events
      */
-    public Outcome testEvents(String text, Path file, Consumer<Match> onMatch) {
-        Counter counter = new Counter(onMatch);
+    public Outcome testEvents(String text, Path file) {
+        Counter counter = new Counter();
         for (JsonNode event : readEvents(text, file)) {
             counter.test(event, file);
         }
@@ -244,7 +313,10 @@ public final class PatternTester {
         return match(events.get(0), file);
     }
 
-    /** The events of a file: newline-delimited or concatenated objects, or an array of objects. */
+    /**
+     * The events of a file: newline-delimited or concatenated objects, or an array of objects; each
+     * an EventBridge event as the archive counts one (an object with an {@code id}).
+     */
     static List<JsonNode> readEvents(String text, Path file) {
         List<JsonNode> events = new ArrayList<>();
         try (JsonParser parser = Json.mapper().createParser(text)) {
@@ -254,12 +326,12 @@ public final class PatternTester {
                 JsonNode value = values.nextValue();
                 if (value.isArray() && events.isEmpty() && !values.hasNextValue()) {
                     for (int i = 0; i < value.size(); i++) {
-                        requireObject(value.get(i), file, "element " + (i + 1) + " of the array");
+                        requireEvent(value.get(i), file, "element " + (i + 1) + " of the array");
                         events.add(value.get(i));
                     }
                     break;
                 }
-                requireObject(value, file, "the value starting on line " + line);
+                requireEvent(value, file, "the value starting on line " + line);
                 events.add(value);
             }
         } catch (JsonParseException e) {
@@ -274,9 +346,11 @@ public final class PatternTester {
         return events;
     }
 
-    private static void requireObject(JsonNode node, Path file, String what) {
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(file + ": " + what + " is not a JSON object (an event)");
+    /** An event as the archive counts one: what it would skip and report is refused here. */
+    private static void requireEvent(JsonNode node, Path file, String what) {
+        String problem = LineValidator.problemOf(node);
+        if (problem != null) {
+            throw new IllegalArgumentException(file + ": " + what + " is " + problem);
         }
     }
 
@@ -297,21 +371,27 @@ public final class PatternTester {
         Collections.sort(indexes);
         JsonNode detail = node.path("detail");
         JsonNode sequence = detail.get("sequence");
-        return new Match(text(node.get("id")), text(node.get("detail-type")), text(detail.get("pipelineName")),
-                text(detail.get("deploymentId")), sequence != null && sequence.isNumber() ? sequence.asLong() : null,
-                file, List.copyOf(indexes));
+        return new Match(text(node.get("id")), instant(node.get("time")), text(node.get("detail-type")),
+                text(detail.get("pipelineName")), text(detail.get("deploymentId")),
+                sequence != null && sequence.isNumber() ? sequence.asLong() : null, file, List.copyOf(indexes));
     }
 
-    /** Counts events and matches per rule while streaming matches to the caller. */
+    private static Instant instant(JsonNode time) {
+        if (time == null || !time.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(time.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Counts events, and matches per rule. */
     private final class Counter {
-        private final Consumer<Match> onMatch;
         private final List<Match> matches = new ArrayList<>();
         private final long[] byRule = new long[rules.size()];
         private long events;
-
-        Counter(Consumer<Match> onMatch) {
-            this.onMatch = onMatch;
-        }
 
         void test(JsonNode event, Path file) {
             events++;
@@ -321,7 +401,6 @@ public final class PatternTester {
                     byRule[i]++;
                 }
                 matches.add(m);
-                onMatch.accept(m);
             }
         }
 
@@ -330,6 +409,7 @@ public final class PatternTester {
             for (long c : byRule) {
                 counts.add(c);
             }
+            matches.sort(ORDER);
             return new Outcome(events, duplicates, List.copyOf(matches), List.copyOf(counts), problems);
         }
     }

@@ -123,6 +123,8 @@ class ChunkWriterTest {
         ChunkWriter writer = ChunkWriter.write(List.of(before, broken, after), new long[] {1, 1, 1}, temp, 1);
 
         assertThat(writer.failed(1)).isTrue();
+        assertThat(writer.failure(1)).isEqualTo("cannot read file: Unexpected end of ZLIB input stream");
+        assertThat(writer.lines(1)).as("lines read before the error").isBetween(1L, 40_000L);
         assertThat(Files.readAllLines(writer.chunks().get(0))).hasSize(2)
                 .satisfiesExactly(line -> assertThat(line).contains("a.json").endsWith("\"id\":\"a\"}"),
                         line -> assertThat(line).contains("c.json").endsWith("\"id\":\"c\"}"));

@@ -226,6 +226,35 @@ class EventArchiveTest {
     }
 
     @Test
+    void stateDirectoryArchive_whenTheDirectoryHoldsAccountJsonOrAnArchiveOfEvents_isThatArchive() throws IOException {
+        Path withAccount = Files.createDirectories(temp.resolve("a"));
+        Files.writeString(withAccount.resolve("account.json"), "{}");
+        Path withArchive = Files.createDirectories(temp.resolve("b/archive/2025/11/03")).getParent().getParent()
+                .getParent().getParent();
+        Files.writeString(withArchive.resolve("archive/2025/11/03/e.JSON.gz"), "");
+        Path emptyArchive = Files.createDirectories(temp.resolve("c/archive/2025"));
+        Files.writeString(emptyArchive.resolve("notes.txt"), "");
+
+        assertThat(EventArchive.stateDirectoryArchive(withAccount)).contains(withAccount.resolve("archive"));
+        assertThat(EventArchive.stateDirectoryArchive(withArchive)).contains(withArchive.resolve("archive"));
+        assertThat(EventArchive.stateDirectoryArchive(temp.resolve("c"))).isEmpty();
+        assertThat(EventArchive.stateDirectoryArchive(Fixtures.archive("archive-spec"))).isEmpty();
+    }
+
+    @Test
+    void open_whenThePathIsAFileOrBelowOne_throwsArchiveNotFoundSayingWhatIsThere() throws IOException {
+        Path file = Files.writeString(temp.resolve("hostname"), "x\n");
+
+        assertThatThrownBy(() -> EventArchive.open(file)).isInstanceOfSatisfying(ArchiveNotFoundException.class, e -> {
+            assertThat(e).hasMessage("archive " + file + " is a file, not a directory");
+            assertThat(e.missing()).isFalse();
+        });
+        assertThatThrownBy(() -> EventArchive.open(file.resolve("sub")))
+                .isInstanceOf(ArchiveNotFoundException.class)
+                .hasMessage("cannot open archive directory " + file.resolve("sub") + ": not a directory");
+    }
+
+    @Test
     void open_whenCached_readsOnlyNewOrChangedFilesAndForgetsRemovedOnes() throws IOException {
         Path dir = Fixtures.copy("archive-corrupt", temp);
         ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
@@ -386,6 +415,48 @@ class EventArchiveTest {
             assertThat(problem.firstLine()).isZero();
             assertThat(problem.message()).startsWith("cannot read file");
         }
+    }
+
+    @Test
+    void open_whenAGzipFileIsCutShort_reportsTheWholeFileSkippedNotOneLine() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path day = dir.resolve("smus-events/2025/11/03");
+        Path cut = day.resolve("cut.json.gz");
+        Files.write(cut, cutShortGzip(Files.readString(day.resolve("good-1.json")).repeat(200)));
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.stats().events()).isEqualTo(9);
+            assertThat(archive.problems()).filteredOn(p -> p.file().equals(cut)).singleElement().satisfies(p -> {
+                assertThat(p.wholeFile()).isTrue();
+                assertThat(p.firstLine()).isZero();
+                assertThat(p.unreadableLines()).isPositive();
+                assertThat(p.describe()).isEqualTo(cut + ": cannot read file: Unexpected end of ZLIB input stream"
+                        + " (whole file skipped, with the " + p.unreadableLines() + " lines read before the error)");
+            });
+            assertThat(archive.problems()).filteredOn(p -> !p.file().equals(cut)).singleElement()
+                    .satisfies(p -> assertThat(p.wholeFile()).isFalse());
+        }
+    }
+
+    @Test
+    void open_whenAFileIsNotGzipAtAll_saysTheWholeFileWasSkipped() throws IOException {
+        Path dir = Fixtures.copy("archive-corrupt", temp);
+        Path bad = Files.writeString(dir.resolve("smus-events/2025/11/03/cut.json.gz"), "not gzip at all\n");
+
+        try (EventArchive archive = EventArchive.open(dir, ArchiveOptions.noCache())) {
+            assertThat(archive.problems().get(0).describe())
+                    .isEqualTo(bad + ": cannot read file: Not in GZIP format (whole file skipped)");
+        }
+    }
+
+    /** The first half of {@code text} gzipped: the end of its stream is missing. */
+    static byte[] cutShortGzip(String text) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        return java.util.Arrays.copyOf(whole, whole.length / 2);
     }
 
     @Test

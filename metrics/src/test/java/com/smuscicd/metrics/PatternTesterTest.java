@@ -7,22 +7,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PatternTesterTest {
 
     @Test
     void testArchive_whenPipelineFailurePattern_matchesEachFailedEventOnce() {
         PatternTester tester = PatternTester.create(resource("patterns/my-pipeline-failures.json"));
-        List<PatternTester.Match> streamed = new ArrayList<>();
 
-        PatternTester.Outcome outcome = testArchive(tester, "archive-spec", streamed::add);
+        PatternTester.Outcome outcome = testArchive(tester, "archive-spec");
 
         // the 12 failed MyPipeline events; redeliveries are skipped, other pipelines do not match
-        assertThat(outcome.matches()).hasSize(12).isEqualTo(streamed);
+        assertThat(outcome.matches()).hasSize(12);
         assertThat(outcome.matches()).extracting(PatternTester.Match::pipelineName).containsOnly("MyPipeline");
         assertThat(outcome.matches()).extracting(PatternTester.Match::detailType).allMatch(t -> t.endsWith("-Failed"));
         assertThat(outcome.duplicates()).isPositive();
@@ -33,7 +34,7 @@ class PatternTesterTest {
     void testArchive_whenSpecAnyFailurePattern_alsoMatchesOtherPipelines() {
         PatternTester tester = PatternTester.create(resource("smus-events/patterns/common-1-any-failure.json"));
 
-        PatternTester.Outcome outcome = testArchive(tester, "archive-spec", m -> { });
+        PatternTester.Outcome outcome = testArchive(tester, "archive-spec");
 
         assertThat(outcome.matches()).extracting(PatternTester.Match::pipelineName)
                 .contains("MyPipelineTwo", "mypipeline").hasSize(16);
@@ -66,7 +67,7 @@ class PatternTesterTest {
     void testArchive_whenCorruptLine_reportsItAndTestsTheRest() {
         PatternTester tester = PatternTester.create("{\"source\": [\"com.amazon.smus.cicd\"]}");
 
-        PatternTester.Outcome outcome = testArchive(tester, "archive-corrupt", m -> { });
+        PatternTester.Outcome outcome = testArchive(tester, "archive-corrupt");
 
         assertThat(outcome.matches()).hasSize(9);
         assertThat(outcome.problems()).singleElement().satisfies(p -> {
@@ -83,7 +84,7 @@ class PatternTesterTest {
         PatternTester.Outcome outcome;
         String kept;
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-redelivered"))) {
-            outcome = tester.testArchive(archive, m -> { });
+            outcome = tester.testArchive(archive);
             kept = (String) archive.query("SELECT id FROM smus_events WHERE status = 'failed'").rows().get(0).get(0);
         }
 
@@ -103,7 +104,7 @@ class PatternTesterTest {
 
         for (int run = 0; run < 2; run++) {
             try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"), cached)) {
-                PatternTester.Outcome outcome = tester.testArchive(archive, m -> { });
+                PatternTester.Outcome outcome = tester.testArchive(archive);
                 assertThat(outcome.matches()).hasSize(12);
                 assertThat(outcome.events()).isEqualTo(60);
             }
@@ -114,7 +115,7 @@ class PatternTesterTest {
     void testEvents_whenOneEventPerLine_testsEveryLine() {
         PatternTester tester = PatternTester.create(resource("patterns/prod-deploy-failed.json"));
 
-        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { });
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"));
 
         assertThat(outcome.events()).isEqualTo(3);
         assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2");
@@ -124,8 +125,7 @@ class PatternTesterTest {
     void testEvents_whenJsonArray_testsEveryElement() {
         PatternTester tester = PatternTester.create("{\"detail\": {\"status\": [\"failed\"]}}");
 
-        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events-array.json"), Path.of("f"),
-                m -> { });
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events-array.json"), Path.of("f"));
 
         assertThat(outcome.events()).isEqualTo(3);
         assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2", "e3");
@@ -135,8 +135,7 @@ class PatternTesterTest {
     void testEvents_whenOnePrettyPrintedEvent_testsIt() {
         PatternTester tester = PatternTester.create(resource("patterns/prod-deploy-failed.json"));
 
-        PatternTester.Outcome outcome = tester.testEvents(resource("events/one-event-pretty.json"), Path.of("f"),
-                m -> { });
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/one-event-pretty.json"), Path.of("f"));
 
         assertThat(outcome.events()).isEqualTo(1);
         assertThat(outcome.matches()).extracting(PatternTester.Match::id).containsExactly("e2");
@@ -146,9 +145,18 @@ class PatternTesterTest {
     void testEvents_whenALineIsNotAnObject_namesItsLine() {
         PatternTester tester = PatternTester.create("{\"source\": [\"x\"]}");
 
-        assertThatThrownBy(() -> tester.testEvents("{\"id\": \"a\"}\n42\n", Path.of("f.json"), m -> { }))
+        assertThatThrownBy(() -> tester.testEvents("{\"id\": \"a\"}\n42\n", Path.of("f.json")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("f.json").hasMessageContaining("line 2").hasMessageContaining("not a JSON object");
+    }
+
+    @Test
+    void testEvents_whenAnObjectIsNotAnEvent_namesItsLineAndSaysWhyAsTheArchiveWould() {
+        PatternTester tester = PatternTester.create("{\"source\": [\"x\"]}");
+
+        assertThatThrownBy(() -> tester.testEvents("{\"id\": \"a\"}\n{\"foo\": 1}\n", Path.of("f.json")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("f.json: the value starting on line 2 is not an EventBridge event (no \"id\")");
     }
 
     @Test
@@ -157,7 +165,7 @@ class PatternTesterTest {
 
         assertThat(rules).singleElement().extracting(PatternTester.Rule::name).isEqualTo("smus-prod-failures");
         PatternTester tester = PatternTester.create(rules);
-        assertThat(tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { }).matches())
+        assertThat(tester.testEvents(resource("events/three-events.ndjson"), Path.of("f")).matches())
                 .extracting(PatternTester.Match::id).containsExactly("e2");
     }
 
@@ -166,6 +174,28 @@ class PatternTesterTest {
         String pattern = resource("patterns/prod-deploy-failed.json");
 
         assertThat(PatternTester.rulesOf(pattern)).containsExactly(new PatternTester.Rule(null, pattern));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"Name\": \"x\", \"EventPatern\": {}}", "{\"eventPattern\": {}}", "{\"State\": \"ENABLED\"}",
+        "{\"Targets\": []}", "{\"EventBusName\": \"b\"}", "{\"Description\": \"d\"}", "[]"})
+    void holdsRules_whenRuleKeysOrAKeyCloseToEventPattern_isTrue(String text) {
+        assertThat(PatternTester.holdsRules(text)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"source\": [\"x\"], \"detail-type\": [\"y\"], \"detail\": {\"Name\": [\"z\"]}}",
+        "{\"version\": [\"0\"], \"id\": [\"i\"], \"account\": [\"1\"], \"time\": [\"t\"], \"region\": [\"r\"],"
+                + " \"resources\": [\"a\"], \"$or\": [{\"source\": [\"x\"]}]}", "{\"source\": [", "42"})
+    void holdsRules_whenBarePatternOrNotJson_isFalse(String text) {
+        assertThat(PatternTester.holdsRules(text)).isFalse();
+    }
+
+    @Test
+    void rulesOf_whenARuleMisspellsEventPattern_throwsDidYouMean() {
+        assertThatThrownBy(() -> PatternTester.rulesOf("{\"Name\": \"x\", \"EventPatern\": {\"source\": [\"a\"]}}"))
+                .isInstanceOf(InvalidPatternException.class)
+                .hasMessage("the rule: 'EventPatern' is not a key of a rule; did you mean 'EventPattern'?");
     }
 
     @Test
@@ -178,7 +208,7 @@ class PatternTesterTest {
     void testEvents_whenArrayOfRules_countsMatchesPerRule() {
         PatternTester tester = PatternTester.create(PatternTester.rulesOf(resource("rules/two-rules.json")));
 
-        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"), m -> { });
+        PatternTester.Outcome outcome = tester.testEvents(resource("events/three-events.ndjson"), Path.of("f"));
 
         assertThat(tester.rules()).extracting(PatternTester.Rule::name)
                 .containsExactly("smus-prod-failures", "smus-any-failure");
@@ -187,10 +217,45 @@ class PatternTesterTest {
                 .containsExactly(List.of(0, 1), List.of(1));
     }
 
-    private static PatternTester.Outcome testArchive(PatternTester tester, String fixture,
-                                                     java.util.function.Consumer<PatternTester.Match> onMatch) {
+    @Test
+    void testArchive_whenFilesAreNotInTimeOrder_listsMatchesByTimeThenDeploymentAndSequence() {
+        PatternTester tester = PatternTester.create("{\"source\": [\"com.amazon.smus.cicd\"]}");
+
+        PatternTester.Outcome outcome = testArchive(tester, "archive-spec");
+
+        assertThat(outcome.matches()).hasSize(60).allSatisfy(m -> assertThat(m.time()).isNotNull())
+                .isSortedAccordingTo(Comparator.comparing(PatternTester.Match::time)
+                        .thenComparing(PatternTester.Match::deploymentId)
+                        .thenComparing(PatternTester.Match::sequence));
+        // which is not the order the files are read in
+        assertThat(outcome.matches()).extracting(PatternTester.Match::file).isNotEqualTo(outcome.matches().stream()
+                .map(PatternTester.Match::file).sorted().toList());
+    }
+
+    @Test
+    void testEvents_whenEventsShareATime_listsMatchesByDeploymentThenSequenceAndUntimedLast() {
+        PatternTester tester = PatternTester.create("{\"source\": [\"s\"]}");
+        String text = String.join("\n",
+                event("untimed", null, "d1", 1),
+                event("b-2", "2025-11-04T12:00:00Z", "b", 2),
+                event("later", "2025-11-04T12:00:00.500Z", "a", 9),
+                event("b-1", "2025-11-04T12:00:00Z", "b", 1),
+                event("a-3", "2025-11-04T12:00:00.000Z", "a", 3));
+
+        PatternTester.Outcome outcome = tester.testEvents(text, Path.of("f"));
+
+        assertThat(outcome.matches()).extracting(PatternTester.Match::id)
+                .containsExactly("a-3", "b-1", "b-2", "later", "untimed");
+    }
+
+    private static String event(String id, String time, String deploymentId, long sequence) {
+        return "{\"id\": \"" + id + "\", \"source\": \"s\"" + (time == null ? "" : ", \"time\": \"" + time + "\"")
+                + ", \"detail\": {\"deploymentId\": \"" + deploymentId + "\", \"sequence\": " + sequence + "}}";
+    }
+
+    private static PatternTester.Outcome testArchive(PatternTester tester, String fixture) {
         try (EventArchive archive = EventArchive.open(Fixtures.archive(fixture))) {
-            return tester.testArchive(archive, onMatch);
+            return tester.testArchive(archive);
         }
     }
 
