@@ -218,8 +218,8 @@ public final class EventsCommand implements Callable<Integer> {
                     + " (like 'aws events test-event-pattern', over a file of events or a whole archive).",
                     "The pattern may be a bare event pattern, a rule file ({\"Name\":..,\"EventPattern\":..,"
                             + "\"Targets\":..}), a JSON array of rules, or a directory of rule files (*.json); rules,"
-                            + " however given, are read as deploy --rules reads them, and several rules are each"
-                            + " reported on their own.",
+                            + " however given, are read as deploy --rules reads them (Targets may be left out),"
+                            + " and several rules are each reported on their own.",
                     "Without --event, every event of the archive is tested: the same events as smus_events.",
                     "Matches are listed by event time, then deployment and sequence."})
     public static final class TestPatternCommand implements Callable<Integer> {
@@ -264,10 +264,6 @@ public final class EventsCommand implements Callable<Integer> {
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (InvalidRuleException e) {
                     err.println("error: invalid rule: " + e.getMessage());
-                    if (!ruleDirectory && e.getMessage().endsWith("Targets is missing")) {
-                        err.println("hint: a rule is read as deploy --rules reads it, Targets included; to test its"
-                                + " pattern alone, pass the EventPattern by itself (e.g. jq .EventPattern RULE.json)");
-                    }
                     return SmusCli.EXIT_BAD_INPUT;
                 } catch (IllegalArgumentException e) {
                     err.println("error: " + e.getMessage());
@@ -284,7 +280,7 @@ public final class EventsCommand implements Callable<Integer> {
         /**
          * The rules {@code --pattern} gives: the JSON itself, a file holding a pattern or rules, or a
          * directory of rule files. Rules, however given, are read as {@code deploy --rules} reads them
-         * (a misspelled key, a bad State or a missing Targets is an error; disabled rules and rules on
+         * (a misspelled key, a bad State or target is an error, a missing Targets is not; disabled rules and rules on
          * another bus get a note); a bare event pattern is left to event-ruler.
          *
          * @throws IllegalArgumentException when the file or directory cannot be read, saying why
@@ -309,7 +305,7 @@ public final class EventsCommand implements Callable<Integer> {
             }
             if (Files.isDirectory(path)) {
                 ruleDirectory = true;
-                LocalRules loaded = LocalRules.load(path);
+                LocalRules loaded = LocalRules.loadForPatterns(path);
                 if (loaded.all().isEmpty()) {
                     throw new IllegalArgumentException("no rule files (*.json) in " + path);
                 }
@@ -323,7 +319,7 @@ public final class EventsCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + FileErrors.reason(e), e);
             }
-            return PatternTester.holdsRules(text) ? loaded(LocalRules.load(path), path.toString(), err)
+            return PatternTester.holdsRules(text) ? loaded(LocalRules.loadForPatterns(path), path.toString(), err)
                     : PatternTester.rulesOf(text);
         }
 
@@ -348,34 +344,14 @@ public final class EventsCommand implements Callable<Integer> {
         }
 
         /**
-         * Rules given as JSON on the command line, read by the loader {@code deploy --rules} uses, which
-         * reads files: through a temporary file, named {@code pattern.json} (the default name of a rule
-         * without {@code Name}), whose path the messages then leave out.
+         * Rules given as JSON on the command line, read as a rule file is ({@link LocalRules#parseForPatterns});
+         * the messages say they came from {@code --pattern}.
          */
         private static LocalRules inlineRules(String json) {
-            Path dir = null;
             try {
-                dir = Files.createTempDirectory("smus-cli-pattern");
-                Path file = Files.writeString(dir.resolve("pattern.json"), json, StandardCharsets.UTF_8);
-                try {
-                    return LocalRules.load(file);
-                } catch (InvalidRuleException e) {
-                    String message = e.getMessage();
-                    String prefix = file + ": ";
-                    throw new InvalidRuleException(null, null, "--pattern: "
-                            + (message.startsWith(prefix) ? message.substring(prefix.length()) : message), e);
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot write the rule to a temporary file: " + e.getMessage(), e);
-            } finally {
-                if (dir != null) {
-                    try {
-                        Files.deleteIfExists(dir.resolve("pattern.json"));
-                        Files.deleteIfExists(dir);
-                    } catch (IOException ignored) {
-                        // a file left in the temporary directory is harmless
-                    }
-                }
+                return LocalRules.parseForPatterns(json);
+            } catch (InvalidRuleException e) {
+                throw new InvalidRuleException(null, null, "--pattern: " + e.getMessage(), e);
             }
         }
 

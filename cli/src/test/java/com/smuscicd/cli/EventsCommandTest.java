@@ -538,14 +538,26 @@ class EventsCommandTest {
                 + " a rule; did you mean 'EventPattern'?" + System.lineSeparator());
     }
 
+    /** What aws events describe-rule prints has no Targets: testing its pattern needs none. */
     @Test
-    void testPattern_whenARuleHasNoTargets_exits2WithAHintToPassThePatternAlone() {
-        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"a\"]}}",
+    void testPattern_whenARuleHasNoTargets_testsItsPattern() {
+        int code = run("test-pattern", "-p", "{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"com.amazon.smus.cicd\"]},"
+                        + " \"State\": \"ENABLED\", \"Arn\": \"arn:aws:events:us-east-1:123456789012:rule/x\"}",
                 "-a", fixture("archive-spec").toString(), "--no-cache");
 
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("events matched");
+    }
+
+    @Test
+    void testPattern_whenARuleFileHasAnInvalidTarget_exits2NamingItAsDeployWould(@TempDir Path dir) throws IOException {
+        Path rule = Files.writeString(dir.resolve("rule.json"), "{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"a\"]},"
+                + " \"Targets\": [{\"Id\": \"1\", \"Arm\": \"arn:aws:sns:us-east-1:123456789012:t\"}]}");
+
+        int code = run("test-pattern", "-p", rule.toString(), "-a", fixture("archive-spec").toString(), "--no-cache");
+
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: invalid rule: --pattern: rule 'x': Targets is missing")
-                .contains("hint: a rule is read as deploy --rules reads it").contains("jq .EventPattern");
+        assertThat(err.toString()).contains("rule 'x'").contains("'Arm' is not a key of a target").contains("'Arn'");
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param name          the rule name (unique among the loaded rules)
  * @param eventPattern  the EventBridge event pattern, compact JSON, accepted by event-ruler
- * @param targets       where matched events go, in file order, at least one
+ * @param targets       where matched events go, in file order: at least one, except in rules loaded
+ *                      only to test their patterns ({@link LocalRules#loadForPatterns})
  * @param enabled       false for {@code "State": "DISABLED"}: the rule matches nothing
  * @param source        the file the rule was read from, or null
  * @param eventBusName  the bus the rule is on ({@code EventBusName}, a name or ARN; null: the default

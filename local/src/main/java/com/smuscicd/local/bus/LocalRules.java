@@ -112,6 +112,31 @@ public final class LocalRules {
      * @throws InvalidRuleException naming the file and rule, for the first problem found
      */
     public static LocalRules load(Path dirOrFile) {
+        return load(dirOrFile, true);
+    }
+
+    /**
+     * Loads rules as {@link #load} does, for testing their patterns: {@code Targets} may be left
+     * out (what {@code aws events describe-rule} prints has none); when present, they are checked.
+     *
+     * @throws InvalidRuleException naming the file and rule, for the first problem found
+     */
+    public static LocalRules loadForPatterns(Path dirOrFile) {
+        return load(dirOrFile, false);
+    }
+
+    /**
+     * Rules given as JSON text (one rule object or an array of them) rather than a file, for testing
+     * their patterns as {@link #loadForPatterns} does; a rule without {@code Name} is named
+     * {@code pattern} (in an array: {@code pattern-1}, ...).
+     *
+     * @throws InvalidRuleException naming the rule, for the first problem found
+     */
+    public static LocalRules parseForPatterns(String json) {
+        return collect(List.of(readText(null, json, "pattern", false)));
+    }
+
+    private static LocalRules load(Path dirOrFile, boolean targetsRequired) {
         List<Path> files;
         if (Files.isDirectory(dirOrFile)) {
             try (Stream<Path> listing = Files.list(dirOrFile)) {
@@ -127,13 +152,22 @@ public final class LocalRules {
         } else {
             throw new InvalidRuleException(dirOrFile, null, "no such rules file or directory");
         }
+        List<List<LocalRule>> read = new ArrayList<>();
+        for (Path file : files) {
+            read.add(readFile(file, targetsRequired));
+        }
+        return collect(read);
+    }
+
+    /** The rules of each file, in order; a name used twice is an error. */
+    private static LocalRules collect(List<List<LocalRule>> perFile) {
         List<LocalRule> rules = new ArrayList<>();
         Map<String, LocalRule> byName = new HashMap<>();
-        for (Path file : files) {
-            for (LocalRule rule : readFile(file)) {
+        for (List<LocalRule> fileRules : perFile) {
+            for (LocalRule rule : fileRules) {
                 LocalRule previous = byName.putIfAbsent(rule.name(), rule);
                 if (previous != null) {
-                    throw duplicate(file, rule.name(), previous);
+                    throw duplicate(rule.source(), rule.name(), previous);
                 }
                 rules.add(rule);
             }
@@ -161,21 +195,29 @@ public final class LocalRules {
         return rules.stream().flatMap(r -> r.targets().stream()).anyMatch(t -> t instanceof RuleTarget.Webhook);
     }
 
-    private static List<LocalRule> readFile(Path file) {
-        JsonNode root;
+    private static List<LocalRule> readFile(Path file, boolean targetsRequired) {
+        String text;
         try {
-            root = Json.mapper().readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new InvalidRuleException(file, null, "not valid JSON: " + describe(e), e);
+            text = Files.readString(file);
         } catch (IOException e) {
             throw new InvalidRuleException(file, null, "cannot read: " + e, e);
         }
-        String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
+        return readText(file, text, file.getFileName().toString().replaceFirst("\\.json$", ""), targetsRequired);
+    }
+
+    /** The rules of one file's text ({@code file} null: given as text); unnamed ones are named after {@code stem}. */
+    private static List<LocalRule> readText(Path file, String text, String stem, boolean targetsRequired) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRuleException(file, null, "not valid JSON: " + describe(e), e);
+        }
         if (root == null || root.isMissingNode()) {
             throw new InvalidRuleException(file, null, "empty file: expected a rule object or an array of rules");
         }
         if (root.isObject()) {
-            return List.of(readRule(file, root, stem, "the rule"));
+            return List.of(readRule(file, root, stem, "the rule", targetsRequired));
         }
         if (!root.isArray()) {
             throw new InvalidRuleException(file, null, "expected a rule object or an array of rules");
@@ -187,12 +229,13 @@ public final class LocalRules {
             if (!node.isObject()) {
                 throw new InvalidRuleException(file, null, position + ": expected an object");
             }
-            rules.add(readRule(file, node, stem + "-" + (i + 1), position));
+            rules.add(readRule(file, node, stem + "-" + (i + 1), position, targetsRequired));
         }
         return rules;
     }
 
-    private static LocalRule readRule(Path file, JsonNode node, String defaultName, String position) {
+    private static LocalRule readRule(Path file, JsonNode node, String defaultName, String position,
+                                      boolean targetsRequired) {
         JsonNode nameNode = node.get("Name");
         if (nameNode != null && !nameNode.isTextual()) {
             throw new InvalidRuleException(file, null, position + ": Name must be a string");
@@ -215,7 +258,9 @@ public final class LocalRules {
         checkPattern(file, name, pattern);
 
         boolean enabled = readState(file, name, node.get("State"));
-        List<RuleTarget> targets = readTargets(file, name, node.get("Targets"));
+        JsonNode targetsNode = node.get("Targets");
+        List<RuleTarget> targets = targetsRequired || targetsNode != null && !targetsNode.isNull()
+                ? readTargets(file, name, targetsNode) : List.of();
         return new LocalRule(name, pattern, targets, enabled, file, bus);
     }
 

@@ -35,6 +35,34 @@ class LocalRulesTest {
     }
 
     @Test
+    void loadForPatterns_whenARuleHasNoTargets_loadsItWithNoneWhileLoadRejectsIt() {
+        Path file = BusFixtures.resource("rules/invalid/missing-targets.json");
+
+        assertThat(LocalRules.loadForPatterns(file).all()).singleElement().satisfies(rule -> {
+            assertThat(rule.name()).isEqualTo("no-targets");
+            assertThat(rule.targets()).isEmpty();
+        });
+        assertThatThrownBy(() -> LocalRules.load(file)).isInstanceOf(InvalidRuleException.class)
+                .hasMessageContaining("Targets is missing");
+    }
+
+    @Test
+    void parseForPatterns_whenTextHoldsRules_readsThemAsAFileWithTargetsOptionalButChecked() {
+        LocalRules rules = LocalRules.parseForPatterns("[{\"EventPattern\": {\"source\": [\"a\"]}},"
+                + " {\"Name\": \"b\", \"EventPattern\": \"{\\\"source\\\": [\\\"b\\\"]}\", \"State\": \"DISABLED\"}]");
+
+        assertThat(rules.all()).extracting(LocalRule::name).containsExactly("pattern-1", "b");
+        assertThat(rules.all()).extracting(LocalRule::enabled).containsExactly(true, false);
+        assertThat(rules.all()).allSatisfy(rule -> assertThat(rule.source()).isNull());
+        assertThatThrownBy(() -> LocalRules.parseForPatterns("{\"Name\": \"x\", \"EventPattern\": {\"source\": [\"a\"]},"
+                + " \"Targets\": [{\"Id\": \"1\"}]}"))
+                .isInstanceOf(InvalidRuleException.class).hasMessageStartingWith("rule 'x': ");
+        assertThatThrownBy(() -> LocalRules.parseForPatterns("{\"Name\": \"x\", \"Stat\": \"ENABLED\","
+                + " \"EventPattern\": {\"source\": [\"a\"]}}"))
+                .isInstanceOf(InvalidRuleException.class).hasMessageContaining("did you mean 'State'?");
+    }
+
+    @Test
     void load_whenLogsArn_makesLogGroupTargetWithFlattenedFileName() {
         LocalRules rules = LocalRules.load(BusFixtures.resource("rules/spec"));
 
