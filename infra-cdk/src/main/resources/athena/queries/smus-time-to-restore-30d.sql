@@ -2,7 +2,8 @@ WITH finished AS (
   SELECT pipeline, target, deploymentid, outcome, ended_at,
          sum(CASE WHEN outcome = 'succeeded' THEN 1 ELSE 0 END)
            OVER (PARTITION BY pipeline, target ORDER BY ended_at, started_at, deploymentid ROWS UNBOUNDED PRECEDING) AS successes_so_far
-  FROM smus_deployments WHERE outcome <> 'in_progress' AND started_at >= current_timestamp - INTERVAL '30' DAY),
+  -- a cancelled one neither starts nor ends a streak
+  FROM smus_deployments WHERE outcome IN ('succeeded', 'failed') AND started_at >= current_timestamp - INTERVAL '30' DAY),
 streaks AS (SELECT pipeline, target, successes_so_far AS k, min(ended_at) AS failed_at FROM finished WHERE outcome = 'failed' GROUP BY 1, 2, 3),
 restored AS (SELECT pipeline, target, successes_so_far AS k, ended_at AS restored_at FROM finished WHERE outcome = 'succeeded')
 SELECT s.pipeline, s.target, count(r.restored_at) AS restores,

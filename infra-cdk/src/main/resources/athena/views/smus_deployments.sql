@@ -23,7 +23,9 @@ d AS (
          max(event_at) AS last_event_at, count(*) AS events
   FROM e GROUP BY deploymentid)
 SELECT deploymentid, pipeline, target,
-       CASE WHEN completed THEN 'succeeded' WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
+       -- stopped (EXECUTION_ABORTED): cancelled, not failed
+       CASE WHEN completed THEN 'succeeded' WHEN failed AND error_code = 'EXECUTION_ABORTED' THEN 'cancelled'
+            WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
        started_at, CASE WHEN completed THEN completed_at ELSE failed_at END AS ended_at,
        CASE WHEN completed OR NOT failed THEN NULL ELSE coalesce(phase_failed, named_phase, 'deploy') END AS failed_phase,
        CASE WHEN NOT completed THEN error_code END AS error_code,

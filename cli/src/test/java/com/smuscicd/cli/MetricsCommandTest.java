@@ -121,10 +121,10 @@ class MetricsCommandTest {
 
         assertThat(code).as(err.toString()).isZero();
         String text = out.toString();
-        assertThat(text).containsPattern("MyPipeline\\s+prod\\s+7\\s+3\\s+3\\s+1\\s+50\\.0%");
-        assertThat(text).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+50\\.0%");
-        assertThat(text).containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+100\\.0%");
-        assertThat(text).containsPattern("\\(all\\)\\s+10\\s+5\\s+4\\s+1\\s+55\\.6%");
+        assertThat(text).containsPattern("MyPipeline\\s+prod\\s+7\\s+3\\s+3\\s+0\\s+1\\s+50\\.0%");
+        assertThat(text).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+0\\s+50\\.0%");
+        assertThat(text).containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+0\\s+100\\.0%");
+        assertThat(text).containsPattern("\\(all\\)\\s+10\\s+5\\s+4\\s+0\\s+1\\s+55\\.6%");
     }
 
     @Test
@@ -174,6 +174,30 @@ class MetricsCommandTest {
         assertThat(page.dom()).containsPattern("id=\"kpi-lead-time\".*?class=\"value\">1h 00m<");
         assertThat(page.dom()).contains("WORKFLOW_DEFINITION_INVALID", "<svg id=\"timeline\"", "<svg id=\"per-day\"");
         assertThat(page.dom()).containsPattern("<td>MyPipeline</td><td>prod</td><td class=\"n\" data-v=\"7\">7</td>");
+    }
+
+    @Test
+    void metrics_whenDeploymentsWereCancelled_jsonAndTheHtmlInChromiumCountThemApartFromFailures() throws Exception {
+        Path html = temp.resolve("cancelled.html");
+
+        // archive-cancelled (see DeploymentMetricsTest): 3 ok, 1 failed, 3 stopped (EXECUTION_ABORTED)
+        int code = run("-a", EventsCommandTest.fixture("archive-cancelled").toString(), "--no-cache", "--since", "7d",
+                "--output", "json", "--html", html.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode prod = Json.read(out.toString()).get("series").get(0);
+        assertThat(prod.get("failed").asLong()).isEqualTo(1);
+        assertThat(prod.get("cancelled").asLong()).isEqualTo(3);
+        assertThat(prod.get("dora").get("changeFailureRate").asDouble()).isEqualTo(0.25);
+        Rendered page = renderInChromium(html);
+        assertThat(page.console()).as("console messages of the page").isEmpty();
+        assertThat(page.dom()).contains("data-rendered=\"true\"")
+                .containsPattern("id=\"kpi-deployments\".*?class=\"note\">3 ok · 1 failed · 3 cancelled · 0 running<")
+                .containsPattern("id=\"kpi-change-failure-rate\".*?class=\"value\">25\\.0%<")
+                .containsPattern("id=\"kpi-time-to-restore\".*?class=\"value\">3h 00m<")
+                .contains("<td>ShopPipeline</td><td>prod</td><td class=\"n\" data-v=\"7\">7</td>"
+                        + "<td class=\"n\" data-v=\"3\">3</td><td class=\"n\" data-v=\"1\">1</td>"
+                        + "<td class=\"n\" data-v=\"3\">3</td>");
     }
 
     @Test

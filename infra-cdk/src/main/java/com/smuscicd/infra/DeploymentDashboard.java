@@ -15,9 +15,10 @@ import software.amazon.awscdk.services.cloudwatch.YAxisProps;
 import software.constructs.Construct;
 
 /**
- * A CloudWatch dashboard of the {@link EventMetricFilters} metrics: deployments, successes and
- * failures (in total and per pipeline and target), the failure rate, phase durations p50 and p95,
- * and the state of the capture alarms.
+ * A CloudWatch dashboard of the {@link EventMetricFilters} metrics: deployments, successes,
+ * failures and cancellations (in total; deployments and failures also per pipeline and target),
+ * the failure rate (cancellations left out, as in the change failure rate), phase durations p50
+ * and p95, and the state of the capture alarms.
  *
  * <p>The filters publish one metric per pipeline and target (dimensions only, no total), so the
  * totals are {@code SUM(SEARCH(...))} over those, and the per-target graphs are the searches
@@ -37,6 +38,7 @@ public final class DeploymentDashboard extends Construct {
         MathExpression deployments = total(namespace, EventMetricFilters.DEPLOYMENTS, "deployments");
         MathExpression successes = total(namespace, EventMetricFilters.SUCCESSES, "succeeded");
         MathExpression failures = total(namespace, EventMetricFilters.FAILURES, "failed");
+        MathExpression cancellations = total(namespace, EventMetricFilters.CANCELLATIONS, "cancelled");
         Map<String, IMetric> finished = new LinkedHashMap<>();
         finished.put("successes", successes);
         finished.put("failures", failures);
@@ -57,12 +59,14 @@ public final class DeploymentDashboard extends Construct {
                                         + "From the events log group. A metric filter counts every delivery, so an event "
                                         + "EventBridge delivers twice counts twice: these figures are approximate. For exact "
                                         + "ones (each deploymentId and sequence once) run the saved queries of Athena "
-                                        + "workgroup **" + props.athenaWorkGroup() + "** (smus-dora-30d, smus-failures-30d, ...).")
+                                        + "workgroup **" + props.athenaWorkGroup() + "** (smus-dora-30d, smus-failures-30d, ...). "
+                                        + "A stopped deployment (EXECUTION_ABORTED) is cancelled, not failed.")
                                 .width(24)
                                 .height(2)
                                 .build()),
                         List.of(
-                                graph("Deployments per day", List.of(deployments, successes, failures), null),
+                                graph("Deployments per day", List.of(deployments, successes, failures, cancellations),
+                                        null),
                                 graph("Failure rate (%)", List.of(failureRate),
                                         YAxisProps.builder().min(0).max(100).showUnits(false).build())),
                         List.of(

@@ -40,8 +40,8 @@ public final class DeploymentQueries extends Construct {
     /** Every saved query, in the order the console lists them in this file. */
     public static final List<Query> QUERIES = List.of(
             SPEC_FAILED,
-            new Query("smus-dora-30d", "Per pipeline and target, last 30 days: deployments, success rate, "
-                    + "deployment frequency, lead time for changes (p50), change failure rate"),
+            new Query("smus-dora-30d", "Per pipeline and target, last 30 days: deployments (ok, failed, cancelled, "
+                    + "running), success rate, deployment frequency, lead time for changes (p50), change failure rate"),
             new Query("smus-time-to-restore-30d", "Per pipeline and target, last 30 days: time to restore "
                     + "(first failure after a success to the next success; p50, mean) and failing since"),
             new Query("smus-phase-durations-30d", "Per pipeline, target and phase, last 30 days: "

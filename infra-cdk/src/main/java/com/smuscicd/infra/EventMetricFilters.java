@@ -9,8 +9,12 @@ import software.amazon.awscdk.services.logs.CfnMetricFilter;
 import software.constructs.Construct;
 
 /**
- * CloudWatch metrics from the events log group: deployments started, succeeded and failed, and
- * the duration of each completed phase, per pipeline and target.
+ * CloudWatch metrics from the events log group: deployments started, succeeded, failed and
+ * cancelled, and the duration of each completed phase, per pipeline and target.
+ *
+ * <p>A deployment that was stopped (Step Functions StopExecution, a cancelled CI job, Ctrl-C of
+ * {@code deploy --local}) ends with Deploy-Failed whose error code is {@code EXECUTION_ABORTED}:
+ * it counts as a cancellation, not a failure, as in {@code smus_deployments}.
  *
  * <p>A metric filter sees every delivery, so an event EventBridge delivers twice counts twice:
  * these metrics are approximate under redelivery. The Athena views count each
@@ -29,6 +33,9 @@ public final class EventMetricFilters extends Construct {
     public static final String DEPLOYMENTS = "Deployments";
     public static final String SUCCESSES = "Successes";
     public static final String FAILURES = "Failures";
+    public static final String CANCELLATIONS = "Cancellations";
+    /** The error code of a stopped execution: a cancellation, never a failure. */
+    public static final String ABORTED = "EXECUTION_ABORTED";
     public static final String PHASE_DURATION = "PhaseDurationMs";
 
     /** Dimension names, as the dashboard's SEARCH expressions name them. */
@@ -45,9 +52,11 @@ public final class EventMetricFilters extends Construct {
 
     /** The filters, Deployments first. */
     public static final List<Filter> FILTERS = List.of(
-            count(DEPLOYMENTS, "started"),
-            count(SUCCESSES, "completed"),
-            count(FAILURES, "failed"),
+            count(DEPLOYMENTS, "started", ""),
+            count(SUCCESSES, "completed", ""),
+            // the schema requires error.code on a failed event; one without it still counts as a failure
+            count(FAILURES, "failed", " && ($.detail.error.code != \"" + ABORTED + "\" || $.detail.error.code NOT EXISTS)"),
+            count(CANCELLATIONS, "failed", " && $.detail.error.code = \"" + ABORTED + "\""),
             new Filter(PHASE_DURATION, "{ $.detail.status = \"completed\" && $.detail.stage != \"deploy\" }",
                     "$.detail.durationMs", "Milliseconds", dimensions(true)));
 
@@ -78,9 +87,11 @@ public final class EventMetricFilters extends Construct {
         this.metricFilters = List.copyOf(created);
     }
 
-    private static Filter count(String metricName, String status) {
+    /** Deploy-level events of {@code status}; {@code more}: further conditions, each starting with {@code &&}. */
+    private static Filter count(String metricName, String status, String more) {
         return new Filter(metricName,
-                "{ $.detail.stage = \"deploy\" && $.detail.status = \"" + status + "\" }", "1", "Count", dimensions(false));
+                "{ $.detail.stage = \"deploy\" && $.detail.status = \"" + status + "\"" + more + " }", "1", "Count",
+                dimensions(false));
     }
 
     private static Map<String, String> dimensions(boolean withPhase) {

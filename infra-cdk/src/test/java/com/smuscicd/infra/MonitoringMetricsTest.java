@@ -37,6 +37,8 @@ class MonitoringMetricsTest {
     private static final String DEPLOYMENTS_SEARCH = "SEARCH('{SMUS/CICD,Pipeline,Target} MetricName=\"Deployments\"', 'Sum', 86400)";
     private static final String SUCCESSES_SEARCH = "SEARCH('{SMUS/CICD,Pipeline,Target} MetricName=\"Successes\"', 'Sum', 86400)";
     private static final String FAILURES_SEARCH = "SEARCH('{SMUS/CICD,Pipeline,Target} MetricName=\"Failures\"', 'Sum', 86400)";
+    private static final String CANCELLATIONS_SEARCH =
+            "SEARCH('{SMUS/CICD,Pipeline,Target} MetricName=\"Cancellations\"', 'Sum', 86400)";
 
     private static Template template;
 
@@ -148,17 +150,28 @@ class MonitoringMetricsTest {
     }
 
     @Test
-    void metricFilters_deployCounts_matchDeployStartedCompletedFailedPerPipelineAndTarget() {
+    void metricFilters_deployCounts_matchDeployStartedCompletedFailedAndStoppedPerPipelineAndTarget() {
         Map<String, Object> perTarget = Map.of("Dimensions", List.of(
                 Map.of("Key", "Pipeline", "Value", "$.detail.pipelineName"),
                 Map.of("Key", "Target", "Value", "$.detail.target.name")));
-        template.resourceCountIs("AWS::Logs::MetricFilter", 4);
+        template.resourceCountIs("AWS::Logs::MetricFilter", 5);
         assertFilter("{ $.detail.stage = \"deploy\" && $.detail.status = \"started\" }",
                 transformation("Deployments", "1", "Count", perTarget));
         assertFilter("{ $.detail.stage = \"deploy\" && $.detail.status = \"completed\" }",
                 transformation("Successes", "1", "Count", perTarget));
-        assertFilter("{ $.detail.stage = \"deploy\" && $.detail.status = \"failed\" }",
+    }
+
+    @Test
+    void metricFilters_whenADeploymentWasStopped_countItAsACancellationNotAFailure() {
+        Map<String, Object> perTarget = Map.of("Dimensions", List.of(
+                Map.of("Key", "Pipeline", "Value", "$.detail.pipelineName"),
+                Map.of("Key", "Target", "Value", "$.detail.target.name")));
+        assertFilter("{ $.detail.stage = \"deploy\" && $.detail.status = \"failed\""
+                        + " && ($.detail.error.code != \"EXECUTION_ABORTED\" || $.detail.error.code NOT EXISTS) }",
                 transformation("Failures", "1", "Count", perTarget));
+        assertFilter("{ $.detail.stage = \"deploy\" && $.detail.status = \"failed\""
+                        + " && $.detail.error.code = \"EXECUTION_ABORTED\" }",
+                transformation("Cancellations", "1", "Count", perTarget));
     }
 
     @Test
@@ -173,7 +186,7 @@ class MonitoringMetricsTest {
     @Test
     void metricFilters_whenLogsAreDisabled_doNotExistAndSetNoDefaultValue() {
         String logGroup = template.findResources("AWS::Logs::LogGroup").keySet().iterator().next();
-        assertThat(template.findResources("AWS::Logs::MetricFilter").values()).hasSize(4).allSatisfy(filter -> {
+        assertThat(template.findResources("AWS::Logs::MetricFilter").values()).hasSize(5).allSatisfy(filter -> {
             assertThat(filter).containsEntry("Condition", "CloudWatchLogsEnabled");
             assertThat(properties(filter)).containsEntry("LogGroupName", ref(logGroup));
             @SuppressWarnings("unchecked")
@@ -196,8 +209,8 @@ class MonitoringMetricsTest {
 
         assertThat(widgets).containsOnlyKeys("Deployments per day", "Failure rate (%)", "Deployments by pipeline and target",
                 "Failures by pipeline and target", "Phase duration p50 (ms)", "Phase duration p95 (ms)");
-        assertThat(expressions(widgets.get("Deployments per day")))
-                .containsExactly("SUM(" + DEPLOYMENTS_SEARCH + ")", "SUM(" + SUCCESSES_SEARCH + ")", "SUM(" + FAILURES_SEARCH + ")");
+        assertThat(expressions(widgets.get("Deployments per day"))).containsExactly("SUM(" + DEPLOYMENTS_SEARCH + ")",
+                "SUM(" + SUCCESSES_SEARCH + ")", "SUM(" + FAILURES_SEARCH + ")", "SUM(" + CANCELLATIONS_SEARCH + ")");
         assertThat(expressions(widgets.get("Deployments by pipeline and target"))).containsExactly(DEPLOYMENTS_SEARCH);
         assertThat(expressions(widgets.get("Failures by pipeline and target"))).containsExactly(FAILURES_SEARCH);
         assertThat(expressions(widgets.get("Phase duration p50 (ms)"))).containsExactly(
@@ -208,7 +221,7 @@ class MonitoringMetricsTest {
     }
 
     @Test
-    void dashboard_failureRate_isFailuresOverFinishedDeploymentsInPercent() throws Exception {
+    void dashboard_failureRate_isFailuresOverSuccessesAndFailuresInPercent() throws Exception {
         JsonNode rate = metricWidgets(dashboardBody()).get("Failure rate (%)");
         JsonNode metrics = rate.at("/properties/metrics");
 
@@ -268,7 +281,8 @@ class MonitoringMetricsTest {
         JsonNode text = dashboardBody().get("widgets").get(0);
 
         assertThat(text.get("type").asText()).isEqualTo("text");
-        assertThat(text.at("/properties/markdown").asText()).contains("approximate").contains("**${" + workGroup + "}**");
+        assertThat(text.at("/properties/markdown").asText()).contains("approximate").contains("**${" + workGroup + "}**")
+                .contains("is cancelled, not failed");
     }
 
     private static void assertFilter(String pattern, Map<String, Object> transformation) {

@@ -27,7 +27,11 @@ import java.util.TreeMap;
  * <p>Everything is derived from {@code smus_events}, which already counts each
  * ({@code deploymentId}, {@code sequence}) once. Within a deployment, events are ordered by
  * {@code sequence}, never by arrival: the outcome is Deploy-Completed if present, else the failure
- * with the highest sequence. The failed phase is the phase of the latest phase-level Failed event,
+ * with the highest sequence; a failure whose error code is {@code EXECUTION_ABORTED} (the execution
+ * was stopped: Step Functions StopExecution, a cancelled CI job, Ctrl-C of {@code deploy --local})
+ * is a cancellation, counted on its own and never as a failed change: it is left out of the success
+ * and change failure rates and neither starts nor ends a failure streak. The failed phase is the
+ * phase of the latest phase-level Failed event,
  * else the {@code details.failedPhase} of Deploy-Failed, else {@code deploy}; not the sequence of
  * Deploy-Failed, which is 2k+2 after phase k whether phase k failed or completed before the
  * execution was stopped. Deployments are selected by their start (Deploy-Started, else their
@@ -76,11 +80,18 @@ public final class DeploymentMetrics {
               GROUP BY deploymentid
             )
             SELECT deploymentid, pipeline, target,
-                   CASE WHEN completed THEN 'succeeded' WHEN failed THEN 'failed' ELSE 'in_progress' END AS outcome,
+                   -- stopped (StopExecution, a cancelled CI job, Ctrl-C) is the user's choice, not a failed
+                   -- change; a stop after the failure was recorded keeps that failure's code, so stays failed
+                   CASE WHEN completed THEN 'succeeded'
+                        WHEN failed AND error_code = 'EXECUTION_ABORTED' THEN 'cancelled'
+                        WHEN failed THEN 'failed'
+                        ELSE 'in_progress'
+                   END AS outcome,
                    started_at,
                    CASE WHEN completed THEN completed_at ELSE failed_at END AS ended_at,
                    -- never from the sequence of Deploy-Failed: 2k+2 also ends a deployment stopped after
-                   -- phase k completed; with no phase to blame, the deployment as a whole failed
+                   -- phase k completed; with no phase to blame, the deployment as a whole failed.
+                   -- A cancelled deployment keeps it too: the phase it was stopped in
                    CASE WHEN completed OR NOT failed THEN NULL
                         ELSE coalesce(phase_failed, named_phase, 'deploy')
                    END AS failed_phase,
@@ -190,6 +201,7 @@ public final class DeploymentMetrics {
                                          Window window, List<PhaseDurations> phases) {
         long succeeded = 0;
         long failed = 0;
+        long cancelled = 0;
         List<Long> leadTimes = new ArrayList<>();
         long leadTimeIgnored = 0;
         Map<String, Long> failureCounts = new LinkedHashMap<>();
@@ -210,10 +222,12 @@ public final class DeploymentMetrics {
                     failed++;
                     failureCounts.merge(d.failedPhase() + "\u0000" + d.errorCode(), 1L, Long::sum);
                 }
+                case "cancelled" -> cancelled++;
                 default -> {
                 }
             }
         }
+        // a cancelled deployment neither succeeded nor failed: the rates are over the two outcomes that did
         long finished = succeeded + failed;
         List<FailureCount> failures = new ArrayList<>();
         for (Map.Entry<String, Long> e : failureCounts.entrySet()) {
@@ -223,7 +237,8 @@ public final class DeploymentMetrics {
         failures.sort(Comparator.comparingLong(FailureCount::count).reversed()
                 .thenComparingInt(f -> phaseRank(f.phase()))
                 .thenComparing(f -> String.valueOf(f.errorCode())));
-        return new SeriesMetrics(pipeline, target, list.size(), succeeded, failed, list.size() - finished,
+        return new SeriesMetrics(pipeline, target, list.size(), succeeded, failed, cancelled,
+                list.size() - finished - cancelled,
                 finished == 0 ? null : (double) succeeded / finished,
                 succeeded / window.days(),
                 percentile(leadTimes, 0.5), leadTimes.size(), leadTimeIgnored,
@@ -234,12 +249,13 @@ public final class DeploymentMetrics {
 
     /**
      * Failure streaks of one series, in the order deployments ended: a streak begins with the
-     * first failure after a success and ends with the next success.
+     * first failure after a success and ends with the next success. A cancelled deployment does
+     * neither: stopping a run is no failure, and restores nothing.
      */
     static Restores restores(List<Deployment> series) {
         List<Deployment> finished = new ArrayList<>();
         for (Deployment d : series) {
-            if (d.endedAt() != null) {
+            if (d.endedAt() != null && ("succeeded".equals(d.outcome()) || "failed".equals(d.outcome()))) {
                 finished.add(d);
             }
         }

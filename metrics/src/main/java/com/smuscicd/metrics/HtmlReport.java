@@ -28,7 +28,10 @@ public final class HtmlReport {
     private static final int LABEL = 220;
     private static final String OK = "#2e9e5b";
     private static final String FAIL = "#d64545";
+    private static final String CANCELLED = "#e0a21b";
     private static final String RUNNING = "#9aa5b1";
+    /** The outcomes as the charts stack them, bottom up; {@link #outcomeIndex} gives a deployment's. */
+    private static final List<String> OUTCOMES = List.of("succeeded", "failed", "cancelled", "in progress");
 
     private HtmlReport() {
     }
@@ -67,8 +70,10 @@ public final class HtmlReport {
     private static void kpis(StringBuilder h, SeriesMetrics o) {
         h.append("<section class=\"kpis\" id=\"kpis\">\n");
         kpi(h, "deployments", "Deployments", String.valueOf(o.deployments()),
-                o.succeeded() + " ok &middot; " + o.failed() + " failed &middot; " + o.inProgress() + " running");
-        kpi(h, "success-rate", "Success rate", MetricsText.percent(o.successRate()), "of finished deployments");
+                o.succeeded() + " ok &middot; " + o.failed() + " failed &middot; " + o.cancelled() + " cancelled &middot; "
+                        + o.inProgress() + " running");
+        kpi(h, "success-rate", "Success rate", MetricsText.percent(o.successRate()),
+                "ok / (ok + failed); cancelled and running left out");
         kpi(h, "frequency", "Deployment frequency", MetricsText.number(o.deploymentsPerDay(), 2) + "/day",
                 "successful deployments");
         kpi(h, "lead-time", "Lead time for changes", orDash(MetricsText.duration(o.leadTimeMedianMs())),
@@ -76,7 +81,7 @@ public final class HtmlReport {
                         : "; " + MetricsText.plural(o.leadTimeIgnored(), "deployment", "deployments")
                         + " with the commit after the deployment left out (clock skew?)"));
         kpi(h, "change-failure-rate", "Change failure rate", orDash(MetricsText.percent(o.changeFailureRate())),
-                "failed / finished");
+                "failed / (ok + failed)");
         kpi(h, "time-to-restore", "Time to restore", orDash(MetricsText.duration(o.timeToRestoreMedianMs())),
                 "median failure &rarr; next success (" + o.restores() + ")");
         h.append("</section>\n");
@@ -109,6 +114,7 @@ public final class HtmlReport {
         h.append("<section><h2>Deployment timeline</h2><p class=\"sub\">")
                 .append(marks ? "One mark per deployment: " : "One cell per day (too many deployments for one mark each): ")
                 .append("<span class=\"dot ok\"></span>succeeded <span class=\"dot fail\"></span>failed ")
+                .append("<span class=\"dot cancel\"></span>cancelled ")
                 .append("<span class=\"dot run\"></span>in progress. Hover for details.</p>\n")
                 .append("<svg id=\"timeline\" class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
                 .append("\" role=\"img\" aria-label=\"deployment timeline\">\n");
@@ -125,7 +131,12 @@ public final class HtmlReport {
             if (marks) {
                 for (Deployment d : e.getValue()) {
                     double x = LABEL + plot * (d.startedAt().toEpochMilli() - start) / span;
-                    String cls = "succeeded".equals(d.outcome()) ? "ok" : "failed".equals(d.outcome()) ? "fail" : "run";
+                    String cls = switch (d.outcome()) {
+                        case "succeeded" -> "ok";
+                        case "failed" -> "fail";
+                        case "cancelled" -> "cancel";
+                        default -> "run";
+                    };
                     h.append("<rect class=\"m ").append(cls).append("\" x=\"").append(fmt(x - 2)).append("\" y=\"")
                             .append(y + 3).append("\" width=\"4\" height=\"").append(rowH - 6).append("\"><title>")
                             .append(esc(label(d.pipeline(), d.target()) + " · " + d.startedAt() + " · " + d.outcome()
@@ -138,8 +149,8 @@ public final class HtmlReport {
             } else {
                 Map<LocalDate, int[]> days = new TreeMap<>();
                 for (Deployment d : e.getValue()) {
-                    int[] c = days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[3]);
-                    c["succeeded".equals(d.outcome()) ? 0 : "failed".equals(d.outcome()) ? 1 : 2]++;
+                    days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[OUTCOMES.size()])
+                            [outcomeIndex(d)]++;
                 }
                 double dayW = Math.max(1.5, plot * 86_400_000.0 / span);
                 for (Map.Entry<LocalDate, int[]> dayEntry : days.entrySet()) {
@@ -151,7 +162,7 @@ public final class HtmlReport {
                             .append("\" width=\"").append(fmt(dayW)).append("\" height=\"").append(rowH - 6)
                             .append("\" fill=\"").append(mix(failShare)).append("\"><title>")
                             .append(esc(e.getKey() + " · " + dayEntry.getKey() + ": " + c[0] + " ok, " + c[1]
-                                    + " failed, " + c[2] + " in progress"))
+                                    + " failed, " + c[2] + " cancelled, " + c[3] + " in progress"))
                             .append("</title></rect>\n");
                 }
             }
@@ -173,8 +184,8 @@ public final class HtmlReport {
     private static void perDay(StringBuilder h, MetricsReport report) {
         Map<LocalDate, int[]> days = new TreeMap<>();
         for (Deployment d : dated(report)) {
-            int[] c = days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[3]);
-            c["succeeded".equals(d.outcome()) ? 0 : "failed".equals(d.outcome()) ? 1 : 2]++;
+            days.computeIfAbsent(LocalDate.ofInstant(d.startedAt(), ZoneOffset.UTC), k -> new int[OUTCOMES.size()])
+                    [outcomeIndex(d)]++;
         }
         // the whole window, quiet days included: a gap in deployments is what this chart should show
         MetricsReport.Window w = report.window();
@@ -193,7 +204,7 @@ public final class HtmlReport {
         }
         int highest = 1;
         for (int[] c : days.values()) {
-            highest = Math.max(highest, c[0] + c[1] + c[2]);
+            highest = Math.max(highest, total(c));
         }
         // whole-number gridlines: four steps of a whole size
         int step = (highest + 3) / 4;
@@ -215,17 +226,16 @@ public final class HtmlReport {
         }
         int labelEvery = Math.max(1, all.size() / 10);
         for (int i = 0; i < all.size(); i++) {
-            int[] c = days.getOrDefault(all.get(i), new int[3]);
+            int[] c = days.getOrDefault(all.get(i), new int[OUTCOMES.size()]);
             double x = 55 + i * barW;
             double y = base;
             // one hover target per day, so that a day without deployments still says so
             h.append("<rect class=\"slot\" data-day=\"").append(all.get(i)).append("\" data-deployments=\"")
-                    .append(c[0] + c[1] + c[2]).append("\" x=\"").append(fmt(x)).append("\" y=\"10\" width=\"")
+                    .append(total(c)).append("\" x=\"").append(fmt(x)).append("\" y=\"10\" width=\"")
                     .append(fmt(Math.max(0.8, barW - 1))).append("\" height=\"").append(base - 10).append("\"><title>")
-                    .append(all.get(i)).append(": ").append(c[0] + c[1] + c[2]).append(" deployments</title></rect>\n");
-            String[] colors = {OK, FAIL, RUNNING};
-            String[] names = {"succeeded", "failed", "in progress"};
-            for (int k = 0; k < 3; k++) {
+                    .append(all.get(i)).append(": ").append(total(c)).append(" deployments</title></rect>\n");
+            String[] colors = {OK, FAIL, CANCELLED, RUNNING};
+            for (int k = 0; k < c.length; k++) {
                 if (c[k] == 0) {
                     continue;
                 }
@@ -234,7 +244,7 @@ public final class HtmlReport {
                 h.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" width=\"")
                         .append(fmt(Math.max(0.8, barW - 1))).append("\" height=\"").append(fmt(bh)).append("\" fill=\"")
                         .append(colors[k]).append("\"><title>").append(all.get(i)).append(": ").append(c[k]).append(' ')
-                        .append(names[k]).append("</title></rect>\n");
+                        .append(OUTCOMES.get(k)).append("</title></rect>\n");
             }
             if (i % labelEvery == 0) {
                 h.append("<text class=\"tick\" x=\"").append(fmt(x + barW / 2)).append("\" y=\"").append(height - 6)
@@ -283,7 +293,10 @@ public final class HtmlReport {
     private static void seriesTable(StringBuilder h, MetricsReport report) {
         h.append("<section><h2>By pipeline and target</h2>\n<div class=\"scroll\"><table id=\"series\" class=\"sortable\"><thead><tr>")
                 .append("<th>Pipeline</th><th>Target</th><th class=\"n\">Deploys</th><th class=\"n\">OK</th>")
-                .append("<th class=\"n\">Failed</th><th class=\"n\">Running</th><th class=\"n\">Success</th>")
+                .append("<th class=\"n\">Failed</th>")
+                .append("<th class=\"n\" title=\"stopped (EXECUTION_ABORTED): not failures, not in Success or Change fail\">")
+                .append("Cancelled</th><th class=\"n\">Running</th>")
+                .append("<th class=\"n\" title=\"ok / (ok + failed)\">Success</th>")
                 .append("<th class=\"n\" title=\"successful deployments per day (DORA deployment frequency)\">OK/day</th><th class=\"n\">Lead time p50</th>")
                 .append("<th class=\"n\">Change fail</th><th class=\"n\">Restore p50</th>")
                 .append("<th class=\"n\">Restore mean</th><th>Failing since</th></tr></thead>\n<tbody>\n");
@@ -293,6 +306,7 @@ public final class HtmlReport {
             num(h, s.deployments(), String.valueOf(s.deployments()));
             num(h, s.succeeded(), String.valueOf(s.succeeded()));
             num(h, s.failed(), String.valueOf(s.failed()));
+            num(h, s.cancelled(), String.valueOf(s.cancelled()));
             num(h, s.inProgress(), String.valueOf(s.inProgress()));
             num(h, s.successRate(), MetricsText.percent(s.successRate()));
             num(h, s.deploymentsPerDay(), MetricsText.number(s.deploymentsPerDay(), 2));
@@ -316,8 +330,11 @@ public final class HtmlReport {
                 counts.merge(f.phase(), f.count(), Long::sum);
             }
         }
+        String cancelled = MetricsText.cancelledNote(report.overall());
+        String note = cancelled == null ? ""
+                : "<p class=\"sub\" id=\"cancelled-note\">" + esc(cancelled) + " and are not listed here.</p>\n";
         if (rows.isEmpty()) {
-            h.append("<p class=\"empty\">No failed deployments.</p></section>\n");
+            h.append("<p class=\"empty\">No failed deployments.</p>\n").append(note).append("</section>\n");
             return;
         }
         h.append("<table id=\"failures\" class=\"sortable\"><thead><tr><th>Pipeline</th><th>Target</th><th>Phase</th>")
@@ -327,7 +344,24 @@ public final class HtmlReport {
                     .append(esc(r[2])).append("</td><td><code>").append(esc(r[3])).append("</code></td><td class=\"n\" data-v=\"")
                     .append(r[4]).append("\">").append(r[4]).append("</td></tr>\n");
         }
-        h.append("</tbody></table></section>\n");
+        h.append("</tbody></table>\n").append(note).append("</section>\n");
+    }
+
+    private static int outcomeIndex(Deployment d) {
+        return switch (d.outcome()) {
+            case "succeeded" -> 0;
+            case "failed" -> 1;
+            case "cancelled" -> 2;
+            default -> 3;
+        };
+    }
+
+    private static int total(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        return n;
     }
 
     private static void num(StringBuilder h, Number sortValue, String text) {
@@ -397,7 +431,7 @@ public final class HtmlReport {
     }
 
     private static final String CSS = """
-            :root { --ok: #2e9e5b; --fail: #d64545; --run: #9aa5b1; --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; }
+            :root { --ok: #2e9e5b; --fail: #d64545; --cancel: #e0a21b; --run: #9aa5b1; --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; }
             * { box-sizing: border-box; }
             body { margin: 0; font: 14px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
                    color: var(--ink); background: #f5f7fa; }
@@ -420,11 +454,13 @@ public final class HtmlReport {
             .grid { stroke: var(--line); stroke-width: 1; }
             .slot { fill: transparent; }
             .band { fill: #f8fafc; }
-            rect.ok { fill: var(--ok); } rect.fail { fill: var(--fail); } rect.run { fill: var(--run); }
+            rect.ok { fill: var(--ok); } rect.fail { fill: var(--fail); } rect.cancel { fill: var(--cancel); }
+            rect.run { fill: var(--run); }
             rect.p95 { fill: #9fb3c8; } rect.p50 { fill: #243b53; }
             .dot { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px 0 8px;
                    vertical-align: -1px; }
-            .dot.ok { background: var(--ok); } .dot.fail { background: var(--fail); } .dot.run { background: var(--run); }
+            .dot.ok { background: var(--ok); } .dot.fail { background: var(--fail); } .dot.cancel { background: var(--cancel); }
+            .dot.run { background: var(--run); }
             .dot.p50 { background: #243b53; } .dot.p95 { background: #9fb3c8; }
             table { border-collapse: collapse; width: 100%; font-size: 13px; }
             th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }

@@ -46,25 +46,30 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
      *
      * @param deployments               deployments started in the window
      * @param succeeded                 ended with Deploy-Completed
-     * @param failed                    ended with a failure
+     * @param failed                    ended with a failure (not a cancellation)
+     * @param cancelled                 stopped: ended with a failure whose error code is {@code EXECUTION_ABORTED}
+     *                                  (StopExecution, a cancelled CI job, Ctrl-C); neither succeeded nor failed
      * @param inProgress                no terminal event (yet)
-     * @param successRate               succeeded / (succeeded + failed)
+     * @param successRate               succeeded / (succeeded + failed): cancelled and in-progress deployments
+     *                                  are left out
      * @param deploymentsPerDay         DORA deployment frequency: successful deployments per day
      * @param leadTimeMedianMs          DORA lead time for changes: median of commit time to Deploy-Completed,
      *                                  never negative
      * @param leadTimeSamples           successful deployments whose commit timestamp is not after their end
      * @param leadTimeIgnored           successful deployments whose commit timestamp is after their end (clock
      *                                  skew), left out of lead time
-     * @param changeFailureRate         DORA change failure rate: failed / (succeeded + failed)
-     * @param timeToRestoreMedianMs     DORA time to restore: median of first failure to next success
+     * @param changeFailureRate         DORA change failure rate: failed / (succeeded + failed), cancelled left out
+     * @param timeToRestoreMedianMs     DORA time to restore: median of first failure to next success (a cancelled
+     *                                  deployment neither starts nor ends a streak)
      * @param timeToRestoreMeanMs       the mean of the same
      * @param restores                  how many failure streaks ended with a success
      * @param failingSince              when the current failure streak began, if the last deployment failed
      * @param phases                    durations of completed phases, in execution order, then the whole deployment
-     * @param failures                  failed deployments by phase and error code, most frequent first
+     * @param failures                  failed deployments by phase and error code, most frequent first (cancelled
+     *                                  ones are not failures)
      */
     public record SeriesMetrics(String pipeline, String target, long deployments, long succeeded, long failed,
-                                long inProgress, Double successRate, double deploymentsPerDay, Double leadTimeMedianMs,
+                                long cancelled, long inProgress, Double successRate, double deploymentsPerDay, Double leadTimeMedianMs,
                                 long leadTimeSamples, long leadTimeIgnored, Double changeFailureRate, Double timeToRestoreMedianMs,
                                 Double timeToRestoreMeanMs, long restores, Instant failingSince,
                                 List<PhaseDurations> phases, List<FailureCount> failures) {
@@ -86,9 +91,11 @@ public record MetricsReport(Window window, SeriesMetrics overall, List<SeriesMet
     /**
      * One deployment.
      *
-     * @param outcome      {@code succeeded}, {@code failed} or {@code in_progress}
-     * @param endedAt      the Deploy-Completed or failure time, null while in progress
-     * @param failedPhase  the phase that failed ({@code deploy} when before any phase), or null
+     * @param outcome      {@code succeeded}, {@code failed}, {@code cancelled} (stopped: {@code EXECUTION_ABORTED})
+     *                     or {@code in_progress}
+     * @param endedAt      the Deploy-Completed, failure or stop time, null while in progress
+     * @param failedPhase  the phase that failed, or that a cancelled deployment was stopped in ({@code deploy}
+     *                     when before any phase or between phases), or null
      * @param errorCode    the failure's error code, or null
      * @param durationMs   the deployment's duration from its terminal event, or null
      */

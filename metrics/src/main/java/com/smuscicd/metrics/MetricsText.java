@@ -22,6 +22,8 @@ public final class MetricsText {
     /**
      * Three tables: DORA keys and outcomes per series, phase durations, failures. {@code OK/DAY} is
      * DORA's deployment frequency, successful deployments only, next to {@code DEPLOYS}, all of them.
+     * {@code CANCELLED} deployments (stopped) are counted there and nowhere else: not in
+     * {@code SUCCESS} or {@code CHANGE FAIL}, not in the failures table.
      */
     public static void table(MetricsReport report, PrintWriter out) {
         MetricsReport.Window w = report.window();
@@ -34,7 +36,7 @@ public final class MetricsText {
         }
         out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "RUNNING", "SUCCESS", "OK/DAY",
+        rows.add(new String[] {"PIPELINE", "TARGET", "DEPLOYS", "OK", "FAILED", "CANCELLED", "RUNNING", "SUCCESS", "OK/DAY",
             "LEAD TIME p50", "CHANGE FAIL", "RESTORE p50", "RESTORE mean", "FAILING SINCE"});
         List<SeriesMetrics> all = new ArrayList<>(report.series());
         if (report.series().size() > 1) {
@@ -44,7 +46,7 @@ public final class MetricsText {
             boolean overall = s == report.overall();
             rows.add(new String[] {overall ? "(all)" : pipelineLabel(s.pipeline()), overall ? "" : targetLabel(s.target()),
                 String.valueOf(s.deployments()), String.valueOf(s.succeeded()), String.valueOf(s.failed()),
-                String.valueOf(s.inProgress()), percent(s.successRate()), number(s.deploymentsPerDay(), 2),
+                String.valueOf(s.cancelled()), String.valueOf(s.inProgress()), percent(s.successRate()), number(s.deploymentsPerDay(), 2),
                 duration(s.leadTimeMedianMs()), percent(s.changeFailureRate()), duration(s.timeToRestoreMedianMs()),
                 duration(s.timeToRestoreMeanMs()), s.failingSince() == null ? "" : s.failingSince().toString()});
         }
@@ -87,6 +89,10 @@ public final class MetricsText {
         } else {
             print(rows, out);
         }
+        String cancelled = cancelledNote(report.overall());
+        if (cancelled != null) {
+            out.println("note: " + cancelled + ": counted under CANCELLED, left out of SUCCESS and CHANGE FAIL");
+        }
         out.flush();
     }
 
@@ -117,6 +123,7 @@ public final class MetricsText {
         node.put("deployments", s.deployments());
         node.put("succeeded", s.succeeded());
         node.put("failed", s.failed());
+        node.put("cancelled", s.cancelled());
         node.put("inProgress", s.inProgress());
         node.put("successRate", s.successRate());
         ObjectNode dora = node.putObject("dora");
@@ -213,6 +220,19 @@ public final class MetricsText {
     static String windowBasis(MetricsReport.Window window) {
         return window.basis() == MetricsReport.Window.Basis.SINCE ? "the --since window"
                 : "the whole archive, first deployment to last event";
+    }
+
+    /**
+     * Under the failures, when there are cancelled deployments: why they are not there
+     * ({@code 2 cancelled deployments (stopped, EXECUTION_ABORTED) are not failures}). Null when
+     * there are none.
+     */
+    static String cancelledNote(SeriesMetrics overall) {
+        if (overall.cancelled() == 0) {
+            return null;
+        }
+        return plural(overall.cancelled(), "cancelled deployment (stopped, EXECUTION_ABORTED) is not a failure",
+                "cancelled deployments (stopped, EXECUTION_ABORTED) are not failures");
     }
 
     /** A series' pipeline as shown: events without a pipeline name form a series of their own. */

@@ -66,6 +66,112 @@ class DeploymentMetricsTest {
                 new FailureCount("project-init", "DOMAIN_NOT_FOUND", 1));
     }
 
+    /*
+     * The fixture archive-cancelled holds ShopPipeline/prod (all times 2025-11, UTC): K1 03 09:00 ok
+     * (commit 08:00, completed 09:00:09); K2 03 12:00 fails in bundle-upload (BUNDLE_INVALID) at
+     * 12:00:05; K3 03 13:00 stopped in workflow-creation (its Failed and Deploy-Failed
+     * EXECUTION_ABORTED) at 13:00:07; K4 03 15:00 ok (commit 14:00, completed 15:00:09); K5 04 10:00
+     * stopped after project-init completed (Deploy-Failed EXECUTION_ABORTED, no phase) at 10:00:03;
+     * K6 04 11:00 ok (commit 10:30, completed 11:00:09); K7 05 09:00 stopped in project-init at
+     * 09:00:03. The Deploy-Failed of K3 and K5 is delivered twice.
+     */
+    private static final Instant CANCELLED_NOW = Instant.parse("2025-11-08T00:00:00Z");
+
+    @Test
+    void compute_whenDeploymentsWereCancelled_countsThemApartAndNeitherAsFailuresNorAsRestores() {
+        MetricsReport report;
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-cancelled"))) {
+            report = DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofDays(7), CANCELLED_NOW));
+        }
+
+        SeriesMetrics s = report.series().get(0);
+        assertThat(report.overall()).usingRecursiveComparison().ignoringFields("pipeline", "target").isEqualTo(s);
+        assertThat(s.deployments()).isEqualTo(7);
+        assertThat(s.succeeded()).isEqualTo(3);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.cancelled()).isEqualTo(3);
+        assertThat(s.inProgress()).isZero();
+        // 3 / (3 + 1), 1 / (3 + 1): the cancelled K3, K5, K7 are in neither rate
+        assertThat(s.successRate()).isEqualTo(0.75);
+        assertThat(s.changeFailureRate()).isEqualTo(0.25);
+        assertThat(s.deploymentsPerDay()).isEqualTo(3 / 7.0);
+        // K1 and K4 1h0m9s, K6 30m9s
+        assertThat(s.leadTimeMedianMs()).isEqualTo(3_609_000.0);
+        // K2 failed 12:00:05 -> K4 15:00:09: K3, stopped in between, restored nothing; K5 started no streak
+        assertThat(s.restores()).isEqualTo(1);
+        assertThat(s.timeToRestoreMedianMs()).isEqualTo(10_804_000.0);
+        assertThat(s.timeToRestoreMeanMs()).isEqualTo(10_804_000.0);
+        // the last deployment, K7, was stopped: nothing is failing
+        assertThat(s.failingSince()).isNull();
+        assertThat(s.failures()).containsExactly(new FailureCount("bundle-upload", "BUNDLE_INVALID", 1));
+        // what a cancelled deployment completed still counts: project-init of K1-K6
+        assertThat(s.phases().get(0)).isEqualTo(new PhaseDurations("project-init", 6, 1000, 1000, 1000));
+        assertThat(report.deployments()).extracting(Deployment::outcome).containsExactly("succeeded", "failed",
+                "cancelled", "succeeded", "cancelled", "succeeded", "cancelled");
+    }
+
+    @Test
+    void smusDeployments_whenStopped_isCancelledInThePhaseItWasStoppedIn() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-cancelled"))) {
+            QueryResult result = archive.query("SELECT deploymentid, outcome, failed_phase, error_code, events"
+                    + " FROM smus_deployments WHERE outcome <> 'succeeded' ORDER BY deploymentid");
+
+            assertThat(result.rows()).containsExactly(
+                    List.of("cccccccc-0000-4000-8000-000000000002", "failed", "bundle-upload", "BUNDLE_INVALID", 6L),
+                    List.of("cccccccc-0000-4000-8000-000000000003", "cancelled", "workflow-creation", "EXECUTION_ABORTED", 8L),
+                    List.of("cccccccc-0000-4000-8000-000000000005", "cancelled", "deploy", "EXECUTION_ABORTED", 4L),
+                    List.of("cccccccc-0000-4000-8000-000000000007", "cancelled", "project-init", "EXECUTION_ABORTED", 4L));
+        }
+    }
+
+    @Test
+    void restores_whenCancelledDeploymentsFollowASuccessOrAFailure_neitherStartNorEndAStreak() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<Deployment> series = List.of(
+                deployment("ok", t, "succeeded"),
+                deployment("cancelled-after-ok", t.plusSeconds(60), "cancelled"),
+                deployment("ok-again", t.plusSeconds(120), "succeeded"),
+                deployment("fail", t.plusSeconds(180), "failed"),
+                deployment("cancelled-in-streak", t.plusSeconds(240), "cancelled"),
+                deployment("restored", t.plusSeconds(300), "succeeded"),
+                deployment("cancelled-last", t.plusSeconds(360), "cancelled"));
+
+        DeploymentMetrics.Restores restores = DeploymentMetrics.restores(series);
+
+        assertThat(restores.durations()).containsExactly(120_000L);
+        assertThat(restores.failingSince()).isNull();
+    }
+
+    private static Deployment deployment(String id, Instant endedAt, String outcome) {
+        return new Deployment(id, "P", "prod", endedAt.minusSeconds(10), endedAt, outcome,
+                "succeeded".equals(outcome) ? null : "deploy", null, 10_000L, null);
+    }
+
+    @Test
+    void open_whenTheCacheCountedStoppedDeploymentsAsFailed_computesThemAgainAsCancelled() throws Exception {
+        ArchiveOptions options = ArchiveOptions.cacheIn(temp.resolve("cache"));
+        Path dir = Fixtures.archive("archive-cancelled");
+        try (EventArchive first = EventArchive.open(dir, options)) {
+            assertThat(first.stats().cached()).isTrue();
+        }
+        Path cache;
+        try (var files = Files.list(temp.resolve("cache"))) {
+            cache = files.filter(f -> f.toString().endsWith(".duckdb")).findFirst().orElseThrow();
+        }
+        // as the previous version left its cache: stopped deployments failed, by rules it names
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + cache);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE deployments SET outcome = 'failed' WHERE outcome = 'cancelled'");
+            s.execute("UPDATE meta SET value = 'digest of the rules before cancellations' WHERE key = 'deployments'");
+        }
+
+        try (EventArchive again = EventArchive.open(dir, options)) {
+            assertThat(again.stats().filesRead()).isZero();
+            assertThat(again.query("SELECT outcome, count(*) AS n FROM smus_deployments GROUP BY 1 ORDER BY 1").rows())
+                    .containsExactly(List.of("cancelled", 3L), List.of("failed", 1L), List.of("succeeded", 3L));
+        }
+    }
+
     @Test
     void compute_whenLastDeploymentFailed_reportsTheOpenFailureAndNoRestore() {
         MetricsReport report = compute(new MetricsQuery("MyPipeline", "test", null, NOW));
@@ -149,7 +255,7 @@ class DeploymentMetricsTest {
     }
 
     @Test
-    void smusDeployments_whenStoppedBetweenPhases_blamesTheDeploymentNotThePhaseThatCompleted() {
+    void smusDeployments_whenStoppedBetweenPhases_isCancelledInTheDeploymentNotInThePhaseThatCompleted() {
         // Deploy-Failed after phase k completed has sequence 2k+2, as after phase k failed, but no failedPhase
         Instant start = Instant.parse("2026-10-25T08:00:00Z");
         writeStoppedDeployment(temp, "stopped-0", start, 0);
@@ -163,11 +269,13 @@ class DeploymentMetricsTest {
             MetricsReport report = DeploymentMetrics.compute(archive, MetricsQuery.all(NOW));
 
             assertThat(result.rows()).containsExactly(
-                    List.of("stopped-0", "failed", "deploy", "EXECUTION_ABORTED", 2L),
-                    List.of("stopped-1", "failed", "deploy", "EXECUTION_ABORTED", 4L),
-                    List.of("stopped-2", "failed", "deploy", "EXECUTION_ABORTED", 6L),
-                    List.of("stopped-4", "failed", "deploy", "EXECUTION_ABORTED", 10L));
-            assertThat(report.overall().failures()).containsExactly(new FailureCount("deploy", "EXECUTION_ABORTED", 4));
+                    List.of("stopped-0", "cancelled", "deploy", "EXECUTION_ABORTED", 2L),
+                    List.of("stopped-1", "cancelled", "deploy", "EXECUTION_ABORTED", 4L),
+                    List.of("stopped-2", "cancelled", "deploy", "EXECUTION_ABORTED", 6L),
+                    List.of("stopped-4", "cancelled", "deploy", "EXECUTION_ABORTED", 10L));
+            assertThat(report.overall().cancelled()).isEqualTo(4);
+            assertThat(report.overall().failed()).isZero();
+            assertThat(report.overall().failures()).isEmpty();
         }
     }
 
@@ -220,6 +328,13 @@ class DeploymentMetricsTest {
         // the phase's own Failed event wins over what Deploy-Failed names (never different in real events)
         writeDeployment(temp, "disagreeing", "Q", "test", start.plusSeconds(1440), null, 2,
                 d -> d.replace("\"failedPhase\":\"bundle-upload\"", "\"failedPhase\":\"catalog-assets\""));
+        // stopped in a phase: the phase's Failed and Deploy-Failed both EXECUTION_ABORTED
+        writeDeployment(temp, "stopped-in-3", "Q", "test", start.plusSeconds(1500), null, 3,
+                d -> d.replace("\"code\":\"E3\"", "\"code\":\"EXECUTION_ABORTED\""));
+        // stopped after the phase had failed: the phase's error is kept, so it failed
+        writeDeployment(temp, "stopped-after-failing", "Q", "test", start.plusSeconds(1560), null, 2,
+                d -> d.contains("\"stage\":\"deploy\",\"status\":\"failed\"")
+                        ? d.replace("PhaseFailedException", "ExecutionAborted") : d);
         String athena = Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "views",
                 "smus_deployments.sql"))
                 // Trino's names for what DuckDB spells otherwise; the rule itself is left as written
@@ -232,9 +347,14 @@ class DeploymentMetricsTest {
             List<List<Object>> local = archive.query("SELECT " + columns + " FROM smus_deployments ORDER BY 1").rows();
             List<List<Object>> cloud = archive.query("SELECT " + columns + " FROM (" + athena + ") ORDER BY 1").rows();
 
-            assertThat(local).hasSize(15);
+            assertThat(local).hasSize(17);
             assertThat(local).filteredOn(row -> row.get(0).equals("disagreeing")).singleElement()
                     .satisfies(row -> assertThat(row.get(6)).isEqualTo("bundle-upload"));
+            assertThat(local).filteredOn(row -> row.get(3).equals("cancelled")).extracting(row -> row.get(0))
+                    .containsExactly("stopped-after-0", "stopped-after-1", "stopped-after-2", "stopped-after-3",
+                            "stopped-after-4", "stopped-in-3");
+            assertThat(local).filteredOn(row -> row.get(0).equals("stopped-after-failing")).singleElement()
+                    .satisfies(row -> assertThat(row.get(3)).isEqualTo("failed"));
             assertThat(cloud).isEqualTo(local);
         }
     }
@@ -283,6 +403,42 @@ class DeploymentMetricsTest {
             assertThat(cloud).singleElement().satisfies(row -> {
                 assertThat(((Number) row.get(0)).doubleValue()).isEqualTo(local.leadTimeMedianMs());
                 assertThat(((Number) row.get(1)).longValue()).isEqualTo(local.leadTimeIgnored());
+            });
+        }
+    }
+
+    /**
+     * The saved Athena queries of the DORA keys and of time to restore, run here on the local table
+     * of archive-cancelled (Trino-only functions mapped, "now" fixed), count cancelled deployments
+     * apart, out of both rates and out of the failure streaks, as the CLI does.
+     */
+    @Test
+    void athenaQueries_whenDeploymentsWereCancelled_countThemApartAsTheCliDoes() throws Exception {
+        java.util.function.UnaryOperator<String> athena = name -> {
+            try {
+                return Files.readString(Path.of("..", "infra-cdk", "src", "main", "resources", "athena", "queries",
+                        name + ".sql"))
+                        .replace("approx_percentile(", "quantile_cont(")
+                        .replace("current_timestamp", "TIMESTAMPTZ '2025-11-08 00:00:00+00'")
+                        .replace(";", "");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-cancelled"))) {
+            QueryResult dora = archive.query("SELECT deployments, succeeded, failed, cancelled, in_progress, success_rate,"
+                    + " change_failure_rate FROM (" + athena.apply("smus-dora-30d") + ")");
+            QueryResult restore = archive.query("SELECT restores, ttr_p50_ms, ttr_mean_ms, failing_since FROM ("
+                    + athena.apply("smus-time-to-restore-30d") + ")");
+
+            assertThat(dora.rows()).singleElement().satisfies(row -> assertThat(row)
+                    .extracting(v -> ((Number) v).doubleValue()).containsExactly(7.0, 3.0, 1.0, 3.0, 0.0, 0.75, 0.25));
+            assertThat(restore.rows()).singleElement().satisfies(row -> {
+                assertThat(((Number) row.get(0)).longValue()).isEqualTo(1);
+                assertThat(((Number) row.get(1)).doubleValue()).isEqualTo(10_804_000.0);
+                assertThat(((Number) row.get(2)).doubleValue()).isEqualTo(10_804_000.0);
+                assertThat(row.get(3)).isNull();
             });
         }
     }

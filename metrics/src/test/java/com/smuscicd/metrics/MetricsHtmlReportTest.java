@@ -35,6 +35,23 @@ class MetricsHtmlReportTest {
     }
 
     @Test
+    void render_whenDeploymentsWereCancelled_showsThemApartFromTheFailures() {
+        String html = HtmlReport.render(MetricsTextTest.cancelledReport(), NOW);
+
+        assertThat(html).containsPattern("id=\"kpi-deployments\".*?class=\"value\">7<.*?class=\"note\">3 ok &middot; "
+                + "1 failed &middot; 3 cancelled &middot; 0 running<");
+        assertThat(html).containsPattern("id=\"kpi-success-rate\".*?class=\"value\">75\\.0%<")
+                .containsPattern("id=\"kpi-change-failure-rate\".*?class=\"value\">25\\.0%<");
+        // Deploys, OK, Failed, Cancelled, Running
+        assertThat(html).contains(">Cancelled</th>").contains("<td>ShopPipeline</td><td>prod</td>"
+                + "<td class=\"n\" data-v=\"7\">7</td><td class=\"n\" data-v=\"3\">3</td><td class=\"n\" data-v=\"1\">1</td>"
+                + "<td class=\"n\" data-v=\"3\">3</td><td class=\"n\" data-v=\"0\">0</td>");
+        assertThat(html.split("class=\"m cancel\"", -1)).hasSize(4);
+        assertThat(html).contains("<code>BUNDLE_INVALID</code>").doesNotContain("<code>EXECUTION_ABORTED</code>")
+                .contains("3 cancelled deployments (stopped, EXECUTION_ABORTED) are not failures and are not listed here.");
+    }
+
+    @Test
     void render_whenNamesHoldMarkup_escapesThem() {
         assertThat(HtmlReport.esc("<b>\"x\" & 'y'</b>")).isEqualTo("&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
     }

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class MetricsTextTest {
         StringWriter text = new StringWriter();
         MetricsText.table(report(), new PrintWriter(text));
 
-        assertThat(text.toString()).containsPattern("MyPipeline\\s+prod\\s+7\\s+3\\s+3\\s+1\\s+50\\.0%\\s+0\\.30\\s+"
+        assertThat(text.toString()).containsPattern("MyPipeline\\s+prod\\s+7\\s+3\\s+3\\s+0\\s+1\\s+50\\.0%\\s+0\\.30\\s+"
                 + "1h 00m\\s+50\\.0%\\s+2h 30m\\s+2h 30m");
         assertThat(text.toString()).containsPattern("workflow-creation\\s+WORKFLOW_DEFINITION_INVALID\\s+2");
     }
@@ -47,9 +48,53 @@ class MetricsTextTest {
         String html = HtmlReport.render(report(), NOW);
 
         // deployment frequency counts successful deployments only: its header says so, next to OK
-        assertThat(text.toString()).containsPattern("DEPLOYS\\s+OK\\s+FAILED\\s+RUNNING\\s+SUCCESS\\s+OK/DAY\\s")
+        assertThat(text.toString()).containsPattern("DEPLOYS\\s+OK\\s+FAILED\\s+CANCELLED\\s+RUNNING\\s+SUCCESS\\s+OK/DAY\\s")
                 .doesNotContain("DEPLOYS/DAY");
         assertThat(html).contains(">OK/day</th>").doesNotContain("Deploys/day");
+    }
+
+    @Test
+    void table_whenDeploymentsWereCancelled_countsThemInTheirOwnColumnAndNotAsFailures() {
+        StringWriter text = new StringWriter();
+
+        MetricsText.table(cancelledReport(), new PrintWriter(text));
+
+        // 7 deployments: 3 ok, 1 failed, 3 cancelled, 0 running; 3 / (3 + 1) ok, 1 / (3 + 1) failed; nothing failing
+        assertThat(text.toString()).containsPattern("DEPLOYS\\s+OK\\s+FAILED\\s+CANCELLED\\s+RUNNING\\s+SUCCESS\\s")
+                .containsPattern("(?m)^ShopPipeline\\s+prod\\s+7\\s+3\\s+1\\s+3\\s+0\\s+75\\.0%\\s+0\\.43\\s+1h 00m\\s+"
+                        + "25\\.0%\\s+3h 00m\\s+3h 00m$")
+                .containsPattern("bundle-upload\\s+BUNDLE_INVALID\\s+1")
+                .doesNotContain("EXECUTION_ABORTED  ")
+                .endsWith("note: 3 cancelled deployments (stopped, EXECUTION_ABORTED) are not failures: counted under"
+                        + " CANCELLED, left out of SUCCESS and CHANGE FAIL\n");
+    }
+
+    @Test
+    void json_whenDeploymentsWereCancelled_carriesTheCancelledCountApartFromTheFailed() {
+        StringWriter text = new StringWriter();
+
+        MetricsText.json(cancelledReport(), new PrintWriter(text));
+
+        JsonNode json = Json.read(text.toString());
+        for (JsonNode s : List.of(json.get("overall"), json.get("series").get(0))) {
+            assertThat(s.get("failed").asLong()).isEqualTo(1);
+            assertThat(s.get("cancelled").asLong()).isEqualTo(3);
+            assertThat(s.get("inProgress").asLong()).isZero();
+            assertThat(s.get("successRate").asDouble()).isEqualTo(0.75);
+            assertThat(s.get("dora").get("changeFailureRate").asDouble()).isEqualTo(0.25);
+            assertThat(s.get("dora").get("restores").asLong()).isEqualTo(1);
+            assertThat(s.get("dora").get("failingSince").isNull()).isTrue();
+            assertThat(s.get("failures")).singleElement()
+                    .satisfies(f -> assertThat(f.get("errorCode").asText()).isEqualTo("BUNDLE_INVALID"));
+        }
+    }
+
+    /** archive-cancelled, as DeploymentMetricsTest describes it, over the 7 days before 11-08. */
+    static MetricsReport cancelledReport() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-cancelled"))) {
+            return DeploymentMetrics.compute(archive, new MetricsQuery(null, null, Duration.ofDays(7),
+                    Instant.parse("2025-11-08T00:00:00Z")));
+        }
     }
 
     @Test
@@ -82,7 +127,7 @@ class MetricsTextTest {
                 .isEqualTo("Deployments 2025-11-09T07:30:00Z .. 2025-11-10T00:00:00Z (16h 30m: the --since window)");
         // 1 / (16.5 / 24)
         assertThat(text.toString())
-                .containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+100\\.0%\\s+1\\.45\\s");
+                .containsPattern("OtherPipeline\\s+prod\\s+1\\s+1\\s+0\\s+0\\s+0\\s+100\\.0%\\s+1\\.45\\s");
     }
 
     @Test
@@ -100,7 +145,7 @@ class MetricsTextTest {
         assertThat(text.toString().lines().findFirst().orElseThrow()).isEqualTo("Deployments 2025-10-20T10:00:00Z"
                 + " .. 2025-11-09T10:00:10Z (20.0 days: the whole archive, first deployment to last event)");
         // one successful deployment in the archive's 20 days
-        assertThat(text.toString()).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+50\\.0%\\s+0\\.05\\s");
+        assertThat(text.toString()).containsPattern("MyPipeline\\s+test\\s+2\\s+1\\s+1\\s+0\\s+0\\s+50\\.0%\\s+0\\.05\\s");
         assertThat(Json.read(json.toString()).get("window").get("basis").asText()).isEqualTo("archive");
     }
 
