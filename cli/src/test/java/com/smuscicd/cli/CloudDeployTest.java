@@ -35,6 +35,7 @@ import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.statemachine.DeployStateMachine;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.TestRetries;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
 import com.smuscicd.trigger.BundleTrigger;
@@ -77,13 +78,8 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -1359,18 +1355,9 @@ class CloudDeployTest {
             B builder, Region region, URI endpoint, Duration socketTimeout) {
         AwsClients.configure(builder, region, endpoint, AwsTestCredentials.provider());
         builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .backoffStrategy(BackoffStrategy.retryImmediately())
-                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                                .build())
-                        .addExecutionInterceptor(new ExecutionInterceptor() {
-                            @Override
-                            public void beforeTransmission(Context.BeforeTransmission context,
-                                                           ExecutionAttributes attributes) {
-                                attempts.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                                        k -> new AtomicInteger()).incrementAndGet();
-                            }
-                        }));
+                .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff())
+                        .addExecutionInterceptor(TestRetries.countingAttempts(operation ->
+                                attempts.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet())));
         return builder;
     }
 

@@ -23,6 +23,7 @@ import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.TestRetries;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,9 +31,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
@@ -82,10 +81,7 @@ class EndedExecutionsTest {
     private EndedExecutions endedOverTheStub() {
         SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, URI.create(SFN_STUB.baseUrl()),
                         AwsTestCredentials.provider())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .build()))
+                .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff()))
                 .build();
         return new EndedExecutions(arn -> SfnExecutions.create(client).history(arn, 0), lifecycle());
     }

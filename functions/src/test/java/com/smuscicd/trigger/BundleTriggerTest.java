@@ -37,6 +37,7 @@ import com.smuscicd.events.Metadata;
 import com.smuscicd.events.schema.EventContract;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.TestRetries;
 import com.smuscicd.testsupport.MotoServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,16 +75,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -190,18 +185,9 @@ class BundleTriggerTest {
             B builder, URI endpoint, Duration socketTimeout) {
         C client = AwsClients.configure(builder, Region.US_EAST_1, endpoint, AwsTestCredentials.provider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .backoffStrategy(BackoffStrategy.retryImmediately())
-                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                                .build())
-                        .addExecutionInterceptor(new ExecutionInterceptor() {
-                            @Override
-                            public void beforeTransmission(Context.BeforeTransmission context,
-                                                           ExecutionAttributes attributes) {
-                                attempts.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1,
-                                        Integer::sum);
-                            }
-                        }))
+                .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff())
+                        .addExecutionInterceptor(TestRetries.countingAttempts(
+                                operation -> attempts.merge(operation, 1, Integer::sum))))
                 .build();
         clients.add(client);
         return client;

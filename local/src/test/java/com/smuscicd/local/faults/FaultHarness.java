@@ -34,6 +34,7 @@ import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.statemachine.DeployStateMachine;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.TestRetries;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
 import java.io.ByteArrayInputStream;
@@ -62,13 +63,8 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
@@ -331,23 +327,17 @@ final class FaultHarness implements AutoCloseable {
                 : injection.persistent() ? PERSISTENT_FAULT_SOCKET_TIMEOUT : TRANSIENT_FAULT_SOCKET_TIMEOUT;
         // The EventBridge publisher retries by itself; SDK retries underneath would multiply its attempts.
         RetryStrategy retries = dependency == Dependency.EVENT_BRIDGE ? AwsRetryStrategy.doNotRetry()
-                : AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .build();
+                : TestRetries.standardWithoutBackoff();
         Map<String, AtomicInteger> counts = attempts.get(dependency);
         Runnable hook = beforeAttempt.getOrDefault(dependency, () -> { });
         builder.httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(socketTimeout))
-                .overrideConfiguration(c -> c.retryStrategy(retries).addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                        counts.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                                k -> new AtomicInteger()).incrementAndGet();
-                        hook.run();
-                    }
-                }));
+                .overrideConfiguration(c -> c.retryStrategy(retries).addExecutionInterceptor(
+                        TestRetries.countingAttempts(operation -> {
+                            counts.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+                            hook.run();
+                        })));
         C client = builder.build();
         resources.add(client);
         return client;
