@@ -1,8 +1,6 @@
 package com.smuscicd.local.faults;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +11,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.smuscicd.local.DeploymentInvariants;
 import com.smuscicd.testsupport.MotoServerExtension;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -117,9 +114,8 @@ class DependencyLossConvergenceTest {
     void deploy_whenDataZoneIsLostJustAfterCreatingTheProjectAndRerunAfterItRecovers_findsTheProjectInsteadOfCreatingAnother() {
         WireMockServer dataZone = harness.server(Dependency.DATA_ZONE);
         // CreateProject takes effect; from then on DataZone answers 503 to everything.
-        StubMapping outage = dataZone.stubFor(any(anyUrl()).atPriority(WireStubs.FAULT_PRIORITY)
-                .inScenario(WireStubs.PROJECT_SCENARIO).whenScenarioStateIs(WireStubs.CREATED)
-                .willReturn(WireStubs.faultResponse(Dependency.DATA_ZONE, Fault.SERVER_ERROR, Duration.ZERO)));
+        StubMapping outage = WireStubs.outageIn(dataZone, Dependency.DATA_ZONE, WireStubs.PROJECT_SCENARIO,
+                WireStubs.CREATED);
 
         FaultRun lost = harness.deploy();
 
@@ -222,9 +218,8 @@ class DependencyLossConvergenceTest {
     void deploy_whenWorkflowsAreLostAfterTheFirstIsCreatedAndRerunAfterTheyRecover_createsOnlyTheSecond() {
         WireMockServer workflows = harness.server(Dependency.WORKFLOWS);
         // MWAA Serverless answers 500 to everything once the first workflow exists.
-        StubMapping outage = workflows.stubFor(any(anyUrl()).atPriority(WireStubs.FAULT_PRIORITY)
-                .inScenario(WireStubs.WORKFLOWS_SCENARIO).whenScenarioStateIs(WireStubs.DAILY_CREATED)
-                .willReturn(WireStubs.faultResponse(Dependency.WORKFLOWS, Fault.SERVER_ERROR, Duration.ZERO)));
+        StubMapping outage = WireStubs.outageIn(workflows, Dependency.WORKFLOWS, WireStubs.WORKFLOWS_SCENARIO,
+                WireStubs.DAILY_CREATED);
 
         FaultRun lost = harness.deploy();
 

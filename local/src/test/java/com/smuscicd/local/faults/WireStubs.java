@@ -238,6 +238,12 @@ final class WireStubs {
                 .willReturn(xml(503, "errors/s3-slow-down.xml")));
     }
 
+    /** {@code dependency}'s 500 for every request to it in {@code scenario}'s state {@code state}: it goes away mid-phase. */
+    static StubMapping outageIn(WireMockServer server, Dependency dependency, String scenario, String state) {
+        return server.stubFor(any(anyUrl()).atPriority(FAULT_PRIORITY).inScenario(scenario).whenScenarioStateIs(state)
+                .willReturn(faultResponse(dependency, Fault.SERVER_ERROR, Duration.ZERO)));
+    }
+
     /**
      * A 503 SlowDown for the next {@code times} S3 requests from {@code scenario}'s state
      * {@code state}; then S3 answers again (the scenario ends in {@code "recovered"}).
