@@ -259,8 +259,11 @@ public final class EventArchive implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             boolean hasResult = s.execute(sql);
             if (!hasResult) {
-                sink.columns(List.of("rows"));
-                sink.row(List.of((long) s.getUpdateCount()));
+                // a statement that changes rows says how many; one that defines something (CREATE
+                // VIEW, SET) has no count (-1), and says only that it was done
+                long count = s.getUpdateCount();
+                sink.columns(List.of(count < 0 ? "result" : "rows"));
+                sink.row(List.of(count < 0 ? "ok" : (Object) count));
                 sink.end();
                 return;
             }
@@ -282,8 +285,19 @@ public final class EventArchive implements AutoCloseable {
                 sink.end();
             }
         } catch (SQLException e) {
-            throw new InvalidQueryException(e.getMessage(), e);
+            throw new InvalidQueryException(withoutCatalogSuggestions(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The engine's message without a suggestion of one of its own catalog tables ({@code Did you
+     * mean "pg_sequences"?} for a mistyped table): the caller names the archive's tables instead.
+     */
+    static String withoutCatalogSuggestions(String message) {
+        if (message == null) {
+            return null;
+        }
+        return message.replaceAll("(?m)^Did you mean \"(pg_|duckdb_|sqlite_|information_schema)[^\"]*\"\\?\\R?", "");
     }
 
     /**

@@ -210,6 +210,30 @@ class EventArchiveTest {
     }
 
     @Test
+    void query_whenUnknownTable_leavesOutTheEnginesSuggestionOfItsOwnCatalogTables() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            assertThatThrownBy(() -> archive.query("SELECT * FROM nosuch"))
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("nosuch").hasMessageContaining("does not exist")
+                    .hasMessageNotContaining("pg_").hasMessageNotContaining("Did you mean");
+            // a suggestion of the archive's own tables stays
+            assertThatThrownBy(() -> archive.query("SELECT * FROM smus_event"))
+                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("smus_events");
+        }
+    }
+
+    @Test
+    void query_whenTheStatementDefinesSomething_saysOkInsteadOfACountOfMinusOne() {
+        try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
+            QueryResult created = archive.query("CREATE TEMP VIEW failed AS SELECT * FROM smus_events WHERE status = 'failed'");
+
+            assertThat(created.columns()).containsExactly("result");
+            assertThat(created.rows()).containsExactly(List.of("ok"));
+            assertThat(archive.query("SELECT count(*) AS n FROM failed").rows().get(0).get(0)).isNotNull();
+        }
+    }
+
+    @Test
     void query_whenNotSql_throwsInvalidQuery() {
         try (EventArchive archive = EventArchive.open(Fixtures.archive("archive-spec"))) {
             assertThatThrownBy(() -> archive.query("SELEKT 1")).isInstanceOf(InvalidQueryException.class)
