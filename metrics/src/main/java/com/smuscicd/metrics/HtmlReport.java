@@ -382,10 +382,16 @@ public final class HtmlReport {
         }
     }
 
-    /** A date when the axis spans days, else the time of day. */
-    private static String tickLabel(Instant t, long spanMs) {
-        String iso = t.toString();
-        return spanMs > 3 * 86_400_000L ? iso.substring(0, 10) : iso.substring(5, 16).replace('T', ' ');
+    /**
+     * A date when the axis spans days; the day and time when its ticks are a minute or more apart;
+     * else the time with seconds, so that the ticks of a short span (a few local runs) differ.
+     */
+    static String tickLabel(Instant t, long spanMs) {
+        String iso = t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        if (spanMs > 3 * 86_400_000L) {
+            return iso.substring(0, 10);
+        }
+        return spanMs >= 6 * 60_000L ? iso.substring(5, 16).replace('T', ' ') : iso.substring(11, 19);
     }
 
     /** Green to red by the share of failures. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The page's structure; rendering in a real browser is tested by the CLI's MetricsCommandTest. */
@@ -49,6 +50,19 @@ class MetricsHtmlReportTest {
         assertThat(html.split("class=\"m cancel\"", -1)).hasSize(4);
         assertThat(html).contains("<code>BUNDLE_INVALID</code>").doesNotContain("<code>EXECUTION_ABORTED</code>")
                 .contains("3 cancelled deployments (stopped, EXECUTION_ABORTED) are not failures and are not listed here.");
+    }
+
+    @Test
+    void tickLabel_whenTheSpanIsShort_givesSecondsSoTheTicksDiffer() {
+        Instant start = Instant.parse("2026-11-27T16:45:58Z");
+        long span = 10_000;
+
+        List<String> labels = java.util.stream.IntStream.rangeClosed(0, 6)
+                .mapToObj(i -> HtmlReport.tickLabel(start.plusMillis(span * i / 6), span)).toList();
+
+        assertThat(labels).doesNotHaveDuplicates().first().isEqualTo("16:45:58");
+        assertThat(HtmlReport.tickLabel(start, 3_600_000)).isEqualTo("11-27 16:45");
+        assertThat(HtmlReport.tickLabel(start, 30 * 86_400_000L)).isEqualTo("2026-11-27");
     }
 
     @Test
