@@ -594,8 +594,9 @@ final class CloudDeploy {
                         continue;
                     }
                 } catch (RetryablePhaseException e) {
-                    // A throttled poll is not a failed deployment: poll again later.
-                    lastPollFailure = e.code() + ": " + e.getMessage();
+                    // A poll that failed for a transient reason (throttling, 5xx, a timeout, the network)
+                    // is not a failed deployment: poll again later. (The message begins with the code.)
+                    lastPollFailure = e.getMessage();
                 } catch (PhaseFailure e) {
                     if (execution == null) {
                         throw e;

@@ -879,7 +879,8 @@ class CloudDeployTest {
         assertThat(outcome.ok()).isFalse();
         assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
         assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl())
-                .contains("status unknown after 6 s, the last polls failed (THROTTLED").doesNotContain("still running");
+                .contains("status unknown after 6 s, the last polls failed (THROTTLED: states:" + throttledOperation)
+                .doesNotContain("still running");
         // Polls at 0, 2, 4, 6 and 8 s (past the 6 s deadline), 3 SDK attempts for each throttled call.
         assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(describeRequests);
@@ -946,7 +947,7 @@ class CloudDeployTest {
         assertThat(outcome.ok()).isFalse();
         assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
         assertThat(printed.toString()).contains("WAIT_TIMED_OUT " + outcome.deploymentId())
-                .contains("status unknown after 2 s, the last polls failed (" + code).contains("states:" + failingOperation)
+                .contains("status unknown after 2 s, the last polls failed (" + code + ": states:" + failingOperation)
                 .contains(outcome.consoleUrl()).doesNotContain("still running").doesNotContain("FOLLOW_FAILED");
         // Polls at 0, 2 and 4 s (past the 2 s deadline), 3 SDK attempts for each failing call.
         assertThat(attemptsOf("GetExecutionHistory")).isEqualTo(historyAttempts);
