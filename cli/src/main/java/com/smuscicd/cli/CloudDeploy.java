@@ -607,7 +607,7 @@ final class CloudDeploy {
                 if (nanoTime.getAsLong() - (execution != null ? readRestUntil : deadline) > 0) {
                     if (execution != null) {
                         // It has ended: its status says how, even if its last history events are unreadable.
-                        historyIncomplete(progress, "still unreadable");
+                        historyIncomplete(progress, "still unreadable: " + lastPollFailure);
                         break;
                     }
                     progress.line("WAIT_TIMED_OUT " + deploymentId + ": " + (lastPollFailure == null

@@ -693,6 +693,7 @@ class CloudDeployTest {
         assertThat(outcome.error()).isNull();
         assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
         assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("could not be read (still unreadable: THROTTLED: states:GetExecutionHistory")
                 .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED");
         // Read again every poll interval (2 s), from the end seen at 2 s, until the wait's deadline
         // (10 s: reads at 2, 4, ... 12 s) or 2 minutes after the end (reads at 2, 4, ... 124 s),
@@ -982,17 +983,17 @@ class CloudDeployTest {
         assertThat(sleeps).hasSize(2);
     }
 
-    @ParameterizedTest(name = "{0}, wait timeout {1} s")
+    @ParameterizedTest(name = "{0}, wait timeout {2} s")
     @CsvSource({
-        "INTERNAL_ERROR, 4, 3, 11",
-        "UNAVAILABLE, 4, 3, 11",
-        "TIMEOUT, 4, 3, 11",
-        "REFUSED, 4, 3, 11",
-        "INTERNAL_ERROR, 3600, 62, 164",
-        "REFUSED, 3600, 62, 164",
+        "INTERNAL_ERROR, SERVICE_UNAVAILABLE, 4, 3, 11",
+        "UNAVAILABLE, SERVICE_UNAVAILABLE, 4, 3, 11",
+        "TIMEOUT, TIMEOUT, 4, 3, 11",
+        "REFUSED, NETWORK_ERROR, 4, 3, 11",
+        "INTERNAL_ERROR, SERVICE_UNAVAILABLE, 3600, 62, 164",
+        "REFUSED, NETWORK_ERROR, 3600, 62, 164",
     })
     void deploy_withWaitWhenTheHistoryKeepsFailingAfterTheEnd_reportsTheStatusDescribeGaveWithANote(
-            SfnFault fault, int waitTimeoutSeconds, int readsAfterTheEnd, int historyAttempts) {
+            SfnFault fault, String code, int waitTimeoutSeconds, int readsAfterTheEnd, int historyAttempts) {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
         stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
                 json(fixture("describe-succeeded.json")));
@@ -1010,6 +1011,7 @@ class CloudDeployTest {
         assertThat(outcome.error()).isNull();
         assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
         assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("could not be read (still unreadable: " + code + ": states:GetExecutionHistory")
                 .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED")
                 .doesNotContain("WAIT_TIMED_OUT");
         // Read again every poll interval (2 s) from the end seen at 2 s, until the wait's deadline
