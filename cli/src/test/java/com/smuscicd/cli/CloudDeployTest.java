@@ -47,8 +47,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -823,9 +821,10 @@ class CloudDeployTest {
     void command_whenStepFunctionsRefusesConnections_exitsOneAfterThreeAttemptsAndARerunStartsOneExecution() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
 
-        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create("http://127.0.0.1:" + closedPort()),
-                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), closed, MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--output", "json");
 
         JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(attempts.get("StartExecution")).hasValue(3);
@@ -1056,9 +1055,10 @@ class CloudDeployTest {
         captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
 
-        int exit = deployCommand(out, err, faultClients(URI.create("http://127.0.0.1:" + closedPort()),
-                MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+        int exit = deployCommand(out, err, faultClients(closed, MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--output", "json");
 
         JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(err.toString()).contains("nothing was started");
@@ -1100,7 +1100,7 @@ class CloudDeployTest {
     @Test
     void command_whenTheUploadFailsAndEventBridgeIsDown_logsTheDeployFailedWholeOnStderrAndStillExitsOne() {
         failBundleUploads(503, "s3-slow-down.xml");
-        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
         CloudDeploy.ClientFactory clients = withEventBridge(faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
                 SOCKET_TIMEOUT), region -> AwsClients.configure(EventBridgeClient.builder(), region, closed,
                 AwsTestCredentials.provider()).build());
@@ -1625,15 +1625,6 @@ class CloudDeployTest {
     private static CloudDeploy.ClientFactory withEventBridge(CloudDeploy.ClientFactory base,
                                                              Function<Region, EventBridgeClient> eventBridge) {
         return clientsOf(base::s3, base::sfn, base::cloudFormation, eventBridge);
-    }
-
-    /** A local port nothing listens on: connections to it are refused. */
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** StartExecution, then two rounds of GetExecutionHistory + DescribeExecution (the first always still running). */
