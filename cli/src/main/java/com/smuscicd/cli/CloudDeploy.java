@@ -594,8 +594,9 @@ final class CloudDeploy {
                         continue;
                     }
                 } catch (RetryablePhaseException e) {
-                    // A throttled poll is not a failed deployment: poll again later.
-                    lastPollFailure = e.code() + ": " + e.getMessage();
+                    // A poll that failed for a transient reason (throttling, 5xx, a timeout, the network)
+                    // is not a failed deployment: poll again later. (The message begins with the code.)
+                    lastPollFailure = e.getMessage();
                 } catch (PhaseFailure e) {
                     if (execution == null) {
                         throw e;
@@ -606,7 +607,7 @@ final class CloudDeploy {
                 if (nanoTime.getAsLong() - (execution != null ? readRestUntil : deadline) > 0) {
                     if (execution != null) {
                         // It has ended: its status says how, even if its last history events are unreadable.
-                        historyIncomplete(progress, "still unreadable");
+                        historyIncomplete(progress, "still unreadable: " + lastPollFailure);
                         break;
                     }
                     progress.line("WAIT_TIMED_OUT " + deploymentId + ": " + (lastPollFailure == null

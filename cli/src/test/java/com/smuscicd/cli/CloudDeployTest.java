@@ -35,6 +35,7 @@ import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.PipelineManifest;
 import com.smuscicd.statemachine.DeployStateMachine;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.RefusedConnections;
 import com.smuscicd.testsupport.TestRetries;
 import com.smuscicd.testsupport.MotoLogsTimestampInterceptor;
 import com.smuscicd.testsupport.MotoServerExtension;
@@ -46,8 +47,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,12 +72,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -689,6 +691,7 @@ class CloudDeployTest {
         assertThat(outcome.error()).isNull();
         assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
         assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("could not be read (still unreadable: THROTTLED: states:GetExecutionHistory")
                 .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED");
         // Read again every poll interval (2 s), from the end seen at 2 s, until the wait's deadline
         // (10 s: reads at 2, 4, ... 12 s) or 2 minutes after the end (reads at 2, 4, ... 124 s),
@@ -818,9 +821,10 @@ class CloudDeployTest {
     void command_whenStepFunctionsRefusesConnections_exitsOneAfterThreeAttemptsAndARerunStartsOneExecution() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
 
-        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), URI.create("http://127.0.0.1:" + closedPort()),
-                MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+        int exit = deployCommand(out, err, faultClients(MOTO.endpoint(), closed, MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--output", "json");
 
         JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(attempts.get("StartExecution")).hasValue(3);
@@ -875,11 +879,147 @@ class CloudDeployTest {
         assertThat(outcome.ok()).isFalse();
         assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
         assertThat(printed.toString()).contains("WAIT_TIMED_OUT").contains(outcome.consoleUrl())
-                .contains("status unknown after 6 s, the last polls failed (THROTTLED").doesNotContain("still running");
+                .contains("status unknown after 6 s, the last polls failed (THROTTLED: states:" + throttledOperation)
+                .doesNotContain("still running");
         // Polls at 0, 2, 4, 6 and 8 s (past the 6 s deadline), 3 SDK attempts for each throttled call.
         assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(historyRequests);
         assertThat(sfnRequests("DescribeExecution")).isEqualTo(describeRequests);
         assertThat(sleeps).hasSize(4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(SfnFault.class)
+    void deploy_withWaitWhenPollsFailForAWhile_keepsFollowingAndSucceedsWithEveryPhase(SfnFault fault) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence(fault, "GetExecutionHistory", json(fixture("history-succeeded-partial.json")), FAULT, FAULT,
+                FAULT, json(fixture("history-succeeded.json")));
+        stubInSequence(fault, "DescribeExecution", json(fixture("describe-running.json")), FAULT, FAULT, FAULT,
+                FAULT, FAULT, FAULT, json(fixture("describe-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   ProjectInitialization")
+                .containsOnlyOnce("ok   BundleUpload").containsOnlyOnce("ok   WorkflowCreation")
+                .containsOnlyOnce("ok   CatalogAssets").contains("SUCCEEDED " + outcome.deploymentId())
+                .doesNotContain("WAIT_TIMED_OUT").doesNotContain("FOLLOW_FAILED").doesNotContain("may be incomplete");
+        // Polls: running; the history read fails (3 SDK attempts); DescribeExecution fails twice
+        // (3 attempts each); ended.
+        assertThat(attemptsOf("GetExecutionHistory")).isEqualTo(1 + 3 + 1 + 1 + 1);
+        assertThat(attemptsOf("DescribeExecution")).isEqualTo(1 + 3 + 3 + 1);
+        assertThat(sleeps).hasSize(4);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "DescribeExecution, INTERNAL_ERROR, SERVICE_UNAVAILABLE, 3, 9",
+        "DescribeExecution, UNAVAILABLE, SERVICE_UNAVAILABLE, 3, 9",
+        "DescribeExecution, TIMEOUT, TIMEOUT, 3, 9",
+        "DescribeExecution, REFUSED, NETWORK_ERROR, 3, 9",
+        "GetExecutionHistory, INTERNAL_ERROR, SERVICE_UNAVAILABLE, 9, 0",
+        "GetExecutionHistory, UNAVAILABLE, SERVICE_UNAVAILABLE, 9, 0",
+        "GetExecutionHistory, TIMEOUT, TIMEOUT, 9, 0",
+        "GetExecutionHistory, REFUSED, NETWORK_ERROR, 9, 0",
+    })
+    void deploy_withWaitWhenAPollKeepsFailing_stopsAtTheWaitTimeoutWithWaitTimedOutAndTheLastFailure(
+            String failingOperation, SfnFault fault, String code, int historyAttempts, int describeAttempts) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        for (String poll : List.of("GetExecutionHistory", "DescribeExecution")) {
+            if (poll.equals(failingOperation)) {
+                stubInSequence(fault, poll, FAULT);
+            } else {
+                SFN_STUB.stubFor(operation(poll).willReturn(running(poll)));
+            }
+        }
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = 2;
+
+        DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("WAIT_TIMED_OUT");
+        assertThat(outcome.ok()).isFalse();
+        assertThat(outcome.executionArn()).endsWith(":MyPipeline-prod-wait");
+        assertThat(printed.toString()).contains("WAIT_TIMED_OUT " + outcome.deploymentId())
+                .contains("status unknown after 2 s, the last polls failed (" + code + ": states:" + failingOperation)
+                .contains(outcome.consoleUrl()).doesNotContain("still running").doesNotContain("FOLLOW_FAILED");
+        // Polls at 0, 2 and 4 s (past the 2 s deadline), 3 SDK attempts for each failing call.
+        assertThat(attemptsOf("GetExecutionHistory")).isEqualTo(historyAttempts);
+        assertThat(attemptsOf("DescribeExecution")).isEqualTo(describeAttempts);
+        assertThat(sleeps).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(SfnFault.class)
+    void deploy_withWaitWhenTheLastHistoryReadFailsOnce_readsItAgainAndSucceedsWithEveryPhase(SfnFault fault) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        // The read after DescribeExecution said SUCCEEDED fails all 3 SDK attempts; the next read works.
+        stubInSequence(fault, "GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), FAULT, FAULT, FAULT,
+                json(fixture("history-succeeded.json")));
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+
+        DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
+        assertThat(printed.toString()).containsOnlyOnce("ok   WorkflowCreation").containsOnlyOnce("ok   CatalogAssets")
+                .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED")
+                .doesNotContain("may be incomplete");
+        assertThat(attemptsOf("GetExecutionHistory")).isEqualTo(2 + 3 + 1);
+        assertThat(attemptsOf("DescribeExecution")).isEqualTo(2);
+        assertThat(sleeps).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "{0}, wait timeout {2} s")
+    @CsvSource({
+        "INTERNAL_ERROR, SERVICE_UNAVAILABLE, 4, 3, 11",
+        "UNAVAILABLE, SERVICE_UNAVAILABLE, 4, 3, 11",
+        "TIMEOUT, TIMEOUT, 4, 3, 11",
+        "REFUSED, NETWORK_ERROR, 4, 3, 11",
+        "INTERNAL_ERROR, SERVICE_UNAVAILABLE, 3600, 62, 164",
+        "REFUSED, NETWORK_ERROR, 3600, 62, 164",
+    })
+    void deploy_withWaitWhenTheHistoryKeepsFailingAfterTheEnd_reportsTheStatusDescribeGaveWithANote(
+            SfnFault fault, String code, int waitTimeoutSeconds, int readsAfterTheEnd, int historyAttempts) {
+        SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
+        stubInSequence("DescribeExecution", json(fixture("describe-running.json")),
+                json(fixture("describe-succeeded.json")));
+        stubInSequence(fault, "GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
+                json(fixture("history-succeeded-partial.json")), FAULT);
+        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        options.waitForCompletion = true;
+        options.waitTimeoutSeconds = waitTimeoutSeconds;
+
+        DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
+
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.ok()).isTrue();
+        assertThat(outcome.durationMs()).isEqualTo(9500);
+        assertThat(outcome.error()).isNull();
+        assertThat(outcome.phases()).containsKey("project-init").doesNotContainKey("catalog-assets");
+        assertThat(printed.toString()).contains("the phase lines above may be incomplete")
+                .contains("could not be read (still unreadable: " + code + ": states:GetExecutionHistory")
+                .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED")
+                .doesNotContain("WAIT_TIMED_OUT");
+        // Read again every poll interval (2 s) from the end seen at 2 s, until the wait's deadline
+        // (4 s: reads at 2, 4 and 6 s) or 2 minutes after the end (reads at 2, 4, ... 124 s).
+        assertThat(sleeps).hasSize(readsAfterTheEnd);
+        // 2 reads before the end, then 3 SDK attempts per read until the SDK's retry quota (500
+        // tokens, 5 per retry) is spent after 50 reads, then 1.
+        assertThat(attemptsOf("GetExecutionHistory")).isEqualTo(historyAttempts);
+        assertThat(attemptsOf("DescribeExecution")).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -915,9 +1055,10 @@ class CloudDeployTest {
         captureEvents();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
 
-        int exit = deployCommand(out, err, faultClients(URI.create("http://127.0.0.1:" + closedPort()),
-                MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT), "--targets", "prod", "--output", "json");
+        int exit = deployCommand(out, err, faultClients(closed, MOTO.endpoint(), MOTO.endpoint(), SOCKET_TIMEOUT),
+                "--targets", "prod", "--output", "json");
 
         JsonNode json = failedWith(exit, out, "NETWORK_ERROR");
         assertThat(err.toString()).contains("nothing was started");
@@ -959,7 +1100,7 @@ class CloudDeployTest {
     @Test
     void command_whenTheUploadFailsAndEventBridgeIsDown_logsTheDeployFailedWholeOnStderrAndStillExitsOne() {
         failBundleUploads(503, "s3-slow-down.xml");
-        URI closed = URI.create("http://127.0.0.1:" + closedPort());
+        URI closed = URI.create("http://127.0.0.1:" + RefusedConnections.closedPort());
         CloudDeploy.ClientFactory clients = withEventBridge(faultClients(awsStub(), MOTO.endpoint(), MOTO.endpoint(),
                 SOCKET_TIMEOUT), region -> AwsClients.configure(EventBridgeClient.builder(), region, closed,
                 AwsTestCredentials.provider()).build());
@@ -1113,6 +1254,10 @@ class CloudDeployTest {
     private CloudDeploy cloudDeploy(CloudOptions options, CloudDeploy.ClientFactory clients) {
         long[] now = {0};
         return new CloudDeploy(options, env, clients, d -> {
+            // as Thread.sleep does: a thread left interrupted (by an SDK time limit, say) does not sleep
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             sleeps.add(d);
             now[0] += d.toNanos();
         }, Duration.ofSeconds(2), () -> now[0]);
@@ -1353,12 +1498,96 @@ class CloudDeployTest {
     /** {@link #faulty}'s builder, before it is built. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B faultyBuilder(
             B builder, Region region, URI endpoint, Duration socketTimeout) {
+        return faultyBuilder(builder, region, endpoint, UrlConnectionHttpClient.builder().socketTimeout(socketTimeout));
+    }
+
+    /** {@link #faultyBuilder(AwsClientBuilder, Region, URI, Duration)} with the HTTP client {@code http} builds. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B faultyBuilder(
+            B builder, Region region, URI endpoint, SdkHttpClient.Builder<?> http) {
         AwsClients.configure(builder, region, endpoint, AwsTestCredentials.provider());
-        builder.httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
+        builder.httpClientBuilder(http)
                 .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff())
                         .addExecutionInterceptor(TestRetries.countingAttempts(operation ->
                                 attempts.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet())));
         return builder;
+    }
+
+    /** How a Step Functions attempt fails in the fault tests of {@code --wait}. */
+    enum SfnFault {
+        /** Answered 500 InternalFailure. */
+        INTERNAL_ERROR,
+        /** Answered 503 ServiceUnavailable. */
+        UNAVAILABLE,
+        /** Answered after the attempt's time limit ({@link #LATE}). */
+        TIMEOUT,
+        /** The connection is refused. */
+        REFUSED
+    }
+
+    /** The CLI's time limits for Step Functions calls ({@link CloudDeploy#bounded}), 20 times shorter. */
+    static final Duration ATTEMPT_LIMIT = CloudDeploy.CALL_ATTEMPT_TIMEOUT.dividedBy(20);
+    static final Duration CALL_LIMIT = CloudDeploy.CALL_TIMEOUT.dividedBy(20);
+    /** Later than {@link #ATTEMPT_LIMIT}, well within the socket timeout. */
+    static final Duration LATE = ATTEMPT_LIMIT.multipliedBy(2);
+
+    /** In {@link #stubInSequence(SfnFault, String, ResponseDefinitionBuilder...)}: an attempt that fails. */
+    private static final ResponseDefinitionBuilder FAULT = aResponse();
+
+    /** Which attempts of each operation {@link #sfnFaultClients()} refuses, by their number (from 1). */
+    private final Map<String, IntPredicate> refused = new ConcurrentHashMap<>();
+
+    /**
+     * As {@link #stubInSequence(String, ResponseDefinitionBuilder...)}, each {@link #FAULT} an
+     * attempt that fails with {@code fault}: answered 500 or 503; answered as while the execution
+     * runs, but {@link #LATE}; or refused, through {@link #sfnFaultClients()} (a refused attempt
+     * never reaches the stub). A {@link #FAULT} last fails every attempt from then on.
+     */
+    private void stubInSequence(SfnFault fault, String operation, ResponseDefinitionBuilder... answers) {
+        List<ResponseDefinitionBuilder> reaching = new ArrayList<>();
+        List<Integer> refusedAttempts = new ArrayList<>();
+        for (int i = 0; i < answers.length; i++) {
+            if (answers[i] != FAULT) {
+                reaching.add(answers[i]);
+                continue;
+            }
+            switch (fault) {
+                case INTERNAL_ERROR -> reaching.add(json(fixture("error-internal.json")).withStatus(500));
+                case UNAVAILABLE -> reaching.add(json(fixture("error-service-unavailable.json")).withStatus(503));
+                case TIMEOUT -> reaching.add(running(operation).withFixedDelay((int) LATE.toMillis()));
+                case REFUSED -> refusedAttempts.add(i + 1);
+            }
+        }
+        int fromThenOn = answers[answers.length - 1] == FAULT ? answers.length : Integer.MAX_VALUE;
+        refused.put(operation, attempt -> refusedAttempts.contains(attempt)
+                || (fault == SfnFault.REFUSED && attempt >= fromThenOn));
+        if (!reaching.isEmpty()) {
+            stubInSequence(operation, reaching.toArray(ResponseDefinitionBuilder[]::new));
+        }
+    }
+
+    /** Step Functions' answer to {@code operation} while the execution runs. */
+    private static ResponseDefinitionBuilder running(String operation) {
+        return json(fixture("DescribeExecution".equals(operation) ? "describe-running.json"
+                : "history-succeeded-partial.json"));
+    }
+
+    /**
+     * As {@link #faultClients}, Step Functions' at the stub with the CLI's time limits
+     * ({@link CloudDeploy#bounded}, here {@link #ATTEMPT_LIMIT} and {@link #CALL_LIMIT}), the
+     * attempts {@link #refused} names sent to a closed port.
+     */
+    private CloudDeploy.ClientFactory sfnFaultClients() {
+        URI stub = URI.create(SFN_STUB.baseUrl());
+        return withSfn(faultClients(MOTO.endpoint(), stub, MOTO.endpoint(), SOCKET_TIMEOUT),
+                region -> CloudDeploy.bounded(faultyBuilder(SfnClient.builder(), region, stub,
+                        RefusedConnections.refusing(UrlConnectionHttpClient.builder().socketTimeout(SOCKET_TIMEOUT),
+                                (operation, attempt) -> refused.getOrDefault(operation, a -> false).test(attempt))),
+                        ATTEMPT_LIMIT, CALL_LIMIT).build());
+    }
+
+    /** How many attempts the clients made of {@code operation}, refused ones included. */
+    private int attemptsOf(String operation) {
+        return attempts.getOrDefault(operation, new AtomicInteger()).get();
     }
 
     /** Asserts a deploy command exited 1 with one FAILED outcome of {@code code} in JSON on {@code out}; that outcome. */
@@ -1396,15 +1625,6 @@ class CloudDeployTest {
     private static CloudDeploy.ClientFactory withEventBridge(CloudDeploy.ClientFactory base,
                                                              Function<Region, EventBridgeClient> eventBridge) {
         return clientsOf(base::s3, base::sfn, base::cloudFormation, eventBridge);
-    }
-
-    /** A local port nothing listens on: connections to it are refused. */
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** StartExecution, then two rounds of GetExecutionHistory + DescribeExecution (the first always still running). */

@@ -23,14 +23,21 @@ import com.smuscicd.events.DeploymentEvent;
 import com.smuscicd.events.EventPublisher;
 import com.smuscicd.json.Json;
 import com.smuscicd.testsupport.AwsTestCredentials;
+import com.smuscicd.testsupport.RefusedConnections;
 import com.smuscicd.testsupport.TestRetries;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -57,6 +64,10 @@ class EndedExecutionsTest {
 
     private final List<DeploymentEvent> published = new CopyOnWriteArrayList<>();
     private final List<HistoryEvent> history = new ArrayList<>();
+    /** The attempts of {@link #endedOverTheStub}'s client, refused ones included. */
+    private final AtomicInteger attempts = new AtomicInteger();
+    /** Which attempts (by number, from 1) {@link #endedOverTheStub}'s client sends to a closed port. */
+    private volatile IntPredicate refused = attempt -> false;
 
     private EndedExecutions ended() {
         return new EndedExecutions(arn -> {
@@ -76,12 +87,17 @@ class EndedExecutionsTest {
     /**
      * As the lifecycle function wires it ({@code DeployLifecycleHandler}): the history read through
      * a Step Functions client, here one at the stub, configured as the functions' (3 attempts a
-     * call) with immediate backoff.
+     * call, the same HTTP client and timeouts) with immediate backoff, its attempts counted in
+     * {@link #attempts} and those {@link #refused} picks refused.
      */
     private EndedExecutions endedOverTheStub() {
         SfnClient client = AwsClients.configure(SfnClient.builder(), Region.US_EAST_1, URI.create(SFN_STUB.baseUrl()),
                         AwsTestCredentials.provider())
-                .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff()))
+                .httpClientBuilder(RefusedConnections.refusing(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(AwsClients.CONNECT_TIMEOUT).socketTimeout(AwsClients.SOCKET_TIMEOUT),
+                        (operation, attempt) -> refused.test(attempt)))
+                .overrideConfiguration(c -> c.retryStrategy(TestRetries.standardWithoutBackoff())
+                        .addExecutionInterceptor(TestRetries.countingAttempts(operation -> attempts.incrementAndGet())))
                 .build();
         return new EndedExecutions(arn -> SfnExecutions.create(client).history(arn, 0), lifecycle());
     }
@@ -115,6 +131,33 @@ class EndedExecutionsTest {
     }
 
     private static final String THROTTLED = "{\"__type\": \"ThrottlingException\", \"message\": \"Rate exceeded\"}";
+
+    /**
+     * GetExecutionHistory's first {@code failing} attempts fail with {@code fault} (answered 500
+     * InternalFailure or 503 ServiceUnavailable, or refused), the rest are answered with
+     * {@link #history}.
+     */
+    private void historyFails(String fault, int failing) {
+        if ("refused".equals(fault)) {
+            refused = attempt -> attempt <= failing;
+            SFN_STUB.stubFor(getExecutionHistory().willReturn(sfnAnswer(200, historyJson())));
+            return;
+        }
+        ResponseDefinitionBuilder error = "503".equals(fault)
+                ? sfnAnswer(503, "{\"__type\": \"ServiceUnavailable\", \"message\": \"Service Unavailable\"}")
+                : sfnAnswer(500, "{\"__type\": \"InternalFailure\", \"message\": \"An internal error occurred\"}");
+        if (failing == Integer.MAX_VALUE) {
+            SFN_STUB.stubFor(getExecutionHistory().willReturn(error));
+            return;
+        }
+        for (int i = 0; i < failing; i++) {
+            SFN_STUB.stubFor(getExecutionHistory().inScenario("history")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed " + i)
+                    .willReturn(error).willSetStateTo("failed " + (i + 1)));
+        }
+        SFN_STUB.stubFor(getExecutionHistory().inScenario("history").whenScenarioStateIs("failed " + failing)
+                .willReturn(sfnAnswer(200, historyJson())));
+    }
 
     private static int historyRequests() {
         return SFN_STUB.findAll(postRequestedFor(urlEqualTo("/"))
@@ -257,6 +300,47 @@ class EndedExecutionsTest {
         assertThat(result.path("settled").asText()).isEqualTo("terminal event published");
         assertThat(published).extracting(DeploymentEvent::detailType)
                 .containsExactly("SMUS-CICD-Deploy-BundleUpload-Failed", "SMUS-CICD-Deploy-Failed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"500", "503", "refused"})
+    void invoke_whenReadingTheHistoryFailsTwice_settlesInTheSameCall(String fault) {
+        stoppedInBundleUpload();
+        historyFails(fault, 2);
+
+        JsonNode result = endedOverTheStub().invoke(statusChange("ABORTED"));
+
+        assertThat(result.path("settled").asText()).isEqualTo("terminal event published");
+        assertThat(published).extracting(DeploymentEvent::detailType)
+                .containsExactly("SMUS-CICD-Deploy-BundleUpload-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(attempts).hasValue(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"500, SERVICE_UNAVAILABLE", "503, SERVICE_UNAVAILABLE", "refused, NETWORK_ERROR"})
+    void invoke_whenReadingTheHistoryKeepsFailing_throwsSoLambdaRetriesAndPublishesNothingUntilItCanRead(
+            String fault, String code) {
+        stoppedInBundleUpload();
+        historyFails(fault, Integer.MAX_VALUE);
+        EndedExecutions ended = endedOverTheStub();
+
+        // Thrown, not a result: the Lambda service retries the event, then sends it to the dead-letter queue.
+        assertThatThrownBy(() -> ended.invoke(statusChange("ABORTED")))
+                .isInstanceOfSatisfying(RetryablePhaseException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .hasMessageContaining("states:GetExecutionHistory " + ARN);
+        assertThat(published).isEmpty();
+        assertThat(attempts).hasValue(3);
+
+        // A retry once Step Functions answers settles the execution.
+        refused = attempt -> false;
+        SFN_STUB.stubFor(getExecutionHistory().willReturn(sfnAnswer(200, historyJson())));
+
+        JsonNode result = ended.invoke(statusChange("ABORTED"));
+
+        assertThat(result.path("settled").asText()).isEqualTo("terminal event published");
+        assertThat(published).extracting(DeploymentEvent::detailType)
+                .containsExactly("SMUS-CICD-Deploy-BundleUpload-Failed", "SMUS-CICD-Deploy-Failed");
+        assertThat(attempts).hasValue(4);
     }
 
     @Test
