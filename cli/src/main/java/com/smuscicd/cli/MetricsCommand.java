@@ -4,6 +4,7 @@ import com.smuscicd.metrics.ArchiveException;
 import com.smuscicd.metrics.ArchiveNotFoundException;
 import com.smuscicd.metrics.DeploymentMetrics;
 import com.smuscicd.metrics.EventArchive;
+import com.smuscicd.metrics.FileErrors;
 import com.smuscicd.metrics.HtmlReport;
 import com.smuscicd.metrics.MetricsQuery;
 import com.smuscicd.metrics.MetricsReport;
@@ -12,12 +13,9 @@ import com.smuscicd.metrics.QueryResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -146,7 +144,7 @@ public final class MetricsCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return SmusCli.EXIT_FAILED;
         } catch (IOException e) {
-            err.println("error: cannot write " + html + ": " + reason(e));
+            err.println("error: cannot write " + html + ": " + FileErrors.reason(e));
             return SmusCli.EXIT_FAILED;
         } finally {
             out.flush();
@@ -171,40 +169,24 @@ public final class MetricsCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            return reason(e) + (e instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "");
+            // a file standing where a directory of the path should be
+            String reason = e instanceof FileAlreadyExistsException ? "not a directory" : FileErrors.reason(e);
+            return reason + (e instanceof FileSystemException f && f.getFile() != null ? ": " + f.getFile() : "");
         }
         if (Files.exists(target)) {
             try {
                 Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
             } catch (IOException e) {
-                return reason(e);
+                return FileErrors.reason(e);
             }
         } else {
             try {
                 Files.delete(Files.createTempFile(parent, ".smus-metrics-", ".tmp"));
             } catch (IOException e) {
-                return "cannot create files in " + parent + " (" + reason(e) + ")";
+                return "cannot create files in " + parent + " (" + FileErrors.reason(e) + ")";
             }
         }
         return null;
-    }
-
-    /** What the file system said, in words: Java's message for these is the bare path. */
-    static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        // FileAlreadyExists from createDirectories: a file stands where a directory should be
-        if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
-            return "not a directory";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null && !f.getReason().isEmpty()) {
-            return Character.toLowerCase(f.getReason().charAt(0)) + f.getReason().substring(1);
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Names shown in a hint before "... (N in all)". */
