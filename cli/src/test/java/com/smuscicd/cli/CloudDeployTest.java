@@ -67,12 +67,15 @@ import java.util.function.IntPredicate;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -180,29 +183,26 @@ class CloudDeployTest {
         assertThat(printed.toString()).contains("was already started");
     }
 
-    @Test
-    void deploy_whenAGitHubRunIsReRun_findsTheDeploymentOfTheFirstAttempt() {
-        env.putAll(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001", "GITHUB_RUN_ATTEMPT", "1"));
-        CloudOptions options = options(stateMachineArn, BUCKET);
-        DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
-        // "Re-run jobs": the same run id, the next attempt
-        env.put("GITHUB_RUN_ATTEMPT", "2");
-
-        DeployOutcome rerun = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
-
-        assertThat(rerun.status()).isEqualTo("ALREADY_STARTED");
-        assertThat(rerun.executionArn()).isEqualTo(first.executionArn());
-        assertThat(rerun.deploymentId()).isEqualTo(first.deploymentId());
-        assertThat(executions()).hasSize(1);
+    /**
+     * A CI platform's retry of the same run: GitHub's "Re-run jobs" (the same run id, the next
+     * attempt) and GitLab's "Retry" on a job (a new job in the same pipeline).
+     */
+    static Stream<Arguments> ciRetries() {
+        return Stream.of(
+                Arguments.of(Map.of("GITHUB_ACTIONS", "true", "GITHUB_RUN_ID", "9001", "GITHUB_RUN_ATTEMPT", "1"),
+                        "GITHUB_RUN_ATTEMPT", "2"),
+                Arguments.of(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"),
+                        "CI_JOB_ID", "101"));
     }
 
-    @Test
-    void deploy_whenAGitLabJobIsRetriedInTheSamePipeline_findsTheDeploymentOfTheFirstJob() {
-        env.putAll(Map.of("GITLAB_CI", "true", "CI_PIPELINE_ID", "4711", "CI_JOB_ID", "100"));
+    @ParameterizedTest
+    @MethodSource("ciRetries")
+    void deploy_whenTheCiPlatformRetriesTheRun_findsTheDeploymentOfTheFirstAttempt(Map<String, String> ci,
+                                                                                  String changed, String value) {
+        env.putAll(ci);
         CloudOptions options = options(stateMachineArn, BUCKET);
         DeployOutcome first = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
-        // "Retry" on a job: a new job in the same pipeline
-        env.put("CI_JOB_ID", "101");
+        env.put(changed, value);
 
         DeployOutcome retried = cloudDeploy(options, motoClients()).deploy(input("prod"), bundle(), progress);
 
