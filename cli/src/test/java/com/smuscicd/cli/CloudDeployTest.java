@@ -575,11 +575,9 @@ class CloudDeployTest {
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
 
-        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertSucceededWithEveryPhase(outcome);
         assertThat(outcome.ok()).isTrue();
         assertThat(outcome.durationMs()).isEqualTo(9500);
-        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
-                "catalog-assets");
         String text = printed.toString();
         assertThat(text).containsOnlyOnce("ok   ProjectInitialization").containsOnlyOnce("ok   BundleUpload")
                 .containsOnlyOnce("ok   WorkflowCreation").containsOnlyOnce("ok   CatalogAssets")
@@ -664,10 +662,8 @@ class CloudDeployTest {
         DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
 
-        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertSucceededWithEveryPhase(outcome);
         assertThat(outcome.ok()).isTrue();
-        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
-                "catalog-assets");
         assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets").doesNotContain("FOLLOW_FAILED")
                 .doesNotContain("may be incomplete");
         assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(2 + 3 + 1);
@@ -851,9 +847,7 @@ class CloudDeployTest {
         DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
 
-        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
-        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
-                "catalog-assets");
+        assertSucceededWithEveryPhase(outcome);
         assertThat(printed.toString()).containsOnlyOnce("ok   CatalogAssets");
         // Polls: running; history throttled (3 attempts); describe throttled (3 attempts); ended.
         assertThat(sfnRequests("GetExecutionHistory")).isEqualTo(1 + 3 + 1 + 1);
@@ -900,11 +894,9 @@ class CloudDeployTest {
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
 
-        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertSucceededWithEveryPhase(outcome);
         assertThat(outcome.ok()).isTrue();
         assertThat(outcome.durationMs()).isEqualTo(9500);
-        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
-                "catalog-assets");
         assertThat(printed.toString()).containsOnlyOnce("ok   ProjectInitialization")
                 .containsOnlyOnce("ok   BundleUpload").containsOnlyOnce("ok   WorkflowCreation")
                 .containsOnlyOnce("ok   CatalogAssets").contains("SUCCEEDED " + outcome.deploymentId())
@@ -970,10 +962,8 @@ class CloudDeployTest {
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
 
-        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertSucceededWithEveryPhase(outcome);
         assertThat(outcome.ok()).isTrue();
-        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
-                "catalog-assets");
         assertThat(printed.toString()).containsOnlyOnce("ok   WorkflowCreation").containsOnlyOnce("ok   CatalogAssets")
                 .contains("SUCCEEDED " + outcome.deploymentId()).doesNotContain("FOLLOW_FAILED")
                 .doesNotContain("may be incomplete");
@@ -1588,6 +1578,13 @@ class CloudDeployTest {
     /** How many attempts the clients made of {@code operation}, refused ones included. */
     private int attemptsOf(String operation) {
         return attempts.getOrDefault(operation, new AtomicInteger()).get();
+    }
+
+    /** Asserts the outcome of a followed deployment that succeeded: SUCCEEDED, with each of the four phases. */
+    private static void assertSucceededWithEveryPhase(DeployOutcome outcome) {
+        assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.phases()).containsOnlyKeys("project-init", "bundle-upload", "workflow-creation",
+                "catalog-assets");
     }
 
     /** Asserts a deploy command exited 1 with one FAILED outcome of {@code code} in JSON on {@code out}; that outcome. */
