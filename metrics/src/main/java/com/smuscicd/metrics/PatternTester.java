@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.smuscicd.events.RuleKeys;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.Suggestions;
 import com.smuscicd.text.Utf8;
@@ -36,9 +37,6 @@ import software.amazon.event.ruler.Machine;
 public final class PatternTester {
 
     private static final String EVENT_PATTERN = "EventPattern";
-    /** The keys of an EventBridge rule as {@code aws events describe-rule} prints it, and its Targets. */
-    private static final List<String> RULE_KEYS = List.of("Name", "Description", EVENT_PATTERN, "State",
-            "EventBusName", "Targets", "Arn", "RoleArn", "ManagedBy", "CreatedBy", "ScheduleExpression");
 
     private final Machine machine;
     private final List<Rule> rules;
@@ -153,7 +151,7 @@ public final class PatternTester {
         }
         for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
-            if (RULE_KEYS.contains(key) || Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
+            if (RuleKeys.ALL.contains(key) || Suggestions.closest(key, List.of(EVENT_PATTERN)).isPresent()) {
                 return true;
             }
         }

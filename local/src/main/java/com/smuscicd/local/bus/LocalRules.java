@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.smuscicd.deploy.PublishableBuses;
+import com.smuscicd.events.RuleKeys;
 import com.smuscicd.json.Json;
 import com.smuscicd.manifest.ManifestLoader;
 import com.smuscicd.manifest.Suggestions;
@@ -50,12 +51,8 @@ public final class LocalRules {
 
     /** The bus of a rule that names none, as in EventBridge. */
     public static final String DEFAULT_BUS = "default";
-    /**
-     * The keys a rule may have: what {@code aws events describe-rule} prints (so its output can be
-     * pasted) and {@code Targets}. The bus runs Name, EventPattern, State, EventBusName and Targets.
-     */
-    private static final List<String> RULE_KEYS = List.of("Name", "Description", "EventPattern", "State",
-            "EventBusName", "Targets", "Arn", "RoleArn", "ManagedBy", "CreatedBy", "ScheduleExpression");
+    /** The keys a rule may have ({@link RuleKeys}); the bus runs Name, EventPattern, State, EventBusName and Targets. */
+    private static final List<String> RULE_KEYS = RuleKeys.ALL;
     /** The keys of an EventBridge target (put-targets); the bus runs Id, Arn, HttpEndpoint and the input options. */
     private static final List<String> TARGET_KEYS = List.of("Id", "Arn", "HttpEndpoint", "Input", "InputPath",
             "InputTransformer", "RoleArn", "DeadLetterConfig", "RetryPolicy", "HttpParameters", "SqsParameters",
