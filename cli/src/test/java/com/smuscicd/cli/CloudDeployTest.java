@@ -121,6 +121,9 @@ class CloudDeployTest {
     static final Path ASL_FILE = Path.of("..", "statemachine", "src", "main", "resources", "statemachine",
             "deploy.asl.json");
     static final String BUCKET = "smus-cicd-bundles-123456789012";
+    /** The state machine the Step Functions stub answers for. */
+    private static final String STUBBED_STATE_MACHINE =
+            "arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy";
 
     private final StringWriter printed = new StringWriter();
     private final ProgressPrinter progress = new ProgressPrinter(new PrintWriter(printed, true));
@@ -364,7 +367,7 @@ class CloudDeployTest {
     void deploy_whenTheExecutionAlreadySucceeded_reportsSucceededAndWhichExecutionDeployedIt() {
         BundlePackager.PackedBundle bundle = bundle();
         stubExisting("describe-existing-succeeded.json", bundle);
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        CloudOptions options = options(STUBBED_STATE_MACHINE, BUCKET);
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle, progress);
 
@@ -379,7 +382,7 @@ class CloudDeployTest {
     void deploy_whenTheExecutionAlreadyFailed_reportsFailedWithItsErrorAndHowToDeployAgain() {
         BundlePackager.PackedBundle bundle = bundle();
         stubExisting("describe-existing-failed.json", bundle);
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
+        CloudOptions options = options(STUBBED_STATE_MACHINE, BUCKET);
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle, progress);
 
@@ -570,8 +573,7 @@ class CloudDeployTest {
     void deploy_withWait_printsEachPhaseOnceAndSucceeds() {
         stubSfn("start-execution.json", "history-succeeded-partial.json", "history-succeeded.json",
                 "describe-succeeded.json");
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
 
@@ -592,8 +594,7 @@ class CloudDeployTest {
     @Test
     void deploy_withWaitWhenAPhaseFails_reportsThePhaseAndItsErrorCode() {
         stubSfn("start-execution.json", "history-failed.json", "history-failed.json", "describe-failed.json");
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
 
@@ -609,8 +610,7 @@ class CloudDeployTest {
     void deploy_withWaitWhenTheExecutionOutlastsTheTimeout_stopsFollowingAndFails() {
         stubSfn("start-execution.json", "history-succeeded-partial.json", "history-succeeded-partial.json",
                 "describe-running.json");
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
         options.waitTimeoutSeconds = 5;
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
@@ -634,8 +634,7 @@ class CloudDeployTest {
         SFN_STUB.stubFor(operation("StartExecution").willReturn(json(fixture("start-execution.json"))));
         SFN_STUB.stubFor(operation("GetExecutionHistory").willReturn(json(fixture("error-access-denied.json"))
                 .withStatus(400)));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, withStubbedSfn()).deploy(input("prod"), bundle(), progress);
 
@@ -656,8 +655,7 @@ class CloudDeployTest {
         stubInSequence("GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
                 json(fixture("history-succeeded-partial.json")), throttled(), throttled(), throttled(),
                 json(fixture("history-succeeded.json")));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
@@ -841,8 +839,7 @@ class CloudDeployTest {
                 throttled(), throttled(), json(fixture("history-succeeded.json")));
         stubInSequence("DescribeExecution", json(fixture("describe-running.json")), throttled(), throttled(),
                 throttled(), json(fixture("describe-succeeded.json")));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()),
                 MOTO.endpoint(), SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
@@ -889,8 +886,7 @@ class CloudDeployTest {
                 FAULT, json(fixture("history-succeeded.json")));
         stubInSequence(fault, "DescribeExecution", json(fixture("describe-running.json")), FAULT, FAULT, FAULT,
                 FAULT, FAULT, FAULT, json(fixture("describe-succeeded.json")));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
 
@@ -929,8 +925,7 @@ class CloudDeployTest {
                 SFN_STUB.stubFor(operation(poll).willReturn(running(poll)));
             }
         }
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
         options.waitTimeoutSeconds = 2;
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
@@ -957,8 +952,7 @@ class CloudDeployTest {
         stubInSequence(fault, "GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
                 json(fixture("history-succeeded-partial.json")), FAULT, FAULT, FAULT,
                 json(fixture("history-succeeded.json")));
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
 
@@ -988,8 +982,7 @@ class CloudDeployTest {
                 json(fixture("describe-succeeded.json")));
         stubInSequence(fault, "GetExecutionHistory", json(fixture("history-succeeded-partial.json")),
                 json(fixture("history-succeeded-partial.json")), FAULT);
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
         options.waitTimeoutSeconds = waitTimeoutSeconds;
 
         DeployOutcome outcome = cloudDeploy(options, sfnFaultClients()).deploy(input("prod"), bundle(), progress);
@@ -1329,8 +1322,7 @@ class CloudDeployTest {
 
     /** Deploys prod with --wait and {@code waitTimeoutSeconds}, Step Functions at the stub, clients as in production. */
     private DeployOutcome followThroughFaultySfn(int waitTimeoutSeconds) {
-        CloudOptions options = options("arn:aws:states:us-east-1:123456789012:stateMachine:smus-cicd-deploy", BUCKET);
-        options.waitForCompletion = true;
+        CloudOptions options = waitingOptions();
         options.waitTimeoutSeconds = waitTimeoutSeconds;
         return cloudDeploy(options, faultClients(MOTO.endpoint(), URI.create(SFN_STUB.baseUrl()), MOTO.endpoint(),
                 SOCKET_TIMEOUT)).deploy(input("prod"), bundle(), progress);
@@ -1578,6 +1570,13 @@ class CloudDeployTest {
     /** How many attempts the clients made of {@code operation}, refused ones included. */
     private int attemptsOf(String operation) {
         return attempts.getOrDefault(operation, new AtomicInteger()).get();
+    }
+
+    /** Options for the stubbed state machine with --wait. */
+    private CloudOptions waitingOptions() {
+        CloudOptions options = options(STUBBED_STATE_MACHINE, BUCKET);
+        options.waitForCompletion = true;
+        return options;
     }
 
     /** Asserts the outcome of a followed deployment that succeeded: SUCCEEDED, with each of the four phases. */
