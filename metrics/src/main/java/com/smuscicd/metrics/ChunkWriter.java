@@ -57,14 +57,13 @@ final class ChunkWriter {
 
     private final List<Path> files;
     private final long[] lines;
-    private final boolean[] failed;
+    /** Why each file could not be read, or null: a file read whole has none. */
     private final String[] failures;
     private final List<Path> chunks;
 
-    private ChunkWriter(List<Path> files, long[] lines, boolean[] failed, List<Path> chunks) {
+    private ChunkWriter(List<Path> files, long[] lines, List<Path> chunks) {
         this.files = files;
         this.lines = lines;
-        this.failed = failed;
         this.failures = new String[files.size()];
         this.chunks = chunks;
     }
@@ -78,13 +77,12 @@ final class ChunkWriter {
      */
     static ChunkWriter write(List<Path> files, long[] sizes, Path dir, int threads) {
         long[] lines = new long[files.size()];
-        boolean[] failed = new boolean[files.size()];
         List<int[]> runs = split(sizes, threads);
         List<Path> chunks = new ArrayList<>();
         for (int[] run : runs) {
             chunks.add(dir.resolve("chunk-" + run[0] + ".ndjson"));
         }
-        ChunkWriter writer = new ChunkWriter(files, lines, failed, List.copyOf(chunks));
+        ChunkWriter writer = new ChunkWriter(files, lines, List.copyOf(chunks));
         if (runs.size() == 1) {
             writer.copy(runs.get(0), chunks.get(0));
             return writer;
@@ -139,7 +137,7 @@ final class ChunkWriter {
 
     /** Whether file {@code index} could not be read to its end, so that none of it was copied. */
     boolean failed(int index) {
-        return failed[index];
+        return failures[index] != null;
     }
 
     /** Why file {@code index} could not be read ({@code cannot read file: <reason>}), or null when it was. */
@@ -181,7 +179,6 @@ final class ChunkWriter {
                     lines[i] = copyFile(file, tag(file), buffer, out);
                 } catch (FileReadException e) {
                     // a file is read whole or not at all, so what it gave before failing goes
-                    failed[i] = true;
                     lines[i] = e.linesRead;
                     failures[i] = "cannot read file: " + FileErrors.reason(e.getCause());
                     out.rewind(mark);
