@@ -239,14 +239,10 @@ public final class EventsCommand implements Callable<Integer> {
         @Mixin
         ArchiveSource source;
 
-        /** Whether {@code --pattern} named a directory of rule files (a deployment's rules, read as deploy reads them). */
-        private boolean ruleDirectory;
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ruleDirectory = false;
             try {
                 if (event != null && spec.commandLine().getParseResult().hasMatchedOption("--archive")) {
                     err.println("error: --event and --archive are mutually exclusive");
@@ -304,7 +300,6 @@ public final class EventsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot read pattern file " + pattern + ": " + e.getMessage(), e);
             }
             if (Files.isDirectory(path)) {
-                ruleDirectory = true;
                 LocalRules loaded = LocalRules.loadForPatterns(path);
                 if (loaded.all().isEmpty()) {
                     throw new IllegalArgumentException("no rule files (*.json) in " + path);
