@@ -32,6 +32,8 @@ public final class HtmlReport {
     private static final String RUNNING = "#9aa5b1";
     /** The outcomes as the charts stack them, bottom up; {@link #outcomeIndex} gives a deployment's. */
     private static final List<String> OUTCOMES = List.of("succeeded", "failed", "cancelled", "in progress");
+    /** The style class of each of {@link #OUTCOMES}, in the same order. */
+    private static final List<String> OUTCOME_CLASSES = List.of("ok", "fail", "cancel", "run");
 
     private HtmlReport() {
     }
@@ -131,12 +133,7 @@ public final class HtmlReport {
             if (marks) {
                 for (Deployment d : e.getValue()) {
                     double x = LABEL + plot * (d.startedAt().toEpochMilli() - start) / span;
-                    String cls = switch (d.outcome()) {
-                        case "succeeded" -> "ok";
-                        case "failed" -> "fail";
-                        case "cancelled" -> "cancel";
-                        default -> "run";
-                    };
+                    String cls = OUTCOME_CLASSES.get(outcomeIndex(d));
                     h.append("<rect class=\"m ").append(cls).append("\" x=\"").append(fmt(x - 2)).append("\" y=\"")
                             .append(y + 3).append("\" width=\"4\" height=\"").append(rowH - 6).append("\"><title>")
                             .append(esc(label(d.pipeline(), d.target()) + " · " + d.startedAt() + " · " + d.outcome()
